@@ -1,0 +1,184 @@
+package io.jpool;
+
+import io.jpool.internal.process.ProcessPoolConfig;
+import io.jpool.internal.process.ProcessPoolImpl;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A pool of reusable worker JVMs, for isolation: a task may crash its JVM, leak, hang or call
+ * {@code System.exit}, and only that task fails.
+ *
+ * <ul>
+ *   <li>Workers start lazily, up to {@code maxWorkers}, and are reused; an idle worker takes the
+ *       next task before another starts.</li>
+ *   <li>A worker that dies mid-task fails that task with {@link WorkerDiedException} (or re-runs
+ *       it under {@link Builder#retries retries}); a fresh worker replaces it.</li>
+ *   <li>A task past its time limit is killed with its worker ({@link TaskTimeoutException});
+ *       {@code cancel(true)} on a running task does the same.</li>
+ *   <li>Tasks, arguments and results travel with Java serialization over a private channel;
+ *       results are read under an {@link java.io.ObjectInputFilter}.</li>
+ *   <li>If the caller's JVM dies, its workers exit within seconds.</li>
+ * </ul>
+ */
+public interface ProcessPool extends Pool {
+
+    /** A pool of at most {@code maxWorkers} worker JVMs with default settings. */
+    static ProcessPool create(int maxWorkers) {
+        return builder().maxWorkers(maxWorkers).build();
+    }
+
+    /** A builder: as many workers as processors, this JVM's java and class path. */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** The pids of the worker processes alive now. */
+    List<Long> workerPids();
+
+    /** Builds a {@link ProcessPool}; every setter checks its argument at once. */
+    final class Builder {
+        private int maxWorkers = Runtime.getRuntime().availableProcessors();
+        private final List<String> jvmOptions = new ArrayList<>();
+        private String classpath = System.getProperty("java.class.path");
+        private Path javaHome = Path.of(System.getProperty("java.home"));
+        private final Map<String, String> environment = new HashMap<>();
+        private RunnableTask initializer;
+        private int maxTasksPerWorker = 0; // 0 = unlimited
+        private Duration taskTimeout;
+        private int retries;
+        private WorkerOutput workerOutput = WorkerOutput.INHERIT;
+        private Set<String> allowedResultClasses; // null = no allow-list
+        private long maxResultBytes = 256L << 20;
+
+        Builder() {
+        }
+
+        /** The most worker JVMs at once; at least 1. Default: available processors. */
+        public Builder maxWorkers(int maxWorkers) {
+            if (maxWorkers < 1) {
+                throw new IllegalArgumentException("maxWorkers must be at least 1, got " + maxWorkers);
+            }
+            this.maxWorkers = maxWorkers;
+            return this;
+        }
+
+        /** Options for each worker JVM, e.g. {@code "-Xmx256m"}; added to jpool's defaults. */
+        public Builder jvmOptions(String... options) {
+            for (String o : Objects.requireNonNull(options, "jvmOptions is null")) {
+                Objects.requireNonNull(o, "a jvm option is null");
+            }
+            jvmOptions.addAll(Arrays.asList(options));
+            return this;
+        }
+
+        /** The workers' class path; default: this JVM's. It must hold jpool and the tasks' classes. */
+        public Builder classpath(String classpath) {
+            Objects.requireNonNull(classpath, "classpath is null");
+            if (classpath.isBlank()) {
+                throw new IllegalArgumentException("classpath is blank: it must hold jpool-core and your task classes");
+            }
+            this.classpath = classpath;
+            return this;
+        }
+
+        /** The JDK the workers run on; default: this JVM's {@code java.home}. */
+        public Builder javaHome(Path javaHome) {
+            Objects.requireNonNull(javaHome, "javaHome is null");
+            if (!Files.isExecutable(javaHome.resolve("bin").resolve("java"))) {
+                throw new IllegalArgumentException("javaHome " + javaHome + " has no executable bin/java: give a JDK or JRE directory");
+            }
+            this.javaHome = javaHome;
+            return this;
+        }
+
+        /** Extra environment variables for the workers (added to this JVM's environment). */
+        public Builder environment(Map<String, String> environment) {
+            Objects.requireNonNull(environment, "environment is null");
+            environment.forEach((k, v) -> {
+                Objects.requireNonNull(k, "an environment name is null");
+                Objects.requireNonNull(v, "the environment value of " + k + " is null");
+            });
+            this.environment.putAll(environment);
+            return this;
+        }
+
+        /** Runs once in each worker before its first task; if it throws, the pool is broken. */
+        public Builder initializer(RunnableTask initializer) {
+            this.initializer = Objects.requireNonNull(initializer, "initializer is null");
+            return this;
+        }
+
+        /** Recycles a worker (a new JVM, a new pid) after it ran this many tasks; at least 1. */
+        public Builder maxTasksPerWorker(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxTasksPerWorker must be at least 1, got " + n);
+            }
+            this.maxTasksPerWorker = n;
+            return this;
+        }
+
+        /** Default time limit per task; past it the worker is killed and replaced. Positive, or null. */
+        public Builder taskTimeout(Duration timeout) {
+            if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+                throw new IllegalArgumentException("taskTimeout must be positive (or null for none), got " + timeout);
+            }
+            this.taskTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How many times a task whose worker died is run again on a fresh worker; 0 or more.
+         * Never after a timeout or an exception thrown by the task.
+         */
+        public Builder retries(int retries) {
+            if (retries < 0) {
+                throw new IllegalArgumentException("retries must be 0 or more, got " + retries);
+            }
+            this.retries = retries;
+            return this;
+        }
+
+        /** Where the workers' stdout and stderr go; default {@link WorkerOutput#INHERIT}. */
+        public Builder workerOutput(WorkerOutput output) {
+            this.workerOutput = Objects.requireNonNull(output, "workerOutput is null");
+            return this;
+        }
+
+        /**
+         * Only these classes (names; a trailing {@code .*} or {@code .**} allows a package, as in
+         * {@link java.io.ObjectInputFilter} patterns) may appear in results and exceptions read
+         * from workers, besides the JDK's and jpool's own. Default: no allow-list, only the limits.
+         */
+        public Builder allowedResultClasses(String... patterns) {
+            Objects.requireNonNull(patterns, "patterns is null");
+            this.allowedResultClasses = Set.of(patterns);
+            return this;
+        }
+
+        /** The largest result or exception a worker may send, in bytes; default 256 MiB. */
+        public Builder maxResultBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxResultBytes must be at least 1, got " + bytes);
+            }
+            this.maxResultBytes = bytes;
+            return this;
+        }
+
+        /** Builds the pool. No worker starts until the first task is submitted. */
+        public ProcessPool build() {
+            return new ProcessPoolImpl(new ProcessPoolConfig(maxWorkers, List.copyOf(jvmOptions), classpath,
+                    javaHome, Map.copyOf(environment), initializer, maxTasksPerWorker, taskTimeout, retries,
+                    workerOutput, allowedResultClasses, maxResultBytes));
+        }
+    }
+}

@@ -1,0 +1,411 @@
+package io.jpool.internal.future;
+
+import io.jpool.PoolFuture;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * The one {@link PoolFuture} implementation; pools subclass it to say how a running task is
+ * stopped ({@link #stopRunning()}), how a waiting worker helps ({@link #helpBeforeWait()}) and
+ * what to count when it ends ({@link #onDone}).
+ *
+ * <h2>Implementation overview</h2>
+ * The state lives in one int, {@link #state}, and every transition is one CAS:
+ * <pre>
+ *   PENDING -> RUNNING                    tryStart()            (the pool starts the task)
+ *   PENDING -> CANCELLED                  cancel(..)            (never ran, never will)
+ *   RUNNING -> COMPLETING -> SUCCESS      complete(value)
+ *   RUNNING -> COMPLETING -> FAILED       fail(error)           (thrown, timed out, worker died)
+ *   PENDING -> COMPLETING -> FAILED       fail(error)           (pool broken before it started)
+ *   RUNNING -> COMPLETING -> CANCELLED    cancel(true), shutdownNow, then stopRunning()
+ * </pre>
+ * COMPLETING is the short window in which the winner of the CAS writes {@link #outcome}; the
+ * volatile write of the final state publishes it (as in {@code FutureTask}). The first CAS out
+ * of PENDING or RUNNING wins; every later attempt (a task finishing after it was cancelled, a
+ * timeout racing a result) loses and changes nothing, so a future ends exactly once.
+ *
+ * <p>Waiting threads and done-callbacks share one Treiber stack, {@link #listeners}. When the
+ * future ends, the stack is swapped for the {@link #DONE} marker, reversed into registration
+ * order, and walked: waiters are unparked, callbacks run. A callback pushed after the swap sees
+ * the marker and runs at once in its caller's thread. A waiter that times out or is interrupted
+ * only clears its node's thread; the node is dropped when the future ends.
+ */
+public class TaskFuture<T> implements PoolFuture<T> {
+    private static final System.Logger LOG = System.getLogger("io.jpool");
+
+    static final int PENDING = 0;
+    static final int RUNNING = 1;
+    static final int COMPLETING = 2;
+    static final int SUCCESS = 3;
+    static final int FAILED = 4;
+    static final int CANCELLED = 5;
+
+    /** See the transitions in the class comment. */
+    private volatile int state;
+    /** The value (SUCCESS), the Throwable (FAILED) or null; published by the write of state. */
+    private Object outcome;
+    /** Waiters and callbacks in reverse registration order, or {@link #DONE}. */
+    private volatile Node listeners;
+
+    private static final Node DONE = new Node(null);
+    private static final VarHandle STATE;
+    private static final VarHandle LISTENERS;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(TaskFuture.class, "state", int.class);
+            LISTENERS = l.findVarHandle(TaskFuture.class, "listeners", Node.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** A waiting thread (item is a Thread, cleared when it gives up) or a callback. */
+    private static final class Node {
+        volatile Object item;
+        Node next;
+
+        Node(Object item) {
+            this.item = item;
+        }
+    }
+
+    // ---------------------------------------------------------------- transitions, for pools
+
+    /** PENDING -> RUNNING. False if the future was cancelled or failed before it could start. */
+    public final boolean tryStart() {
+        return STATE.compareAndSet(this, PENDING, RUNNING);
+    }
+
+    /** RUNNING -> SUCCESS. False (and nothing changes) if the future already ended. */
+    public final boolean complete(T value) {
+        if (STATE.compareAndSet(this, RUNNING, COMPLETING)) {
+            finish(value, SUCCESS);
+            return true;
+        }
+        return false;
+    }
+
+    /** PENDING or RUNNING -> FAILED with {@code error}. False if the future already ended. */
+    public final boolean fail(Throwable error) {
+        if (error == null) {
+            throw new NullPointerException("error");
+        }
+        for (int s; (s = state) == PENDING || s == RUNNING; ) {
+            if (STATE.compareAndSet(this, s, COMPLETING)) {
+                finish(error, FAILED);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * RUNNING -> FAILED with {@code error}, then {@link #stopRunning()}: for a task past its time
+     * limit. False if the task was not running (it ended first, or never started).
+     */
+    public final boolean failRunningAndStop(Throwable error) {
+        if (STATE.compareAndSet(this, RUNNING, COMPLETING)) {
+            finish(error, FAILED);
+            stopRunning();
+            return true;
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- hooks
+
+    /**
+     * Stops the task's execution after the future was ended while RUNNING (cancel(true), a
+     * timeout, shutdownNow): interrupt its thread, kill its worker. Called once, after the
+     * future is already done.
+     */
+    protected void stopRunning() {
+    }
+
+    /**
+     * Called before a thread blocks in {@code get}/{@code exception} on a future that is not
+     * done: a pool worker may run a PENDING task inline here (work helping).
+     */
+    protected void helpBeforeWait() {
+    }
+
+    /**
+     * Called once when the future ends, before waiters wake and callbacks run, with the state it
+     * ended in; pools count it here.
+     *
+     * @param wasRunning whether the task had started
+     */
+    protected void onDone(Status finalStatus, boolean wasRunning) {
+    }
+
+    // ---------------------------------------------------------------- PoolFuture
+
+    @Override
+    public final Status status() {
+        switch (state) {
+            case PENDING: return Status.PENDING;
+            case RUNNING:
+            case COMPLETING: return Status.RUNNING;
+            case SUCCESS: return Status.SUCCESS;
+            case FAILED: return Status.FAILED;
+            default: return Status.CANCELLED;
+        }
+    }
+
+    @Override
+    public final boolean cancel() {
+        return cancel(false);
+    }
+
+    @Override
+    public final boolean cancel(boolean mayInterruptIfRunning) {
+        for (;;) {
+            int s = state;
+            if (s == CANCELLED) {
+                return true;
+            }
+            if (s == PENDING) {
+                if (STATE.compareAndSet(this, PENDING, COMPLETING)) {
+                    finish(null, CANCELLED, false);
+                    return true;
+                }
+            } else if (s == RUNNING && mayInterruptIfRunning) {
+                if (STATE.compareAndSet(this, RUNNING, COMPLETING)) {
+                    finish(null, CANCELLED, true);
+                    stopRunning();
+                    return true;
+                }
+            } else {
+                return false;
+            }
+        }
+    }
+
+    @Override
+    public final boolean isCancelled() {
+        return state == CANCELLED;
+    }
+
+    @Override
+    public final boolean isDone() {
+        return state > COMPLETING;
+    }
+
+    @Override
+    public final boolean isRunning() {
+        int s = state;
+        return s == RUNNING || s == COMPLETING;
+    }
+
+    @Override
+    public final T get() throws InterruptedException, ExecutionException {
+        int s = state;
+        if (s <= COMPLETING) {
+            s = awaitDone(false, 0L);
+        }
+        return report(s);
+    }
+
+    @Override
+    public final T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+        int s = state;
+        if (s <= COMPLETING && (s = awaitDone(true, unit.toNanos(timeout))) <= COMPLETING) {
+            throw new TimeoutException("task not done within " + timeout + " " + unit.toString().toLowerCase()
+                    + " (status " + status() + "); the task goes on");
+        }
+        return report(s);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public final T resultNow() {
+        int s = state;
+        if (s == SUCCESS) {
+            return (T) outcome;
+        }
+        throw new IllegalStateException(s <= COMPLETING ? "task has not completed (status " + status() + ")"
+                : s == FAILED ? "task failed: " + outcome : "task was cancelled");
+    }
+
+    @Override
+    public final Throwable exceptionNow() {
+        int s = state;
+        if (s == FAILED) {
+            return (Throwable) outcome;
+        }
+        throw new IllegalStateException(s <= COMPLETING ? "task has not completed (status " + status() + ")"
+                : s == SUCCESS ? "task completed with a result" : "task was cancelled");
+    }
+
+    @Override
+    public final Throwable exception(Duration timeout) throws TimeoutException, InterruptedException {
+        int s = state;
+        if (s <= COMPLETING) {
+            s = timeout == null ? awaitDone(false, 0L) : awaitDone(true, Durations.toNanos(timeout));
+            if (s <= COMPLETING) {
+                throw new TimeoutException("task not done within " + timeout + " (status " + status() + ")");
+            }
+        }
+        if (s == CANCELLED) {
+            throw new CancellationException("task was cancelled");
+        }
+        return s == FAILED ? (Throwable) outcome : null;
+    }
+
+    @Override
+    public final PoolFuture<T> addDoneCallback(Consumer<? super PoolFuture<T>> callback) {
+        if (callback == null) {
+            throw new NullPointerException("callback is null");
+        }
+        Node node = new Node(callback);
+        for (Node h; (h = listeners) != DONE; ) {
+            node.next = h;
+            if (LISTENERS.compareAndSet(this, h, node)) {
+                return this;
+            }
+        }
+        runCallback(callback);
+        return this;
+    }
+
+    @Override
+    public final CompletableFuture<T> toCompletableFuture() {
+        CompletableFuture<T> cf = new CompletableFuture<>();
+        addDoneCallback(f -> {
+            int s = state;
+            if (s == SUCCESS) {
+                cf.complete(resultNow());
+            } else if (s == FAILED) {
+                cf.completeExceptionally((Throwable) outcome);
+            } else {
+                cf.cancel(false);
+            }
+        });
+        return cf;
+    }
+
+    @Override
+    public String toString() {
+        int s = state;
+        String detail = s == SUCCESS ? " result=" + outcome : s == FAILED ? " error=" + outcome : "";
+        return getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(this))
+                + "[" + status() + detail + "]";
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private void finish(Object value, int finalState) {
+        finish(value, finalState, true);
+    }
+
+    private void finish(Object value, int finalState, boolean wasRunning) {
+        outcome = value;
+        state = finalState; // volatile write publishes outcome
+        try {
+            onDone(status(), wasRunning);
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.ERROR, "jpool internal error while ending a future", t);
+        }
+        Node h = (Node) LISTENERS.getAndSet(this, DONE);
+        Node reversed = null;
+        while (h != null) {
+            Node next = h.next;
+            h.next = reversed;
+            reversed = h;
+            h = next;
+        }
+        for (Node n = reversed; n != null; n = n.next) {
+            Object item = n.item;
+            if (item instanceof Thread) {
+                LockSupport.unpark((Thread) item);
+            } else if (item != null) {
+                @SuppressWarnings("unchecked")
+                Consumer<? super PoolFuture<T>> cb = (Consumer<? super PoolFuture<T>>) item;
+                runCallback(cb);
+            }
+        }
+    }
+
+    private void runCallback(Consumer<? super PoolFuture<T>> callback) {
+        try {
+            callback.accept(this);
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.WARNING, "done-callback " + callback + " of " + this + " threw", t);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private T report(int s) throws ExecutionException {
+        if (s == SUCCESS) {
+            return (T) outcome;
+        }
+        if (s == CANCELLED) {
+            throw new CancellationException("task was cancelled");
+        }
+        throw new ExecutionException((Throwable) outcome);
+    }
+
+    /** Waits until done, interrupted or timed out; returns the state seen last. */
+    private int awaitDone(boolean timed, long nanos) throws InterruptedException {
+        helpBeforeWait();
+        int s = state;
+        if (s > COMPLETING) {
+            return s;
+        }
+        final long deadline = timed ? System.nanoTime() + nanos : 0L;
+        Node node = null;
+        for (;;) {
+            s = state;
+            if (s > COMPLETING) {
+                return s;
+            }
+            if (Thread.interrupted()) {
+                if (node != null) {
+                    node.item = null;
+                }
+                throw new InterruptedException();
+            }
+            if (s == COMPLETING) {
+                Thread.onSpinWait();
+                continue;
+            }
+            if (node == null) {
+                if (timed && nanos <= 0L) {
+                    return s;
+                }
+                node = new Node(Thread.currentThread());
+                Node h = listeners;
+                if (h == DONE) {
+                    node = null;
+                    continue;
+                }
+                node.next = h;
+                if (!LISTENERS.compareAndSet(this, h, node)) {
+                    node = null;
+                }
+                continue;
+            }
+            if (timed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0L) {
+                    node.item = null;
+                    return state;
+                }
+                LockSupport.parkNanos(this, left);
+            } else {
+                LockSupport.park(this);
+            }
+        }
+    }
+}

@@ -1,0 +1,248 @@
+package io.jpool.internal.pool;
+
+import io.jpool.MapOptions;
+import io.jpool.MapResult;
+import io.jpool.Pool;
+import io.jpool.PoolFuture;
+import io.jpool.RunnableTask;
+import io.jpool.Task;
+import io.jpool.TaskFunction;
+import io.jpool.internal.future.CompletionWaiter;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * What every pool shares: the {@link java.util.concurrent.ExecutorService} surface, {@code map}
+ * and {@code close}, all written in terms of the one primitive a pool implements,
+ * {@link #submit(Task, Duration)}, plus its shutdown methods.
+ *
+ * <p>JDK {@link Callable}s and {@link Runnable}s are adapted into {@link Task}s; for a process
+ * pool they must be serializable like any task, and the pool's submit says so when they are not.
+ */
+public abstract class AbstractPool implements Pool {
+
+    /** The pool's default {@code map} buffer (chunks in flight), a small multiple of its workers. */
+    protected abstract int defaultMapBufferSize();
+
+    @Override
+    public <T> PoolFuture<T> submit(Task<T> task) {
+        return submit(task, (Duration) null);
+    }
+
+    @Override
+    public PoolFuture<Void> submit(RunnableTask task) {
+        Objects.requireNonNull(task, "task is null");
+        return submit(new RunnableAdapter<Void>(task, null), (Duration) null);
+    }
+
+    @Override
+    public <T> PoolFuture<T> submit(Callable<T> task) {
+        Objects.requireNonNull(task, "task is null");
+        return submit(asTask(task), (Duration) null);
+    }
+
+    @Override
+    public PoolFuture<?> submit(Runnable task) {
+        return submit(task, null);
+    }
+
+    @Override
+    public <T> PoolFuture<T> submit(Runnable task, T result) {
+        Objects.requireNonNull(task, "task is null");
+        return submit(new RunnableAdapter<>(task, result), (Duration) null);
+    }
+
+    @Override
+    public void execute(Runnable command) {
+        submit(command);
+    }
+
+    @Override
+    public <A, R> MapResult<R> map(TaskFunction<? super A, ? extends R> fn, Iterable<? extends A> items) {
+        return map(fn, items, MapOptions.defaults());
+    }
+
+    @Override
+    public <A, R> MapResult<R> map(TaskFunction<? super A, ? extends R> fn, Iterable<? extends A> items,
+                                   MapOptions options) {
+        return new LazyMap<A, R>(this::submitChunk, fn, items, options, defaultMapBufferSize());
+    }
+
+    /** Submits one map chunk; a pool may override it to send chunks its own way. */
+    protected PoolFuture<Object[]> submitChunk(MapChunk<?, ?> chunk) {
+        return submit(chunk, (Duration) null);
+    }
+
+    @Override
+    public void shutdown() {
+        shutdown(false, false);
+    }
+
+    @Override
+    public void close() {
+        shutdown(true, false);
+    }
+
+    @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
+        List<Future<T>> futures = submitAll(tasks);
+        try {
+            for (Future<T> f : futures) {
+                try {
+                    f.get();
+                } catch (ExecutionException | CancellationException ignored) {
+                    // reported through the future
+                }
+            }
+            return futures;
+        } catch (InterruptedException e) {
+            futures.forEach(f -> f.cancel(true));
+            throw e;
+        }
+    }
+
+    @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        List<Future<T>> futures = submitAll(tasks);
+        try {
+            for (Future<T> f : futures) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    f.get(left, TimeUnit.NANOSECONDS);
+                } catch (ExecutionException | CancellationException ignored) {
+                    // reported through the future
+                } catch (TimeoutException e) {
+                    break;
+                }
+            }
+        } finally {
+            for (Future<T> f : futures) {
+                if (!f.isDone()) {
+                    f.cancel(true);
+                }
+            }
+        }
+        return futures;
+    }
+
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
+        try {
+            return doInvokeAny(tasks, null);
+        } catch (TimeoutException impossible) {
+            throw new AssertionError(impossible);
+        }
+    }
+
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return doInvokeAny(tasks, Duration.ofNanos(unit.toNanos(timeout)));
+    }
+
+    private <T> T doInvokeAny(Collection<? extends Callable<T>> tasks, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (tasks.isEmpty()) {
+            throw new IllegalArgumentException("invokeAny needs at least one task");
+        }
+        List<PoolFuture<T>> futures = new ArrayList<>(tasks.size());
+        for (Callable<T> c : tasks) {
+            futures.add(submit(c));
+        }
+        ExecutionException last = null;
+        try {
+            for (PoolFuture<T> f : CompletionWaiter.asCompleted(futures, timeout)) {
+                try {
+                    return f.get();
+                } catch (ExecutionException e) {
+                    last = e;
+                } catch (CancellationException e) {
+                    last = new ExecutionException("task was cancelled", e);
+                }
+            }
+            throw last;
+        } catch (io.jpool.WaitTimeoutException e) {
+            throw new TimeoutException("no task of invokeAny succeeded within " + timeout);
+        } finally {
+            for (PoolFuture<T> f : futures) {
+                f.cancel(true);
+            }
+        }
+    }
+
+    private <T> List<Future<T>> submitAll(Collection<? extends Callable<T>> tasks) {
+        List<Future<T>> futures = new ArrayList<>(tasks.size());
+        try {
+            for (Callable<T> c : tasks) {
+                futures.add(submit(c));
+            }
+        } catch (RuntimeException e) {
+            futures.forEach(f -> f.cancel(true));
+            throw e;
+        }
+        return futures;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> Task<T> asTask(Callable<T> c) {
+        return c instanceof Task ? (Task<T>) c : new CallableAdapter<>(c);
+    }
+
+    /** A JDK Callable as a Task; serializable exactly when the Callable is. */
+    static final class CallableAdapter<T> implements Task<T> {
+        private static final long serialVersionUID = 1L;
+        final Callable<T> callable;
+
+        CallableAdapter(Callable<T> callable) {
+            this.callable = callable;
+        }
+
+        @Override
+        public T call() throws Exception {
+            return callable.call();
+        }
+
+        @Override
+        public String toString() {
+            return callable.toString();
+        }
+    }
+
+    /** A Runnable (JDK or jpool) as a Task returning a fixed result. */
+    static final class RunnableAdapter<T> implements Task<T> {
+        private static final long serialVersionUID = 1L;
+        final Runnable runnable;
+        final T result;
+
+        RunnableAdapter(Runnable runnable, T result) {
+            this.runnable = runnable;
+            this.result = result;
+        }
+
+        @Override
+        public T call() {
+            runnable.run();
+            return result;
+        }
+
+        @Override
+        public String toString() {
+            return runnable.toString();
+        }
+    }
+}

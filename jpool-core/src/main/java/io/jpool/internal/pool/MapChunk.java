@@ -1,0 +1,53 @@
+package io.jpool.internal.pool;
+
+import io.jpool.Task;
+import io.jpool.TaskFunction;
+
+/**
+ * One chunk of a {@code map}: the function and its items, run as one task (one message to a
+ * worker process). Each item's exception is caught and kept in its slot as an {@link ItemFailure},
+ * so a failing item fails only itself.
+ */
+public final class MapChunk<A, R> implements Task<Object[]> {
+    private static final long serialVersionUID = 1L;
+
+    private final TaskFunction<? super A, ? extends R> fn;
+    private final Object[] items;
+
+    public MapChunk(TaskFunction<? super A, ? extends R> fn, Object[] items) {
+        this.fn = fn;
+        this.items = items;
+    }
+
+    /** How many items this chunk holds. */
+    public int size() {
+        return items.length;
+    }
+
+    /** The function applied to each item. */
+    public TaskFunction<? super A, ? extends R> function() {
+        return fn;
+    }
+
+    /** The chunk's items (the array itself, not a copy). */
+    public Object[] items() {
+        return items;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Object[] call() throws InterruptedException {
+        Object[] out = new Object[items.length];
+        for (int i = 0; i < items.length; i++) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException("map chunk interrupted at item " + i + " of " + items.length);
+            }
+            try {
+                out[i] = fn.apply((A) items[i]);
+            } catch (Exception e) {
+                out[i] = new ItemFailure(e);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,25 @@
+package io.jpool.internal.process;
+
+import io.jpool.RunnableTask;
+import io.jpool.WorkerOutput;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A ProcessPool's settings, checked by {@link io.jpool.ProcessPool.Builder}.
+ *
+ * @param maxTasksPerWorker     0 for unlimited
+ * @param taskTimeout           null for none
+ * @param initializer           null for none
+ * @param allowedResultClasses  null for no allow-list
+ */
+public record ProcessPoolConfig(int maxWorkers, List<String> jvmOptions, String classpath, Path javaHome,
+                                Map<String, String> environment, RunnableTask initializer,
+                                int maxTasksPerWorker, Duration taskTimeout, int retries,
+                                WorkerOutput workerOutput, Set<String> allowedResultClasses,
+                                long maxResultBytes) {
+}
