@@ -1,0 +1,77 @@
+package io.jpool;
+
+import io.jpool.internal.manager.ManagerImpl;
+
+/**
+ * Shared objects across threads and worker processes: Python's {@code multiprocessing.Manager}.
+ *
+ * <pre>{@code
+ * try (Manager manager = Manager.start();
+ *      ProcessPool pool = ProcessPool.create(4)) {
+ *     SharedMap<String, Integer> counts = manager.map("counts");
+ *     pool.submit(() -> counts.merge("a", 1, Integer::sum)).get();
+ * }
+ * }</pre>
+ *
+ * <p>The manager lives in the JVM that starts it. Its proxies are {@link java.io.Serializable}:
+ * capture them in tasks and they work in the caller, in {@link ThreadPool} tasks and in
+ * {@link ProcessPool} workers, which reach the manager over a private, authenticated Unix domain
+ * socket (one connection per worker JVM, shared by its threads). Each operation is atomic on the
+ * manager; {@code merge}, {@code compute} and {@code updateAndGet} run their functions there.
+ * Values travel by serialization, so what you read is a copy. The same name gives the same
+ * object. After {@link #close()}, every proxy throws {@link ManagerClosedException}, and callers
+ * blocked in {@code take}, {@code lock} or {@code await} are released with it.
+ */
+public final class Manager implements AutoCloseable {
+    private final ManagerImpl impl;
+
+    private Manager(ManagerImpl impl) {
+        this.impl = impl;
+    }
+
+    /** Starts a manager in this JVM. */
+    public static Manager start() {
+        return new Manager(new ManagerImpl());
+    }
+
+    /** The shared map named {@code name}, created empty on first use. */
+    public <K, V> SharedMap<K, V> map(String name) {
+        return impl.map(name);
+    }
+
+    /** The shared list named {@code name}, created empty on first use. */
+    public <E> SharedList<E> list(String name) {
+        return impl.list(name);
+    }
+
+    /** The shared blocking queue named {@code name}, with room for {@code capacity} elements. */
+    public <E> SharedQueue<E> queue(String name, int capacity) {
+        return impl.queue(name, capacity);
+    }
+
+    /** The shared lock named {@code name}. */
+    public SharedLock lock(String name) {
+        return impl.lock(name);
+    }
+
+    /** The shared counter named {@code name}, starting at 0. */
+    public SharedCounter counter(String name) {
+        return impl.counter(name);
+    }
+
+    /** The shared value named {@code name}, starting at {@code initial} when first created. */
+    public <T> SharedValue<T> value(String name, T initial) {
+        return impl.value(name, initial);
+    }
+
+    /** The shared event named {@code name}, initially clear. */
+    public SharedEvent event(String name) {
+        return impl.event(name);
+    }
+
+    /** Stops the manager: its objects are gone, waiters released, its socket directory deleted. */
+    @Override
+    public void close() {
+        impl.close();
+    }
+}

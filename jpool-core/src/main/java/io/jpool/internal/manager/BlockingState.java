@@ -1,0 +1,57 @@
+package io.jpool.internal.manager;
+
+import io.jpool.ManagerClosedException;
+
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Base of the shared objects that make callers wait (queue, lock, event): one lock, one
+ * condition signalled on every change, a closed flag that ends every wait.
+ */
+abstract class BlockingState implements SharedState {
+    final ReentrantLock lock = new ReentrantLock();
+    final Condition changed = lock.newCondition();
+    private boolean closed;
+
+    /** Call with the lock held: fails once the manager is closed. */
+    final void checkOpen() {
+        if (closed) {
+            throw new ManagerClosedException("the manager was closed");
+        }
+    }
+
+    /**
+     * Waits for a change, with the lock held. {@code deadline} is a System.nanoTime() value or
+     * {@code Long.MIN_VALUE} for no limit; returns false once it has passed.
+     */
+    final boolean awaitChange(long deadline) throws InterruptedException {
+        checkOpen();
+        if (deadline == Long.MIN_VALUE) {
+            changed.await();
+        } else {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            changed.awaitNanos(left);
+        }
+        checkOpen();
+        return true;
+    }
+
+    static long deadline(Object timeoutNanos) {
+        return timeoutNanos == null ? Long.MIN_VALUE : System.nanoTime() + Math.max(0L, (Long) timeoutNanos);
+    }
+
+    @Override
+    public final void close() {
+        lock.lock();
+        try {
+            closed = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

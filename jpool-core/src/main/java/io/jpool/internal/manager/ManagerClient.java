@@ -1,0 +1,160 @@
+package io.jpool.internal.manager;
+
+import io.jpool.ManagerClosedException;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A worker JVM's one connection to a manager, shared by all its threads.
+ *
+ * <h2>Implementation overview</h2>
+ * Each call gets an id and a future, writes its request (writes are serialized) and waits; one
+ * reader thread completes the futures as responses arrive, in any order, so a thread blocked in
+ * {@code take} does not hold up others. An interrupted caller sends a cancel and keeps waiting
+ * for the answer: either the server aborted the call (InterruptedException) or it had already
+ * done it, and the result is returned with the interrupt flag set again, so nothing taken from a
+ * queue is lost. When the connection drops, every waiting call fails with
+ * {@link ManagerClosedException}.
+ */
+final class ManagerClient {
+    private static final Map<String, ManagerClient> CLIENTS = new ConcurrentHashMap<>();
+
+    private final ManagerRef ref;
+    private final FrameChannel frames;
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<Long, CompletableFuture<Wire.Response>> pending = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private ManagerClient(ManagerRef ref) throws IOException {
+        this.ref = ref;
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            ch.connect(UnixDomainSocketAddress.of(ref.socketPath()));
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+        frames = new FrameChannel(ch);
+        frames.write(ref.token());
+        Thread reader = new Thread(this::readLoop, "jpool-manager-client");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** This JVM's connection to the manager {@code ref}, opened on first use. */
+    static ManagerClient of(ManagerRef ref) {
+        ManagerClient c = CLIENTS.get(ref.id());
+        if (c != null && !c.closed) {
+            return c;
+        }
+        synchronized (CLIENTS) { // rare: first use in this JVM, or after the manager went away
+            c = CLIENTS.get(ref.id());
+            if (c == null || c.closed) {
+                try {
+                    c = new ManagerClient(ref);
+                } catch (IOException e) {
+                    throw new ManagerClosedException("the manager at " + ref.socketPath()
+                            + " is closed or unreachable (" + e.getMessage() + "); shared objects work only while their Manager is open", e);
+                }
+                CLIENTS.put(ref.id(), c);
+            }
+            return c;
+        }
+    }
+
+    Object call(String kind, String name, String op, Object[] args) throws Exception {
+        long id = ids.incrementAndGet();
+        CompletableFuture<Wire.Response> answer = new CompletableFuture<>();
+        pending.put(id, answer);
+        try {
+            frames.write(Wire.encode(new Wire.Request(id, Thread.currentThread().getId(), kind, name, op, args)));
+        } catch (IOException e) {
+            pending.remove(id);
+            throw lost(e);
+        } catch (RuntimeException e) {
+            pending.remove(id);
+            throw e;
+        }
+        if (closed) {
+            answer.completeExceptionally(lost(null));
+        }
+        Wire.Response r;
+        boolean interrupted = false;
+        try {
+            try {
+                r = answer.get();
+            } catch (InterruptedException e) {
+                interrupted = true;
+                try {
+                    frames.write(Wire.encode(new Wire.Cancel(id)));
+                } catch (IOException ignored) {
+                    // the connection is going: the answer will fail below
+                }
+                r = awaitUninterruptibly(answer);
+            }
+        } catch (ExecutionException e) {
+            throw (ManagerClosedException) e.getCause();
+        } finally {
+            pending.remove(id);
+        }
+        if (r.ok()) {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return r.value();
+        }
+        Throwable t = (Throwable) r.value();
+        if (t instanceof Exception) {
+            throw (Exception) t;
+        }
+        throw (Error) t;
+    }
+
+    private static Wire.Response awaitUninterruptibly(CompletableFuture<Wire.Response> f) throws ExecutionException {
+        boolean interrupted = false;
+        try {
+            for (;;) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private ManagerClosedException lost(Throwable cause) {
+        return new ManagerClosedException("lost the connection to the manager at " + ref.socketPath()
+                + " (was it closed?)", cause);
+    }
+
+    private void readLoop() {
+        try {
+            for (;;) {
+                Wire.Response r = (Wire.Response) Wire.decode(frames.read());
+                CompletableFuture<Wire.Response> f = pending.remove(r.id());
+                if (f != null) {
+                    f.complete(r);
+                }
+            }
+        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            closed = true;
+            frames.close();
+            CLIENTS.remove(ref.id(), this);
+            ManagerClosedException gone = lost(e);
+            pending.values().forEach(f -> f.completeExceptionally(gone));
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.jpool.internal.manager;
+
+import java.nio.file.Path;
+
+/** Creates shared objects on a {@link ManagerServer} and hands out their proxies. */
+public final class ManagerImpl implements AutoCloseable {
+    private final ManagerServer server = ManagerServer.start();
+
+    public <K, V> io.jpool.SharedMap<K, V> map(String name) {
+        server.define("map", name, MapState::new);
+        return new Proxies.MapProxy<>(server.ref, name);
+    }
+
+    public <E> io.jpool.SharedList<E> list(String name) {
+        server.define("list", name, ListState::new);
+        return new Proxies.ListProxy<>(server.ref, name);
+    }
+
+    public <E> io.jpool.SharedQueue<E> queue(String name, int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("queue capacity must be at least 1, got " + capacity);
+        }
+        server.define("queue", name, () -> new QueueState(capacity));
+        return new Proxies.QueueProxy<>(server.ref, name);
+    }
+
+    public io.jpool.SharedLock lock(String name) {
+        server.define("lock", name, LockState::new);
+        return new Proxies.LockProxy(server.ref, name);
+    }
+
+    public io.jpool.SharedCounter counter(String name) {
+        server.define("counter", name, CounterState::new);
+        return new Proxies.CounterProxy(server.ref, name);
+    }
+
+    public <T> io.jpool.SharedValue<T> value(String name, T initial) {
+        Object copy = Wire.copy(initial);
+        server.define("value", name, () -> new ValueState(copy));
+        return new Proxies.ValueProxy<>(server.ref, name);
+    }
+
+    public io.jpool.SharedEvent event(String name) {
+        server.define("event", name, EventState::new);
+        return new Proxies.EventProxy(server.ref, name);
+    }
+
+    /** The 0700 directory holding the manager's socket (removed by close). */
+    public Path directory() {
+        return server.directory();
+    }
+
+    public boolean isClosed() {
+        return server.isClosed();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

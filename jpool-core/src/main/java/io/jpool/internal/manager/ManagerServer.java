@@ -1,0 +1,183 @@
+package io.jpool.internal.manager;
+
+import io.jpool.ManagerClosedException;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The manager's home in the caller's JVM: the shared objects, and a Unix domain socket server
+ * through which worker JVMs reach them.
+ *
+ * <h2>Implementation overview</h2>
+ * <pre>
+ *  proxy in caller JVM ───────────── direct call (args copied) ─────────┐
+ *                                                                       ▼
+ *  proxy in worker JVM ─▶ ManagerClient ══frames══▶ ServerConnection ─▶ handler thread ─▶ SharedState.apply
+ *                          (one per JVM)   ◀══responses══                  (one per call)
+ * </pre>
+ * The socket lives in a fresh 0700 directory; a connection must first send the manager's random
+ * 32-byte token. Every call runs on its own handler thread, so a blocked {@code take} or
+ * {@code lock} never blocks other callers on the same connection. When a connection ends (its
+ * process died), its running calls are interrupted and its locks released; a queue element taken
+ * for a caller that can no longer receive it is put back at the head.
+ */
+final class ManagerServer implements AutoCloseable {
+    /** Managers living in this JVM, by id: local proxies call them directly. */
+    static final Map<String, ManagerServer> LOCAL = new ConcurrentHashMap<>();
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    final ManagerRef ref;
+    private final Path dir;
+    private final Path socket;
+    private final ServerSocketChannel server;
+    private final Map<String, SharedState> objects = new ConcurrentHashMap<>();
+    private final Map<String, String> kinds = new ConcurrentHashMap<>();
+    private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
+    final ExecutorService handlers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "jpool-manager-" + THREADS.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
+    private final Thread acceptor;
+    private volatile boolean closed;
+
+    private ManagerServer() throws IOException {
+        byte[] token = new byte[32];
+        new SecureRandom().nextBytes(token);
+        dir = Files.createTempDirectory("jpool-manager-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        socket = dir.resolve("s");
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socket));
+        ref = new ManagerRef(UUID.randomUUID().toString(), socket.toString(), token);
+        acceptor = new Thread(this::acceptLoop, "jpool-manager-accept");
+        acceptor.setDaemon(true);
+    }
+
+    static ManagerServer start() {
+        try {
+            ManagerServer s = new ManagerServer();
+            LOCAL.put(s.ref.id(), s);
+            s.acceptor.start();
+            return s;
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start the manager's socket: " + e.getMessage()
+                    + " (jpool needs a writable temp directory, java.io.tmpdir)", e);
+        }
+    }
+
+    /** The object named {@code name}, created by {@code create} if new; its kind must match. */
+    void define(String kind, String name, Supplier<SharedState> create) {
+        checkOpen();
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("a shared object needs a non-empty name");
+        }
+        String existing = kinds.putIfAbsent(name, kind);
+        if (existing != null && !existing.equals(kind)) {
+            throw new IllegalArgumentException("the manager already has a " + existing + " named \"" + name
+                    + "\"; choose another name for this " + kind);
+        }
+        objects.computeIfAbsent(name, n -> create.get());
+    }
+
+    /** Runs one operation; {@code owner} identifies the calling thread for locks. */
+    Object invoke(String kind, String name, String op, Object[] args, String owner) throws Exception {
+        checkOpen();
+        SharedState s = objects.get(name);
+        if (s == null || !kind.equals(kinds.get(name))) {
+            throw new IllegalStateException("the manager has no " + kind + " named \"" + name + "\"");
+        }
+        return s.apply(op, args, owner);
+    }
+
+    SharedState stateNamed(String name) {
+        return objects.get(name);
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new ManagerClosedException("the manager was closed");
+        }
+    }
+
+    boolean checkToken(byte[] candidate) {
+        return java.security.MessageDigest.isEqual(ref.token(), candidate);
+    }
+
+    void connectionClosed(ServerConnection c) {
+        connections.remove(c);
+        for (SharedState s : objects.values()) {
+            s.releaseOwnedBy(c.id + "/");
+        }
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                SocketChannel ch = server.accept();
+                ServerConnection c = new ServerConnection(this, ch);
+                connections.add(c);
+                c.start();
+            } catch (IOException e) {
+                if (!closed) {
+                    System.getLogger("io.jpool").log(System.Logger.Level.WARNING, "manager accept failed", e);
+                }
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOCAL.remove(ref.id());
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        for (SharedState s : objects.values()) {
+            s.close();
+        }
+        for (ServerConnection c : connections) {
+            c.close();
+        }
+        handlers.shutdownNow();
+        try {
+            acceptor.join(2000);
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            System.getLogger("io.jpool").log(System.Logger.Level.WARNING, "could not delete " + dir, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    Path directory() {
+        return dir;
+    }
+}

@@ -1,0 +1,63 @@
+package io.jpool.internal.manager;
+
+import java.io.Serializable;
+
+/**
+ * Base of every shared-object proxy: names its manager and object, and sends each operation to
+ * the manager, directly when the manager lives in this JVM (arguments and results copied, as a
+ * remote caller would see them), else through this JVM's {@link ManagerClient}.
+ */
+abstract class SharedProxy implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final ManagerRef ref;
+    private final String kind;
+    final String name;
+
+    SharedProxy(ManagerRef ref, String kind, String name) {
+        this.ref = ref;
+        this.kind = kind;
+        this.name = name;
+    }
+
+    /** An operation that may block and so may be interrupted. */
+    final Object callInterruptibly(String op, Object... args) throws InterruptedException {
+        try {
+            ManagerServer local = ManagerServer.LOCAL.get(ref.id());
+            if (local != null) {
+                Object[] copied = args.length == 0 ? args : Wire.copy(args);
+                return Wire.copy(local.invoke(kind, name, op, copied, "local/" + Thread.currentThread().getId()));
+            }
+            for (Object a : args) {
+                checkSerializable(a);
+            }
+            return ManagerClient.of(ref).call(kind, name, op, args);
+        } catch (InterruptedException | RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("shared " + kind + " \"" + name + "\": " + op + " failed: " + e, e);
+        }
+    }
+
+    /** An operation that does not block: an interrupt is kept for later, not thrown. */
+    final Object call(String op, Object... args) {
+        try {
+            return callInterruptibly(op, args);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during " + op + " on shared " + kind + " \"" + name + "\"", e);
+        }
+    }
+
+    private static void checkSerializable(Object a) {
+        if (a != null && !(a instanceof Serializable)) {
+            throw new IllegalArgumentException(a.getClass().getName() + " is not Serializable: values and functions "
+                    + "given to shared objects travel to the manager, so they must be");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Shared" + Character.toUpperCase(kind.charAt(0)) + kind.substring(1) + "[" + name + " @ manager " + ref.id() + "]";
+    }
+}
