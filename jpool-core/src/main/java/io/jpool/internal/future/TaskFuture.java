@@ -103,7 +103,7 @@ public class TaskFuture<T> implements PoolFuture<T> {
         }
         for (int s; (s = state) == PENDING || s == RUNNING; ) {
             if (STATE.compareAndSet(this, s, COMPLETING)) {
-                finish(error, FAILED);
+                finish(error, FAILED, s == RUNNING);
                 return true;
             }
         }

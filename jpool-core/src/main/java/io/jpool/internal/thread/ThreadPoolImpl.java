@@ -1,16 +1,408 @@
 package io.jpool.internal.thread;
 
-/** Placeholder until the thread pool lands (issue 2). */
-public final class ThreadPoolImpl extends io.jpool.internal.pool.AbstractPool implements io.jpool.ThreadPool {
+import io.jpool.BrokenPoolException;
+import io.jpool.PoolFuture;
+import io.jpool.PoolStats;
+import io.jpool.Task;
+import io.jpool.ThreadPool;
+import io.jpool.internal.future.Durations;
+import io.jpool.internal.pool.AbstractPool;
+import io.jpool.internal.pool.TaskCounters;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The {@link ThreadPool}.
+ *
+ * <h2>Implementation overview</h2>
+ * <pre>
+ *  submit() ─▶ [permit if bounded] ─▶ queue (lock-free FIFO of PooledTask) ─▶ wake an idle worker,
+ *                                                                           or start one (< max)
+ *  Worker: loop { poll queue ─▶ task.run() } ; when empty: push self on the idle stack, poll
+ *          again (no lost wake-up), park up to keepAlive; retire if still idle.
+ * </pre>
+ * No lock on the hot path: the queue is a {@link ConcurrentLinkedQueue}, idle workers wait on a
+ * {@link ConcurrentLinkedDeque} used as a LIFO stack (the most recently idle, cache-warm thread is
+ * woken first), the worker count is one {@link AtomicInteger} bumped by CAS, and counters are
+ * {@link LongAdder}s. A submit wakes at most one parked worker, and none when all are busy.
+ *
+ * <p>Shutdown sets {@link #shutdown}; workers drain the queue and exit when it is empty. A
+ * submit that raced with shutdown re-checks after enqueueing and takes its task back. The
+ * pool is terminated when shut down with no worker left; {@link #terminated} opens then.
+ * A failing initializer breaks the pool: queued tasks fail with {@link BrokenPoolException} and
+ * so does every later submit.
+ */
+public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
+    private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
+    /** The pool whose worker this thread is, for work helping. */
+    private static final ThreadLocal<ThreadPoolImpl> CURRENT_POOL = new ThreadLocal<>();
+    /** The task this worker thread is running now. */
+    static final ThreadLocal<PooledTask<?>> CURRENT_TASK = new ThreadLocal<>();
+
+    private final ThreadPoolConfig config;
+    private final String namePrefix;
+    private final ThreadFactory threadFactory;
+    private final ConcurrentLinkedQueue<PooledTask<?>> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedDeque<Worker> idle = new ConcurrentLinkedDeque<>();
+    private final Set<Worker> workers = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger workerCount = new AtomicInteger();
+    /** Workers that finished a task and will look at the queue before they park. */
+    private final AtomicInteger almostFree = new AtomicInteger();
+    private final AtomicInteger threadNumbers = new AtomicInteger();
+    private final Semaphore queueRoom; // null: unbounded
+    private final TaskCounters counters = new TaskCounters();
+    private final LongAdder queued = new LongAdder();
+    private final LongAdder busy = new LongAdder();
+    private final AtomicReference<BrokenPoolException> broken = new AtomicReference<>();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private volatile boolean shutdown;
+
     public ThreadPoolImpl(ThreadPoolConfig config) {
-        throw new UnsupportedOperationException("not yet");
+        this.config = config;
+        this.namePrefix = config.threadNamePrefix() != null ? config.threadNamePrefix()
+                : "jpool-" + POOL_NUMBERS.incrementAndGet();
+        this.threadFactory = config.virtualThreads() ? ThreadFactories.virtual() : ThreadFactories.platform();
+        this.queueRoom = config.queueCapacity() == Integer.MAX_VALUE ? null : new Semaphore(config.queueCapacity());
     }
-    @Override protected int defaultMapBufferSize() { return 1; }
-    @Override public <T> io.jpool.PoolFuture<T> submit(io.jpool.Task<T> task, java.time.Duration timeout) { throw new UnsupportedOperationException(); }
-    @Override public void shutdown(boolean wait, boolean cancelPending) { }
-    @Override public io.jpool.PoolStats stats() { return null; }
-    @Override public java.util.List<Runnable> shutdownNow() { return null; }
-    @Override public boolean isShutdown() { return false; }
-    @Override public boolean isTerminated() { return false; }
-    @Override public boolean awaitTermination(long t, java.util.concurrent.TimeUnit u) { return false; }
+
+    // ---------------------------------------------------------------- submit
+
+    @Override
+    public <T> PoolFuture<T> submit(Task<T> task, Duration timeout) {
+        if (task == null) {
+            throw new NullPointerException("task is null");
+        }
+        Durations.requirePositiveOrNull(timeout, "task timeout");
+        rejectIfClosed();
+        PooledTask<T> t = new PooledTask<>(this, task, timeout != null ? timeout : config.taskTimeout());
+        if (queueRoom != null) {
+            acquireRoom();
+        }
+        counters.submitted();
+        queued.increment();
+        queue.offer(t);
+        if (shutdown || broken.get() != null) {
+            // raced with shutdown or a broken initializer: take the task back if no worker has it
+            if (queue.remove(t)) {
+                BrokenPoolException b = broken.get();
+                if (b != null) {
+                    t.fail(b);
+                    throw b;
+                }
+                t.cancel(false);
+                throw new RejectedExecutionException("the pool was shut down while this task was submitted");
+            }
+        }
+        wakeOrStartWorker();
+        return t;
+    }
+
+    private void rejectIfClosed() {
+        BrokenPoolException b = broken.get();
+        if (b != null) {
+            throw new BrokenPoolException(b.getMessage(), b.getCause());
+        }
+        if (shutdown) {
+            throw new RejectedExecutionException("the pool is shut down: it takes no new tasks (create a new pool)");
+        }
+    }
+
+    private void acquireRoom() {
+        try {
+            queueRoom.acquire(); // backpressure: wait while queueCapacity tasks wait to start
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RejectedExecutionException("interrupted while waiting for room in the queue", e);
+        }
+        if (shutdown || broken.get() != null) {
+            queueRoom.release();
+            rejectIfClosed();
+        }
+    }
+
+    /** A task left the queue (started, cancelled or failed while pending). */
+    void leftQueue() {
+        queued.decrement();
+        if (queueRoom != null) {
+            queueRoom.release();
+        }
+    }
+
+    TaskCounters counters() {
+        return counters;
+    }
+
+    boolean isOwnWorkerThread() {
+        return CURRENT_POOL.get() == this;
+    }
+
+    // ---------------------------------------------------------------- workers
+
+    private void wakeOrStartWorker() {
+        Worker w = idle.pollFirst();
+        if (w != null) {
+            LockSupport.unpark(w.thread);
+            return;
+        }
+        if (almostFree.get() > 0) {
+            return; // a worker finishing a task will take it: reuse it rather than start another
+        }
+        for (int c; (c = workerCount.get()) < config.maxWorkers(); ) {
+            if (workerCount.compareAndSet(c, c + 1)) {
+                startWorker();
+                return;
+            }
+        }
+    }
+
+    private void startWorker() {
+        Worker w = new Worker();
+        Thread t;
+        try {
+            t = threadFactory.newThread(w);
+            t.setName(namePrefix + "-" + threadNumbers.incrementAndGet());
+        } catch (RuntimeException | Error e) {
+            workerCount.decrementAndGet();
+            throw e;
+        }
+        w.thread = t;
+        workers.add(w);
+        t.start();
+    }
+
+    /** One worker thread's loop. */
+    private final class Worker implements Runnable {
+        volatile Thread thread;
+        private boolean markedAlmostFree;
+        private final Runnable markAlmostFree = () -> {
+            if (!markedAlmostFree) {
+                markedAlmostFree = true;
+                almostFree.incrementAndGet();
+            }
+        };
+        /** The task this worker dequeued and runs now, for shutdownNow. */
+        volatile PooledTask<?> current;
+
+        @Override
+        public void run() {
+            CURRENT_POOL.set(ThreadPoolImpl.this);
+            try {
+                if (!initialize()) {
+                    return;
+                }
+                long keepAliveNanos = Durations.toNanos(config.keepAlive());
+                for (;;) {
+                    PooledTask<?> task = queue.poll();
+                    if (task != null) {
+                        clearAlmostFree();
+                        runOne(task);
+                        continue;
+                    }
+                    if (shutdown) {
+                        return;
+                    }
+                    idle.offerFirst(this);
+                    clearAlmostFree(); // only now: a submit in between finds us on the idle stack
+                    task = queue.poll(); // a submit may have missed us: look once more before parking
+                    if (task != null) {
+                        idle.remove(this);
+                        runOne(task);
+                        continue;
+                    }
+                    if (shutdown) {
+                        idle.remove(this);
+                        return;
+                    }
+                    long parkedAt = System.nanoTime();
+                    LockSupport.parkNanos(ThreadPoolImpl.this, keepAliveNanos);
+                    if (idle.remove(this) && System.nanoTime() - parkedAt >= keepAliveNanos && queue.isEmpty()) {
+                        return; // idle for keepAlive with nothing to do: retire
+                    }
+                }
+            } finally {
+                clearAlmostFree();
+                CURRENT_POOL.remove();
+                workerExited(this);
+            }
+        }
+
+        private void clearAlmostFree() {
+            if (markedAlmostFree) {
+                markedAlmostFree = false;
+                almostFree.decrementAndGet();
+            }
+        }
+
+        private void runOne(PooledTask<?> task) {
+            BrokenPoolException b = broken.get();
+            if (b != null) {
+                task.fail(b);
+                return;
+            }
+            busy.increment();
+            current = task;
+            try {
+                task.runBy(markAlmostFree);
+            } finally {
+                current = null;
+                busy.decrement();
+            }
+        }
+
+        private boolean initialize() {
+            if (config.initializer() == null) {
+                return true;
+            }
+            try {
+                config.initializer().run();
+                return true;
+            } catch (Throwable t) {
+                breakPool(new BrokenPoolException("the pool's initializer failed in thread "
+                        + Thread.currentThread().getName() + ", so the pool is broken: " + t, t));
+                return false;
+            }
+        }
+    }
+
+    private void workerExited(Worker w) {
+        workers.remove(w);
+        idle.remove(w);
+        int left = workerCount.decrementAndGet();
+        if (!queue.isEmpty() && broken.get() == null) {
+            wakeOrStartWorker(); // retired while a task came in: someone must run it
+        } else if (left == 0 && shutdown && queue.isEmpty()) {
+            terminated.countDown();
+        }
+    }
+
+    private void breakPool(BrokenPoolException e) {
+        if (!broken.compareAndSet(null, e)) {
+            return;
+        }
+        shutdown = true;
+        for (PooledTask<?> t; (t = queue.poll()) != null; ) {
+            t.fail(e);
+        }
+        releaseBlockedSubmitters();
+        wakeAllIdle();
+    }
+
+    private void wakeAllIdle() {
+        for (Worker w; (w = idle.pollFirst()) != null; ) {
+            LockSupport.unpark(w.thread);
+        }
+    }
+
+    private void releaseBlockedSubmitters() {
+        if (queueRoom != null) {
+            queueRoom.release(Integer.MAX_VALUE / 2);
+        }
+    }
+
+    // ---------------------------------------------------------------- shutdown
+
+    @Override
+    public void shutdown(boolean wait, boolean cancelPending) {
+        shutdown = true;
+        if (cancelPending) {
+            for (PooledTask<?> t; (t = queue.poll()) != null; ) {
+                t.cancel(false);
+            }
+        }
+        releaseBlockedSubmitters();
+        wakeAllIdle();
+        if (workerCount.get() == 0 && queue.isEmpty()) {
+            terminated.countDown();
+        }
+        if (wait) {
+            if (isOwnWorkerThread()) {
+                throw new IllegalStateException("a task cannot wait for its own pool to terminate: "
+                        + "call shutdown(false, ...) from inside a task");
+            }
+            boolean interrupted = false;
+            for (;;) {
+                try {
+                    terminated.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public List<Runnable> shutdownNow() {
+        shutdown = true;
+        List<Runnable> neverStarted = new ArrayList<>();
+        for (PooledTask<?> t; (t = queue.poll()) != null; ) {
+            if (t.cancel(false)) {
+                neverStarted.add(t);
+            }
+        }
+        for (Worker w : workers) {
+            PooledTask<?> running = w.current;
+            if (running != null) {
+                running.cancel(true); // its phase makes the interrupt land only inside that task
+            }
+        }
+        releaseBlockedSubmitters();
+        wakeAllIdle();
+        if (workerCount.get() == 0 && queue.isEmpty()) {
+            terminated.countDown();
+        }
+        return neverStarted;
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return shutdown;
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return terminated.getCount() == 0;
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return terminated.await(timeout, unit);
+    }
+
+    @Override
+    public PoolStats stats() {
+        return new PoolStats(workerCount.get(), (int) busy.sum(), Math.max(0L, queued.sum()),
+                counters.submittedCount(), counters.completedCount(), counters.failedCount(),
+                counters.cancelledCount());
+    }
+
+    @Override
+    protected int defaultMapBufferSize() {
+        return Math.max(4, 2 * config.maxWorkers());
+    }
+
+    @Override
+    public String toString() {
+        PoolStats s = stats();
+        return "ThreadPool[" + namePrefix + ", maxWorkers=" + config.maxWorkers() + ", " + s
+                + (shutdown ? ", shut down" : "") + "]";
+    }
 }

@@ -1,0 +1,188 @@
+package io.jpool.internal.thread;
+
+import io.jpool.Task;
+import io.jpool.TaskTimeoutException;
+import io.jpool.internal.future.TaskFuture;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A task of a {@link ThreadPoolImpl}: its future, its queue entry and its runner in one object.
+ *
+ * <h2>Implementation overview</h2>
+ * The future's state machine ({@link TaskFuture}) decides who runs the task: whoever wins
+ * {@code tryStart()} (a worker that dequeued it, or a worker of the same pool that waits on it
+ * and so runs it inline). A queue entry whose task was cancelled or run inline is skipped.
+ *
+ * <p>Stopping a running task interrupts its thread, and must never hit the next task that thread
+ * runs. {@link #phase} arbitrates, one CAS per arrow:
+ * <pre>
+ *   IDLE -> RUNNING        the runner, before calling the task
+ *   RUNNING -> FINISHED    the runner, after the task returned
+ *   RUNNING -> STOPPING    a canceller / the timer, which then interrupts the runner
+ *   STOPPING -> STOPPED    the canceller, once the interrupt is delivered
+ * </pre>
+ * A runner that loses the RUNNING -> FINISHED race waits out STOPPING and then clears the
+ * interrupt flag, so the interrupt stays inside this task.
+ */
+final class PooledTask<T> extends TaskFuture<T> implements Runnable {
+    private static final int IDLE = 0;
+    private static final int RUNNING = 1;
+    private static final int FINISHED = 2;
+    private static final int STOPPING = 3;
+    private static final int STOPPED = 4;
+
+    private static final VarHandle PHASE;
+
+    static {
+        try {
+            PHASE = MethodHandles.lookup().findVarHandle(PooledTask.class, "phase", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final ThreadPoolImpl pool;
+    private final Task<T> task;
+    private final Duration timeout; // null: none
+    private volatile int phase;
+    private volatile Thread runner;
+
+    PooledTask(ThreadPoolImpl pool, Task<T> task, Duration timeout) {
+        this.pool = pool;
+        this.task = task;
+        this.timeout = timeout;
+    }
+
+    /** Runs the task if it is still pending (for shutdownNow's list; workers use {@link #runBy}). */
+    @Override
+    public void run() {
+        runBy(null);
+    }
+
+    /**
+     * Runs the task if it is still pending, for the worker that dequeued it; {@code worker} is
+     * told just before the future completes, so a submit that follows at once reuses it.
+     */
+    void runBy(Runnable almostFree) {
+        if (tryStart()) {
+            pool.leftQueue();
+            runStarted(almostFree);
+        }
+    }
+
+    /** Work helping: a worker of this pool about to block on this pending task runs it inline. */
+    @Override
+    protected void helpBeforeWait() {
+        if (status() == Status.PENDING && pool.isOwnWorkerThread() && tryStart()) {
+            pool.leftQueue();
+            PooledTask<?> outer = ThreadPoolImpl.CURRENT_TASK.get();
+            runStarted(null);
+            ThreadPoolImpl.CURRENT_TASK.set(outer);
+            if (outer != null && outer.phase >= STOPPING) {
+                Thread.currentThread().interrupt(); // the outer task was stopped meanwhile: keep that
+            }
+        }
+    }
+
+    private void runStarted(Runnable almostFree) {
+        Thread me = Thread.currentThread();
+        runner = me;
+        ThreadPoolImpl.CURRENT_TASK.set(this);
+        PHASE.setVolatile(this, RUNNING);
+        ScheduledFuture<?> timer = null;
+        try {
+            if (isDone()) {
+                return; // cancelled or timed out between tryStart and here: do not run it
+            }
+            if (timeout != null) {
+                timer = TaskTimer.schedule(this::timedOut, timeout);
+            }
+            T value = task.call();
+            if (almostFree != null) {
+                almostFree.run();
+            }
+            complete(value);
+        } catch (Throwable t) {
+            if (almostFree != null) {
+                almostFree.run();
+            }
+            fail(t);
+        } finally {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            if (!PHASE.compareAndSet(this, RUNNING, FINISHED)) {
+                while (phase == STOPPING) {
+                    Thread.onSpinWait();
+                }
+                Thread.interrupted(); // the interrupt was for this task only
+            }
+            runner = null;
+            ThreadPoolImpl.CURRENT_TASK.set(null);
+        }
+    }
+
+    private void timedOut() {
+        failRunningAndStop(new TaskTimeoutException("task " + task + " ran past its time limit of " + timeout
+                + "; its thread was interrupted (a thread pool cannot stop code that ignores interrupts: "
+                + "use a ProcessPool for that)"));
+    }
+
+    /** Interrupts the runner, once, while it is still inside this task. */
+    @Override
+    protected void stopRunning() {
+        if (PHASE.compareAndSet(this, RUNNING, STOPPING)) {
+            Thread t = runner;
+            if (t != null) {
+                t.interrupt();
+            }
+            PHASE.setVolatile(this, STOPPED);
+        }
+    }
+
+    @Override
+    protected void onDone(Status finalStatus, boolean wasRunning) {
+        if (!wasRunning) {
+            pool.leftQueue(); // cancelled or failed while still queued
+        }
+        pool.counters().ended(finalStatus);
+    }
+
+    @Override
+    public String toString() {
+        return "PooledTask[" + status() + ", " + task + "]";
+    }
+
+    /** The one timer thread that enforces every thread-pool task's time limit. */
+    static final class TaskTimer {
+        private static final java.util.concurrent.ScheduledThreadPoolExecutor TIMER = create();
+
+        private static java.util.concurrent.ScheduledThreadPoolExecutor create() {
+            java.util.concurrent.ScheduledThreadPoolExecutor t = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+                Thread th = new Thread(r, "jpool-task-timer");
+                th.setDaemon(true);
+                return th;
+            });
+            t.setRemoveOnCancelPolicy(true);
+            return t;
+        }
+
+        static ScheduledFuture<?> schedule(Runnable action, Duration after) {
+            long nanos;
+            try {
+                nanos = after.toNanos();
+            } catch (ArithmeticException huge) {
+                nanos = Long.MAX_VALUE / 2;
+            }
+            return TIMER.schedule(action, nanos, TimeUnit.NANOSECONDS);
+        }
+
+        private TaskTimer() {
+        }
+    }
+}
