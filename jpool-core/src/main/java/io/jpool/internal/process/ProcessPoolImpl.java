@@ -338,7 +338,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             if (w != null) {
                 links.remove(w);
             }
-            if (shutdown && broken == null && pending.isEmpty()) {
+            if (shutdown && broken == null && noLivePendingLocked()) {
                 e = null; // started for nothing while the pool closed
                 toFail = List.of();
             } else {
@@ -368,7 +368,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             starting--;
             idle.addFirst(w);
             sends = dispatchLocked();
-            if (shutdown && pending.isEmpty() && idle.remove(w)) {
+            if (shutdown && noLivePendingLocked() && idle.remove(w)) {
                 retire = true;
                 retiringLocked(w);
             }
@@ -424,7 +424,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                 t.link = null;
                 w.tasksRun++;
                 if ((config.maxTasksPerWorker() > 0 && w.tasksRun >= config.maxTasksPerWorker())
-                        || (shutdown && pending.isEmpty())) {
+                        || (shutdown && noLivePendingLocked())) {
                     retire = true;
                     retiringLocked(w);
                     sends = dispatchLocked(); // a replacement starts if work is waiting
@@ -535,9 +535,19 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         maybeTerminate();
     }
 
+    /** Drops tasks cancelled while queued; true if no task waits to run. */
+    private boolean noLivePendingLocked() {
+        pending.removeIf(ProcessTask::isDone);
+        return pending.isEmpty();
+    }
+
     /** Called by each task when it ends. */
-    void ended(ProcessTask<?> t, PoolFuture.Status status) {
+    void ended(ProcessTask<?> t, PoolFuture.Status status, boolean wasRunning) {
         counters.ended(status);
+        if (shutdown && !wasRunning) {
+            retireIdle(); // the last queued task was cancelled: idle workers may go
+            maybeTerminate();
+        }
     }
 
     // ---------------------------------------------------------------- shutdown
@@ -587,7 +597,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         List<WorkerLink> toRetire = new ArrayList<>();
         lock.lock();
         try {
-            if (shutdown && pending.isEmpty()) {
+            if (shutdown && noLivePendingLocked()) {
                 toRetire.addAll(idle);
                 idle.clear();
                 toRetire.forEach(this::retiringLocked);
@@ -602,7 +612,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         WorkerListener l;
         lock.lock();
         try {
-            if (!shutdown || terminating || workerCount > 0 || !links.isEmpty() || !pending.isEmpty()) {
+            if (!shutdown || terminating || workerCount > 0 || !links.isEmpty() || !noLivePendingLocked()) {
                 return;
             }
             terminating = true;

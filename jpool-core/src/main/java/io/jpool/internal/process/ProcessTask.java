@@ -48,7 +48,7 @@ final class ProcessTask<T> extends TaskFuture<T> implements Runnable {
         if (t != null) {
             t.cancel(false);
         }
-        pool.ended(this, finalStatus);
+        pool.ended(this, finalStatus, wasRunning);
     }
 
     /** Runs the task here, in the calling thread: what {@code shutdownNow} hands back can be run. */
