@@ -70,6 +70,17 @@ class ProcessPoolBasicsTest {
     }
 
     @Test
+    void everySubmitGetsAFreshCopyOfWhatTheTaskCaptured() throws Exception {
+        try (ProcessPool pool = ProcessSupport.pool(1).build()) {
+            int[] box = {0};
+            for (int i = 0; i < 3; i++) {
+                assertThat(pool.submit(() -> ++box[0]).get()).isEqualTo(1);
+            }
+            assertThat(box[0]).isZero();
+        }
+    }
+
+    @Test
     void anExceptionKeepsItsClassMessageAndTheWorkersStackTrace() throws Exception {
         try (ProcessPool pool = ProcessSupport.pool(1).build()) {
             PoolFuture<Object> f = pool.submit(() -> {

@@ -10,6 +10,7 @@ import io.jpool.TaskTimeoutException;
 import io.jpool.WorkerDiedException;
 import io.jpool.internal.future.Durations;
 import io.jpool.internal.pool.AbstractPool;
+import io.jpool.internal.pool.MapChunk;
 import io.jpool.internal.pool.TaskCounters;
 
 import java.io.IOException;
@@ -87,6 +88,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private WorkerListener listener;
     private BrokenPoolException broken;
     private volatile boolean shutdown;
+    private volatile FunctionBytes lastFunction;
     private boolean terminating;
 
     public ProcessPoolImpl(ProcessPoolConfig config) {
@@ -94,7 +96,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         this.name = "jpool-process-" + POOL_NUMBERS.incrementAndGet();
         this.command = WorkerCommand.build(config);
         this.resultFilter = ResultFilter.create(config.allowedResultClasses(), config.maxResultBytes());
-        this.initializerBytes = config.initializer() == null ? null : encodeTask(config.initializer(), "initializer");
+        this.initializerBytes = config.initializer() == null ? null
+                : encode(() -> JdkCodec.INSTANCE.encode(config.initializer()), "initializer");
     }
 
     // ---------------------------------------------------------------- submit
@@ -106,10 +109,47 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         }
         Durations.requirePositiveOrNull(timeout, "task timeout");
         rejectIfClosed();
-        byte[] payload = encodeTask(task, "task");
+        byte[] payload = encode(() -> Payloads.task(task, JdkCodec.INSTANCE), "task");
+        return enqueue(new ProcessTask<>(this, taskIds.incrementAndGet(), Protocol.TASK, payload, task,
+                timeoutNanos(timeout)));
+    }
+
+    /** A map chunk travels as one CHUNK frame; its function is encoded once per map. */
+    @Override
+    protected PoolFuture<Object[]> submitChunk(MapChunk<?, ?> chunk) {
+        rejectIfClosed();
+        byte[] fn = lastFunctionBytes(chunk.function());
+        byte[] payload = encode(() -> Payloads.chunk(fn, chunk, JdkCodec.INSTANCE), "map item");
+        return enqueue(new ProcessTask<>(this, taskIds.incrementAndGet(), Protocol.CHUNK, payload, chunk,
+                timeoutNanos(null)));
+    }
+
+    private byte[] lastFunctionBytes(Object fn) {
+        FunctionBytes last = lastFunction;
+        if (last == null || last.function != fn) {
+            last = new FunctionBytes(fn, encode(() -> JdkCodec.INSTANCE.encode(fn), "map function"));
+            lastFunction = last;
+        }
+        return last.bytes;
+    }
+
+    /** The function of the latest map and its bytes (one map's chunks share them). */
+    private static final class FunctionBytes {
+        final Object function;
+        final byte[] bytes;
+
+        FunctionBytes(Object function, byte[] bytes) {
+            this.function = function;
+            this.bytes = bytes;
+        }
+    }
+
+    private long timeoutNanos(Duration timeout) {
         Duration limit = timeout != null ? timeout : config.taskTimeout();
-        ProcessTask<T> t = new ProcessTask<>(this, taskIds.incrementAndGet(), payload, task,
-                limit == null ? 0L : Durations.toNanos(limit));
+        return limit == null ? 0L : Durations.toNanos(limit);
+    }
+
+    private <T> PoolFuture<T> enqueue(ProcessTask<T> t) {
         List<Runnable> sends;
         lock.lock();
         try {
@@ -134,9 +174,14 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         }
     }
 
-    private static byte[] encodeTask(Object task, String what) {
+    /** Something that encodes. */
+    private interface Encoding {
+        byte[] run() throws IOException;
+    }
+
+    private static byte[] encode(Encoding encoding, String what) {
         try {
-            return JdkCodec.INSTANCE.encode(task);
+            return encoding.run();
         } catch (NotSerializableException e) {
             throw new IllegalArgumentException("the " + what + " cannot be sent to a worker process: class "
                     + e.getMessage() + " is not Serializable. A process task must capture only Serializable values "
@@ -186,7 +231,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         if (t.timeoutNanos > 0) {
             t.timer = TIMER.schedule(() -> timeOut(t), t.timeoutNanos, TimeUnit.NANOSECONDS);
         }
-        w.send(Protocol.TASK, t.id, t.payload);
+        w.send(t.frameType, t.id, t.payload);
     }
 
     private void timeOut(ProcessTask<?> t) {
@@ -451,7 +496,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         }
         Object value;
         try {
-            value = JdkCodec.INSTANCE.decode(frame, Protocol.HEADER, frame.length - Protocol.HEADER, resultFilter);
+            value = Payloads.readValue(frame, Protocol.HEADER, frame.length - Protocol.HEADER, JdkCodec.INSTANCE,
+                    resultFilter);
         } catch (InvalidClassException e) {
             t.fail(new IllegalStateException("the result of task #" + t.id + " was refused by the pool's result filter: "
                     + e.getMessage() + " (allow its classes with ProcessPool.builder().allowedResultClasses(...))", e));

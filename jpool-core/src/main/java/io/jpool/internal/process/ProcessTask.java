@@ -14,6 +14,8 @@ import java.util.concurrent.ScheduledFuture;
 final class ProcessTask<T> extends TaskFuture<T> implements Runnable {
     final ProcessPoolImpl pool;
     final long id;
+    /** {@link Protocol#TASK} or {@link Protocol#CHUNK}. */
+    final byte frameType;
     final byte[] payload;
     final Task<T> task;
     /** The time limit, or 0 for none. */
@@ -26,9 +28,10 @@ final class ProcessTask<T> extends TaskFuture<T> implements Runnable {
     int attempts;
     volatile ScheduledFuture<?> timer;
 
-    ProcessTask(ProcessPoolImpl pool, long id, byte[] payload, Task<T> task, long timeoutNanos) {
+    ProcessTask(ProcessPoolImpl pool, long id, byte frameType, byte[] payload, Task<T> task, long timeoutNanos) {
         this.pool = pool;
         this.id = id;
+        this.frameType = frameType;
         this.payload = payload;
         this.task = task;
         this.timeoutNanos = timeoutNanos;

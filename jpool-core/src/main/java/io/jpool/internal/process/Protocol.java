@@ -7,10 +7,10 @@ import java.nio.ByteBuffer;
  * The frames between the caller and a worker. Every frame is {@code [byte type][long id][body]}
  * inside a {@link io.jpool.internal.ipc.FrameChannel} frame; {@code id} is the task's, or 0.
  * <pre>
- *  caller ─▶ worker   INIT(initializer)  TASK(id, task)  EXIT
+ *  caller ─▶ worker   INIT(initializer)  TASK(id, task)  CHUNK(id, function, items)  EXIT
  *  worker ─▶ caller   HELLO(token, pid)  READY  INIT_FAILED(error)  RESULT(id, value)  ERROR(id, error)
  * </pre>
- * HELLO is the first frame on a new connection: the 32-byte token the worker read from its stdin,
+ * The bodies of TASK, CHUNK and RESULT are laid out by {@link Payloads}. HELLO is the first frame on a new connection: the 32-byte token the worker read from its stdin,
  * then its worker number and pid. Values and errors are encoded by the pool's {@link Codec};
  * errors travel as an {@link ErrorEnvelope} so that a class the caller cannot load still arrives
  * as a readable {@link io.jpool.RemoteTaskException}.
@@ -24,6 +24,7 @@ final class Protocol {
     static final byte RESULT = 6;
     static final byte ERROR = 7;
     static final byte EXIT = 8;
+    static final byte CHUNK = 9;
 
     static final int HEADER = 9;
     static final int TOKEN_BYTES = 32;

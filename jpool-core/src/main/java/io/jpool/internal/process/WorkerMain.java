@@ -2,7 +2,9 @@ package io.jpool.internal.process;
 
 import io.jpool.RunnableTask;
 import io.jpool.Task;
+import io.jpool.TaskFunction;
 import io.jpool.internal.ipc.FrameChannel;
+import io.jpool.internal.pool.MapChunk;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -33,6 +35,7 @@ import java.util.HexFormat;
 public final class WorkerMain {
     private final FrameChannel channel;
     private final long maxResultBytes;
+    private final DecodeCache cache = new DecodeCache();
 
     private WorkerMain(FrameChannel channel, long maxResultBytes) {
         this.channel = channel;
@@ -74,8 +77,8 @@ public final class WorkerMain {
             byte[] frame = channel.read();
             byte type = Protocol.type(frame);
             long id = Protocol.id(frame);
-            if (type == Protocol.TASK) {
-                runTask(id, frame);
+            if (type == Protocol.TASK || type == Protocol.CHUNK) {
+                runTask(id, type, frame);
             } else if (type == Protocol.INIT) {
                 runInitializer(frame);
             } else if (type == Protocol.EXIT) {
@@ -100,10 +103,10 @@ public final class WorkerMain {
         }
     }
 
-    private void runTask(long id, byte[] frame) throws IOException {
+    private void runTask(long id, byte type, byte[] frame) throws IOException {
         Object result;
         try {
-            Task<?> task = (Task<?>) decode(frame);
+            Task<?> task = type == Protocol.TASK ? decodeTask(frame) : decodeChunk(frame);
             Thread.interrupted(); // no interrupt leaks from one task into the next
             result = task.call();
         } catch (ClassNotFoundException e) {
@@ -116,7 +119,7 @@ public final class WorkerMain {
         }
         byte[] encoded;
         try {
-            encoded = JdkCodec.INSTANCE.encode(result);
+            encoded = Payloads.value(result, JdkCodec.INSTANCE);
         } catch (Throwable t) {
             sendError(id, new IllegalStateException("the task's result (" + className(result)
                     + ") could not be serialized: " + t + "; return a Serializable value", t));
@@ -132,6 +135,37 @@ public final class WorkerMain {
 
     private void sendError(long id, Throwable t) throws IOException {
         channel.write(Protocol.header(Protocol.ERROR, id), ByteBuffer.wrap(envelope(t)));
+    }
+
+    /** A TASK body: {@code [flags][task]}; a stateless task is decoded once and reused. */
+    private Task<?> decodeTask(byte[] frame) throws IOException, ClassNotFoundException {
+        int offset = Protocol.HEADER + 1;
+        int length = frame.length - offset;
+        boolean stateless = frame[Protocol.HEADER] == Payloads.STATELESS;
+        Object task = stateless ? cache.get(frame, offset, length) : null;
+        if (task == null) {
+            task = JdkCodec.INSTANCE.decode(frame, offset, length, null);
+            if (stateless) {
+                cache.put(frame, offset, length, task);
+            }
+        }
+        return (Task<?>) task;
+    }
+
+    /** A CHUNK body: {@code [int n][function][items]}; each distinct function is decoded once. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Task<?> decodeChunk(byte[] frame) throws IOException, ClassNotFoundException {
+        int fnLength = ByteBuffer.wrap(frame).getInt(Protocol.HEADER);
+        int fnOffset = Protocol.HEADER + 4;
+        Object fn = cache.get(frame, fnOffset, fnLength);
+        if (fn == null) {
+            fn = JdkCodec.INSTANCE.decode(frame, fnOffset, fnLength, null);
+            cache.put(frame, fnOffset, fnLength, fn);
+        }
+        int itemsOffset = fnOffset + fnLength;
+        Object[] items = (Object[]) Payloads.readValue(frame, itemsOffset, frame.length - itemsOffset,
+                JdkCodec.INSTANCE, null);
+        return new MapChunk((TaskFunction) fn, items);
     }
 
     private static Object decode(byte[] frame) throws IOException, ClassNotFoundException {
