@@ -56,6 +56,19 @@ class ProcessPoolFaultsTest {
     }
 
     @Test
+    void systemExitWithTheOutOfMemoryExitCodeIsNotMistakenForOutOfMemory() throws Exception {
+        try (ProcessPool pool = ProcessSupport.pool(1).build()) {
+            PoolFuture<Object> dying = pool.submit(() -> {
+                System.exit(3);
+                return null;
+            });
+            assertThat(dying.exception(null)).isInstanceOf(WorkerDiedException.class)
+                    .hasMessageContaining("exit code 3").hasMessageContaining("System.exit")
+                    .hasMessageNotContaining("out of memory");
+        }
+    }
+
+    @Test
     void runtimeHaltAndItsLastStderrLinesAreReported() throws Exception {
         try (ProcessPool pool = ProcessSupport.pool(2).build()) {
             PoolFuture<Object> dying = pool.submit(() -> {

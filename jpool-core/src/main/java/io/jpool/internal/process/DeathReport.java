@@ -4,8 +4,9 @@ import java.util.List;
 
 /**
  * Says why a worker died, from what the pool knows: a reason it set itself when it killed the
- * worker (timeout, cancel, shutdownNow), else the exit code: 3 is the JVM's exit on
- * OutOfMemoryError (jpool starts workers with {@code -XX:+ExitOnOutOfMemoryError}), above 128 is
+ * worker (timeout, cancel, shutdownNow), else the exit code: 3 with the JVM's "Terminating due to
+ * java.lang.OutOfMemoryError" line on stderr is its exit on OutOfMemoryError (jpool starts workers
+ * with {@code -XX:+ExitOnOutOfMemoryError}; a plain {@code System.exit(3)} has no such line), above 128 is
  * a signal, {@link Protocol#EXIT_PARENT_GONE} a lost channel, anything else {@code System.exit}
  * or {@code Runtime.halt}. The last stderr lines follow.
  */
@@ -18,7 +19,7 @@ final class DeathReport {
         if (killReason != null) {
             b.append("was killed: ").append(killReason);
         } else if (exitCode == Protocol.EXIT_OUT_OF_MEMORY
-                || stderrTail.stream().anyMatch(l -> l.contains("java.lang.OutOfMemoryError"))) {
+                && stderrTail.stream().anyMatch(l -> l.startsWith("Terminating due to java.lang.OutOfMemoryError"))) {
             b.append("ran out of memory (OutOfMemoryError; give workers more with jvmOptions(\"-Xmx...\"))");
         } else if (exitCode > 128) {
             b.append("was killed by signal ").append(signalName(exitCode - 128));

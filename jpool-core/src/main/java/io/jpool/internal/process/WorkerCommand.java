@@ -21,6 +21,7 @@ final class WorkerCommand {
             cmd.add("-XX:+UseSerialGC");        // fewer GC threads to start; users may choose another
         }
         cmd.add("-XX:-UsePerfData");            // no hsperfdata file per worker
+        cmd.add("-XX:+DisplayVMOutputToStderr"); // the JVM's own messages (out of memory) join the stderr tail
         cmd.addAll(config.jvmOptions());
         cmd.add("-cp");
         cmd.add(config.classpath());
