@@ -43,6 +43,7 @@ public final class WorkerMain {
     }
 
     public static void main(String[] args) {
+        warmUp();
         String[] handshake;
         try {
             handshake = readLine(System.in).split("\t");
@@ -188,6 +189,26 @@ public final class WorkerMain {
 
     private static String className(Object o) {
         return o == null ? "null" : o.getClass().getName();
+    }
+
+    /**
+     * On a second thread, while the main thread connects: run once what the first task needs
+     * (Java serialization, a serializable lambda's bootstrap), so the first task does not pay for it.
+     */
+    private static void warmUp() {
+        Thread t = new Thread(() -> {
+            try {
+                RunnableTask probe = () -> { };
+                byte[] bytes = JdkCodec.INSTANCE.encode(probe);
+                ((RunnableTask) JdkCodec.INSTANCE.decode(bytes, 0, bytes.length, null)).run();
+                byte[] value = ValueCodec.encode(new Object[] {1, "x"});
+                ValueCodec.decode(value, 0, value.length);
+            } catch (Exception ignored) {
+                // only a warm-up
+            }
+        }, "jpool-warmup");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Halts when stdin ends: the caller's JVM is gone (its end of the pipe closed). */
