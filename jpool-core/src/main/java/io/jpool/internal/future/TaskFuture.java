@@ -149,6 +149,17 @@ public class TaskFuture<T> implements PoolFuture<T> {
     protected void onDone(Status finalStatus, boolean wasRunning) {
     }
 
+    /**
+     * Work helping for waits that do not block in {@code get} (asCompleted, waitFor, an unordered
+     * map): if this future is still PENDING and the calling thread may run it (a worker of its own
+     * pool), runs it inline now; otherwise does nothing.
+     */
+    public final void helpIfPending() {
+        if (state == PENDING) {
+            helpBeforeWait();
+        }
+    }
+
     // ---------------------------------------------------------------- PoolFuture
 
     @Override
