@@ -65,6 +65,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     private final AtomicInteger almostFree = new AtomicInteger();
     private final AtomicInteger threadNumbers = new AtomicInteger();
     private final Semaphore queueRoom; // null: unbounded
+    private final java.util.concurrent.atomic.AtomicBoolean submittersReleased = new java.util.concurrent.atomic.AtomicBoolean();
     private final TaskCounters counters = new TaskCounters();
     private final LongAdder queued = new LongAdder();
     private final LongAdder busy = new LongAdder();
@@ -308,8 +309,13 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         }
     }
 
+    /**
+     * Wakes every submit blocked on a full queue (it then sees the shutdown and rejects). Once
+     * only: a second release of Integer.MAX_VALUE / 2 would overflow the semaphore and throw
+     * {@code Error("Maximum permit count exceeded")} from a repeated shutdown or close.
+     */
     private void releaseBlockedSubmitters() {
-        if (queueRoom != null) {
+        if (queueRoom != null && submittersReleased.compareAndSet(false, true)) {
             queueRoom.release(Integer.MAX_VALUE / 2);
         }
     }
