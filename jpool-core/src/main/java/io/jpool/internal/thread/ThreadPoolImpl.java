@@ -100,6 +100,9 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         if (shutdown || broken.get() != null) {
             // raced with shutdown or a broken initializer: take the task back if no worker has it
             if (queue.remove(t)) {
+                // shutdown may have seen this task queued and so left termination to the workers,
+                // of which there may be none: check again now that the task is gone
+                tryTerminate();
                 BrokenPoolException b = broken.get();
                 if (b != null) {
                     t.fail(b);
@@ -287,6 +290,13 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         if (!queue.isEmpty() && broken.get() == null) {
             wakeOrStartWorker(); // retired while a task came in: someone must run it
         } else if (left == 0 && shutdown && queue.isEmpty()) {
+            terminated.countDown();
+        }
+    }
+
+    /** Opens {@link #terminated} if the pool is shut down with no worker and nothing queued. */
+    private void tryTerminate() {
+        if (shutdown && workerCount.get() == 0 && queue.isEmpty()) {
             terminated.countDown();
         }
     }
