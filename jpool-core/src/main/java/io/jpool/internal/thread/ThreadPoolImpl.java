@@ -65,6 +65,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     private final AtomicInteger almostFree = new AtomicInteger();
     private final AtomicInteger threadNumbers = new AtomicInteger();
     private final Semaphore queueRoom; // null: unbounded
+    private final java.util.concurrent.atomic.AtomicBoolean submittersReleased = new java.util.concurrent.atomic.AtomicBoolean();
     private final TaskCounters counters = new TaskCounters();
     private final LongAdder queued = new LongAdder();
     private final AtomicReference<BrokenPoolException> broken = new AtomicReference<>();
@@ -98,6 +99,9 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         if (shutdown || broken.get() != null) {
             // raced with shutdown or a broken initializer: take the task back if no worker has it
             if (queue.remove(t)) {
+                // shutdown may have seen this task queued and so left termination to the workers,
+                // of which there may be none: check again now that the task is gone
+                tryTerminate();
                 BrokenPoolException b = broken.get();
                 if (b != null) {
                     t.fail(b);
@@ -314,6 +318,13 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         }
     }
 
+    /** Opens {@link #terminated} if the pool is shut down with no worker and nothing queued. */
+    private void tryTerminate() {
+        if (shutdown && workerCount.get() == 0 && queue.isEmpty()) {
+            terminated.countDown();
+        }
+    }
+
     private void breakPool(BrokenPoolException e) {
         if (!broken.compareAndSet(null, e)) {
             return;
@@ -332,8 +343,13 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         }
     }
 
+    /**
+     * Wakes every submit blocked on a full queue (it then sees the shutdown and rejects). Once
+     * only: a second release of Integer.MAX_VALUE / 2 would overflow the semaphore and throw
+     * {@code Error("Maximum permit count exceeded")} from a repeated shutdown or close.
+     */
     private void releaseBlockedSubmitters() {
-        if (queueRoom != null) {
+        if (queueRoom != null && submittersReleased.compareAndSet(false, true)) {
             queueRoom.release(Integer.MAX_VALUE / 2);
         }
     }
