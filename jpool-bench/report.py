@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""Builds jpool-bench/target/report.md and report.json from a JMH JSON result and peers.py's JSON.
+
+How it works: every JMH result is mapped to a workload key and a column ("jpool", "tpe", "fjp",
+"vthreads", "floor_uds"), taking the MEDIAN of its measurement iterations (all forks) as the
+figure; peers.py already reports medians. Then one row is written per (workload, peer) with the
+ratio "jpool's advantage" (peer/jpool for times, jpool/peer for rates: > 1 means jpool is
+better) and, where DESIGN.md sets one, the target and whether it is met. Stdlib only.
+"""
+import argparse
+import datetime
+import json
+import statistics
+
+# workload -> (title, unit, lower_is_better)
+WORKLOADS = {
+    "tp.latency_us": ("ThreadPool submit-to-get of a no-op", "us", True),
+    "tp.throughput_1sub": ("ThreadPool 1M no-ops, 1 submitting thread", "tasks/s", False),
+    "tp.throughput_2sub": ("ThreadPool 1M no-ops, 2 submitting threads", "tasks/s", False),
+    "tp.map": ("ThreadPool map of 100k tiny items (chunksize 1)", "items/s", False),
+    "pp.roundtrip_us": ("ProcessPool tiny-task round trip", "us", True),
+    "pp.map_c1": ("ProcessPool map, chunksize 1", "items/s", False),
+    "pp.map_c100": ("ProcessPool map, chunksize 100", "items/s", False),
+    "pp.map_c1000": ("ProcessPool map, chunksize 1000", "items/s", False),
+    "pp.bytes_1mib_ms": ("ProcessPool 1 MiB byte[] arg+result round trip", "ms", True),
+    "pp.startup_ms": ("ProcessPool of 2, build() to first result", "ms", True),
+}
+
+PY_PPE = ("py_ppe_fork", "py_ppe_spawn")
+
+# workload -> list of (peer, kind, value, text). kind "speedup": jpool's advantage over that peer
+# must be >= value; "max": jpool's figure must be <= value; peer "best_py_ppe" is the faster of
+# Python's ProcessPoolExecutor start methods (the conservative comparison).
+TARGETS = {
+    "tp.latency_us": [("tpe", "speedup", 1.0, "latency <= TPE's")],
+    "tp.throughput_1sub": [("tpe", "speedup", 1.5, ">= 1.5x TPE"), ("fjp", "speedup", 1.0, ">= 1.0x FJP")],
+    "tp.throughput_2sub": [("tpe", "speedup", 1.5, ">= 1.5x TPE"), ("fjp", "speedup", 1.0, ">= 1.0x FJP")],
+    "pp.roundtrip_us": [("floor_uds", "speedup", 0.5, "<= 2x the raw UDS floor"),
+                        ("best_py_ppe", "speedup", 5.0, ">= 5x faster than Python PPE")],
+    "pp.map_c1": [("best_py_ppe", "speedup", 2.0, ">= 2x Python PPE.map")],
+    "pp.map_c100": [("best_py_ppe", "speedup", 2.0, ">= 2x Python PPE.map")],
+    "pp.map_c1000": [("best_py_ppe", "speedup", 2.0, ">= 2x Python PPE.map")],
+    "pp.bytes_1mib_ms": [("jpool", "max", 2.0, "<= 2 ms")],
+    "pp.startup_ms": [("py_ppe_spawn", "speedup", 1.0, "no slower than Python spawn")],
+}
+
+
+def median_score(result):
+    raw = [x for fork in result["primaryMetric"].get("rawData", []) for x in fork]
+    return statistics.median(raw) if raw else result["primaryMetric"]["score"]
+
+
+def from_jmh(results):
+    """JMH results -> {workload: {column: value}} in the report's units."""
+    out = {k: {} for k in WORKLOADS}
+    for r in results:
+        cls, method = r["benchmark"].split(".")[-2:]
+        p = r.get("params", {})
+        v = median_score(r)
+        unit = r["primaryMetric"]["scoreUnit"]
+        if cls == "ThreadLatencyBench":
+            out["tp.latency_us"][p["executor"]] = to_us(v, unit)
+        elif cls == "ThreadThroughputBench":
+            out["tp.throughput_%ssub" % p["submitters"]][p["executor"]] = v
+        elif cls == "ThreadMapBench":
+            out["tp.map"][p["executor"]] = v
+        elif cls == "UdsPingPongBench":
+            if p["size"] == "8":
+                out["pp.roundtrip_us"]["floor_uds"] = to_us(v, unit)
+            else:
+                out["pp.bytes_1mib_ms"]["floor_uds"] = to_us(v, unit) / 1000
+        elif cls == "ProcessRoundTripBench" and method == "tinyTask":
+            out["pp.roundtrip_us"]["jpool"] = to_us(v, unit)
+        elif cls == "ProcessRoundTripBench" and method == "bytes1MiB":
+            out["pp.bytes_1mib_ms"]["jpool"] = to_us(v, unit) / 1000
+        elif cls == "ProcessMapBench":
+            out["pp.map_c%s" % p["chunksize"]]["jpool"] = int(p["items"]) / (to_us(v, unit) / 1e6)
+        elif cls == "ProcessStartupBench":
+            out["pp.startup_ms"]["jpool"] = to_us(v, unit) / 1000
+    return out
+
+
+def to_us(v, unit):
+    scale = {"ns/op": 1e-3, "us/op": 1.0, "ms/op": 1e3, "s/op": 1e6}
+    if unit not in scale:
+        raise ValueError("unexpected JMH unit " + unit)
+    return v * scale[unit]
+
+
+def advantage(jpool, peer, lower_is_better):
+    if jpool is None or peer is None or jpool == 0 or peer == 0:
+        return None
+    return peer / jpool if lower_is_better else jpool / peer
+
+
+def build_rows(figures, skipped):
+    rows = []
+    for key, (title, unit, lower) in WORKLOADS.items():
+        cols = dict(figures.get(key, {}))
+        ppe = [(cols[n], n) for n in PY_PPE if n in cols]
+        if ppe:
+            best = min(ppe) if lower else max(ppe)
+            cols["best_py_ppe"] = best[0]
+            best_name = best[1]
+        else:
+            best_name = None
+        jp = cols.get("jpool")
+        targets = {t[0]: t for t in TARGETS.get(key, [])}
+        peers = [c for c in cols if c not in ("jpool", "best_py_ppe")]
+        peers += [t for t in targets if t not in peers and t != "jpool"]
+        for peer in peers:
+            pv = cols.get(peer)
+            row = {"workload": key, "title": title, "unit": unit, "jpool": jp, "peer": peer,
+                   "peer_value": pv, "jpool_advantage": advantage(jp, pv, lower),
+                   "target": None, "met": None}
+            if peer == "best_py_ppe":
+                row["peer"] = "best_py_ppe (%s)" % best_name if best_name else "best_py_ppe"
+            t = targets.get(peer)
+            if t:
+                row["target"] = t[3]
+                if row["jpool_advantage"] is not None:
+                    row["met"] = row["jpool_advantage"] >= t[2]
+            rows.append(row)
+        if "jpool" in targets:
+            t = targets["jpool"]
+            rows.append({"workload": key, "title": title, "unit": unit, "jpool": jp, "peer": "(absolute)",
+                         "peer_value": t[2], "jpool_advantage": advantage(jp, t[2], lower),
+                         "target": t[3], "met": None if jp is None else jp <= t[2]})
+        for row in rows:
+            if row["workload"] == key and row["jpool"] is None:
+                row["note"] = skipped.get(key.split(".")[0], "not measured")
+    return rows
+
+
+def fmt(v):
+    if v is None:
+        return "n/a"
+    if abs(v) >= 100000:
+        return "{:,.0f}".format(v)
+    if abs(v) >= 100:
+        return "{:.0f}".format(v)
+    if abs(v) >= 10:
+        return "{:.1f}".format(v)
+    return "{:.2f}".format(v)
+
+
+def to_markdown(meta, rows):
+    lines = ["# jpool benchmark report", ""]
+    lines.append("Profile **%s**, %s. Java: %s. Python: %s. %s CPUs." % (
+        meta["profile"], meta["date"], meta["java"], meta.get("python", "?"), meta.get("cpus", "?")))
+    lines.append("")
+    lines.append("Figures are medians of the measurement iterations (JMH) or of repeats (Python). "
+                 "*jpool advantage* = peer/jpool for times, jpool/peer for rates: above 1 means jpool is "
+                 "better. Targets are DESIGN.md's. Command: `%s`." % meta["command"])
+    for k, v in meta.get("skipped", {}).items():
+        lines.append("")
+        lines.append("**Not measured (%s):** %s" % (k, v))
+    lines += ["", "| workload | unit | jpool | peer | peer value | jpool advantage | target | met? |",
+              "|---|---|---:|---|---:|---:|---|---|"]
+    for r in rows:
+        met = "n/a" if r["met"] is None else ("**yes**" if r["met"] else "**NO**")
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            r["title"], r["unit"], fmt(r["jpool"]), r["peer"], fmt(r["peer_value"]),
+            "n/a" if r["jpool_advantage"] is None else "%.2fx" % r["jpool_advantage"],
+            r["target"] or "", met))
+    met = [r for r in rows if r["met"] is not None]
+    lines += ["", "Targets met: %d of %d measured (%d not measurable yet)." % (
+        sum(1 for r in met if r["met"]), len(met), sum(1 for r in rows if r["target"] and r["met"] is None))]
+    lines += ["", "Peers: tpe = `ThreadPoolExecutor` (fixed, LinkedBlockingQueue), fjp = `ForkJoinPool`, "
+              "vthreads = virtual thread per task (JDK 21+), py_tpe = Python `ThreadPoolExecutor`, "
+              "py_ppe_* = Python `ProcessPoolExecutor` (start method), py_mp_pool_* = `multiprocessing.Pool`, "
+              "floor_uds = raw ping-pong between two JVMs over a Unix domain socket (8 B / 1 MiB). "
+              "All pools have 2 workers."]
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--jmh", required=True)
+    ap.add_argument("--peers", required=True)
+    ap.add_argument("--out", required=True, help="path without extension; .md and .json are written")
+    ap.add_argument("--profile", default="?")
+    ap.add_argument("--java", default="?")
+    ap.add_argument("--command", default="jpool-bench/run.sh")
+    ap.add_argument("--skip", action="append", default=[], help="section=reason, e.g. pp=ProcessPool not implemented")
+    args = ap.parse_args()
+    try:
+        with open(args.jmh) as f:
+            jmh = json.load(f)
+    except (OSError, ValueError):
+        jmh = []
+    try:
+        with open(args.peers) as f:
+            peers = json.load(f)
+    except (OSError, ValueError):
+        peers = {"results": {}}
+    figures = from_jmh(jmh)
+    for key, cols in peers.get("results", {}).items():
+        figures.setdefault(key, {}).update(cols)
+    skipped = dict(s.split("=", 1) for s in args.skip)
+    rows = build_rows(figures, skipped)
+    meta = {"profile": args.profile, "java": args.java, "python": peers.get("python"), "cpus": peers.get("cpus"),
+            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "command": args.command, "skipped": skipped}
+    with open(args.out + ".md", "w") as f:
+        f.write(to_markdown(meta, rows))
+    with open(args.out + ".json", "w") as f:
+        json.dump({"meta": meta, "figures": figures, "rows": rows}, f, indent=2, sort_keys=True)
+        f.write("\n")
+    print(to_markdown(meta, rows))
+
+
+if __name__ == "__main__":
+    main()
