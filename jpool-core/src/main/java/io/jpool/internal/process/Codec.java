@@ -2,6 +2,7 @@ package io.jpool.internal.process;
 
 import java.io.IOException;
 import java.io.ObjectInputFilter;
+import java.io.OutputStream;
 
 /**
  * How tasks, results and exceptions are turned into bytes between the caller and its workers:
@@ -10,8 +11,15 @@ import java.io.ObjectInputFilter;
  */
 public interface Codec {
 
-    /** The bytes of {@code value}; {@link java.io.NotSerializableException} names what cannot be written. */
-    byte[] encode(Object value) throws IOException;
+    /** Writes {@code value} to {@code out}; {@link java.io.NotSerializableException} names what cannot be written. */
+    void encode(Object value, OutputStream out) throws IOException;
+
+    /** The bytes of {@code value}. */
+    default byte[] encode(Object value) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(512);
+        encode(value, out);
+        return out.toByteArray();
+    }
 
     /** The object read from {@code bytes}, every class checked by {@code filter} (null: none). */
     Object decode(byte[] bytes, int offset, int length, ObjectInputFilter filter)

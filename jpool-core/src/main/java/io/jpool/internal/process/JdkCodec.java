@@ -1,12 +1,12 @@
 package io.jpool.internal.process;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
+import java.io.OutputStream;
 
 /** {@link Codec} by Java serialization; classes resolve through the thread's context class loader. */
 public final class JdkCodec implements Codec {
@@ -16,12 +16,10 @@ public final class JdkCodec implements Codec {
     }
 
     @Override
-    public byte[] encode(Object value) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(value);
-        }
-        return bytes.toByteArray();
+    public void encode(Object value, OutputStream to) throws IOException {
+        ObjectOutputStream out = new ObjectOutputStream(to);
+        out.writeObject(value);
+        out.flush();
     }
 
     @Override

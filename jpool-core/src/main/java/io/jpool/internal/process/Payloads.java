@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.ObjectInputFilter;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -26,9 +25,9 @@ final class Payloads {
     static final byte JDK = 0;
     static final byte STATELESS = 1;
 
-    private static final ClassValue<AtomicReference<byte[]>> STATELESS_BYTES = new ClassValue<>() {
+    private static final ClassValue<AtomicReference<Blocks>> STATELESS_BYTES = new ClassValue<>() {
         @Override
-        protected AtomicReference<byte[]> computeValue(Class<?> type) {
+        protected AtomicReference<Blocks> computeValue(Class<?> type) {
             return hasNoState(type) ? new AtomicReference<>() : null;
         }
     };
@@ -37,30 +36,43 @@ final class Payloads {
     }
 
     /** The TASK body for {@code task}; throws NotSerializableException naming what cannot travel. */
-    static byte[] task(Object task, Codec codec) throws IOException {
-        AtomicReference<byte[]> cached = STATELESS_BYTES.get(task.getClass());
+    static Blocks task(Object task, Codec codec) throws IOException {
+        AtomicReference<Blocks> cached = STATELESS_BYTES.get(task.getClass());
         if (cached != null) {
-            byte[] b = cached.get();
+            Blocks b = cached.get();
             if (b == null) {
-                b = withFlag(STATELESS, codec.encode(task));
+                b = encode(STATELESS, task, codec);
                 cached.set(b);
             }
             return b;
         }
-        return withFlag((byte) 0, codec.encode(task));
+        return encode((byte) 0, task, codec);
     }
 
     /** The CHUNK body: the function's bytes (made by the caller once per map) and the items. */
-    static byte[] chunk(byte[] function, MapChunk<?, ?> chunk, Codec codec) throws IOException {
-        byte[] items = value(chunk.items(), codec);
-        return ByteBuffer.allocate(4 + function.length + items.length).putInt(function.length).put(function)
-                .put(items).array();
+    static Blocks chunk(byte[] function, MapChunk<?, ?> chunk, Codec codec) throws IOException {
+        Blocks out = new Blocks(4 + function.length + 16 * chunk.size());
+        out.writeInt(function.length);
+        out.write(function);
+        writeValue(chunk.items(), codec, out);
+        return out;
     }
 
     /** A value's bytes: the fast codec when it can, else Java serialization. */
-    static byte[] value(Object v, Codec codec) throws IOException {
-        byte[] fast = ValueCodec.encode(v);
-        return fast != null ? withFlag(FAST, fast) : withFlag(JDK, codec.encode(v));
+    static Blocks value(Object v, Codec codec) throws IOException {
+        Blocks out = new Blocks(v instanceof byte[] ? ((byte[]) v).length + 6 : 512);
+        writeValue(v, codec, out);
+        return out;
+    }
+
+    private static void writeValue(Object v, Codec codec, Blocks out) throws IOException {
+        byte[] fast = ValueCodec.encode(v, FAST);
+        if (fast != null) {
+            out.write(fast);
+        } else {
+            out.write(JDK);
+            codec.encode(v, out);
+        }
     }
 
     static Object readValue(byte[] b, int offset, int length, Codec codec, ObjectInputFilter filter)
@@ -71,10 +83,11 @@ final class Payloads {
         return codec.decode(b, offset + 1, length - 1, filter);
     }
 
-    private static byte[] withFlag(byte flag, byte[] body) {
-        byte[] out = new byte[body.length + 1];
-        out[0] = flag;
-        System.arraycopy(body, 0, out, 1, body.length);
+    /** {@code flag} then the value as the codec writes it. */
+    private static Blocks encode(byte flag, Object value, Codec codec) throws IOException {
+        Blocks out = new Blocks();
+        out.write(flag);
+        codec.encode(value, out);
         return out;
     }
 

@@ -109,7 +109,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         }
         Durations.requirePositiveOrNull(timeout, "task timeout");
         rejectIfClosed();
-        byte[] payload = encode(() -> Payloads.task(task, JdkCodec.INSTANCE), "task");
+        Blocks payload = encode(() -> Payloads.task(task, JdkCodec.INSTANCE), "task");
         return enqueue(new ProcessTask<>(this, taskIds.incrementAndGet(), Protocol.TASK, payload, task,
                 timeoutNanos(timeout)));
     }
@@ -119,7 +119,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     protected PoolFuture<Object[]> submitChunk(MapChunk<?, ?> chunk) {
         rejectIfClosed();
         byte[] fn = lastFunctionBytes(chunk.function());
-        byte[] payload = encode(() -> Payloads.chunk(fn, chunk, JdkCodec.INSTANCE), "map item");
+        Blocks payload = encode(() -> Payloads.chunk(fn, chunk, JdkCodec.INSTANCE), "map item");
         return enqueue(new ProcessTask<>(this, taskIds.incrementAndGet(), Protocol.CHUNK, payload, chunk,
                 timeoutNanos(null)));
     }
@@ -175,11 +175,11 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     }
 
     /** Something that encodes. */
-    private interface Encoding {
-        byte[] run() throws IOException;
+    private interface Encoding<B> {
+        B run() throws IOException;
     }
 
-    private static byte[] encode(Encoding encoding, String what) {
+    private static <B> B encode(Encoding<B> encoding, String what) {
         try {
             return encoding.run();
         } catch (NotSerializableException e) {
@@ -231,7 +231,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         if (t.timeoutNanos > 0) {
             t.timer = TIMER.schedule(() -> timeOut(t), t.timeoutNanos, TimeUnit.NANOSECONDS);
         }
-        w.send(t.frameType, t.id, t.payload);
+        w.send(t.frameType, t.id, t.payload.buffers());
     }
 
     private void timeOut(ProcessTask<?> t) {
@@ -332,7 +332,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     }
 
     private void initialize(WorkerLink w) throws StartFailure, IOException {
-        w.send(Protocol.INIT, 0, initializerBytes);
+        w.send(Protocol.INIT, 0, initializerBytes == null ? new java.nio.ByteBuffer[0]
+                : new java.nio.ByteBuffer[] {java.nio.ByteBuffer.wrap(initializerBytes)});
         byte[] reply;
         try {
             reply = w.channel.read();

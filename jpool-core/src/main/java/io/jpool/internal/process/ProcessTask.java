@@ -16,7 +16,7 @@ final class ProcessTask<T> extends TaskFuture<T> implements Runnable {
     final long id;
     /** {@link Protocol#TASK} or {@link Protocol#CHUNK}. */
     final byte frameType;
-    final byte[] payload;
+    final Blocks payload;
     final Task<T> task;
     /** The time limit, or 0 for none. */
     final long timeoutNanos;
@@ -28,7 +28,7 @@ final class ProcessTask<T> extends TaskFuture<T> implements Runnable {
     int attempts;
     volatile ScheduledFuture<?> timer;
 
-    ProcessTask(ProcessPoolImpl pool, long id, byte frameType, byte[] payload, Task<T> task, long timeoutNanos) {
+    ProcessTask(ProcessPoolImpl pool, long id, byte frameType, Blocks payload, Task<T> task, long timeoutNanos) {
         this.pool = pool;
         this.id = id;
         this.frameType = frameType;

@@ -37,6 +37,13 @@ final class ValueCodec {
         return write(out, value, 0) ? out.bytes() : null;
     }
 
+    /** {@code prefix} then the value's bytes, or null if it holds a type this codec does not know. */
+    static byte[] encode(Object value, byte prefix) {
+        Out out = new Out(value instanceof byte[] ? ((byte[]) value).length + 6 : 64);
+        out.put(prefix);
+        return write(out, value, 0) ? out.bytes() : null;
+    }
+
     private static boolean write(Out out, Object v, int depth) {
         if (v == null) {
             out.put(NULL);

@@ -45,14 +45,13 @@ final class WorkerLink {
         in.flush();
     }
 
-    void send(byte type, long id, byte[] body) {
+    void send(byte type, long id, ByteBuffer... body) {
         FrameChannel c = channel;
         try {
-            if (body == null) {
-                c.write(Protocol.header(type, id));
-            } else {
-                c.write(Protocol.header(type, id), ByteBuffer.wrap(body));
-            }
+            ByteBuffer[] parts = new ByteBuffer[body.length + 1];
+            parts[0] = Protocol.header(type, id);
+            System.arraycopy(body, 0, parts, 1, body.length);
+            c.write(parts);
         } catch (IOException e) {
             kill("its channel failed: " + e.getMessage(), 0); // the reader reports the task
         }

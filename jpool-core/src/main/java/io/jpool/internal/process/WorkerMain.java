@@ -118,7 +118,7 @@ public final class WorkerMain {
             sendError(id, t);
             return;
         }
-        byte[] encoded;
+        Blocks encoded;
         try {
             encoded = Payloads.value(result, JdkCodec.INSTANCE);
         } catch (Throwable t) {
@@ -126,12 +126,16 @@ public final class WorkerMain {
                     + ") could not be serialized: " + t + "; return a Serializable value", t));
             return;
         }
-        if (encoded.length > maxResultBytes) {
+        if (encoded.size() > maxResultBytes) {
             sendError(id, new IllegalStateException("the task's result (" + className(result) + ") is "
-                    + encoded.length + " bytes, over the pool's maxResultBytes of " + maxResultBytes));
+                    + encoded.size() + " bytes, over the pool's maxResultBytes of " + maxResultBytes));
             return;
         }
-        channel.write(Protocol.header(Protocol.RESULT, id), ByteBuffer.wrap(encoded));
+        ByteBuffer[] body = encoded.buffers();
+        ByteBuffer[] parts = new ByteBuffer[body.length + 1];
+        parts[0] = Protocol.header(Protocol.RESULT, id);
+        System.arraycopy(body, 0, parts, 1, body.length);
+        channel.write(parts);
     }
 
     private void sendError(long id, Throwable t) throws IOException {

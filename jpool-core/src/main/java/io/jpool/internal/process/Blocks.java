@@ -1,0 +1,93 @@
+package io.jpool.internal.process;
+
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An output stream that keeps what is written in a list of growing blocks, never copying a block
+ * once written; the frame writer then sends the blocks with one gathering write. Written once by
+ * one thread, then only read ({@link #buffers()} gives fresh views each time, so a retried task's
+ * bytes can be sent again).
+ */
+final class Blocks extends OutputStream {
+    private static final int FIRST = 512;
+    private static final int LARGEST = 1 << 20;
+
+    private final List<byte[]> full = new ArrayList<>(2);
+    private byte[] current;
+    private int position;
+    private long size;
+
+    Blocks() {
+        this(FIRST);
+    }
+
+    Blocks(int expected) {
+        current = new byte[Math.max(16, expected)];
+    }
+
+    @Override
+    public void write(int b) {
+        if (position == current.length) {
+            nextBlock(1);
+        }
+        current[position++] = (byte) b;
+        size++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+        while (len > 0) {
+            if (position == current.length) {
+                nextBlock(len);
+            }
+            int n = Math.min(len, current.length - position);
+            System.arraycopy(b, off, current, position, n);
+            position += n;
+            off += n;
+            len -= n;
+            size += n;
+        }
+    }
+
+    void writeInt(int v) {
+        write(v >>> 24);
+        write(v >>> 16);
+        write(v >>> 8);
+        write(v);
+    }
+
+    private void nextBlock(int wanted) {
+        full.add(current);
+        current = new byte[Math.min(LARGEST, Math.max(wanted, current.length * 2))];
+        position = 0;
+    }
+
+    long size() {
+        return size;
+    }
+
+    /** Views of the written bytes, in order. */
+    ByteBuffer[] buffers() {
+        ByteBuffer[] out = new ByteBuffer[full.size() + 1];
+        for (int i = 0; i < full.size(); i++) {
+            out[i] = ByteBuffer.wrap(full.get(i));
+        }
+        out[full.size()] = ByteBuffer.wrap(current, 0, position);
+        return out;
+    }
+
+    /** The bytes as one array (a copy). */
+    byte[] toArray() {
+        byte[] out = new byte[(int) size];
+        int at = 0;
+        for (ByteBuffer b : buffers()) {
+            int n = b.remaining();
+            b.get(out, at, n);
+            at += n;
+        }
+        return out;
+    }
+}
