@@ -67,7 +67,8 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     private final Semaphore queueRoom; // null: unbounded
     private final java.util.concurrent.atomic.AtomicBoolean submittersReleased = new java.util.concurrent.atomic.AtomicBoolean();
     private final TaskCounters counters = new TaskCounters();
-    private final LongAdder queued = new LongAdder();
+    /** Tasks that left the queue (started, or ended while pending); queued = submitted - this. */
+    private final LongAdder leftQueue = new LongAdder();
     private final AtomicReference<BrokenPoolException> broken = new AtomicReference<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile boolean shutdown;
@@ -93,8 +94,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         if (queueRoom != null) {
             acquireRoom();
         }
-        counters.submitted();
-        queued.increment();
+        counters.submitted(); // also counts it as queued until it leaves the queue
         queue.offer(t);
         if (shutdown || broken.get() != null) {
             // raced with shutdown or a broken initializer: take the task back if no worker has it
@@ -140,7 +140,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
 
     /** A task left the queue (started, cancelled or failed while pending). */
     void leftQueue() {
-        queued.decrement();
+        leftQueue.increment();
         if (queueRoom != null) {
             queueRoom.release();
         }
@@ -435,7 +435,8 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 busy++;
             }
         }
-        return new PoolStats(workerCount.get(), busy, Math.max(0L, queued.sum()),
+        long queued = counters.submittedCount() - leftQueue.sum();
+        return new PoolStats(workerCount.get(), busy, Math.max(0L, queued),
                 counters.submittedCount(), counters.completedCount(), counters.failedCount(),
                 counters.cancelledCount());
     }
