@@ -72,6 +72,8 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     private final AtomicReference<BrokenPoolException> broken = new AtomicReference<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile boolean shutdown;
+    /** Set by shutdownNow before it looks at what the workers run. */
+    private volatile boolean stopping;
 
     public ThreadPoolImpl(ThreadPoolConfig config) {
         this.config = config;
@@ -276,6 +278,11 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             busy.increment();
             current = task;
             try {
+                if (stopping) {
+                    // dequeued just before shutdownNow drained the queue, published after it looked
+                    // at current: it has not started, so it never will
+                    task.cancel(false);
+                }
                 task.runBy(markAlmostFree);
             } finally {
                 current = null;
@@ -382,6 +389,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
 
     @Override
     public List<Runnable> shutdownNow() {
+        stopping = true;
         shutdown = true;
         List<Runnable> neverStarted = new ArrayList<>();
         for (PooledTask<?> t; (t = queue.poll()) != null; ) {
