@@ -148,6 +148,20 @@ class FuturesTest {
     }
 
     @Test
+    void aZeroTimeoutYieldsTheDoneFuturesThenThrows() throws Exception {
+        // CPython test_zero_timeout: a poll
+        PoolFuture<String> ok = done("ok");
+        PoolFuture<String> bad = doneFailed();
+        PoolFuture<String> slow = gated(new CountDownLatch(1), "slow");
+        Iterator<PoolFuture<String>> it = Futures.asCompleted(List.of(slow, ok, bad), Duration.ZERO).iterator();
+        assertThat(List.of(it.next(), it.next())).containsExactlyInAnyOrder(ok, bad);
+        assertThatThrownBy(it::next).isInstanceOf(WaitTimeoutException.class).hasMessageContaining("1 (of 3)");
+        DoneAndNotDone<String> w = Futures.waitFor(List.of(slow, ok, bad), Duration.ZERO, ReturnWhen.ALL_COMPLETED);
+        assertThat(w.done()).containsExactlyInAnyOrder(ok, bad);
+        assertThat(w.notDone()).containsExactly(slow);
+    }
+
+    @Test
     void theAsCompletedDeadlineCountsFromTheCallNotFromTheFirstNext() throws Exception {
         CountDownLatch g = new CountDownLatch(1);
         PoolFuture<String> slow = gated(g, "slow");

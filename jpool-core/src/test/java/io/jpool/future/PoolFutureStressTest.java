@@ -28,6 +28,7 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class PoolFutureStressTest {
     private static final int ROUNDS = 10_000;
+    static final java.util.Map<String, Integer> OUTCOMES = new java.util.concurrent.ConcurrentHashMap<>();
     private static final RuntimeException ERROR = new IllegalStateException("task failed");
 
     /** A future that counts the pool hooks. */
@@ -53,6 +54,11 @@ class PoolFutureStressTest {
         final CountingFuture f = new CountingFuture();
         final boolean mayInterrupt = ThreadLocalRandom.current().nextBoolean();
         final boolean completeWithValue = ThreadLocalRandom.current().nextBoolean();
+        final int cancelDelay = ThreadLocalRandom.current().nextInt(50);
+        /** A quarter of the rounds try to catch the task running, the others race from the start. */
+        final boolean cancelOnceStarted = ThreadLocalRandom.current().nextInt(4) == 0;
+        final int runTime = ThreadLocalRandom.current().nextBoolean() ? 0 : ThreadLocalRandom.current().nextInt(2_000);
+        volatile boolean cancelAttempted;
         final AtomicInteger earlyCallback = new AtomicInteger();
         final AtomicInteger racingCallback = new AtomicInteger();
         final AtomicReference<Status> statusSeenByCallback = new AtomicReference<>();
@@ -69,6 +75,7 @@ class PoolFutureStressTest {
         }
 
         void check(int n) {
+            OUTCOMES.merge(f.status() + (started ? "/started" : "/not started"), 1, Integer::sum);
             String at = "round " + n + " " + f + " cancel(" + mayInterrupt + ")=" + cancelled + " started=" + started
                     + " ended=" + ended;
             Status s = f.status();
@@ -129,10 +136,28 @@ class PoolFutureStressTest {
             round.set(roundNo.incrementAndGet() <= ROUNDS && failure.get() == null ? new Round() : null);
         });
         List<Thread> racers = new ArrayList<>();
-        racers.add(racer(barrier, round, failure, r -> r.cancelled = r.f.cancel(r.mayInterrupt)));
+        racers.add(racer(barrier, round, failure, r -> {
+            if (r.cancelOnceStarted) {
+                // bounded spin: the starter always moves the future out of PENDING soon
+                for (long i = 0; i < 10_000_000L && r.f.status() == Status.PENDING; i++) {
+                    Thread.yield();
+                }
+            } else {
+                spin(r.cancelDelay);
+            }
+            r.cancelled = r.f.cancel(r.mayInterrupt);
+            r.cancelAttempted = true;
+        }));
         racers.add(racer(barrier, round, failure, r -> {
             if (r.f.tryStart()) {
                 r.started = true;
+                if (r.cancelOnceStarted) { // "runs" until the canceller has tried (bounded)
+                    for (long i = 0; i < 10_000_000L && !r.cancelAttempted; i++) {
+                        Thread.yield();
+                    }
+                } else {
+                    spin(r.runTime); // "runs" a little, so cancel(true) may catch it running
+                }
                 r.ended = r.completeWithValue ? r.f.complete("v") : r.f.fail(ERROR);
             }
         }));
@@ -153,6 +178,15 @@ class PoolFutureStressTest {
             fail("a round went wrong", failure.get());
         }
         assertThat(roundNo.get()).isGreaterThan(ROUNDS);
+        // every way a round can end did occur
+        assertThat(OUTCOMES).as("%s", OUTCOMES).containsKeys("CANCELLED/not started", "CANCELLED/started", "SUCCESS/started",
+                "FAILED/started");
+    }
+
+    private static void spin(int n) {
+        for (int i = 0; i < n; i++) {
+            Thread.onSpinWait();
+        }
     }
 
     private static Thread racer(CyclicBarrier barrier, AtomicReference<Round> round, AtomicReference<Throwable> failure,

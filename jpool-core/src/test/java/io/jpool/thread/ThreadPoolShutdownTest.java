@@ -369,6 +369,29 @@ class ThreadPoolShutdownTest {
         }
     }
 
+    /**
+     * shutdownNow right after a submit woke an idle worker: the task is either returned (never
+     * started), cancelled before it starts, or interrupted. It never runs on unstopped, which would
+     * keep the pool from terminating.
+     */
+    @Test
+    void shutdownNowRacingAWorkerTakingATaskStillStopsIt() throws Exception {
+        for (int i = 0; i < 3_000; i++) {
+            ThreadPool pool = ThreadPool.create(1);
+            pool.submit(() -> 0).get(); // an idle worker, parked
+            CountDownLatch never = new CountDownLatch(1);
+            PoolFuture<Object> f = pool.submit(() -> {
+                never.await();
+                return null;
+            });
+            List<Runnable> neverStarted = pool.shutdownNow();
+            boolean terminated = pool.awaitTermination(10, TimeUnit.SECONDS);
+            never.countDown();
+            assertThat(terminated).as("iteration %d: %s, %d returned", i, f, neverStarted.size()).isTrue();
+            assertThat(f.status()).as("iteration %d", i).isEqualTo(Status.CANCELLED);
+        }
+    }
+
     /** A submit racing shutdown either gets its task run or is rejected; the pool always terminates. */
     @Test
     void submitRacingShutdownNeverLeavesThePoolUnterminated() throws Exception {

@@ -36,8 +36,9 @@ import java.util.function.Consumer;
  * <p>Waiting threads and done-callbacks share one Treiber stack, {@link #listeners}. When the
  * future ends, the stack is swapped for the {@link #DONE} marker, reversed into registration
  * order, and walked: waiters are unparked, callbacks run. A callback added once the state is
- * final (even before the swap) is not pushed: it runs at once in its caller's thread. A waiter that times out or is interrupted
- * only clears its node's thread; the node is dropped when the future ends.
+ * final (even before the swap) is not pushed: it runs at once in its caller's thread. A waiter
+ * that times out or is interrupted only clears its node's thread; the node is dropped when the
+ * future ends (so many timed-out waits on one long-running future keep their nodes until then).
  */
 public class TaskFuture<T> implements PoolFuture<T> {
     private static final System.Logger LOG = System.getLogger("io.jpool");

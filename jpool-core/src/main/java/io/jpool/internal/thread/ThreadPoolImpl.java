@@ -61,7 +61,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     private final ConcurrentLinkedDeque<Worker> idle = new ConcurrentLinkedDeque<>();
     private final Set<Worker> workers = ConcurrentHashMap.newKeySet();
     private final AtomicInteger workerCount = new AtomicInteger();
-    /** Workers that finished a task and will look at the queue before they park. */
+    /** Workers that finished a task and will look at the queue before they park, less the submits that claimed one. */
     private final AtomicInteger almostFree = new AtomicInteger();
     private final AtomicInteger threadNumbers = new AtomicInteger();
     private final Semaphore queueRoom; // null: unbounded
@@ -72,6 +72,8 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     private final AtomicReference<BrokenPoolException> broken = new AtomicReference<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile boolean shutdown;
+    /** Set by shutdownNow before it looks at what the workers run. */
+    private volatile boolean stopping;
 
     public ThreadPoolImpl(ThreadPoolConfig config) {
         this.config = config;
@@ -169,7 +171,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             LockSupport.unpark(w.thread);
             return;
         }
-        if (almostFree.get() > 0) {
+        if (claimAlmostFree()) {
             return; // a worker finishing a task will take it: reuse it rather than start another
         }
         for (int c; (c = workerCount.get()) < config.maxWorkers(); ) {
@@ -178,6 +180,21 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 return;
             }
         }
+    }
+
+    /**
+     * Claims one worker that is finishing a task for this submit. Each almost-free worker absorbs
+     * one submit only: if every submit made in that window skipped starting a thread, two tasks
+     * submitted at once (say, by a done-callback, which runs in that window) would share the one
+     * worker and a task waiting for the other would wait forever, with room for more workers.
+     */
+    private boolean claimAlmostFree() {
+        for (int c; (c = almostFree.get()) > 0; ) {
+            if (almostFree.compareAndSet(c, c - 1)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void startWorker() {
@@ -274,7 +291,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         private void clearAlmostFree() {
             if (markedAlmostFree) {
                 markedAlmostFree = false;
-                almostFree.decrementAndGet();
+                almostFree.getAndUpdate(c -> c > 0 ? c - 1 : 0); // a submit may have claimed it already
             }
         }
 
@@ -286,6 +303,11 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             }
             current = task;
             try {
+                if (stopping) {
+                    // dequeued just before shutdownNow drained the queue, published after it looked
+                    // at current: it has not started, so it never will
+                    task.cancel(false);
+                }
                 task.runBy(markAlmostFree);
             } finally {
                 current = null;
@@ -391,6 +413,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
 
     @Override
     public List<Runnable> shutdownNow() {
+        stopping = true;
         shutdown = true;
         List<Runnable> neverStarted = new ArrayList<>();
         for (PooledTask<?> t; (t = queue.poll()) != null; ) {
