@@ -86,9 +86,15 @@ public interface PoolFuture<T> extends Future<T> {
     Throwable exception(Duration timeout) throws TimeoutException, InterruptedException;
 
     /**
-     * Runs {@code callback} once the future is done: exactly once, in registration order, in the
-     * thread that completes the future, or at once in this thread if it is already done. A
-     * callback that throws is logged and does not stop the others.
+     * Runs {@code callback} once the future is done: exactly once, in the thread that completes
+     * the future, or at once in this thread if it is already done. A callback that throws is
+     * logged and does not stop the others.
+     *
+     * <p>Order: callbacks added before the future is done run in registration order. A callback
+     * added once the future is done (for instance after {@code get()} returned) runs at once in
+     * the adding thread, as in Python; it may therefore run before, or while, the completing
+     * thread runs callbacks that were added earlier. Callbacks added concurrently with completion
+     * fall on one side or the other.
      *
      * @return this future
      */

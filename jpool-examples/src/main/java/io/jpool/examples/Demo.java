@@ -9,6 +9,9 @@ public final class Demo {
         System.out.println("jpool demo on Java " + Runtime.version() + ", "
                 + Runtime.getRuntime().availableProcessors() + " cpus\n");
         IoDemo.run();
+        CpuDemo.run();
+        IsolationDemo.run();
+        ManagerDemo.run();
     }
 
     private Demo() {

@@ -44,8 +44,9 @@ final class IoDemo {
                 for (int i = 0; i < PAGES; i++) {
                     String url = server.url(i);
                     futures.add(pool.submit(() -> fetch(url)).addDoneCallback(f -> {
-                        int n = done.incrementAndGet();
-                        System.out.print("\rprogress: " + n + "/" + PAGES + " pages");
+                        synchronized (done) { // callbacks run on several threads: keep the count in step
+                            System.out.print("\rprogress: " + done.incrementAndGet() + "/" + PAGES + " pages");
+                        }
                     }));
                 }
                 List<String> completionOrder = new ArrayList<>();

@@ -25,12 +25,14 @@ import java.util.concurrent.TimeUnit;
  * The distinct futures (by identity) are split into those already done, in the caller's order,
  * and the rest; each of the rest gets a done-callback that puts it on a queue. Waiting is a
  * timed {@code poll} of that queue, so a cancelled future (done at once) wakes the waiter like
- * any other, and nothing polls or spins.
+ * any other, and nothing polls or spins. Before blocking, a pool worker runs one still-pending
+ * future of its own pool inline (work helping, as in {@code get}).
  */
 public final class CompletionWaiter<T> {
     private final List<PoolFuture<T>> alreadyDone = new ArrayList<>();
     private final List<PoolFuture<T>> notYetDone = new ArrayList<>();
     private final LinkedBlockingQueue<PoolFuture<T>> completions = new LinkedBlockingQueue<>();
+    private int helpCursor; // notYetDone before it are not PENDING
 
     private CompletionWaiter(Collection<? extends PoolFuture<T>> fs) {
         if (fs == null) {
@@ -56,11 +58,37 @@ public final class CompletionWaiter<T> {
 
     /** Next completed future of the not-yet-done ones, or null past the deadline. */
     private PoolFuture<T> poll(Long deadline) throws InterruptedException {
+        PoolFuture<T> ready = completions.poll();
+        if (ready != null) {
+            return ready;
+        }
+        helpOnePending();
         if (deadline == null) {
             return completions.take();
         }
         long left = deadline - System.nanoTime();
         return left <= 0 ? completions.poll() : completions.poll(left, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Work helping, as {@code get} does: a pool worker about to block here runs a still-pending
+     * future of its own pool inline, so waiting on futures of one's own pool never deadlocks it.
+     * A future leaves PENDING for good, so the cursor only moves forward; it stops at a pending
+     * future this thread may not run (then the thread simply blocks).
+     */
+    private void helpOnePending() {
+        while (helpCursor < notYetDone.size()) {
+            PoolFuture<T> f = notYetDone.get(helpCursor);
+            if (f.status() == PoolFuture.Status.PENDING && f instanceof TaskFuture) {
+                ((TaskFuture<?>) f).helpIfPending();
+                if (f.status() == PoolFuture.Status.PENDING) {
+                    return; // not ours to run
+                }
+                helpCursor++;
+                return; // ran it (or it started elsewhere meanwhile)
+            }
+            helpCursor++;
+        }
     }
 
     private static Long deadlineOf(Duration timeout) {

@@ -35,8 +35,8 @@ import java.util.function.Consumer;
  *
  * <p>Waiting threads and done-callbacks share one Treiber stack, {@link #listeners}. When the
  * future ends, the stack is swapped for the {@link #DONE} marker, reversed into registration
- * order, and walked: waiters are unparked, callbacks run. A callback pushed after the swap sees
- * the marker and runs at once in its caller's thread. A waiter that times out or is interrupted
+ * order, and walked: waiters are unparked, callbacks run. A callback added once the state is
+ * final (even before the swap) is not pushed: it runs at once in its caller's thread. A waiter that times out or is interrupted
  * only clears its node's thread; the node is dropped when the future ends.
  */
 public class TaskFuture<T> implements PoolFuture<T> {
@@ -147,6 +147,17 @@ public class TaskFuture<T> implements PoolFuture<T> {
      * @param wasRunning whether the task had started
      */
     protected void onDone(Status finalStatus, boolean wasRunning) {
+    }
+
+    /**
+     * Work helping for waits that do not block in {@code get} (asCompleted, waitFor, an unordered
+     * map): if this future is still PENDING and the calling thread may run it (a worker of its own
+     * pool), runs it inline now; otherwise does nothing.
+     */
+    public final void helpIfPending() {
+        if (state == PENDING) {
+            helpBeforeWait();
+        }
     }
 
     // ---------------------------------------------------------------- PoolFuture
@@ -269,7 +280,10 @@ public class TaskFuture<T> implements PoolFuture<T> {
             throw new NullPointerException("callback is null");
         }
         Node node = new Node(callback);
-        for (Node h; (h = listeners) != DONE; ) {
+        // A done future runs the callback at once, here, even if the completing thread has not yet
+        // swapped the stack for DONE: the state is published first, and a caller that saw the
+        // future done (get() returned) must not have its callback deferred to that thread.
+        for (Node h; state <= COMPLETING && (h = listeners) != DONE; ) {
             node.next = h;
             if (LISTENERS.compareAndSet(this, h, node)) {
                 return this;

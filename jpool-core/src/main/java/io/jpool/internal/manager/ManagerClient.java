@@ -1,5 +1,6 @@
 package io.jpool.internal.manager;
 
+import io.jpool.internal.ipc.FrameChannel;
 import io.jpool.ManagerClosedException;
 
 import java.io.IOException;

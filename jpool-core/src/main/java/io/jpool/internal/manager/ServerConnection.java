@@ -1,5 +1,6 @@
 package io.jpool.internal.manager;
 
+import io.jpool.internal.ipc.FrameChannel;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.util.Map;

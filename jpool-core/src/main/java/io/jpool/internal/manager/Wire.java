@@ -1,5 +1,6 @@
 package io.jpool.internal.manager;
 
+import io.jpool.internal.ipc.FrameChannel;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

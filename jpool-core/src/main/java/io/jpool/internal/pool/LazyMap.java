@@ -8,6 +8,7 @@ import io.jpool.TaskFailedException;
 import io.jpool.TaskFunction;
 import io.jpool.WaitTimeoutException;
 import io.jpool.internal.future.Durations;
+import io.jpool.internal.future.TaskFuture;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -246,7 +247,11 @@ public final class LazyMap<A, R> implements MapResult<R>, Iterator<R> {
 
     private Flight pollCompleted() {
         try {
-            Flight f;
+            Flight f = completed.poll();
+            if (f != null) {
+                return f;
+            }
+            helpOnePending();
             if (timeout == null) {
                 f = completed.take();
             } else {
@@ -259,6 +264,20 @@ public final class LazyMap<A, R> implements MapResult<R>, Iterator<R> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CancellationException("interrupted while waiting for a map result");
+        }
+    }
+
+    /**
+     * Work helping for unordered maps, which wait on the completion queue rather than in
+     * {@code get}: a worker of the pool iterating a map of its own pool runs a pending chunk inline
+     * instead of blocking (ordered maps get this from {@code get}).
+     */
+    private void helpOnePending() {
+        for (Flight fl : unorderedFlights) {
+            if (fl.future.status() == PoolFuture.Status.PENDING && fl.future instanceof TaskFuture) {
+                ((TaskFuture<?>) fl.future).helpIfPending();
+                return; // if this thread may run one, it ran it; if not, it may run none
+            }
         }
     }
 

@@ -1,17 +1,795 @@
 package io.jpool.internal.process;
 
-/** Placeholder until the process pool lands (issue 3). */
-public final class ProcessPoolImpl extends io.jpool.internal.pool.AbstractPool implements io.jpool.ProcessPool {
-    @Override public java.util.List<Long> workerPids() { return null; }
+import io.jpool.BrokenPoolException;
+import io.jpool.PoolFuture;
+import io.jpool.PoolStats;
+import io.jpool.ProcessPool;
+import io.jpool.RemoteTaskException;
+import io.jpool.Task;
+import io.jpool.TaskTimeoutException;
+import io.jpool.WorkerDiedException;
+import io.jpool.internal.future.Durations;
+import io.jpool.internal.pool.AbstractPool;
+import io.jpool.internal.pool.MapChunk;
+import io.jpool.internal.pool.TaskCounters;
+
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.io.NotSerializableException;
+import java.io.ObjectInputFilter;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The {@link ProcessPool}.
+ *
+ * <h2>Implementation overview</h2>
+ * <pre>
+ *  submit() ─▶ pending queue ─▶ dispatch ─▶ WorkerLink[i] ══frames══▶ WorkerMain (child JVM)
+ *     ▲                                          │   ◀══result frames══
+ *     └────────── PoolFuture completed ◀─ reader ┘
+ *  timer: task deadlines ─▶ fail the task, kill its worker
+ *  reader sees end of channel ─▶ report why the worker died ─▶ fail / retry its task, replace it
+ * </pre>
+ * A task is serialized once, in {@code submit}, so an unserializable capture fails there. One
+ * lock guards the queue, the idle workers and each worker's current task; nothing slow runs under
+ * it (no I/O, no callbacks). {@link #dispatchLocked} pairs pending tasks with idle workers and
+ * starts a worker (lazily, up to {@code maxWorkers}, each on its own thread so they start in
+ * parallel) when none is idle; the sends happen after the lock is released.
+ *
+ * <p>Each worker has one reader thread. On a reply it first puts the worker back to work (so a
+ * caller who submits right after {@code get} returns finds it idle) and only then decodes the
+ * result, under an {@link ObjectInputFilter}, and completes the future. When the channel ends,
+ * the reader waits for the process's exit code, tells why it died ({@link DeathReport}), fails or
+ * re-queues (under {@code retries}) the task it ran, and lets dispatch start a replacement.
+ *
+ * <p>Timeouts run on one shared timer thread: at the deadline the future fails with
+ * {@link TaskTimeoutException} at once, and its worker is killed (SIGKILL). {@code cancel(true)}
+ * and {@code shutdownNow} kill the same way. Once shut down with no task and no worker left,
+ * the pool deletes its socket directory and opens {@link #terminated}.
+ */
+public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
+    private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
+    private static final long START_TIMEOUT_MS = 60_000;
+    private static final ScheduledThreadPoolExecutor TIMER = newTimer();
+
+    private final ProcessPoolConfig config;
+    private final String name;
+    private final List<String> command;
+    private final ObjectInputFilter resultFilter;
+    private final byte[] initializerBytes;
+    private final TaskCounters counters = new TaskCounters();
+    private final AtomicLong taskIds = new AtomicLong();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+
+    private final ReentrantLock lock = new ReentrantLock();
+    // guarded by lock:
+    private final ArrayDeque<ProcessTask<?>> pending = new ArrayDeque<>();
+    private final ArrayDeque<WorkerLink> idle = new ArrayDeque<>();
+    private final Set<WorkerLink> links = new LinkedHashSet<>();
+    private int workerCount; // starting + alive
+    private int starting;
+    private long workerNumbers;
+    private WorkerListener listener;
+    private BrokenPoolException broken;
+    private volatile boolean shutdown;
+    private volatile FunctionBytes lastFunction;
+    private boolean terminating;
+
     public ProcessPoolImpl(ProcessPoolConfig config) {
-        throw new UnsupportedOperationException("not yet");
+        this.config = config;
+        this.name = "jpool-process-" + POOL_NUMBERS.incrementAndGet();
+        this.command = WorkerCommand.build(config);
+        this.resultFilter = ResultFilter.create(config.allowedResultClasses(), config.maxResultBytes());
+        this.initializerBytes = config.initializer() == null ? null
+                : encode(() -> JdkCodec.INSTANCE.encode(config.initializer()), "initializer");
     }
-    @Override protected int defaultMapBufferSize() { return 1; }
-    @Override public <T> io.jpool.PoolFuture<T> submit(io.jpool.Task<T> task, java.time.Duration timeout) { throw new UnsupportedOperationException(); }
-    @Override public void shutdown(boolean wait, boolean cancelPending) { }
-    @Override public io.jpool.PoolStats stats() { return null; }
-    @Override public java.util.List<Runnable> shutdownNow() { return null; }
-    @Override public boolean isShutdown() { return false; }
-    @Override public boolean isTerminated() { return false; }
-    @Override public boolean awaitTermination(long t, java.util.concurrent.TimeUnit u) { return false; }
+
+    // ---------------------------------------------------------------- submit
+
+    @Override
+    public <T> PoolFuture<T> submit(Task<T> task, Duration timeout) {
+        if (task == null) {
+            throw new NullPointerException("task is null");
+        }
+        Durations.requirePositiveOrNull(timeout, "task timeout");
+        rejectIfClosed();
+        byte[] payload = encode(() -> Payloads.task(task, JdkCodec.INSTANCE), "task");
+        return enqueue(new ProcessTask<>(this, taskIds.incrementAndGet(), Protocol.TASK, payload, task,
+                timeoutNanos(timeout)));
+    }
+
+    /** A map chunk travels as one CHUNK frame; its function is encoded once per map. */
+    @Override
+    protected PoolFuture<Object[]> submitChunk(MapChunk<?, ?> chunk) {
+        rejectIfClosed();
+        byte[] fn = lastFunctionBytes(chunk.function());
+        byte[] payload = encode(() -> Payloads.chunk(fn, chunk, JdkCodec.INSTANCE), "map item");
+        return enqueue(new ProcessTask<>(this, taskIds.incrementAndGet(), Protocol.CHUNK, payload, chunk,
+                timeoutNanos(null)));
+    }
+
+    private byte[] lastFunctionBytes(Object fn) {
+        FunctionBytes last = lastFunction;
+        if (last == null || last.function != fn) {
+            last = new FunctionBytes(fn, encode(() -> JdkCodec.INSTANCE.encode(fn), "map function"));
+            lastFunction = last;
+        }
+        return last.bytes;
+    }
+
+    /** The function of the latest map and its bytes (one map's chunks share them). */
+    private static final class FunctionBytes {
+        final Object function;
+        final byte[] bytes;
+
+        FunctionBytes(Object function, byte[] bytes) {
+            this.function = function;
+            this.bytes = bytes;
+        }
+    }
+
+    private long timeoutNanos(Duration timeout) {
+        Duration limit = timeout != null ? timeout : config.taskTimeout();
+        return limit == null ? 0L : Durations.toNanos(limit);
+    }
+
+    private <T> PoolFuture<T> enqueue(ProcessTask<T> t) {
+        List<Runnable> sends;
+        lock.lock();
+        try {
+            rejectIfClosed();
+            counters.submitted();
+            pending.addLast(t);
+            sends = dispatchLocked();
+        } finally {
+            lock.unlock();
+        }
+        sends.forEach(Runnable::run);
+        return t;
+    }
+
+    private void rejectIfClosed() {
+        BrokenPoolException b = broken;
+        if (b != null) {
+            throw new BrokenPoolException(b.getMessage(), b.getCause());
+        }
+        if (shutdown) {
+            throw new RejectedExecutionException("the pool is shut down: it takes no new tasks (create a new pool)");
+        }
+    }
+
+    /** Something that encodes. */
+    private interface Encoding {
+        byte[] run() throws IOException;
+    }
+
+    private static byte[] encode(Encoding encoding, String what) {
+        try {
+            return encoding.run();
+        } catch (NotSerializableException e) {
+            throw new IllegalArgumentException("the " + what + " cannot be sent to a worker process: class "
+                    + e.getMessage() + " is not Serializable. A process task must capture only Serializable values "
+                    + "(a lambda written as a jpool Task, TaskFunction or RunnableTask is serializable itself)", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the " + what + " cannot be serialized for a worker process: " + e, e);
+        }
+    }
+
+    // ---------------------------------------------------------------- dispatch
+
+    /** Pairs pending tasks with idle workers; returns the sends to make once the lock is released. */
+    private List<Runnable> dispatchLocked() {
+        List<Runnable> sends = new ArrayList<>(2);
+        while (!pending.isEmpty()) {
+            ProcessTask<?> t = pending.peekFirst();
+            if (t.isDone()) {
+                pending.pollFirst();
+                continue;
+            }
+            WorkerLink w = idle.pollFirst();
+            if (w == null) {
+                if (workerCount < config.maxWorkers() && starting < pending.size() && broken == null) {
+                    startWorkerLocked();
+                    continue;
+                }
+                break;
+            }
+            pending.pollFirst();
+            if (t.attempts == 0 ? !t.tryStart() : !t.isRunning()) {
+                idle.addFirst(w); // cancelled while queued
+                continue;
+            }
+            t.attempts++;
+            t.link = w;
+            w.current = t;
+            sends.add(() -> sendTask(w, t));
+        }
+        return sends;
+    }
+
+    private void sendTask(WorkerLink w, ProcessTask<?> t) {
+        java.util.concurrent.ScheduledFuture<?> old = t.timer;
+        if (old != null) {
+            old.cancel(false); // a retried task's limit counts from its new start
+        }
+        if (t.timeoutNanos > 0) {
+            t.timer = TIMER.schedule(() -> timeOut(t), t.timeoutNanos, TimeUnit.NANOSECONDS);
+        }
+        w.send(t.frameType, t.id, t.payload);
+    }
+
+    private void timeOut(ProcessTask<?> t) {
+        WorkerLink w = t.link;
+        t.stopReason = "its task ran past its time limit of " + Duration.ofNanos(t.timeoutNanos);
+        t.failRunningAndStop(new TaskTimeoutException("task #" + t.id + " ran past its time limit of "
+                + Duration.ofNanos(t.timeoutNanos) + ", so its worker" + (w == null ? "" : " (pid " + w.pid + ")")
+                + " was killed"));
+    }
+
+    // ---------------------------------------------------------------- workers
+
+    private void startWorkerLocked() {
+        workerCount++;
+        starting++;
+        long number = ++workerNumbers;
+        Thread starter = new Thread(() -> launch(number), name + "-start-" + number);
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    /** Starts worker {@code number}, waits for its HELLO and its initializer, then puts it to work. */
+    private void launch(long number) {
+        WorkerLink w = null;
+        try {
+            WorkerListener l = listener();
+            CompletableFuture<WorkerListener.Connected> connected = l.expect(number);
+            ProcessBuilder pb = new ProcessBuilder(command);
+            pb.environment().putAll(config.environment());
+            Process p = pb.start();
+            OutputPump out = new OutputPump(p.getInputStream(), () -> System.out, config.workerOutput(), p.pid(),
+                    name + "-out-" + number);
+            OutputPump err = new OutputPump(p.getErrorStream(), () -> System.err, config.workerOutput(), p.pid(),
+                    name + "-err-" + number);
+            out.start();
+            err.start();
+            w = new WorkerLink(number, p, out, err);
+            lock.lock();
+            try {
+                links.add(w);
+            } finally {
+                lock.unlock();
+            }
+            w.handshake(l.socketPath() + "\t" + number + "\t" + HexFormat.of().formatHex(l.token()) + "\t"
+                    + config.maxResultBytes());
+            WorkerListener.Connected c = awaitConnection(w, connected);
+            w.channel = c.channel();
+            initialize(w);
+            Thread reader = new Thread(new Reader(w), name + "-reader-" + number);
+            reader.setDaemon(true);
+            w.reader = reader;
+            reader.start();
+        } catch (StartFailure e) {
+            startFailed(number, w, e.getMessage(), e.getCause());
+            return;
+        } catch (IOException | RuntimeException e) {
+            startFailed(number, w, "could not start a worker JVM with " + command.get(0) + ": " + e, e);
+            return;
+        }
+        workerReady(w);
+    }
+
+    private WorkerListener listener() throws IOException {
+        lock.lock();
+        try {
+            if (listener == null) {
+                listener = new WorkerListener(name, (int) Math.min(Integer.MAX_VALUE - 64, config.maxResultBytes() + 65536));
+            }
+            return listener;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private WorkerListener.Connected awaitConnection(WorkerLink w, CompletableFuture<WorkerListener.Connected> f)
+            throws StartFailure {
+        long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
+        for (;;) {
+            try {
+                return f.get(50, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                if (!w.process.isAlive()) {
+                    int code = w.awaitExit();
+                    throw new StartFailure("a worker JVM exited with code " + code + " before it connected"
+                            + stderrText(w) + "\ncommand: " + String.join(" ", command), null);
+                }
+                if (System.currentTimeMillis() > deadline) {
+                    throw new StartFailure("a worker JVM (pid " + w.pid + ") did not connect within "
+                            + START_TIMEOUT_MS / 1000 + " s" + stderrText(w), null);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StartFailure("interrupted while a worker started", e);
+            } catch (ExecutionException e) {
+                throw new StartFailure("the pool closed while a worker started", e.getCause());
+            }
+        }
+    }
+
+    private void initialize(WorkerLink w) throws StartFailure, IOException {
+        w.send(Protocol.INIT, 0, initializerBytes);
+        byte[] reply;
+        try {
+            reply = w.channel.read();
+        } catch (IOException e) {
+            int code = w.awaitExit();
+            throw new StartFailure("a worker JVM (pid " + w.pid + ") died during start-up with exit code " + code
+                    + stderrText(w), e);
+        }
+        if (Protocol.type(reply) == Protocol.INIT_FAILED) {
+            Throwable error = decodeError(reply);
+            throw new StartFailure("the pool's initializer failed in worker pid " + w.pid + ", so the pool is broken: "
+                    + error, error);
+        }
+        if (Protocol.type(reply) != Protocol.READY) {
+            throw new IOException("unexpected frame " + Protocol.type(reply) + " from a starting worker");
+        }
+    }
+
+    private static String stderrText(WorkerLink w) {
+        List<String> lines = w.stderr.lastLines(1000);
+        return lines.isEmpty() ? "" : "; its stderr:\n  " + String.join("\n  ", lines);
+    }
+
+    /** Raised inside {@link #launch}: the message is the BrokenPoolException's. */
+    private static final class StartFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        StartFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private void startFailed(long number, WorkerLink w, String message, Throwable cause) {
+        if (w != null) {
+            w.kill("it failed to start", 0);
+            w.awaitExit();
+            w.closeChannel();
+        }
+        List<ProcessTask<?>> toFail;
+        BrokenPoolException e;
+        lock.lock();
+        try {
+            if (listener != null) {
+                listener.forget(number);
+            }
+            workerCount--;
+            starting--;
+            if (w != null) {
+                links.remove(w);
+            }
+            if (shutdown && broken == null && noLivePendingLocked()) {
+                e = null; // started for nothing while the pool closed
+                toFail = List.of();
+            } else {
+                if (broken == null) {
+                    broken = new BrokenPoolException(message, cause);
+                }
+                e = broken;
+                shutdown = true;
+                toFail = new ArrayList<>(pending);
+                pending.clear();
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (ProcessTask<?> t : toFail) {
+            t.fail(e);
+        }
+        retireIdle();
+        maybeTerminate();
+    }
+
+    private void workerReady(WorkerLink w) {
+        List<Runnable> sends;
+        boolean retire = false;
+        lock.lock();
+        try {
+            starting--;
+            idle.addFirst(w);
+            sends = dispatchLocked();
+            if (shutdown && noLivePendingLocked() && idle.remove(w)) {
+                retire = true;
+                retiringLocked(w);
+            }
+        } finally {
+            lock.unlock();
+        }
+        sends.forEach(Runnable::run);
+        if (retire) {
+            w.retire();
+        }
+    }
+
+    /** Reads one worker's replies until its channel ends. */
+    private final class Reader implements Runnable {
+        private final WorkerLink w;
+
+        Reader(WorkerLink w) {
+            this.w = w;
+        }
+
+        @Override
+        public void run() {
+            try {
+                for (;;) {
+                    byte[] frame = w.channel.read();
+                    byte type = Protocol.type(frame);
+                    if (type != Protocol.RESULT && type != Protocol.ERROR) {
+                        throw new IOException("unexpected frame type " + type);
+                    }
+                    ProcessTask<?> t = finishedTask(Protocol.id(frame));
+                    if (t != null) {
+                        deliver(t, type, frame);
+                    }
+                }
+            } catch (IOException e) {
+                // the channel ended: the worker exited, was killed, or broke the protocol
+            }
+            workerDied(w);
+        }
+
+        /** Frees the worker (back to work at once) and returns the task that replied. */
+        private ProcessTask<?> finishedTask(long id) throws IOException {
+            List<Runnable> sends;
+            ProcessTask<?> t;
+            boolean retire = false;
+            lock.lock();
+            try {
+                t = w.current;
+                if (t == null || t.id != id) {
+                    throw new IOException("a worker replied for task #" + id + " which it does not run");
+                }
+                w.current = null;
+                t.link = null;
+                w.tasksRun++;
+                if ((config.maxTasksPerWorker() > 0 && w.tasksRun >= config.maxTasksPerWorker())
+                        || (shutdown && noLivePendingLocked())) {
+                    retire = true;
+                    retiringLocked(w);
+                    sends = dispatchLocked(); // a replacement starts if work is waiting
+                } else {
+                    idle.addFirst(w);
+                    sends = dispatchLocked();
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (retire) {
+                w.retire();
+            }
+            sends.forEach(Runnable::run);
+            return t;
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void deliver(ProcessTask t, byte type, byte[] frame) {
+        if (type == Protocol.ERROR) {
+            t.fail(decodeError(frame));
+            return;
+        }
+        Object value;
+        try {
+            value = Payloads.readValue(frame, Protocol.HEADER, frame.length - Protocol.HEADER, JdkCodec.INSTANCE,
+                    resultFilter);
+        } catch (InvalidClassException e) {
+            t.fail(new IllegalStateException("the result of task #" + t.id + " was refused by the pool's result filter: "
+                    + e.getMessage() + " (allow its classes with ProcessPool.builder().allowedResultClasses(...))", e));
+            return;
+        } catch (ClassNotFoundException e) {
+            t.fail(new IllegalStateException("the result of task #" + t.id + " has a class this JVM cannot load: "
+                    + e.getMessage(), e));
+            return;
+        } catch (IOException | RuntimeException e) {
+            t.fail(new IllegalStateException("the result of task #" + t.id + " could not be read: " + e, e));
+            return;
+        }
+        t.complete(value);
+    }
+
+    /** The task's exception from its envelope: the object itself if this JVM can read it, else its text. */
+    private Throwable decodeError(byte[] frame) {
+        Protocol.ErrorEnvelope env;
+        try {
+            env = (Protocol.ErrorEnvelope) JdkCodec.INSTANCE.decode(frame, Protocol.HEADER,
+                    frame.length - Protocol.HEADER, resultFilter);
+        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            return new IllegalStateException("a worker's error report could not be read: " + e, e);
+        }
+        if (env.encoded() != null) {
+            try {
+                Object o = JdkCodec.INSTANCE.decode(env.encoded(), 0, env.encoded().length, resultFilter);
+                if (o instanceof Throwable) {
+                    return (Throwable) o;
+                }
+            } catch (IOException | ClassNotFoundException | RuntimeException e) {
+                // fall through to the text form
+            }
+        }
+        return new RemoteTaskException(env.className(), env.message(), env.stackTrace());
+    }
+
+    /** The worker's channel ended: find out why, then fail or retry its task and replace it. */
+    private void workerDied(WorkerLink w) {
+        ProcessTask<?> t;
+        lock.lock();
+        try {
+            idle.remove(w);
+            t = w.current;
+            w.current = null;
+        } finally {
+            lock.unlock();
+        }
+        int code = w.awaitExit();
+        w.closeChannel();
+        List<String> tail = w.stderr.lastLines(2000);
+        w.stdout.lastLines(2000);
+        List<Runnable> sends = List.of();
+        boolean retry = false;
+        lock.lock();
+        try {
+            links.remove(w);
+            if (!w.retiring) {
+                workerCount--;
+            }
+            // killed for another task (a late cancel of the task it ran before): not this task's fault
+            boolean innocent = t != null && w.killedForTask > 0 && w.killedForTask != t.id;
+            if (innocent) {
+                t.attempts--;
+            }
+            if (t != null && !t.isDone() && (innocent || (w.killReason == null && t.attempts <= config.retries()))) {
+                retry = true;
+                t.link = null;
+                pending.addFirst(t);
+            }
+            sends = dispatchLocked();
+        } finally {
+            lock.unlock();
+        }
+        sends.forEach(Runnable::run);
+        if (t != null && !retry && !t.isDone()) {
+            String report = DeathReport.describe(w.pid, code, w.killReason, tail);
+            t.fail(new WorkerDiedException("task #" + t.id + " failed: its " + report
+                    + (t.attempts > 1 ? " (after " + t.attempts + " attempts)" : "")));
+        }
+        maybeTerminate();
+    }
+
+    /** Drops tasks cancelled while queued; true if no task waits to run. */
+    private boolean noLivePendingLocked() {
+        pending.removeIf(ProcessTask::isDone);
+        return pending.isEmpty();
+    }
+
+    /** Called by each task when it ends. */
+    void ended(ProcessTask<?> t, PoolFuture.Status status, boolean wasRunning) {
+        counters.ended(status);
+        if (shutdown && !wasRunning) {
+            retireIdle(); // the last queued task was cancelled: idle workers may go
+            maybeTerminate();
+        }
+    }
+
+    // ---------------------------------------------------------------- shutdown
+
+    @Override
+    public void shutdown(boolean wait, boolean cancelPending) {
+        List<ProcessTask<?>> toCancel = List.of();
+        lock.lock();
+        try {
+            shutdown = true;
+            if (cancelPending) {
+                toCancel = new ArrayList<>(pending);
+                pending.clear();
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (ProcessTask<?> t : toCancel) {
+            t.cancel(false);
+        }
+        retireIdle();
+        maybeTerminate();
+        if (wait) {
+            boolean interrupted = false;
+            for (;;) {
+                try {
+                    terminated.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The worker will exit: it no longer counts against maxWorkers, but the pool waits for its end. */
+    private void retiringLocked(WorkerLink w) {
+        w.retiring = true;
+        workerCount--;
+    }
+
+    /** Tells idle workers to exit when nothing is left to do. */
+    private void retireIdle() {
+        List<WorkerLink> toRetire = new ArrayList<>();
+        lock.lock();
+        try {
+            if (shutdown && noLivePendingLocked()) {
+                toRetire.addAll(idle);
+                idle.clear();
+                toRetire.forEach(this::retiringLocked);
+            }
+        } finally {
+            lock.unlock();
+        }
+        toRetire.forEach(WorkerLink::retire);
+    }
+
+    private void maybeTerminate() {
+        WorkerListener l;
+        lock.lock();
+        try {
+            if (!shutdown || terminating || workerCount > 0 || !links.isEmpty() || !noLivePendingLocked()) {
+                return;
+            }
+            terminating = true;
+            l = listener;
+        } finally {
+            lock.unlock();
+        }
+        if (l != null) {
+            l.close();
+        }
+        terminated.countDown();
+    }
+
+    @Override
+    public List<Runnable> shutdownNow() {
+        List<ProcessTask<?>> queued;
+        List<WorkerLink> all;
+        lock.lock();
+        try {
+            shutdown = true;
+            queued = new ArrayList<>(pending);
+            pending.clear();
+            all = new ArrayList<>(links);
+        } finally {
+            lock.unlock();
+        }
+        List<Runnable> neverStarted = new ArrayList<>();
+        for (ProcessTask<?> t : queued) {
+            if (t.attempts == 0 && t.cancel(false)) {
+                neverStarted.add(t);
+            } else {
+                t.cancel(true);
+            }
+        }
+        for (WorkerLink w : all) {
+            ProcessTask<?> running;
+            lock.lock();
+            try {
+                running = w.current;
+            } finally {
+                lock.unlock();
+            }
+            if (running != null) {
+                running.stopReason = "the pool was shut down now (shutdownNow)";
+                running.cancel(true);
+            }
+        }
+        retireIdle();
+        maybeTerminate();
+        return neverStarted;
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return shutdown;
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return terminated.getCount() == 0;
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return terminated.await(timeout, unit);
+    }
+
+    // ---------------------------------------------------------------- introspection
+
+    @Override
+    public List<Long> workerPids() {
+        lock.lock();
+        try {
+            List<Long> pids = new ArrayList<>(links.size());
+            for (WorkerLink w : links) {
+                if (w.process.isAlive()) {
+                    pids.add(w.pid);
+                }
+            }
+            return pids;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public PoolStats stats() {
+        lock.lock();
+        try {
+            int busy = 0;
+            for (WorkerLink w : links) {
+                if (w.current != null) {
+                    busy++;
+                }
+            }
+            long queued = pending.stream().filter(t -> !t.isDone()).count();
+            return new PoolStats(workerCount, busy, queued, counters.submittedCount(), counters.completedCount(),
+                    counters.failedCount(), counters.cancelledCount());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    protected int defaultMapBufferSize() {
+        return Math.max(4, 2 * config.maxWorkers());
+    }
+
+    /** The directory of the pool's socket, or null before the first worker started (for tests). */
+    public java.nio.file.Path socketDirectory() {
+        lock.lock();
+        try {
+            return listener == null ? null : listener.directory();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ProcessPool[" + name + ", maxWorkers=" + config.maxWorkers() + ", " + stats()
+                + (shutdown ? ", shut down" : "") + "]";
+    }
+
+    private static ScheduledThreadPoolExecutor newTimer() {
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread th = new Thread(r, "jpool-process-timer");
+            th.setDaemon(true);
+            return th;
+        });
+        t.setRemoveOnCancelPolicy(true);
+        return t;
+    }
 }

@@ -78,11 +78,16 @@ final class PooledTask<T> extends TaskFuture<T> implements Runnable {
     /** Work helping: a worker of this pool about to block on this pending task runs it inline. */
     @Override
     protected void helpBeforeWait() {
-        if (status() == Status.PENDING && pool.isOwnWorkerThread() && tryStart()) {
+        ThreadPoolImpl.Worker worker;
+        if (status() == Status.PENDING && (worker = pool.ownWorker()) != null && tryStart()) {
             pool.leftQueue();
-            PooledTask<?> outer = ThreadPoolImpl.CURRENT_TASK.get();
-            runStarted(null);
-            ThreadPoolImpl.CURRENT_TASK.set(outer);
+            PooledTask<?> outer = worker.current;
+            worker.current = this;
+            try {
+                runStarted(null);
+            } finally {
+                worker.current = outer;
+            }
             if (outer != null && outer.phase >= STOPPING) {
                 Thread.currentThread().interrupt(); // the outer task was stopped meanwhile: keep that
             }
@@ -92,7 +97,6 @@ final class PooledTask<T> extends TaskFuture<T> implements Runnable {
     private void runStarted(Runnable almostFree) {
         Thread me = Thread.currentThread();
         runner = me;
-        ThreadPoolImpl.CURRENT_TASK.set(this);
         PHASE.setVolatile(this, RUNNING);
         ScheduledFuture<?> timer = null;
         try {
@@ -123,7 +127,6 @@ final class PooledTask<T> extends TaskFuture<T> implements Runnable {
                 Thread.interrupted(); // the interrupt was for this task only
             }
             runner = null;
-            ThreadPoolImpl.CURRENT_TASK.set(null);
         }
     }
 

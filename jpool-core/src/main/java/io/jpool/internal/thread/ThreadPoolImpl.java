@@ -49,10 +49,10 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
-    /** The pool whose worker this thread is, for work helping. */
-    private static final ThreadLocal<ThreadPoolImpl> CURRENT_POOL = new ThreadLocal<>();
-    /** The task this worker thread is running now. */
-    static final ThreadLocal<PooledTask<?>> CURRENT_TASK = new ThreadLocal<>();
+    /** How many times an idle worker looks at the queue before it parks. */
+    private static final int SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 1 << 10 : 0;
+    /** The worker this thread is (of any pool), for work helping; set once per thread. */
+    private static final ThreadLocal<Worker> CURRENT_WORKER = new ThreadLocal<>();
 
     private final ThreadPoolConfig config;
     private final String namePrefix;
@@ -65,9 +65,9 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     private final AtomicInteger almostFree = new AtomicInteger();
     private final AtomicInteger threadNumbers = new AtomicInteger();
     private final Semaphore queueRoom; // null: unbounded
+    private final java.util.concurrent.atomic.AtomicBoolean submittersReleased = new java.util.concurrent.atomic.AtomicBoolean();
     private final TaskCounters counters = new TaskCounters();
     private final LongAdder queued = new LongAdder();
-    private final LongAdder busy = new LongAdder();
     private final AtomicReference<BrokenPoolException> broken = new AtomicReference<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile boolean shutdown;
@@ -99,6 +99,9 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         if (shutdown || broken.get() != null) {
             // raced with shutdown or a broken initializer: take the task back if no worker has it
             if (queue.remove(t)) {
+                // shutdown may have seen this task queued and so left termination to the workers,
+                // of which there may be none: check again now that the task is gone
+                tryTerminate();
                 BrokenPoolException b = broken.get();
                 if (b != null) {
                     t.fail(b);
@@ -148,7 +151,14 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     }
 
     boolean isOwnWorkerThread() {
-        return CURRENT_POOL.get() == this;
+        Worker w = CURRENT_WORKER.get();
+        return w != null && w.owner() == this;
+    }
+
+    /** This thread's worker if it is one of this pool's, else null. */
+    Worker ownWorker() {
+        Worker w = CURRENT_WORKER.get();
+        return w != null && w.owner() == this ? w : null;
     }
 
     // ---------------------------------------------------------------- workers
@@ -186,21 +196,26 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     }
 
     /** One worker thread's loop. */
-    private final class Worker implements Runnable {
+    final class Worker implements Runnable {
         volatile Thread thread;
         private boolean markedAlmostFree;
         private final Runnable markAlmostFree = () -> {
-            if (!markedAlmostFree) {
+            // only matters when an empty queue could make the next submit start a thread
+            if (!markedAlmostFree && workerCount.get() < config.maxWorkers() && queue.isEmpty()) {
                 markedAlmostFree = true;
                 almostFree.incrementAndGet();
             }
         };
-        /** The task this worker dequeued and runs now, for shutdownNow. */
+        /** The task this worker runs now (inline ones included), for shutdownNow and stats. */
         volatile PooledTask<?> current;
+
+        ThreadPoolImpl owner() {
+            return ThreadPoolImpl.this;
+        }
 
         @Override
         public void run() {
-            CURRENT_POOL.set(ThreadPoolImpl.this);
+            CURRENT_WORKER.set(this);
             try {
                 if (!initialize()) {
                     return;
@@ -228,6 +243,10 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                         idle.remove(this);
                         return;
                     }
+                    if (spinForWork()) {
+                        idle.remove(this); // a task came within the spin: take it without a park/unpark
+                        continue;
+                    }
                     long parkedAt = System.nanoTime();
                     LockSupport.parkNanos(ThreadPoolImpl.this, keepAliveNanos);
                     if (idle.remove(this) && System.nanoTime() - parkedAt >= keepAliveNanos && queue.isEmpty()) {
@@ -236,9 +255,20 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 }
             } finally {
                 clearAlmostFree();
-                CURRENT_POOL.remove();
+                CURRENT_WORKER.remove();
                 workerExited(this);
             }
+        }
+
+        /** Spins briefly for a new task before parking: a park/unpark pair costs microseconds. */
+        private boolean spinForWork() {
+            for (int i = SPINS; i > 0; i--) {
+                if (!queue.isEmpty()) {
+                    return true;
+                }
+                Thread.onSpinWait();
+            }
+            return false;
         }
 
         private void clearAlmostFree() {
@@ -254,13 +284,11 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 task.fail(b);
                 return;
             }
-            busy.increment();
             current = task;
             try {
                 task.runBy(markAlmostFree);
             } finally {
                 current = null;
-                busy.decrement();
             }
         }
 
@@ -290,6 +318,13 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         }
     }
 
+    /** Opens {@link #terminated} if the pool is shut down with no worker and nothing queued. */
+    private void tryTerminate() {
+        if (shutdown && workerCount.get() == 0 && queue.isEmpty()) {
+            terminated.countDown();
+        }
+    }
+
     private void breakPool(BrokenPoolException e) {
         if (!broken.compareAndSet(null, e)) {
             return;
@@ -308,8 +343,13 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         }
     }
 
+    /**
+     * Wakes every submit blocked on a full queue (it then sees the shutdown and rejects). Once
+     * only: a second release of Integer.MAX_VALUE / 2 would overflow the semaphore and throw
+     * {@code Error("Maximum permit count exceeded")} from a repeated shutdown or close.
+     */
     private void releaseBlockedSubmitters() {
-        if (queueRoom != null) {
+        if (queueRoom != null && submittersReleased.compareAndSet(false, true)) {
             queueRoom.release(Integer.MAX_VALUE / 2);
         }
     }
@@ -389,7 +429,13 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
 
     @Override
     public PoolStats stats() {
-        return new PoolStats(workerCount.get(), (int) busy.sum(), Math.max(0L, queued.sum()),
+        int busy = 0;
+        for (Worker w : workers) {
+            if (w.current != null) {
+                busy++;
+            }
+        }
+        return new PoolStats(workerCount.get(), busy, Math.max(0L, queued.sum()),
                 counters.submittedCount(), counters.completedCount(), counters.failedCount(),
                 counters.cancelledCount());
     }

@@ -1,4 +1,4 @@
-package io.jpool.internal.manager;
+package io.jpool.internal.ipc;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -12,27 +12,46 @@ import java.util.concurrent.locks.ReentrantLock;
  * directly, not {@code Channels.newInputStream}, whose streams share the channel's blocking lock
  * and so would stall a writer behind a blocked reader.
  */
-final class FrameChannel implements AutoCloseable {
-    static final int MAX_FRAME = 64 << 20;
+public final class FrameChannel implements AutoCloseable {
+    /** The default largest frame read. */
+    public static final int MAX_FRAME = 64 << 20;
 
     private final SocketChannel channel;
+    private final int maxFrame;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ByteBuffer header = ByteBuffer.allocate(4);
 
-    FrameChannel(SocketChannel channel) {
-        this.channel = channel;
+    public FrameChannel(SocketChannel channel) {
+        this(channel, MAX_FRAME);
     }
 
-    void write(byte[] payload) throws IOException {
-        ByteBuffer len = ByteBuffer.allocate(4).putInt(0, payload.length);
-        ByteBuffer body = ByteBuffer.wrap(payload);
+    /** A channel that refuses to read frames longer than {@code maxFrame} bytes. */
+    public FrameChannel(SocketChannel channel, int maxFrame) {
+        this.channel = channel;
+        this.maxFrame = maxFrame;
+    }
+
+    public void write(byte[] payload) throws IOException {
+        write(ByteBuffer.wrap(payload));
+    }
+
+    /** Writes one frame made of {@code parts} back to back, without copying them together. */
+    public void write(ByteBuffer... parts) throws IOException {
+        long total = 0;
+        for (ByteBuffer p : parts) {
+            total += p.remaining();
+        }
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new IOException("frame of " + total + " bytes is too large");
+        }
+        ByteBuffer[] all = new ByteBuffer[parts.length + 1];
+        all[0] = ByteBuffer.allocate(4).putInt(0, (int) total);
+        System.arraycopy(parts, 0, all, 1, parts.length);
         writeLock.lock();
         try {
-            while (len.hasRemaining()) {
-                channel.write(len);
-            }
-            while (body.hasRemaining()) {
-                channel.write(body);
+            long left = total + 4;
+            while (left > 0) {
+                left -= channel.write(all);
             }
         } finally {
             writeLock.unlock();
@@ -40,12 +59,12 @@ final class FrameChannel implements AutoCloseable {
     }
 
     /** The next frame; EOFException when the peer closed. Only one thread may read. */
-    byte[] read() throws IOException {
+    public byte[] read() throws IOException {
         header.clear();
         readFully(header);
         int length = header.getInt(0);
-        if (length < 0 || length > MAX_FRAME) {
-            throw new IOException("bad frame length " + length + " (limit " + MAX_FRAME + ")");
+        if (length < 0 || length > maxFrame) {
+            throw new IOException("bad frame length " + length + " (limit " + maxFrame + ")");
         }
         ByteBuffer body = ByteBuffer.allocate(length);
         readFully(body);

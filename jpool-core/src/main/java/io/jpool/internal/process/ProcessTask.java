@@ -1,0 +1,73 @@
+package io.jpool.internal.process;
+
+import io.jpool.Task;
+import io.jpool.internal.future.TaskFuture;
+
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * A task of a {@link ProcessPoolImpl}: its future, its encoded bytes (written once, at submit),
+ * and where it runs. Ending it while it runs ({@code cancel(true)}, its time limit,
+ * {@code shutdownNow}) kills the worker running it: a JVM thread cannot be stopped, a process can.
+ * Fields other than the final ones are guarded by the pool's lock.
+ */
+final class ProcessTask<T> extends TaskFuture<T> implements Runnable {
+    final ProcessPoolImpl pool;
+    final long id;
+    /** {@link Protocol#TASK} or {@link Protocol#CHUNK}. */
+    final byte frameType;
+    final byte[] payload;
+    final Task<T> task;
+    /** The time limit, or 0 for none. */
+    final long timeoutNanos;
+    /** The worker running it, or null. */
+    volatile WorkerLink link;
+    /** Why the pool stopped it, for the worker's death report. */
+    volatile String stopReason = "its task was cancelled";
+    /** How many times it was started on a worker. */
+    int attempts;
+    volatile ScheduledFuture<?> timer;
+
+    ProcessTask(ProcessPoolImpl pool, long id, byte frameType, byte[] payload, Task<T> task, long timeoutNanos) {
+        this.pool = pool;
+        this.id = id;
+        this.frameType = frameType;
+        this.payload = payload;
+        this.task = task;
+        this.timeoutNanos = timeoutNanos;
+    }
+
+    @Override
+    protected void stopRunning() {
+        WorkerLink l = link;
+        if (l != null) {
+            l.kill(stopReason, id);
+        }
+    }
+
+    @Override
+    protected void onDone(Status finalStatus, boolean wasRunning) {
+        ScheduledFuture<?> t = timer;
+        if (t != null) {
+            t.cancel(false);
+        }
+        pool.ended(this, finalStatus, wasRunning);
+    }
+
+    /** Runs the task here, in the calling thread: what {@code shutdownNow} hands back can be run. */
+    @Override
+    public void run() {
+        try {
+            task.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "task #" + id + " " + super.toString();
+    }
+}

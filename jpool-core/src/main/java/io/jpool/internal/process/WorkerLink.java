@@ -1,0 +1,118 @@
+package io.jpool.internal.process;
+
+import io.jpool.internal.ipc.FrameChannel;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The caller's side of one worker JVM: its process, its channel, the pumps of its output, the
+ * thread that reads its replies, and the task it runs now. Fields not final are guarded by the
+ * pool's lock, except the volatile ones.
+ */
+final class WorkerLink {
+    final long number;
+    final Process process;
+    final long pid;
+    final OutputPump stdout;
+    final OutputPump stderr;
+    volatile FrameChannel channel;
+    Thread reader;
+    /** The task it runs now, or null when idle. */
+    ProcessTask<?> current;
+    int tasksRun;
+    /** Told to exit (recycled, pool shut down): its end is no failure. */
+    volatile boolean retiring;
+    volatile String killReason;
+    /** The id of the task whose end caused the kill, or 0. */
+    volatile long killedForTask;
+
+    WorkerLink(long number, Process process, OutputPump stdout, OutputPump stderr) {
+        this.number = number;
+        this.process = process;
+        this.pid = process.pid();
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    /** Writes the handshake line; the worker's stdin then stays open (its end tells of our death). */
+    void handshake(String line) throws IOException {
+        OutputStream in = process.getOutputStream();
+        in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+    }
+
+    void send(byte type, long id, byte[] body) {
+        FrameChannel c = channel;
+        try {
+            if (body == null) {
+                c.write(Protocol.header(type, id));
+            } else {
+                c.write(Protocol.header(type, id), ByteBuffer.wrap(body));
+            }
+        } catch (IOException e) {
+            kill("its channel failed: " + e.getMessage(), 0); // the reader reports the task
+        }
+    }
+
+    /** Asks the worker to exit after its current work; its end is then no failure. */
+    void retire() {
+        FrameChannel c = channel;
+        if (c == null) {
+            kill("the pool no longer needs it", 0);
+            return;
+        }
+        try {
+            c.write(Protocol.header(Protocol.EXIT, 0));
+        } catch (IOException e) {
+            process.destroyForcibly();
+        }
+    }
+
+    /**
+     * Kills the process at once (SIGKILL); {@code reason} goes into its death report.
+     *
+     * @param forTask the id of the task it was killed for, or 0
+     */
+    void kill(String reason, long forTask) {
+        if (killReason == null) {
+            killReason = reason;
+            killedForTask = forTask;
+        }
+        process.destroyForcibly();
+    }
+
+    /** Waits for the process to end (killing it if it lingers), then its exit code. */
+    int awaitExit() {
+        try {
+            if (!process.waitFor(2, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+        return process.isAlive() ? -1 : process.exitValue();
+    }
+
+    void closeChannel() {
+        FrameChannel c = channel;
+        if (c != null) {
+            c.close();
+        }
+        try {
+            process.getOutputStream().close();
+        } catch (IOException ignored) {
+            // already gone
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "worker " + number + " (pid " + pid + ")";
+    }
+}

@@ -1,0 +1,240 @@
+package io.jpool.internal.process;
+
+import io.jpool.RunnableTask;
+import io.jpool.Task;
+import io.jpool.TaskFunction;
+import io.jpool.internal.ipc.FrameChannel;
+import io.jpool.internal.pool.MapChunk;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+
+/**
+ * The main class of a worker JVM.
+ *
+ * <h2>Implementation overview</h2>
+ * The caller starts this JVM and writes one line to its stdin: the socket path, the worker
+ * number, the hex token and the largest result allowed. The worker connects back over that Unix
+ * domain socket, says HELLO with the token, and then serves frames on its main thread, one task at
+ * a time (see {@link Protocol}). Its stdout and stderr are plain pipes that only the task's own
+ * output uses: the protocol never travels there.
+ *
+ * <p>A daemon thread keeps reading stdin: the caller never writes again, so end-of-file means the
+ * caller's JVM is gone, and the worker halts at once. The channel's end-of-file does the same.
+ * Either way no worker outlives its caller.
+ */
+public final class WorkerMain {
+    private final FrameChannel channel;
+    private final long maxResultBytes;
+    private final DecodeCache cache = new DecodeCache();
+
+    private WorkerMain(FrameChannel channel, long maxResultBytes) {
+        this.channel = channel;
+        this.maxResultBytes = maxResultBytes;
+    }
+
+    public static void main(String[] args) {
+        warmUp();
+        String[] handshake;
+        try {
+            handshake = readLine(System.in).split("\t");
+        } catch (IOException e) {
+            System.err.println("jpool worker: no handshake on stdin: " + e);
+            Runtime.getRuntime().halt(Protocol.EXIT_BAD_HANDSHAKE);
+            return;
+        }
+        if (handshake.length != 4) {
+            System.err.println("jpool worker: bad handshake (this class is started by ProcessPool, not by hand)");
+            Runtime.getRuntime().halt(Protocol.EXIT_BAD_HANDSHAKE);
+        }
+        watchParent();
+        try {
+            SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
+            socket.connect(UnixDomainSocketAddress.of(handshake[0]));
+            FrameChannel channel = new FrameChannel(socket, Integer.MAX_VALUE - 8);
+            ByteBuffer hello = ByteBuffer.allocate(Protocol.TOKEN_BYTES + 8);
+            hello.put(HexFormat.of().parseHex(handshake[2])).putLong(ProcessHandle.current().pid()).flip();
+            channel.write(Protocol.header(Protocol.HELLO, Long.parseLong(handshake[1])), hello);
+            new WorkerMain(channel, Long.parseLong(handshake[3])).serve();
+        } catch (EOFException e) {
+            Runtime.getRuntime().halt(Protocol.EXIT_PARENT_GONE); // the pool closed the channel
+        } catch (Throwable e) {
+            System.err.println("jpool worker: channel failed: " + e);
+            Runtime.getRuntime().halt(Protocol.EXIT_PARENT_GONE);
+        }
+    }
+
+    private void serve() throws IOException {
+        for (;;) {
+            byte[] frame = channel.read();
+            byte type = Protocol.type(frame);
+            long id = Protocol.id(frame);
+            if (type == Protocol.TASK || type == Protocol.CHUNK) {
+                runTask(id, type, frame);
+            } else if (type == Protocol.INIT) {
+                runInitializer(frame);
+            } else if (type == Protocol.EXIT) {
+                System.out.flush();
+                System.err.flush();
+                Runtime.getRuntime().halt(0);
+            } else {
+                throw new IOException("unexpected frame type " + type);
+            }
+        }
+    }
+
+    private void runInitializer(byte[] frame) throws IOException {
+        try {
+            if (frame.length > Protocol.HEADER) {
+                RunnableTask init = (RunnableTask) decode(frame);
+                init.run();
+            }
+            channel.write(Protocol.header(Protocol.READY, 0));
+        } catch (Throwable t) {
+            channel.write(Protocol.header(Protocol.INIT_FAILED, 0), ByteBuffer.wrap(envelope(t)));
+        }
+    }
+
+    private void runTask(long id, byte type, byte[] frame) throws IOException {
+        Object result;
+        try {
+            Task<?> task = type == Protocol.TASK ? decodeTask(frame) : decodeChunk(frame);
+            Thread.interrupted(); // no interrupt leaks from one task into the next
+            result = task.call();
+        } catch (ClassNotFoundException e) {
+            sendError(id, new IllegalStateException("the worker cannot load class " + e.getMessage()
+                    + ": the worker's class path must hold the task's classes (ProcessPool.builder().classpath(...))", e));
+            return;
+        } catch (Throwable t) {
+            sendError(id, t);
+            return;
+        }
+        byte[] encoded;
+        try {
+            encoded = Payloads.value(result, JdkCodec.INSTANCE);
+        } catch (Throwable t) {
+            sendError(id, new IllegalStateException("the task's result (" + className(result)
+                    + ") could not be serialized: " + t + "; return a Serializable value", t));
+            return;
+        }
+        if (encoded.length > maxResultBytes) {
+            sendError(id, new IllegalStateException("the task's result (" + className(result) + ") is "
+                    + encoded.length + " bytes, over the pool's maxResultBytes of " + maxResultBytes));
+            return;
+        }
+        channel.write(Protocol.header(Protocol.RESULT, id), ByteBuffer.wrap(encoded));
+    }
+
+    private void sendError(long id, Throwable t) throws IOException {
+        channel.write(Protocol.header(Protocol.ERROR, id), ByteBuffer.wrap(envelope(t)));
+    }
+
+    /** A TASK body: {@code [flags][task]}; a stateless task is decoded once and reused. */
+    private Task<?> decodeTask(byte[] frame) throws IOException, ClassNotFoundException {
+        int offset = Protocol.HEADER + 1;
+        int length = frame.length - offset;
+        boolean stateless = frame[Protocol.HEADER] == Payloads.STATELESS;
+        Object task = stateless ? cache.get(frame, offset, length) : null;
+        if (task == null) {
+            task = JdkCodec.INSTANCE.decode(frame, offset, length, null);
+            if (stateless) {
+                cache.put(frame, offset, length, task);
+            }
+        }
+        return (Task<?>) task;
+    }
+
+    /** A CHUNK body: {@code [int n][function][items]}; each distinct function is decoded once. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Task<?> decodeChunk(byte[] frame) throws IOException, ClassNotFoundException {
+        int fnLength = ByteBuffer.wrap(frame).getInt(Protocol.HEADER);
+        int fnOffset = Protocol.HEADER + 4;
+        Object fn = cache.get(frame, fnOffset, fnLength);
+        if (fn == null) {
+            fn = JdkCodec.INSTANCE.decode(frame, fnOffset, fnLength, null);
+            cache.put(frame, fnOffset, fnLength, fn);
+        }
+        int itemsOffset = fnOffset + fnLength;
+        Object[] items = (Object[]) Payloads.readValue(frame, itemsOffset, frame.length - itemsOffset,
+                JdkCodec.INSTANCE, null);
+        return new MapChunk((TaskFunction) fn, items);
+    }
+
+    private static Object decode(byte[] frame) throws IOException, ClassNotFoundException {
+        return JdkCodec.INSTANCE.decode(frame, Protocol.HEADER, frame.length - Protocol.HEADER, null);
+    }
+
+    /** The error's envelope: its encoded object if possible, and its text in any case. */
+    static byte[] envelope(Throwable t) throws IOException {
+        byte[] encoded;
+        try {
+            encoded = JdkCodec.INSTANCE.encode(t);
+        } catch (Throwable notSerializable) {
+            encoded = null;
+        }
+        StringWriter trace = new StringWriter();
+        t.printStackTrace(new PrintWriter(trace));
+        return JdkCodec.INSTANCE.encode(new Protocol.ErrorEnvelope(t.getClass().getName(), t.getMessage(),
+                trace.toString(), encoded));
+    }
+
+    private static String className(Object o) {
+        return o == null ? "null" : o.getClass().getName();
+    }
+
+    /**
+     * On a second thread, while the main thread connects: run once what the first task needs
+     * (Java serialization, a serializable lambda's bootstrap), so the first task does not pay for it.
+     */
+    private static void warmUp() {
+        Thread t = new Thread(() -> {
+            try {
+                RunnableTask probe = () -> { };
+                byte[] bytes = JdkCodec.INSTANCE.encode(probe);
+                ((RunnableTask) JdkCodec.INSTANCE.decode(bytes, 0, bytes.length, null)).run();
+                byte[] value = ValueCodec.encode(new Object[] {1, "x"});
+                ValueCodec.decode(value, 0, value.length);
+            } catch (Exception ignored) {
+                // only a warm-up
+            }
+        }, "jpool-warmup");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Halts when stdin ends: the caller's JVM is gone (its end of the pipe closed). */
+    private static void watchParent() {
+        Thread t = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // the caller never writes after the handshake; ignore anything else
+                }
+            } catch (IOException ignored) {
+                // same as end of file
+            }
+            Runtime.getRuntime().halt(Protocol.EXIT_PARENT_GONE);
+        }, "jpool-parent-watch");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c; (c = in.read()) != '\n'; ) {
+            if (c < 0) {
+                throw new EOFException("stdin closed before the handshake line");
+            }
+            line.append((char) c);
+        }
+        return new String(line.toString().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+    }
+}
