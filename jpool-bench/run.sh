@@ -28,6 +28,7 @@ jdk_full=$("$java" -version 2>&1 | head -1)
 out="$here/target"
 mkdir -p "$out"
 start=$(date +%s)
+load_before=$(cut -d' ' -f1 /proc/loadavg)
 
 echo "== build (JDK $jdk) ($(( $(date +%s) - start )) s) =="
 (cd "$root" && mvn -B -ntp -q -pl jpool-bench -am package -DskipTests \
@@ -66,6 +67,7 @@ fi
 
 echo "== report ($(( $(date +%s) - start )) s) =="
 python3 "$here/report.py" --jmh "$out/jmh.json" --peers "$out/peers.json" --out "$out/report" \
-    --profile "$profile" --java "$jdk_full" --command "jpool-bench/run.sh $profile $*" "${skips[@]}" > /dev/null
+    --profile "$profile" --java "$jdk_full" --command "jpool-bench/run.sh $profile $*" \
+    --load "$load_before -> $(cut -d' ' -f1 /proc/loadavg)" "${skips[@]}" > /dev/null
 cat "$out/report.md"
 echo "== done in $(( $(date +%s) - start )) s: $out/report.md, $out/report.json =="
