@@ -10,6 +10,7 @@ better) and, where DESIGN.md sets one, the target and whether it is met. Stdlib 
 import argparse
 import datetime
 import json
+import os
 import statistics
 
 # workload -> (title, unit, lower_is_better)
@@ -147,11 +148,15 @@ def fmt(v):
 def to_markdown(meta, rows):
     lines = ["# jpool benchmark report", ""]
     lines.append("Profile **%s**, %s. Java: %s. Python: %s. %s CPUs." % (
-        meta["profile"], meta["date"], meta["java"], meta.get("python", "?"), meta.get("cpus", "?")))
+        meta["profile"], meta["date"], meta["java"], meta.get("python") or "not run", meta.get("cpus", "?")))
     lines.append("")
     lines.append("Figures are medians of the measurement iterations (JMH) or of repeats (Python). "
                  "*jpool advantage* = peer/jpool for times, jpool/peer for rates: above 1 means jpool is "
                  "better. Targets are DESIGN.md's. Command: `%s`." % meta["command"])
+    if meta.get("load"):
+        lines.append("")
+        lines.append("Load average (1 min) before -> after the run: %s. Anything above ~0.3 means other "
+                     "processes shared the 2 CPUs and the figures are disturbed." % meta["load"])
     for k, v in meta.get("skipped", {}).items():
         lines.append("")
         lines.append("**Not measured (%s):** %s" % (k, v))
@@ -182,6 +187,7 @@ def main():
     ap.add_argument("--profile", default="?")
     ap.add_argument("--java", default="?")
     ap.add_argument("--command", default="jpool-bench/run.sh")
+    ap.add_argument("--load", default="", help="load averages seen before/after the run, e.g. '0.1 -> 4.3'")
     ap.add_argument("--skip", action="append", default=[], help="section=reason, e.g. pp=ProcessPool not implemented")
     args = ap.parse_args()
     try:
@@ -199,9 +205,9 @@ def main():
         figures.setdefault(key, {}).update(cols)
     skipped = dict(s.split("=", 1) for s in args.skip)
     rows = build_rows(figures, skipped)
-    meta = {"profile": args.profile, "java": args.java, "python": peers.get("python"), "cpus": peers.get("cpus"),
+    meta = {"profile": args.profile, "java": args.java, "python": peers.get("python"), "cpus": peers.get("cpus") or os.cpu_count(),
             "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "command": args.command, "skipped": skipped}
+            "command": args.command, "skipped": skipped, "load": args.load}
     with open(args.out + ".md", "w") as f:
         f.write(to_markdown(meta, rows))
     with open(args.out + ".json", "w") as f:

@@ -3,7 +3,7 @@
 # the raw Unix-socket floor) and the Python peers, then writes target/report.md and report.json.
 #
 #   jpool-bench/run.sh smoke   ~1-2 min: one short iteration each, to test the script
-#   jpool-bench/run.sh quick   < 5 min on 2 cores: 1 fork, 2 warm-up + 5 measured iterations of 1 s
+#   jpool-bench/run.sh quick   < 5 min on 2 cores: 1 fork, 2 warm-up + 4 measured iterations of 1 s, 50k-item process maps
 #   jpool-bench/run.sh full    long: 2 forks, 5 + 10 iterations, 1M-item maps, Python at full size
 #
 # JAVA_HOME picks the JDK the benchmarks run on (default: `java` on PATH); virtual threads are
@@ -18,7 +18,7 @@ profile=${1:-quick}
 shift || true
 case "$profile" in
     smoke) jmh_opts=(-f 1 -wi 1 -w 500ms -i 1 -r 500ms -p items=20000) ;;
-    quick) jmh_opts=(-f 1 -wi 2 -w 1s -i 5 -r 1s -p items=100000) ;;
+    quick) jmh_opts=(-f 1 -wi 2 -w 1s -i 4 -r 1s -p items=50000) ;;
     full)  jmh_opts=(-f 2 -wi 5 -w 2s -i 10 -r 2s -p items=1000000) ;;
     *) echo "usage: $0 smoke|quick|full [JMH options]" >&2; exit 2 ;;
 esac
@@ -28,8 +28,9 @@ jdk_full=$("$java" -version 2>&1 | head -1)
 out="$here/target"
 mkdir -p "$out"
 start=$(date +%s)
+load_before=$(cut -d' ' -f1 /proc/loadavg)
 
-echo "== build (JDK $jdk) =="
+echo "== build (JDK $jdk) ($(( $(date +%s) - start )) s) =="
 (cd "$root" && mvn -B -ntp -q -pl jpool-bench -am package -DskipTests \
     dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime)
 cp="$here/target/classes:$(cat "$here/target/classpath.txt")"
@@ -38,7 +39,7 @@ executors=jpool,tpe,fjp
 skips=()
 if [ "$jdk" -ge 21 ]; then executors=$executors,vthreads; else skips+=(--skip "vthreads=needs JDK 21+ (this run: $jdk)"); fi
 
-echo "== probe: can a ProcessPool run a task? =="
+echo "== probe: can a ProcessPool run a task? ($(( $(date +%s) - start )) s) =="
 set +e
 probe=$(timeout 120 "$java" -cp "$cp" io.jpool.bench.ProcessPools 2>&1 | tail -1)
 probe_rc=$?
@@ -53,19 +54,20 @@ fi
 user_args=("$@")
 if [ ${#user_args[@]} -gt 0 ] && [[ "${user_args[0]}" != -* ]]; then benches=${user_args[0]}; user_args=("${user_args[@]:1}"); fi
 
-echo "== JMH $profile: $benches =="
+echo "== JMH $profile: $benches ($(( $(date +%s) - start )) s) =="
 "$java" -cp "$cp" org.openjdk.jmh.Main "$benches" "${jmh_opts[@]}" -p executor=$executors -foe false \
     -rf json -rff "$out/jmh.json" "${user_args[@]}" | tee "$out/jmh.log"
 
 if [ "${BENCH_SKIP_PYTHON:-0}" = 1 ]; then
     echo '{"results": {}}' > "$out/peers.json"
 else
-    echo "== Python peers ($profile) =="
+    echo "== Python peers ($profile) ($(( $(date +%s) - start )) s) =="
     python3 "$here/python/peers.py" --profile "$profile" > "$out/peers.json"
 fi
 
-echo "== report =="
+echo "== report ($(( $(date +%s) - start )) s) =="
 python3 "$here/report.py" --jmh "$out/jmh.json" --peers "$out/peers.json" --out "$out/report" \
-    --profile "$profile" --java "$jdk_full" --command "jpool-bench/run.sh $profile $*" "${skips[@]}" > /dev/null
+    --profile "$profile" --java "$jdk_full" --command "jpool-bench/run.sh $profile $*" \
+    --load "$load_before -> $(cut -d' ' -f1 /proc/loadavg)" "${skips[@]}" > /dev/null
 cat "$out/report.md"
 echo "== done in $(( $(date +%s) - start )) s: $out/report.md, $out/report.json =="

@@ -28,7 +28,7 @@ WORKERS = 2
 PROFILES = {
     #            latency n, tp tasks, map items, pp roundtrips, pp map items (c=1, c>=100), 1MiB trips, startups, repeats
     "smoke": dict(lat=2000, tasks=20000, map=10000, rt=300, pmap1=2000, pmapn=20000, big=20, starts=2, repeats=1),
-    "quick": dict(lat=20000, tasks=200000, map=100000, rt=2000, pmap1=20000, pmapn=200000, big=100, starts=3, repeats=3),
+    "quick": dict(lat=20000, tasks=100000, map=100000, rt=1000, pmap1=10000, pmapn=100000, big=50, starts=3, repeats=3),
     "full": dict(lat=100000, tasks=1000000, map=100000, rt=10000, pmap1=100000, pmapn=1000000, big=300, starts=5, repeats=5),
 }
 
