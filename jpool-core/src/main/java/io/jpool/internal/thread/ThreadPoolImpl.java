@@ -466,7 +466,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
 
     @Override
     protected int defaultMapBufferSize() {
-        return Math.max(4, 2 * config.maxWorkers());
+        return Math.max(64, 16 * config.maxWorkers()); // a chunk in a thread costs little: keep workers fed
     }
 
     @Override
