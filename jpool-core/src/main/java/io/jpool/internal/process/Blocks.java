@@ -15,7 +15,8 @@ final class Blocks extends OutputStream {
     private static final int FIRST = 512;
     private static final int LARGEST = 1 << 20;
 
-    private final List<byte[]> full = new ArrayList<>(2);
+    /** Finished segments: filled blocks and appended arrays, as views. */
+    private final List<ByteBuffer> full = new ArrayList<>(2);
     private byte[] current;
     private int position;
     private long size;
@@ -60,9 +61,40 @@ final class Blocks extends OutputStream {
     }
 
     private void nextBlock(int wanted) {
-        full.add(current);
+        full.add(ByteBuffer.wrap(current, 0, position));
         current = new byte[Math.min(LARGEST, Math.max(wanted, current.length * 2))];
         position = 0;
+    }
+
+    /** Adds {@code array} as the next bytes without copying it; it must not change afterwards. */
+    void append(byte[] array) {
+        closeCurrent();
+        full.add(ByteBuffer.wrap(array));
+        size += array.length;
+    }
+
+    /** Adds everything written to {@code other} (which must not change afterwards), without copying. */
+    void append(Blocks other) {
+        closeCurrent();
+        for (ByteBuffer b : other.buffers()) {
+            full.add(b);
+        }
+        size += other.size;
+    }
+
+    private void closeCurrent() {
+        if (position > 0) {
+            full.add(ByteBuffer.wrap(current, 0, position));
+            current = new byte[FIRST];
+            position = 0;
+        }
+    }
+
+    /** Writes the bytes to {@code out}. */
+    void writeTo(OutputStream out) throws java.io.IOException {
+        for (ByteBuffer b : buffers()) {
+            out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
+        }
     }
 
     long size() {
@@ -73,7 +105,7 @@ final class Blocks extends OutputStream {
     ByteBuffer[] buffers() {
         ByteBuffer[] out = new ByteBuffer[full.size() + 1];
         for (int i = 0; i < full.size(); i++) {
-            out[i] = ByteBuffer.wrap(full.get(i));
+            out[i] = full.get(i).duplicate();
         }
         out[full.size()] = ByteBuffer.wrap(current, 0, position);
         return out;

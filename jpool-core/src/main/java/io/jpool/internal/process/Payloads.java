@@ -66,6 +66,12 @@ final class Payloads {
     }
 
     private static void writeValue(Object v, Codec codec, Blocks out) throws IOException {
+        if (v instanceof byte[] && ((byte[]) v).length >= JdkCodec.BLOB_MIN) {
+            out.write(FAST);          // a large byte[] result: its tag and length, then the array itself
+            ValueCodec.writeBytesHeader(out, ((byte[]) v).length);
+            out.append((byte[]) v);
+            return;
+        }
         byte[] fast = ValueCodec.encode(v, FAST);
         if (fast != null) {
             out.write(fast);

@@ -86,6 +86,12 @@ final class ValueCodec {
         return true;
     }
 
+    /** Writes the tag and length that precede a {@code byte[]}'s bytes. */
+    static void writeBytesHeader(Blocks out, int length) {
+        out.write(BYTES);
+        out.writeInt(length);
+    }
+
     static Object decode(byte[] bytes, int offset, int length) {
         ByteBuffer in = ByteBuffer.wrap(bytes, offset, length);
         Object v = read(in);
