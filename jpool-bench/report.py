@@ -25,6 +25,7 @@ WORKLOADS = {
     "pp.map_c1000": ("ProcessPool map, chunksize 1000", "items/s", False),
     "pp.bytes_1mib_ms": ("ProcessPool 1 MiB byte[] arg+result round trip", "ms", True),
     "pp.startup_ms": ("ProcessPool of 2, build() to first result", "ms", True),
+    "pp.manager_op_us": ("Manager proxy operation from a worker (vs the tiny-task round trip)", "us", True),
 }
 
 PY_PPE = ("py_ppe_fork", "py_ppe_spawn")
@@ -43,6 +44,7 @@ TARGETS = {
     "pp.map_c1000": [("best_py_ppe", "speedup", 2.0, ">= 2x Python PPE.map")],
     "pp.bytes_1mib_ms": [("jpool", "max", 2.0, "<= 2 ms")],
     "pp.startup_ms": [("py_ppe_spawn", "speedup", 1.0, "no slower than Python spawn")],
+    "pp.manager_op_us": [("tiny_task", "speedup", 1 / 1.5, "<= 1.5x a tiny task's round trip")],
 }
 
 
@@ -78,6 +80,10 @@ def from_jmh(results):
             out["pp.map_c%s" % p["chunksize"]]["jpool"] = int(p["items"]) / (to_us(v, unit) / 1e6)
         elif cls == "ProcessStartupBench":
             out["pp.startup_ms"]["jpool"] = to_us(v, unit) / 1000
+        elif cls == "ManagerRoundTripBench":
+            out["pp.manager_op_us"]["jpool"] = to_us(v, unit)
+    if "jpool" in out["pp.roundtrip_us"]:
+        out["pp.manager_op_us"]["tiny_task"] = out["pp.roundtrip_us"]["jpool"]
     return out
 
 

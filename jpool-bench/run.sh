@@ -47,7 +47,7 @@ set -e
 echo "$probe"
 benches='io.jpool.bench.(Thread.*|UdsPingPong)Bench'
 if [ "$probe_rc" -eq 0 ]; then
-    benches='io.jpool.bench.(Thread.*|UdsPingPong|Process.*)Bench'
+    benches='io.jpool.bench.(Thread.*|UdsPingPong|Process.*|ManagerRoundTrip)Bench'
 else
     skips+=(--skip "pp=ProcessPool benchmarks skipped: ${probe//|/ }")
 fi

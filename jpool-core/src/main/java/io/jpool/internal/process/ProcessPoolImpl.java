@@ -765,7 +765,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
 
     @Override
     protected int defaultMapBufferSize() {
-        return Math.max(8, 4 * config.maxWorkers()); // a few chunks queued per worker hide the round trip
+        return Math.max(16, 8 * config.maxWorkers()); // chunks queued per worker hide the round trips
     }
 
     /** The directory of the pool's socket, or null before the first worker started (for tests). */
