@@ -49,8 +49,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
-    /** How many times an idle worker looks at the queue before it parks. */
-    private static final int SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 1 << 10 : 0;
     /** The worker this thread is (of any pool), for work helping; set once per thread. */
     private static final ThreadLocal<Worker> CURRENT_WORKER = new ThreadLocal<>();
 
@@ -174,6 +172,13 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         if (claimAlmostFree()) {
             return; // a worker finishing a task will take it: reuse it rather than start another
         }
+        // A finishing worker pushes itself on the idle stack before it stops counting as almost
+        // free, so if it slipped between the two looks above, it is on the stack now.
+        w = idle.pollFirst();
+        if (w != null) {
+            LockSupport.unpark(w.thread);
+            return;
+        }
         for (int c; (c = workerCount.get()) < config.maxWorkers(); ) {
             if (workerCount.compareAndSet(c, c + 1)) {
                 startWorker();
@@ -260,10 +265,6 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                         idle.remove(this);
                         return;
                     }
-                    if (spinForWork()) {
-                        idle.remove(this); // a task came within the spin: take it without a park/unpark
-                        continue;
-                    }
                     long parkedAt = System.nanoTime();
                     LockSupport.parkNanos(ThreadPoolImpl.this, keepAliveNanos);
                     if (idle.remove(this) && System.nanoTime() - parkedAt >= keepAliveNanos && queue.isEmpty()) {
@@ -275,17 +276,6 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 CURRENT_WORKER.remove();
                 workerExited(this);
             }
-        }
-
-        /** Spins briefly for a new task before parking: a park/unpark pair costs microseconds. */
-        private boolean spinForWork() {
-            for (int i = SPINS; i > 0; i--) {
-                if (!queue.isEmpty()) {
-                    return true;
-                }
-                Thread.onSpinWait();
-            }
-            return false;
         }
 
         private void clearAlmostFree() {
