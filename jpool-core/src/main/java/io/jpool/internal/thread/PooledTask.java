@@ -61,15 +61,18 @@ final class PooledTask<T> extends TaskFuture<T> implements Runnable {
     /** Runs the task if it is still pending (for shutdownNow's list; workers use {@link #runBy}). */
     @Override
     public void run() {
-        runBy(null);
+        runBy(null, null);
     }
 
     /**
      * Runs the task if it is still pending, for the worker that dequeued it; {@code worker} is
      * told just before the future completes, so a submit that follows at once reuses it.
      */
-    void runBy(Runnable almostFree) {
+    void runBy(Runnable started, Runnable almostFree) {
         if (tryStart()) {
+            if (started != null) {
+                started.run();
+            }
             pool.leftQueue();
             runStarted(almostFree);
         }

@@ -111,7 +111,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 throw new RejectedExecutionException("the pool was shut down while this task was submitted");
             }
         }
-        wakeOrStartWorker();
+        wakeOrStartWorker(t);
         return t;
     }
 
@@ -164,6 +164,11 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     // ---------------------------------------------------------------- workers
 
     private void wakeOrStartWorker() {
+        wakeOrStartWorker(null);
+    }
+
+    /** Finds a worker for a new task: an idle one, one finishing a task, or a new thread. */
+    private void wakeOrStartWorker(PooledTask<?> submitted) {
         Worker w = idle.pollFirst();
         if (w != null) {
             LockSupport.unpark(w.thread);
@@ -178,6 +183,9 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         if (w != null) {
             LockSupport.unpark(w.thread);
             return;
+        }
+        if (submitted != null && submitted.status() != PoolFuture.Status.PENDING) {
+            return; // a spinning worker took it already (it stops counting as almost free only after)
         }
         for (int c; (c = workerCount.get()) < config.maxWorkers(); ) {
             if (workerCount.compareAndSet(c, c + 1)) {
@@ -246,8 +254,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 for (;;) {
                     PooledTask<?> task = queue.poll();
                     if (task != null) {
-                        clearAlmostFree();
-                        runOne(task);
+                        runOne(task); // stops counting as almost free once the task has started
                         continue;
                     }
                     if (shutdown) {
@@ -257,6 +264,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                     clearAlmostFree(); // only now: a submit in between finds us on the idle stack
                     task = queue.poll(); // a submit may have missed us: look once more before parking
                     if (task != null) {
+                        markIfPoolCanGrow(); // counted as almost free again before leaving the idle stack
                         idle.remove(this);
                         runOne(task);
                         continue;
@@ -275,6 +283,21 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 clearAlmostFree();
                 CURRENT_WORKER.remove();
                 workerExited(this);
+            }
+        }
+
+        private final Runnable clearAlmostFree = this::clearAlmostFree;
+
+        /**
+         * Counts this worker as almost free (a submit claims it instead of starting a thread),
+         * only while the pool can still grow. A worker on its way to a task is always on the idle
+         * stack, counted almost free, or has started the task: each step is taken before the
+         * previous one is undone, so a submit that looks at all three never starts a needless thread.
+         */
+        private void markIfPoolCanGrow() {
+            if (!markedAlmostFree && workerCount.get() < config.maxWorkers()) {
+                markedAlmostFree = true;
+                almostFree.incrementAndGet();
             }
         }
 
@@ -298,7 +321,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                     // at current: it has not started, so it never will
                     task.cancel(false);
                 }
-                task.runBy(markAlmostFree);
+                task.runBy(clearAlmostFree, markAlmostFree);
             } finally {
                 current = null;
             }
