@@ -264,8 +264,9 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                     clearAlmostFree(); // only now: a submit in between finds us on the idle stack
                     task = queue.poll(); // a submit may have missed us: look once more before parking
                     if (task != null) {
-                        markIfPoolCanGrow(); // counted as almost free again before leaving the idle stack
-                        idle.remove(this);
+                        if (idle.remove(this)) {
+                            markIfPoolCanGrow(); // until the task starts; not when a submit popped us
+                        }                        // (that submit counts on us: a claim would strand a task)
                         runOne(task);
                         continue;
                     }
@@ -289,10 +290,8 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         private final Runnable clearAlmostFree = this::clearAlmostFree;
 
         /**
-         * Counts this worker as almost free (a submit claims it instead of starting a thread),
-         * only while the pool can still grow. A worker on its way to a task is always on the idle
-         * stack, counted almost free, or has started the task: each step is taken before the
-         * previous one is undone, so a submit that looks at all three never starts a needless thread.
+         * Counts this worker as almost free (a submit claims it instead of starting a thread)
+         * until its next task starts, only while the pool can still grow.
          */
         private void markIfPoolCanGrow() {
             if (!markedAlmostFree && workerCount.get() < config.maxWorkers()) {
