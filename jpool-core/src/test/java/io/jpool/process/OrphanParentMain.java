@@ -3,6 +3,7 @@ package io.jpool.process;
 import io.jpool.PoolFuture;
 import io.jpool.ProcessPool;
 import io.jpool.WorkerOutput;
+import io.jpool.internal.process.ProcessPoolImpl;
 
 /** A caller JVM for the orphan test: starts a pool with a busy worker, prints its pid, waits to be killed. */
 public final class OrphanParentMain {
@@ -10,13 +11,13 @@ public final class OrphanParentMain {
     }
 
     public static void main(String[] args) throws Exception {
-        ProcessPool pool = ProcessPool.builder().maxWorkers(1).workerOutput(WorkerOutput.DISCARD).build();
+        ProcessPoolImpl pool = (ProcessPoolImpl) ProcessPool.builder().maxWorkers(1).workerOutput(WorkerOutput.DISCARD).build();
         long worker = pool.submit(() -> ProcessHandle.current().pid()).get();
         PoolFuture<Object> busy = pool.submit(() -> {
             Thread.sleep(Long.MAX_VALUE);
             return null;
         });
-        System.out.println("worker " + worker);
+        System.out.println("worker " + worker + " " + pool.socketDirectory());
         System.out.flush();
         busy.get(); // until killed
     }

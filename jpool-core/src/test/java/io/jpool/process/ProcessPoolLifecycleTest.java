@@ -160,10 +160,14 @@ class ProcessPoolLifecycleTest {
         Process parent = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 OrphanParentMain.class.getName()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         long worker;
+        String socketDir;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))) {
             String line = out.readLine();
             assertThat(line).as("the parent's report").startsWith("worker ");
-            worker = Long.parseLong(line.substring("worker ".length()));
+            String[] parts = line.split(" ");
+            worker = Long.parseLong(parts[1]);
+            socketDir = parts[2];
+            assertThat(Path.of(socketDir)).isDirectory();
             assertThat(ProcessHandle.of(worker)).isPresent();
             parent.destroyForcibly();
             assertThat(parent.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -175,6 +179,8 @@ class ProcessPoolLifecycleTest {
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
         }
         ProcessSupport.assertAllDead(List.of(worker));
+        assertThat(Files.exists(Path.of(socketDir))).as("the dead caller's socket directory, removed by its worker")
+                .isFalse();
     }
 
     @Test

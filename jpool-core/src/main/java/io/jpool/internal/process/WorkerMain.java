@@ -56,7 +56,7 @@ public final class WorkerMain {
             System.err.println("jpool worker: bad handshake (this class is started by ProcessPool, not by hand)");
             Runtime.getRuntime().halt(Protocol.EXIT_BAD_HANDSHAKE);
         }
-        watchParent();
+        watchParent(java.nio.file.Path.of(handshake[0]));
         try {
             SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
             socket.connect(UnixDomainSocketAddress.of(handshake[0]));
@@ -66,10 +66,10 @@ public final class WorkerMain {
             channel.write(Protocol.header(Protocol.HELLO, Long.parseLong(handshake[1])), hello);
             new WorkerMain(channel, Long.parseLong(handshake[3])).serve();
         } catch (EOFException e) {
-            Runtime.getRuntime().halt(Protocol.EXIT_PARENT_GONE); // the pool closed the channel
+            channelGone(); // the pool closed the channel, or the caller died
         } catch (Throwable e) {
             System.err.println("jpool worker: channel failed: " + e);
-            Runtime.getRuntime().halt(Protocol.EXIT_PARENT_GONE);
+            channelGone();
         }
     }
 
@@ -216,7 +216,19 @@ public final class WorkerMain {
     }
 
     /** Halts when stdin ends: the caller's JVM is gone (its end of the pipe closed). */
-    private static void watchParent() {
+    private static volatile java.nio.file.Path socketPath;
+    private static volatile long parentPid = -1;
+
+    /** Exits: the caller is gone or let go of this worker. */
+    private static void channelGone() {
+        removeOrphanedSocket(socketPath, parentPid);
+        Runtime.getRuntime().halt(Protocol.EXIT_PARENT_GONE);
+    }
+
+    private static void watchParent(java.nio.file.Path socket) {
+        long parent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+        socketPath = socket;
+        parentPid = parent;
         Thread t = new Thread(() -> {
             try {
                 while (System.in.read() >= 0) {
@@ -225,10 +237,40 @@ public final class WorkerMain {
             } catch (IOException ignored) {
                 // same as end of file
             }
-            Runtime.getRuntime().halt(Protocol.EXIT_PARENT_GONE);
+            channelGone();
         }, "jpool-parent-watch");
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * A caller killed outright cannot delete its socket directory: the first of its workers to
+     * notice does, if the caller is really gone (never while it lives: new workers connect there).
+     */
+    private static void removeOrphanedSocket(java.nio.file.Path socket, long parent) {
+        if (socket == null) {
+            return;
+        }
+        try {
+            // A dead parent may linger as a zombie, but its children are re-parented as it exits,
+            // a moment after its sockets and pipes closed: give that moment (at most ~0.5 s).
+            boolean parentAlive = parent > 0;
+            for (int i = 0; i < 50 && parentAlive; i++) {
+                parentAlive = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) == parent;
+                if (parentAlive) {
+                    Thread.sleep(10);
+                }
+            }
+            java.nio.file.Path dir = socket.getParent();
+            if (!parentAlive && dir != null && dir.getFileName().toString().startsWith("jpool-pool-")) {
+                java.nio.file.Files.deleteIfExists(socket);
+                java.nio.file.Files.deleteIfExists(dir);
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // best effort: another worker may have done it
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static String readLine(InputStream in) throws IOException {
