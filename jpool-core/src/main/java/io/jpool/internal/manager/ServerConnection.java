@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One worker JVM's connection to a manager: authenticates it, reads its requests and runs each
- * on a handler thread. When it ends, running calls are interrupted and locks held through it are
+ * on a handler thread (or, for an operation that never waits, on the reader thread itself). When it ends, running calls are interrupted and locks held through it are
  * released by the server.
  */
 final class ServerConnection {
@@ -42,6 +42,10 @@ final class ServerConnection {
                 Object msg = Wire.decode(frames.read());
                 if (msg instanceof Wire.Request) {
                     Wire.Request r = (Wire.Request) msg;
+                    if (isQuick(r)) {
+                        handle(r); // never waits: answer from this thread, one hop fewer
+                        continue;
+                    }
                     try {
                         server.handlers.execute(() -> handle(r));
                     } catch (RejectedExecutionException e) {
@@ -58,6 +62,32 @@ final class ServerConnection {
             // peer gone or spoke nonsense: end the connection
         } finally {
             close();
+        }
+    }
+
+    /**
+     * Operations that never wait for another caller and run no user code: done on the reader
+     * thread. The others (take, lock, await, merge and compute functions) get a handler thread,
+     * so they never hold up other calls on this connection.
+     */
+    static boolean isQuick(Wire.Request r) {
+        String op = r.op();
+        switch (r.kind()) {
+            case "counter":
+            case "list":
+                return true;
+            case "map":
+                return !op.equals("merge") && !op.equals("compute");
+            case "value":
+                return !op.equals("updateAndGet");
+            case "event":
+                return !op.equals("await");
+            case "lock":
+                return op.equals("isLocked") || op.equals("unlock");
+            case "queue":
+                return op.equals("size") || op.equals("capacity");
+            default:
+                return false;
         }
     }
 
