@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -31,8 +32,42 @@ import java.util.concurrent.TimeoutException;
  */
 public abstract class AbstractPool implements Pool {
 
+    /** Opens once the pool is shut down with nothing left to run: {@link #terminate()}. */
+    private final CountDownLatch terminated = new CountDownLatch(1);
+
     /** The pool's default {@code map} buffer (chunks in flight), a small multiple of its workers. */
     protected abstract int defaultMapBufferSize();
+
+    /** Marks the pool terminated (idempotent) and wakes everyone waiting for it. */
+    protected final void terminate() {
+        terminated.countDown();
+    }
+
+    /** Waits until the pool is terminated, ignoring interrupts but keeping the thread's flag. */
+    protected final void awaitTerminationUninterruptibly() {
+        boolean interrupted = false;
+        for (;;) {
+            try {
+                terminated.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public final boolean isTerminated() {
+        return terminated.getCount() == 0;
+    }
+
+    @Override
+    public final boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return terminated.await(timeout, unit);
+    }
 
     @Override
     public <T> PoolFuture<T> submit(Task<T> task) {

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * In a worker: objects decoded from byte ranges seen before (stateless tasks, map functions), so
- * the same bytes are deserialized once. A small LRU keyed by the bytes themselves.
+ * the same bytes are deserialized once. A small LRU keyed by the bytes themselves; a lookup reads
+ * the range in place, and only a new entry keeps a copy.
  */
 final class DecodeCache {
     private static final int SIZE = 64;
@@ -21,25 +22,38 @@ final class DecodeCache {
     };
 
     Object get(byte[] b, int offset, int length) {
-        return entries.get(new Key(Arrays.copyOfRange(b, offset, offset + length)));
+        return entries.get(new Key(b, offset, length));
     }
 
     void put(byte[] b, int offset, int length, Object value) {
-        entries.put(new Key(Arrays.copyOfRange(b, offset, offset + length)), value);
+        entries.put(new Key(Arrays.copyOfRange(b, offset, offset + length), 0, length), value);
     }
 
+    /** A byte range, compared by content. */
     private static final class Key {
         final byte[] bytes;
+        final int from;
+        final int to;
         final int hash;
 
-        Key(byte[] bytes) {
+        Key(byte[] bytes, int offset, int length) {
             this.bytes = bytes;
-            this.hash = Arrays.hashCode(bytes);
+            this.from = offset;
+            this.to = offset + length;
+            int h = 1;
+            for (int i = from; i < to; i++) {
+                h = 31 * h + bytes[i];
+            }
+            this.hash = h;
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key && ((Key) o).hash == hash && Arrays.equals(((Key) o).bytes, bytes);
+            if (!(o instanceof Key)) {
+                return false;
+            }
+            Key k = (Key) o;
+            return k.hash == hash && Arrays.equals(bytes, from, to, k.bytes, k.from, k.to);
         }
 
         @Override

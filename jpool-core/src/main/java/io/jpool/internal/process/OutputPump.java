@@ -89,19 +89,20 @@ final class OutputPump implements Runnable {
         }
     }
 
-    /** Waits up to {@code millis} for the stream to end (the worker exited), then returns the last lines. */
-    List<String> lastLines(long millis) {
+    /** Waits up to {@code millis} for the stream to end (the worker exited and all is forwarded). */
+    void awaitEnd(long millis) {
         try {
             thread.join(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Waits up to {@code millis} for the stream to end, then returns the last lines. */
+    List<String> lastLines(long millis) {
+        awaitEnd(millis);
         synchronized (tail) {
             return new ArrayList<>(tail);
         }
-    }
-
-    boolean isAlive() {
-        return thread.isAlive();
     }
 }

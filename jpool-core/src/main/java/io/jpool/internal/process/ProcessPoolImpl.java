@@ -25,7 +25,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -61,7 +60,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Timeouts run on one shared timer thread: at the deadline the future fails with
  * {@link TaskTimeoutException} at once, and its worker is killed (SIGKILL). {@code cancel(true)}
  * and {@code shutdownNow} kill the same way. Once shut down with no task and no worker left,
- * the pool deletes its socket directory and opens {@link #terminated}.
+ * the pool deletes its socket directory and marks itself terminated.
  */
 public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
@@ -75,7 +74,6 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private final byte[] initializerBytes;
     private final TaskCounters counters = new TaskCounters();
     private final AtomicLong taskIds = new AtomicLong();
-    private final CountDownLatch terminated = new CountDownLatch(1);
 
     private final ReentrantLock lock = new ReentrantLock();
     // guarded by lock:
@@ -550,7 +548,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         int code = w.awaitExit();
         w.closeChannel();
         List<String> tail = w.stderr.lastLines(2000);
-        w.stdout.lastLines(2000);
+        w.stdout.awaitEnd(2000); // its last output is forwarded before its task's failure is reported
         List<Runnable> sends = List.of();
         boolean retry = false;
         lock.lock();
@@ -618,18 +616,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         retireIdle();
         maybeTerminate();
         if (wait) {
-            boolean interrupted = false;
-            for (;;) {
-                try {
-                    terminated.await();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            awaitTerminationUninterruptibly();
         }
     }
 
@@ -670,7 +657,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         if (l != null) {
             l.close();
         }
-        terminated.countDown();
+        terminate();
     }
 
     @Override
@@ -715,16 +702,6 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     @Override
     public boolean isShutdown() {
         return shutdown;
-    }
-
-    @Override
-    public boolean isTerminated() {
-        return terminated.getCount() == 0;
-    }
-
-    @Override
-    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        return terminated.await(timeout, unit);
     }
 
     // ---------------------------------------------------------------- introspection

@@ -16,11 +16,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -43,7 +41,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Shutdown sets {@link #shutdown}; workers drain the queue and exit when it is empty. A
  * submit that raced with shutdown re-checks after enqueueing and takes its task back. The
- * pool is terminated when shut down with no worker left; {@link #terminated} opens then.
+ * pool is terminated ({@link #terminate()}) when shut down with no worker left.
  * A failing initializer breaks the pool: queued tasks fail with {@link BrokenPoolException} and
  * so does every later submit.
  */
@@ -68,7 +66,6 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     /** Tasks that left the queue (started, or ended while pending); queued = submitted - this. */
     private final LongAdder leftQueue = new LongAdder();
     private final AtomicReference<BrokenPoolException> broken = new AtomicReference<>();
-    private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile boolean shutdown;
     /** Set by shutdownNow before it looks at what the workers run. */
     private volatile boolean stopping;
@@ -348,14 +345,14 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         if (!queue.isEmpty() && broken.get() == null) {
             wakeOrStartWorker(); // retired while a task came in: someone must run it
         } else if (left == 0 && shutdown && queue.isEmpty()) {
-            terminated.countDown();
+            terminate();
         }
     }
 
-    /** Opens {@link #terminated} if the pool is shut down with no worker and nothing queued. */
+    /** Terminates the pool if the pool is shut down with no worker and nothing queued. */
     private void tryTerminate() {
         if (shutdown && workerCount.get() == 0 && queue.isEmpty()) {
-            terminated.countDown();
+            terminate();
         }
     }
 
@@ -401,25 +398,14 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         releaseBlockedSubmitters();
         wakeAllIdle();
         if (workerCount.get() == 0 && queue.isEmpty()) {
-            terminated.countDown();
+            terminate();
         }
         if (wait) {
             if (isOwnWorkerThread()) {
                 throw new IllegalStateException("a task cannot wait for its own pool to terminate: "
                         + "call shutdown(false, ...) from inside a task");
             }
-            boolean interrupted = false;
-            for (;;) {
-                try {
-                    terminated.await();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            awaitTerminationUninterruptibly();
         }
     }
 
@@ -442,7 +428,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         releaseBlockedSubmitters();
         wakeAllIdle();
         if (workerCount.get() == 0 && queue.isEmpty()) {
-            terminated.countDown();
+            terminate();
         }
         return neverStarted;
     }
@@ -450,16 +436,6 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     @Override
     public boolean isShutdown() {
         return shutdown;
-    }
-
-    @Override
-    public boolean isTerminated() {
-        return terminated.getCount() == 0;
-    }
-
-    @Override
-    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        return terminated.await(timeout, unit);
     }
 
     @Override
