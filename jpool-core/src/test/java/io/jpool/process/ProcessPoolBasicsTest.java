@@ -70,6 +70,43 @@ class ProcessPoolBasicsTest {
     }
 
     @Test
+    void largeByteArraysTravelWholeInBothDirectionsAlone_InsideObjects_AndAsMapItems() throws Exception {
+        byte[] a = new byte[300_000];
+        byte[] b = new byte[1 << 20];
+        new java.util.Random(1).nextBytes(a);
+        new java.util.Random(2).nextBytes(b);
+        try (ProcessPool pool = ProcessSupport.pool(1).build()) {
+            // argument: a capture holding two blobs; result: the reversed array, alone
+            byte[] reversed = pool.submit(() -> {
+                byte[] r = new byte[b.length];
+                for (int i = 0; i < b.length; i++) {
+                    r[i] = b[b.length - 1 - i];
+                }
+                return a.length == 300_000 ? r : null;
+            }).get();
+            assertThat(reversed[0]).isEqualTo(b[b.length - 1]);
+            assertThat(reversed[b.length - 1]).isEqualTo(b[0]);
+            // result: an object holding both, in a new order
+            java.util.List<byte[]> both = pool.submit(() -> java.util.List.of(b, a)).get();
+            assertThat(both.get(0)).isEqualTo(b);
+            assertThat(both.get(1)).isEqualTo(a);
+            // map items and results: arrays of every size around the blob threshold
+            java.util.List<byte[]> items = new java.util.ArrayList<>();
+            for (int n : new int[] {0, 16 * 1024 - 1, 16 * 1024, 100_000}) {
+                byte[] item = new byte[n];
+                new java.util.Random(n).nextBytes(item);
+                items.add(item);
+            }
+            java.util.List<byte[]> echoed = new java.util.ArrayList<>();
+            pool.map(x -> x.clone(), items).forEach(echoed::add);
+            assertThat(echoed).hasSize(items.size());
+            for (int i = 0; i < items.size(); i++) {
+                assertThat(echoed.get(i)).isEqualTo(items.get(i));
+            }
+        }
+    }
+
+    @Test
     void everySubmitGetsAFreshCopyOfWhatTheTaskCaptured() throws Exception {
         try (ProcessPool pool = ProcessSupport.pool(1).build()) {
             int[] box = {0};

@@ -20,6 +20,8 @@ final class Blocks extends OutputStream {
     private byte[] current;
     private int position;
     private long size;
+    /** The array appended last, while nothing has been written after it; else null. */
+    private byte[] trailing;
 
     Blocks() {
         this(FIRST);
@@ -31,6 +33,7 @@ final class Blocks extends OutputStream {
 
     @Override
     public void write(int b) {
+        trailing = null;
         if (position == current.length) {
             nextBlock(1);
         }
@@ -40,6 +43,7 @@ final class Blocks extends OutputStream {
 
     @Override
     public void write(byte[] b, int off, int len) {
+        trailing = len > 0 ? null : trailing;
         while (len > 0) {
             if (position == current.length) {
                 nextBlock(len);
@@ -71,6 +75,7 @@ final class Blocks extends OutputStream {
         closeCurrent();
         full.add(ByteBuffer.wrap(array));
         size += array.length;
+        trailing = array;
     }
 
     /** Adds everything written to {@code other} (which must not change afterwards), without copying. */
@@ -80,6 +85,32 @@ final class Blocks extends OutputStream {
             full.add(b);
         }
         size += other.size;
+        trailing = other.trailing;
+    }
+
+    /**
+     * The array given to {@link #append(byte[])} last if nothing was written after it (so it ends
+     * these bytes), else null. A frame sends it as its tail: see {@link #head()}.
+     */
+    byte[] trailing() {
+        return trailing;
+    }
+
+    /** Views of the bytes before {@link #trailing()} (all of them if there is none). */
+    ByteBuffer[] head() {
+        ByteBuffer[] all = buffers();
+        if (trailing == null) {
+            return all;
+        }
+        int n = all.length;
+        while (n > 0 && !all[n - 1].hasRemaining()) {
+            n--; // empty views of blocks opened after the array
+        }
+        ByteBuffer last = all[n - 1];
+        if (last.array() != trailing || last.remaining() != trailing.length) {
+            throw new IllegalStateException("the trailing array is not the last bytes");
+        }
+        return java.util.Arrays.copyOf(all, n - 1);
     }
 
     private void closeCurrent() {

@@ -22,6 +22,16 @@ public interface Codec {
     }
 
     /** The object read from {@code bytes}, every class checked by {@code filter} (null: none). */
-    Object decode(byte[] bytes, int offset, int length, ObjectInputFilter filter)
+    default Object decode(byte[] bytes, int offset, int length, ObjectInputFilter filter)
+            throws IOException, ClassNotFoundException {
+        return decode(bytes, offset, length, null, filter);
+    }
+
+    /**
+     * The object read from {@code bytes} followed by {@code tail}: the large array that ended the
+     * value's frame and arrived as an array of its own (see
+     * {@link io.jpool.internal.ipc.FrameChannel#tail()}), or null.
+     */
+    Object decode(byte[] bytes, int offset, int length, byte[] tail, ObjectInputFilter filter)
             throws IOException, ClassNotFoundException;
 }

@@ -17,7 +17,8 @@ import java.util.List;
  * stream as raw bytes: {@code [int n][object stream, n bytes][blob][blob]...}. A {@code byte[]} of
  * {@value #BLOB_MIN} bytes or more is replaced in the stream by a {@link BlobRef} and its bytes
  * follow the stream untouched (written without a copy when the target is {@link Blocks}), so a
- * 1 MiB argument skips the object stream's block-data chunking on both sides. Classes resolve
+ * 1 MiB argument skips the object stream's block-data chunking on both sides; when the last blob
+ * ends its frame it is sent as the frame's tail and read straight into its final array. Classes resolve
  * through the thread's context class loader first.
  */
 public final class JdkCodec implements Codec {
@@ -56,7 +57,7 @@ public final class JdkCodec implements Codec {
     }
 
     @Override
-    public Object decode(byte[] bytes, int offset, int length, ObjectInputFilter filter)
+    public Object decode(byte[] bytes, int offset, int length, byte[] tail, ObjectInputFilter filter)
             throws IOException, ClassNotFoundException {
         if (length < 4) {
             throw new InvalidObjectException("truncated value: " + length + " bytes");
@@ -66,11 +67,15 @@ public final class JdkCodec implements Codec {
         if (n < 0 || n > length - 4) {
             throw new InvalidObjectException("bad object stream length " + n);
         }
-        try (BlobInput in = new BlobInput(bytes, offset + 4, n, offset + 4 + n, offset + length)) {
+        try (BlobInput in = new BlobInput(bytes, offset + 4, n, offset + 4 + n, offset + length, tail)) {
             if (filter != null) {
                 in.setObjectInputFilter(filter);
             }
-            return in.readObject();
+            Object value = in.readObject();
+            if (in.tail != null) {
+                throw new InvalidObjectException("a tail of " + tail.length + " bytes that no blob of the value claims");
+            }
+            return value;
         }
     }
 
@@ -107,12 +112,16 @@ public final class JdkCodec implements Codec {
         private final byte[] bytes;
         private int blobCursor;
         private final int end;
+        /** The last blob, read by the frame into an array of its own; null once claimed. */
+        private byte[] tail;
 
-        BlobInput(byte[] bytes, int streamOffset, int streamLength, int blobsOffset, int end) throws IOException {
+        BlobInput(byte[] bytes, int streamOffset, int streamLength, int blobsOffset, int end, byte[] tail)
+                throws IOException {
             super(new ByteArrayInputStream(bytes, streamOffset, streamLength));
             this.bytes = bytes;
             this.blobCursor = blobsOffset;
             this.end = end;
+            this.tail = tail;
             enableResolveObject(true);
         }
 
@@ -120,6 +129,11 @@ public final class JdkCodec implements Codec {
         protected Object resolveObject(Object obj) throws IOException {
             if (obj instanceof BlobRef) {
                 int n = ((BlobRef) obj).length;
+                if (tail != null && blobCursor == end && n == tail.length) {
+                    byte[] b = tail; // the frame's tail is this blob: no copy
+                    tail = null;
+                    return b;
+                }
                 if (n < 0 || n > end - blobCursor) {
                     throw new InvalidObjectException("blob of " + n + " bytes past the end of the value");
                 }

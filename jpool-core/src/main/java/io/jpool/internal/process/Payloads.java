@@ -81,12 +81,13 @@ final class Payloads {
         }
     }
 
-    static Object readValue(byte[] b, int offset, int length, Codec codec, ObjectInputFilter filter)
+    /** The value in {@code b}, followed by its frame's {@code tail} (or null): see {@link Codec}. */
+    static Object readValue(byte[] b, int offset, int length, byte[] tail, Codec codec, ObjectInputFilter filter)
             throws IOException, ClassNotFoundException {
         if (b[offset] == FAST) {
-            return ValueCodec.decode(b, offset + 1, length - 1);
+            return ValueCodec.decode(b, offset + 1, length - 1, tail);
         }
-        return codec.decode(b, offset + 1, length - 1, filter);
+        return codec.decode(b, offset + 1, length - 1, tail, filter);
     }
 
     /** {@code flag} then the value as the codec writes it. */

@@ -229,7 +229,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         if (t.timeoutNanos > 0) {
             t.timer = TIMER.schedule(() -> timeOut(t), t.timeoutNanos, TimeUnit.NANOSECONDS);
         }
-        w.send(t.frameType, t.id, t.payload.buffers());
+        w.send(t.frameType, t.id, t.payload);
     }
 
     private void timeOut(ProcessTask<?> t) {
@@ -444,7 +444,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                     }
                     ProcessTask<?> t = finishedTask(Protocol.id(frame));
                     if (t != null) {
-                        deliver(t, type, frame);
+                        deliver(t, type, frame, w.channel.tail());
                     }
                 }
             } catch (IOException e) {
@@ -488,15 +488,15 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private void deliver(ProcessTask t, byte type, byte[] frame) {
+    private void deliver(ProcessTask t, byte type, byte[] frame, byte[] tail) {
         if (type == Protocol.ERROR) {
             t.fail(decodeError(frame));
             return;
         }
         Object value;
         try {
-            value = Payloads.readValue(frame, Protocol.HEADER, frame.length - Protocol.HEADER, JdkCodec.INSTANCE,
-                    resultFilter);
+            value = Payloads.readValue(frame, Protocol.HEADER, frame.length - Protocol.HEADER, tail,
+                    JdkCodec.INSTANCE, resultFilter);
         } catch (InvalidClassException e) {
             t.fail(new IllegalStateException("the result of task #" + t.id + " was refused by the pool's result filter: "
                     + e.getMessage() + " (allow its classes with ProcessPool.builder().allowedResultClasses(...))", e));

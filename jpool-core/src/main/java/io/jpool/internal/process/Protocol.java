@@ -42,6 +42,14 @@ final class Protocol {
         return ByteBuffer.allocate(HEADER).put(0, type).putLong(1, id);
     }
 
+    /** The header of a {@code type} frame for {@code id}, then {@code body}. */
+    static ByteBuffer[] withHeader(byte type, long id, ByteBuffer[] body) {
+        ByteBuffer[] parts = new ByteBuffer[body.length + 1];
+        parts[0] = header(type, id);
+        System.arraycopy(body, 0, parts, 1, body.length);
+        return parts;
+    }
+
     static byte type(byte[] frame) {
         return frame[0];
     }

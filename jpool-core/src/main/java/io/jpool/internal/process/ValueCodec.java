@@ -92,6 +92,20 @@ final class ValueCodec {
         out.writeInt(length);
     }
 
+    /**
+     * The value in {@code bytes}; {@code tail}, if not null, is the large {@code byte[]} that the
+     * value's frame carried as its own array (only a top-level byte[] travels so).
+     */
+    static Object decode(byte[] bytes, int offset, int length, byte[] tail) {
+        if (tail != null) {
+            if (length != 5 || bytes[offset] != BYTES || ByteBuffer.wrap(bytes, offset + 1, 4).getInt() != tail.length) {
+                throw new IllegalArgumentException("a frame tail of " + tail.length + " bytes after a value that is no byte[] of that length");
+            }
+            return tail;
+        }
+        return decode(bytes, offset, length);
+    }
+
     static Object decode(byte[] bytes, int offset, int length) {
         ByteBuffer in = ByteBuffer.wrap(bytes, offset, length);
         Object v = read(in);

@@ -46,12 +46,23 @@ final class WorkerLink {
     }
 
     void send(byte type, long id, ByteBuffer... body) {
+        send(type, id, body, null);
+    }
+
+    /** Sends {@code body} as one frame, its trailing array (a large byte[]) as the frame's tail. */
+    void send(byte type, long id, Blocks body) {
+        send(type, id, body.head(), body.trailing());
+    }
+
+    private void send(byte type, long id, ByteBuffer[] body, byte[] tail) {
         FrameChannel c = channel;
         try {
-            ByteBuffer[] parts = new ByteBuffer[body.length + 1];
-            parts[0] = Protocol.header(type, id);
-            System.arraycopy(body, 0, parts, 1, body.length);
-            c.write(parts);
+            ByteBuffer[] parts = Protocol.withHeader(type, id, body);
+            if (tail == null) {
+                c.write(parts);
+            } else {
+                c.write(parts, tail);
+            }
         } catch (IOException e) {
             kill("its channel failed: " + e.getMessage(), 0); // the reader reports the task
         }

@@ -131,11 +131,12 @@ public final class WorkerMain {
                     + encoded.size() + " bytes, over the pool's maxResultBytes of " + maxResultBytes));
             return;
         }
-        ByteBuffer[] body = encoded.buffers();
-        ByteBuffer[] parts = new ByteBuffer[body.length + 1];
-        parts[0] = Protocol.header(Protocol.RESULT, id);
-        System.arraycopy(body, 0, parts, 1, body.length);
-        channel.write(parts);
+        ByteBuffer[] parts = Protocol.withHeader(Protocol.RESULT, id, encoded.head());
+        if (encoded.trailing() == null) {
+            channel.write(parts);
+        } else {
+            channel.write(parts, encoded.trailing());
+        }
     }
 
     private void sendError(long id, Throwable t) throws IOException {
@@ -146,10 +147,11 @@ public final class WorkerMain {
     private Task<?> decodeTask(byte[] frame) throws IOException, ClassNotFoundException {
         int offset = Protocol.HEADER + 1;
         int length = frame.length - offset;
-        boolean stateless = frame[Protocol.HEADER] == Payloads.STATELESS;
+        byte[] tail = channel.tail();
+        boolean stateless = frame[Protocol.HEADER] == Payloads.STATELESS && tail == null;
         Object task = stateless ? cache.get(frame, offset, length) : null;
         if (task == null) {
-            task = JdkCodec.INSTANCE.decode(frame, offset, length, null);
+            task = JdkCodec.INSTANCE.decode(frame, offset, length, tail, null);
             if (stateless) {
                 cache.put(frame, offset, length, task);
             }
@@ -169,7 +171,7 @@ public final class WorkerMain {
         }
         int itemsOffset = fnOffset + fnLength;
         Object[] items = (Object[]) Payloads.readValue(frame, itemsOffset, frame.length - itemsOffset,
-                JdkCodec.INSTANCE, null);
+                channel.tail(), JdkCodec.INSTANCE, null);
         return new MapChunk((TaskFunction) fn, items);
     }
 
