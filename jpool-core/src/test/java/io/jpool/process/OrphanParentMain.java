@@ -17,7 +17,7 @@ public final class OrphanParentMain {
             Thread.sleep(Long.MAX_VALUE);
             return null;
         });
-        System.out.println("worker " + worker + " " + pool.socketDirectory());
+        System.out.println("worker " + worker + " " + pool.channelDirectory());
         System.out.flush();
         busy.get(); // until killed
     }

@@ -107,6 +107,43 @@ class ProcessPoolBasicsTest {
     }
 
     @Test
+    void largeValuesMoveToASideLinkAndStillArriveWholeAndInOrder() throws Exception {
+        try (io.jpool.internal.process.ProcessPoolImpl pool =
+                     (io.jpool.internal.process.ProcessPoolImpl) ProcessSupport.pool(1).build()) {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            int rounds = 0;
+            // the first large value crosses the pipes and asks for the side link; later ones use it
+            while (pool.workersWithSideLink() == 0 || rounds < 3) {
+                assertThat(System.nanoTime()).as("the side link is attached within 60 s").isLessThan(deadline);
+                byte[] arg = new byte[(1 << 20) + rounds];
+                new java.util.Random(rounds).nextBytes(arg);
+                byte[] back = pool.submit(() -> {
+                    byte[] r = arg.clone();
+                    r[0] ^= 1;
+                    return r;
+                }).get();
+                arg[0] ^= 1;
+                assertThat(back).isEqualTo(arg);
+                rounds++;
+            }
+            // small values (on the pipes) and large ones (on the side link) interleaved stay matched
+            java.util.List<PoolFuture<Object>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                int n = i;
+                futures.add(pool.submit(() -> n % 2 == 0 ? (Object) new byte[300_000 + n] : (Object) ("small " + n)));
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                Object v = futures.get(i).get();
+                if (i % 2 == 0) {
+                    assertThat((byte[]) v).hasSize(300_000 + i);
+                } else {
+                    assertThat(v).isEqualTo("small " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void everySubmitGetsAFreshCopyOfWhatTheTaskCaptured() throws Exception {
         try (ProcessPool pool = ProcessSupport.pool(1).build()) {
             int[] box = {0};

@@ -216,13 +216,18 @@ class ProcessPoolFaultsTest {
     }
 
     @Test
-    void workersThatCannotStartBreakThePoolWithTheirStderr() {
+    void workersThatCannotStartBreakThePoolWithTheirStderr() throws Exception {
+        ProcessPool broken;
         try (ProcessPool pool = ProcessSupport.pool(2).jvmOptions("-XX:+NoSuchJpoolOption").build()) {
+            broken = pool;
             PoolFuture<Integer> f = pool.submit(() -> 1);
             assertThat(catchException(f)).isInstanceOf(BrokenPoolException.class)
                     .hasMessageContaining("NoSuchJpoolOption");
             assertThatThrownBy(() -> pool.submit(() -> 2)).isInstanceOf(BrokenPoolException.class);
         }
+        // the caller's ends of the dead worker's pipes were being opened: no thread stays blocked there
+        String name = broken.toString().replaceAll(".*\\[(jpool-process-\\d+),.*", "$1");
+        io.jpool.thread.PoolTestSupport.assertNoThreadsLeft(name + "-");
     }
 
     @Test

@@ -113,12 +113,15 @@ class ProcessPoolLifecycleTest {
         for (PoolFuture<Long> f : fs) {
             pids.add(f.get());
         }
-        Path dir = pool.socketDirectory();
+        Path dir = pool.channelDirectory();
         assertThat(dir).isDirectory();
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            assertThat(files).as("the workers' pipes are unlinked once open").isEmpty();
+        }
         pool.close();
         assertThat(pool.isTerminated()).isTrue();
         ProcessSupport.assertAllDead(pids);
-        assertThat(Files.exists(dir)).as("socket directory %s", dir).isFalse();
+        assertThat(Files.exists(dir)).as("channel directory %s", dir).isFalse();
         String name = pool.toString().replaceAll(".*\\[(jpool-process-\\d+),.*", "$1");
         PoolTestSupport.assertNoThreadsLeft(name + "-");
         assertThat(pool.workerPids()).isEmpty();

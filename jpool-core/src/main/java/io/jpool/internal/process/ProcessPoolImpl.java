@@ -9,6 +9,7 @@ import io.jpool.Task;
 import io.jpool.TaskTimeoutException;
 import io.jpool.WorkerDiedException;
 import io.jpool.internal.future.Durations;
+import io.jpool.internal.ipc.FrameChannel;
 import io.jpool.internal.pool.AbstractPool;
 import io.jpool.internal.pool.MapChunk;
 import io.jpool.internal.pool.TaskCounters;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.io.InvalidClassException;
 import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -256,7 +258,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         WorkerLink w = null;
         try {
             WorkerListener l = listener();
-            CompletableFuture<WorkerListener.Connected> connected = l.expect(number);
+            WorkerPipes pipes = l.pipes(number); // mkfifo runs while the JVM starts
             ProcessBuilder pb = new ProcessBuilder(command);
             pb.environment().putAll(config.environment());
             Process p = pb.start();
@@ -273,10 +275,26 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             } finally {
                 lock.unlock();
             }
-            w.handshake(l.socketPath() + "\t" + number + "\t" + HexFormat.of().formatHex(l.token()) + "\t"
+            if (pipes != null) {
+                try {
+                    pipes.awaitCreated();
+                } catch (IOException e) {
+                    l.pipesFailed(e);
+                    pipes = null;
+                }
+            }
+            CompletableFuture<FrameChannel> connected;
+            String where;
+            if (pipes != null) {
+                where = pipes.handshakeFields();
+                connected = pipes.open(l.token(), number, l.maxFrame(), name + "-open-" + number);
+            } else {
+                where = l.socketHandshakeFields();
+                connected = l.expect(number);
+            }
+            w.handshake(where + "\t" + number + "\t" + HexFormat.of().formatHex(l.token()) + "\t"
                     + config.maxResultBytes());
-            WorkerListener.Connected c = awaitConnection(w, connected);
-            w.channel = c.channel();
+            w.channel = awaitConnection(w, connected, pipes);
             initialize(w);
             Thread reader = new Thread(new Reader(w), name + "-reader-" + number);
             reader.setDaemon(true);
@@ -304,8 +322,26 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         }
     }
 
-    private WorkerListener.Connected awaitConnection(WorkerLink w, CompletableFuture<WorkerListener.Connected> f)
+    /**
+     * The worker's channel once it said HELLO. If it does not (it died, or is too slow), it is
+     * killed and its pipes, if any, are abandoned so that no thread stays blocked opening them.
+     */
+    private FrameChannel awaitConnection(WorkerLink w, CompletableFuture<FrameChannel> f, WorkerPipes pipes)
             throws StartFailure {
+        try {
+            return awaitHello(w, f);
+        } catch (StartFailure e) {
+            if (pipes != null) {
+                w.kill("it failed to start", 0);
+                w.awaitExit();
+                pipes.abandon();
+                f.thenAccept(FrameChannel::close);
+            }
+            throw e;
+        }
+    }
+
+    private FrameChannel awaitHello(WorkerLink w, CompletableFuture<FrameChannel> f) throws StartFailure {
         long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
         for (;;) {
             try {
@@ -324,14 +360,22 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                 Thread.currentThread().interrupt();
                 throw new StartFailure("interrupted while a worker started", e);
             } catch (ExecutionException e) {
-                throw new StartFailure("the pool closed while a worker started", e.getCause());
+                // its pipes ended (it died), or the pool closed its socket
+                boolean exited = w.awaitExitWithin(1000);
+                throw new StartFailure("a worker JVM (pid " + w.pid + ") "
+                        + (exited ? "exited with code " + w.process.exitValue() + " before it connected"
+                                : "failed to connect: " + e.getCause())
+                        + stderrText(w) + "\ncommand: " + String.join(" ", command), e.getCause());
             }
         }
     }
 
+    /** Runs the pool's initializer in the new worker, if it has one, and waits for its READY. */
     private void initialize(WorkerLink w) throws StartFailure, IOException {
-        w.send(Protocol.INIT, 0, initializerBytes == null ? new java.nio.ByteBuffer[0]
-                : new java.nio.ByteBuffer[] {java.nio.ByteBuffer.wrap(initializerBytes)});
+        if (initializerBytes == null) {
+            return; // nothing to run: the first task can go at once
+        }
+        w.send(Protocol.INIT, 0, java.nio.ByteBuffer.wrap(initializerBytes));
         byte[] reply;
         try {
             reply = w.channel.read();
@@ -439,6 +483,10 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                 for (;;) {
                     byte[] frame = w.channel.read();
                     byte type = Protocol.type(frame);
+                    if (type == Protocol.SIDE_REQUEST) {
+                        openSide(w);
+                        continue;
+                    }
                     if (type != Protocol.RESULT && type != Protocol.ERROR) {
                         throw new IOException("unexpected frame type " + type);
                     }
@@ -485,6 +533,26 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             sends.forEach(Runnable::run);
             return t;
         }
+    }
+
+    /**
+     * A worker on pipes asked for a side link for large values: open the pool's socket (on a
+     * thread of its own: a JVM's first socket can take ~40 ms), expect the worker there, and tell
+     * it where. Its connection, once it says HELLO, becomes the side link of its channel.
+     */
+    private void openSide(WorkerLink w) {
+        Thread t = new Thread(() -> {
+            try {
+                WorkerListener l = listener();
+                java.nio.file.Path socket = l.socketPath();
+                l.expect(w.number).thenAccept(side -> w.channel.attachSide(side));
+                w.send(Protocol.SIDE_READY, 0, java.nio.ByteBuffer.wrap(socket.toString().getBytes(StandardCharsets.UTF_8)));
+            } catch (IOException | RuntimeException e) {
+                // the worker goes on sending large values over its pipes
+            }
+        }, name + "-side-" + w.number);
+        t.setDaemon(true);
+        t.start();
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -745,8 +813,18 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         return Math.max(16, 8 * config.maxWorkers()); // chunks queued per worker hide the round trips
     }
 
-    /** The directory of the pool's socket, or null before the first worker started (for tests). */
-    public java.nio.file.Path socketDirectory() {
+    /** How many live workers have a side link for large values (for tests). */
+    public int workersWithSideLink() {
+        lock.lock();
+        try {
+            return (int) links.stream().filter(w -> w.channel != null && w.channel.hasSide()).count();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The pool's private directory (its workers' pipes, or socket), or null before the first worker started (for tests). */
+    public java.nio.file.Path channelDirectory() {
         lock.lock();
         try {
             return listener == null ? null : listener.directory();

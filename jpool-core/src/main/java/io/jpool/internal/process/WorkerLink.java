@@ -109,6 +109,16 @@ final class WorkerLink {
         return process.isAlive() ? -1 : process.exitValue();
     }
 
+    /** True if the process ended within {@code millis}. */
+    boolean awaitExitWithin(long millis) {
+        try {
+            return process.waitFor(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
+        }
+    }
+
     void closeChannel() {
         FrameChannel c = channel;
         if (c != null) {

@@ -16,48 +16,37 @@ import java.security.SecureRandom;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
- * The pool's private socket: a Unix domain socket in a fresh 0700 temp directory, so only this
- * user can even reach it, plus a random 32-byte token that a connecting worker must send first
- * (it got the token on its stdin, never on its command line). An acceptor thread reads each
- * connection's HELLO and hands the channel to the worker number waiting for it.
+ * Where a pool's workers reach it: a fresh 0700 temp directory, so only this user can even
+ * reach what is in it, and a random 32-byte token that a worker must send first (it got the
+ * token on its stdin, never on its command line).
+ *
+ * <p>Each worker normally gets two named pipes there ({@link WorkerPipes}). Where {@code mkfifo}
+ * cannot run, the pool falls back to a Unix domain socket in the same directory, opened on first
+ * need: an acceptor thread reads each connection's HELLO and hands the channel to the worker
+ * number waiting for it.
  */
 final class WorkerListener implements AutoCloseable {
+    private final String poolName;
     private final Path dir;
     private final Path socket;
-    private final ServerSocketChannel server;
     private final byte[] token = new byte[Protocol.TOKEN_BYTES];
-    private final Map<Long, CompletableFuture<Connected>> waiting = new ConcurrentHashMap<>();
-    private final Thread acceptor;
+    private final Map<Long, CompletableFuture<FrameChannel>> waiting = new ConcurrentHashMap<>();
     private final int maxFrame;
+    private ServerSocketChannel server; // guarded by this; null until a worker needs the socket
+    private Thread acceptor;
     private volatile boolean closed;
-
-    /** A worker's connection and the pid it reported. */
-    record Connected(FrameChannel channel, long pid) {
-    }
+    private volatile boolean pipesFailed = Boolean.getBoolean("jpool.process.socketChannel");
 
     WorkerListener(String poolName, int maxFrame) throws IOException {
+        this.poolName = poolName;
         this.maxFrame = maxFrame;
         new SecureRandom().nextBytes(token);
         dir = Files.createTempDirectory("jpool-pool-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         socket = dir.resolve("s");
-        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            server.bind(UnixDomainSocketAddress.of(socket));
-        } catch (IOException e) {
-            server.close();
-            Files.deleteIfExists(dir);
-            throw e;
-        }
-        acceptor = new Thread(this::acceptLoop, poolName + "-accept");
-        acceptor.setDaemon(true);
-        acceptor.start();
-    }
-
-    Path socketPath() {
-        return socket;
     }
 
     Path directory() {
@@ -68,8 +57,60 @@ final class WorkerListener implements AutoCloseable {
         return token.clone();
     }
 
-    /** The connection of worker {@code number}, once it said HELLO. */
-    CompletableFuture<Connected> expect(long number) {
+    int maxFrame() {
+        return maxFrame;
+    }
+
+    /** Pipes for worker {@code number}, or null if this pool uses its socket instead. */
+    WorkerPipes pipes(long number) {
+        if (pipesFailed) {
+            return null;
+        }
+        try {
+            return WorkerPipes.create(dir, number);
+        } catch (IOException e) {
+            pipesFailed(e);
+            return null;
+        }
+    }
+
+    /** The pipes could not be made: this pool's workers use its socket from now on. */
+    void pipesFailed(IOException why) {
+        if (!pipesFailed) {
+            pipesFailed = true;
+            System.getLogger("io.jpool").log(System.Logger.Level.DEBUG,
+                    "named pipes unavailable, workers connect over a Unix domain socket: " + why);
+        }
+    }
+
+    /** The handshake fields that send a worker to the socket; opens it if need be. */
+    String socketHandshakeFields() throws IOException {
+        return "socket\t" + socketPath() + "\t";
+    }
+
+    /** The pool's socket, listening (opened on first call). */
+    synchronized Path socketPath() throws IOException {
+        if (closed) {
+            throw new IOException("the pool closed");
+        }
+        if (server == null) {
+            ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            try {
+                s.bind(UnixDomainSocketAddress.of(socket));
+            } catch (IOException e) {
+                s.close();
+                throw e;
+            }
+            server = s;
+            acceptor = new Thread(this::acceptLoop, poolName + "-accept");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+        return socket;
+    }
+
+    /** The socket connection of worker {@code number}, once it said HELLO. */
+    CompletableFuture<FrameChannel> expect(long number) {
         return waiting.computeIfAbsent(number, n -> new CompletableFuture<>());
     }
 
@@ -89,7 +130,7 @@ final class WorkerListener implements AutoCloseable {
             try {
                 byte[] hello = channel.read();
                 ByteBuffer b = ByteBuffer.wrap(hello);
-                if (hello.length != Protocol.HEADER + Protocol.TOKEN_BYTES + 8 || b.get(0) != Protocol.HELLO) {
+                if (hello.length != Protocol.HEADER + Protocol.TOKEN_BYTES || b.get(0) != Protocol.HELLO) {
                     channel.close();
                     continue;
                 }
@@ -97,9 +138,8 @@ final class WorkerListener implements AutoCloseable {
                 byte[] candidate = new byte[Protocol.TOKEN_BYTES];
                 b.position(Protocol.HEADER);
                 b.get(candidate);
-                long pid = b.getLong();
-                CompletableFuture<Connected> f = waiting.remove(number);
-                if (!MessageDigest.isEqual(token, candidate) || f == null || !f.complete(new Connected(channel, pid))) {
+                CompletableFuture<FrameChannel> f = waiting.remove(number);
+                if (!MessageDigest.isEqual(token, candidate) || f == null || !f.complete(channel)) {
                     channel.close();
                 }
             } catch (IOException e) {
@@ -111,18 +151,28 @@ final class WorkerListener implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // closing anyway
+        ServerSocketChannel s;
+        Thread a;
+        synchronized (this) {
+            s = server;
+            a = acceptor;
         }
-        try {
-            acceptor.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+            try {
+                a.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        try {
-            Files.deleteIfExists(socket);
+        try (Stream<Path> left = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) left::iterator) {
+                Files.deleteIfExists(p); // the socket, pipes of a start cut short
+            }
             Files.deleteIfExists(dir);
         } catch (IOException e) {
             System.getLogger("io.jpool").log(System.Logger.Level.WARNING, "could not delete " + dir, e);

@@ -7,6 +7,8 @@ import io.jpool.internal.ipc.FrameChannel;
 import io.jpool.internal.pool.MapChunk;
 
 import java.io.EOFException;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -22,11 +24,11 @@ import java.util.HexFormat;
  * The main class of a worker JVM.
  *
  * <h2>Implementation overview</h2>
- * The caller starts this JVM and writes one line to its stdin: the socket path, the worker
- * number, the hex token and the largest result allowed. The worker connects back over that Unix
- * domain socket, says HELLO with the token, and then serves frames on its main thread, one task at
- * a time (see {@link Protocol}). Its stdout and stderr are plain pipes that only the task's own
- * output uses: the protocol never travels there.
+ * The caller starts this JVM and writes one line to its stdin: where the channel is (two named
+ * pipes, or a Unix domain socket where pipes cannot be made), the worker number, the hex token and
+ * the largest result allowed. The worker opens the channel, says HELLO with the token, and then
+ * serves frames on its main thread, one task at a time (see {@link Protocol}). Its stdout and
+ * stderr are plain pipes that only the task's own output uses: the protocol never travels there.
  *
  * <p>A daemon thread keeps reading stdin: the caller never writes again, so end-of-file means the
  * caller's JVM is gone, and the worker halts at once. The channel's end-of-file does the same.
@@ -36,35 +38,39 @@ public final class WorkerMain {
     private final FrameChannel channel;
     private final long maxResultBytes;
     private final DecodeCache cache = new DecodeCache();
+    private final long number;
+    private final String tokenHex;
+    /** Set once this worker asked for a side link for large values (see Protocol). */
+    private boolean sideRequested;
 
-    private WorkerMain(FrameChannel channel, long maxResultBytes) {
+    private WorkerMain(FrameChannel channel, long maxResultBytes, long number, String tokenHex) {
         this.channel = channel;
         this.maxResultBytes = maxResultBytes;
+        this.number = number;
+        this.tokenHex = tokenHex;
     }
 
     public static void main(String[] args) {
         warmUp();
         String[] handshake;
         try {
-            handshake = readLine(System.in).split("\t");
+            handshake = readLine(System.in).split("\t", -1);
         } catch (IOException e) {
             System.err.println("jpool worker: no handshake on stdin: " + e);
             Runtime.getRuntime().halt(Protocol.EXIT_BAD_HANDSHAKE);
             return;
         }
-        if (handshake.length != 4) {
+        if (handshake.length != 6) {
             System.err.println("jpool worker: bad handshake (this class is started by ProcessPool, not by hand)");
             Runtime.getRuntime().halt(Protocol.EXIT_BAD_HANDSHAKE);
         }
-        watchParent(java.nio.file.Path.of(handshake[0]));
+        watchParent(handshake[1]);
         try {
-            SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
-            socket.connect(UnixDomainSocketAddress.of(handshake[0]));
-            FrameChannel channel = new FrameChannel(socket, Integer.MAX_VALUE - 8);
-            ByteBuffer hello = ByteBuffer.allocate(Protocol.TOKEN_BYTES + 8);
-            hello.put(HexFormat.of().parseHex(handshake[2])).putLong(ProcessHandle.current().pid()).flip();
-            channel.write(Protocol.header(Protocol.HELLO, Long.parseLong(handshake[1])), hello);
-            new WorkerMain(channel, Long.parseLong(handshake[3])).serve();
+            FrameChannel channel = "pipes".equals(handshake[0]) ? openPipes(handshake[1], handshake[2])
+                    : connectSocket(handshake[1]);
+            long number = Long.parseLong(handshake[3]);
+            channel.write(Protocol.header(Protocol.HELLO, number), ByteBuffer.wrap(HexFormat.of().parseHex(handshake[4])));
+            new WorkerMain(channel, Long.parseLong(handshake[5]), number, handshake[4]).serve();
         } catch (EOFException e) {
             channelGone(); // the pool closed the channel, or the caller died
         } catch (Throwable e) {
@@ -73,13 +79,33 @@ public final class WorkerMain {
         }
     }
 
+    /** The caller's two named pipes (see WorkerPipes), opened in its order: in, then out. */
+    private static FrameChannel openPipes(String in, String out) throws IOException {
+        FileInputStream fromCaller = new FileInputStream(in);
+        FileOutputStream toCaller = new FileOutputStream(out);
+        return new FrameChannel(fromCaller, toCaller, Integer.MAX_VALUE - 8);
+    }
+
+    /** The pool's Unix domain socket: the fallback where named pipes cannot be made. */
+    private static FrameChannel connectSocket(String path) throws IOException {
+        SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
+        socket.connect(UnixDomainSocketAddress.of(path));
+        return new FrameChannel(socket, Integer.MAX_VALUE - 8);
+    }
+
     private void serve() throws IOException {
         for (;;) {
             byte[] frame = channel.read();
             byte type = Protocol.type(frame);
             long id = Protocol.id(frame);
             if (type == Protocol.TASK || type == Protocol.CHUNK) {
+                byte[] tail = channel.tail();
+                if (tail != null && tail.length >= FrameChannel.SIDE_MIN) {
+                    requestSide();
+                }
                 runTask(id, type, frame);
+            } else if (type == Protocol.SIDE_READY) {
+                connectSide(new String(frame, Protocol.HEADER, frame.length - Protocol.HEADER, StandardCharsets.UTF_8));
             } else if (type == Protocol.INIT) {
                 runInitializer(frame);
             } else if (type == Protocol.EXIT) {
@@ -90,6 +116,34 @@ public final class WorkerMain {
                 throw new IOException("unexpected frame type " + type);
             }
         }
+    }
+
+    /** Large values crossed the pipes: ask the caller for a side link (once). */
+    private void requestSide() throws IOException {
+        if (!sideRequested && channel.overPipes()) {
+            sideRequested = true;
+            channel.write(Protocol.header(Protocol.SIDE_REQUEST, 0));
+        }
+    }
+
+    /**
+     * Connects to the caller's socket on a thread of its own (a JVM's first socket costs ~40 ms),
+     * says HELLO, and attaches the connection as the channel's side link. If that fails, large
+     * values go on crossing the pipes.
+     */
+    private void connectSide(String socketPath) {
+        startDaemon("jpool-side-link", new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    FrameChannel side = connectSocket(socketPath);
+                    side.write(Protocol.header(Protocol.HELLO, number), ByteBuffer.wrap(HexFormat.of().parseHex(tokenHex)));
+                    channel.attachSide(side);
+                } catch (IOException | RuntimeException e) {
+                    // stay on the pipes
+                }
+            }
+        });
     }
 
     private void runInitializer(byte[] frame) throws IOException {
@@ -135,6 +189,9 @@ public final class WorkerMain {
         if (encoded.trailing() == null) {
             channel.write(parts);
         } else {
+            if (encoded.trailing().length >= FrameChannel.SIDE_MIN) {
+                requestSide();
+            }
             channel.write(parts, encoded.trailing());
         }
     }
@@ -202,55 +259,65 @@ public final class WorkerMain {
      * (Java serialization, a serializable lambda's bootstrap), so the first task does not pay for it.
      */
     private static void warmUp() {
-        Thread t = new Thread(() -> {
-            try {
-                RunnableTask probe = () -> { };
-                byte[] bytes = JdkCodec.INSTANCE.encode(probe);
-                ((RunnableTask) JdkCodec.INSTANCE.decode(bytes, 0, bytes.length, null)).run();
-                byte[] value = ValueCodec.encode(new Object[] {1, "x"});
-                ValueCodec.decode(value, 0, value.length);
-            } catch (Exception ignored) {
-                // only a warm-up
+        startDaemon("jpool-warmup", new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    RunnableTask probe = () -> { };
+                    byte[] bytes = JdkCodec.INSTANCE.encode(probe);
+                    ((RunnableTask) JdkCodec.INSTANCE.decode(bytes, 0, bytes.length, null)).run();
+                    byte[] value = ValueCodec.encode(new Object[] {1, "x"});
+                    ValueCodec.decode(value, 0, value.length);
+                } catch (Exception ignored) {
+                    // only a warm-up
+                }
             }
-        }, "jpool-warmup");
+        });
+    }
+
+    /** Starts a daemon thread; callers on the start's path pass classes, not lambdas (see above). */
+    private static void startDaemon(String name, Runnable body) {
+        Thread t = new Thread(body, name);
         t.setDaemon(true);
         t.start();
     }
 
-    /** Halts when stdin ends: the caller's JVM is gone (its end of the pipe closed). */
-    private static volatile java.nio.file.Path socketPath;
+    /** A file in the pool's directory (a pipe or the socket), and the caller's pid. */
+    private static volatile String poolFile;
     private static volatile long parentPid = -1;
 
     /** Exits: the caller is gone or let go of this worker. */
     private static void channelGone() {
-        removeOrphanedSocket(socketPath, parentPid);
+        removeOrphanedDirectory(poolFile, parentPid);
         Runtime.getRuntime().halt(Protocol.EXIT_PARENT_GONE);
     }
 
-    private static void watchParent(java.nio.file.Path socket) {
-        long parent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
-        socketPath = socket;
-        parentPid = parent;
-        Thread t = new Thread(() -> {
-            try {
-                while (System.in.read() >= 0) {
-                    // the caller never writes after the handshake; ignore anything else
+    /** Halts when stdin ends: the caller's JVM is gone (its end of the pipe closed). */
+    private static void watchParent(String fileInPoolDirectory) {
+        poolFile = fileInPoolDirectory;
+        startDaemon("jpool-parent-watch", new Runnable() {
+            @Override
+            public void run() {
+                // found here, off the start's path: ProcessHandle's first use costs ~10 ms
+                parentPid = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+                try {
+                    while (System.in.read() >= 0) {
+                        // the caller never writes after the handshake; ignore anything else
+                    }
+                } catch (IOException ignored) {
+                    // same as end of file
                 }
-            } catch (IOException ignored) {
-                // same as end of file
+                channelGone();
             }
-            channelGone();
-        }, "jpool-parent-watch");
-        t.setDaemon(true);
-        t.start();
+        });
     }
 
     /**
-     * A caller killed outright cannot delete its socket directory: the first of its workers to
+     * A caller killed outright cannot delete its pool's directory: the first of its workers to
      * notice does, if the caller is really gone (never while it lives: new workers connect there).
      */
-    private static void removeOrphanedSocket(java.nio.file.Path socket, long parent) {
-        if (socket == null) {
+    private static void removeOrphanedDirectory(String fileInPoolDirectory, long parent) {
+        if (fileInPoolDirectory == null) {
             return;
         }
         try {
@@ -263,9 +330,13 @@ public final class WorkerMain {
                     Thread.sleep(10);
                 }
             }
-            java.nio.file.Path dir = socket.getParent();
+            java.nio.file.Path dir = java.nio.file.Path.of(fileInPoolDirectory).getParent();
             if (!parentAlive && dir != null && dir.getFileName().toString().startsWith("jpool-pool-")) {
-                java.nio.file.Files.deleteIfExists(socket);
+                try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+                    for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
+                        java.nio.file.Files.deleteIfExists(f);
+                    }
+                }
                 java.nio.file.Files.deleteIfExists(dir);
             }
         } catch (IOException | RuntimeException ignored) {
