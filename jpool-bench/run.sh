@@ -33,7 +33,9 @@ load_before=$(cut -d' ' -f1 /proc/loadavg)
 echo "== build (JDK $jdk) ($(( $(date +%s) - start )) s) =="
 (cd "$root" && mvn -B -ntp -q -pl jpool-bench -am package -DskipTests \
     dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime)
-cp="$here/target/classes:$(cat "$here/target/classpath.txt")"
+# jars only (the bench's own jar, not target/classes): worker JVMs then get a class-data archive
+jar=$(ls "$here"/target/jpool-bench-*.jar | head -1)
+cp="$jar:$(cat "$here/target/classpath.txt")"
 
 executors=jpool,tpe,fjp
 skips=()

@@ -59,6 +59,8 @@ public interface ProcessPool extends Pool {
         private WorkerOutput workerOutput = WorkerOutput.INHERIT;
         private Set<String> allowedResultClasses; // null = no allow-list
         private long maxResultBytes = 256L << 20;
+        private boolean classDataSharing = true;
+        private Path classDataDirectory; // null: the user's cache directory
 
         Builder() {
         }
@@ -174,11 +176,34 @@ public interface ProcessPool extends Pool {
             return this;
         }
 
+        /**
+         * Whether workers share a class-data archive (default: yes). When the worker class path is
+         * made of jar files only (the JVM refuses directories there), the first worker records
+         * the classes it loaded into an archive as it exits cleanly, and later workers, in this
+         * pool and in later runs, map them from it and start faster. The archives live in
+         * {@code $XDG_CACHE_HOME/jpool/cds} (default {@code ~/.cache/jpool/cds}), one per JDK,
+         * class path (names, sizes, dates) and JVM options; unused ones go after 30 days. Off, or
+         * with your own {@code -Xshare}/{@code -XX:SharedArchiveFile} options, workers use only the
+         * JDK's own archive.
+         */
+        public Builder classDataSharing(boolean on) {
+            this.classDataSharing = on;
+            return this;
+        }
+
+        /** Class data sharing on (see {@link #classDataSharing(boolean)}), with the archives in {@code directory}. */
+        public Builder classDataSharing(Path directory) {
+            this.classDataDirectory = Objects.requireNonNull(directory, "directory is null");
+            this.classDataSharing = true;
+            return this;
+        }
+
         /** Builds the pool. No worker starts until the first task is submitted. */
         public ProcessPool build() {
             return new ProcessPoolImpl(new ProcessPoolConfig(maxWorkers, List.copyOf(jvmOptions), classpath,
                     javaHome, Map.copyOf(environment), initializer, maxTasksPerWorker, taskTimeout, retries,
-                    workerOutput, allowedResultClasses, maxResultBytes));
+                    workerOutput, allowedResultClasses, maxResultBytes, classDataSharing ? classDataDirectory : null,
+                    classDataSharing));
         }
     }
 }

@@ -16,10 +16,12 @@ import java.util.Set;
  * @param taskTimeout           null for none
  * @param initializer           null for none
  * @param allowedResultClasses  null for no allow-list
+ * @param classDataDirectory    where the class-data archives are; null for the user's cache directory
+ * @param classDataSharing      whether workers use (and make) a class-data archive, see {@link WorkerArchive}
  */
 public record ProcessPoolConfig(int maxWorkers, List<String> jvmOptions, String classpath, Path javaHome,
                                 Map<String, String> environment, RunnableTask initializer,
                                 int maxTasksPerWorker, Duration taskTimeout, int retries,
                                 WorkerOutput workerOutput, Set<String> allowedResultClasses,
-                                long maxResultBytes) {
+                                long maxResultBytes, Path classDataDirectory, boolean classDataSharing) {
 }

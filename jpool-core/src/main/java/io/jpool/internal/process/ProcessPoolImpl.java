@@ -72,6 +72,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private final ProcessPoolConfig config;
     private final String name;
     private final List<String> command;
+    private final WorkerArchive archive;
     private final ObjectInputFilter resultFilter;
     private final byte[] initializerBytes;
     private final TaskCounters counters = new TaskCounters();
@@ -95,6 +96,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         this.config = config;
         this.name = "jpool-process-" + POOL_NUMBERS.incrementAndGet();
         this.command = WorkerCommand.build(config);
+        this.archive = WorkerArchive.of(config);
         this.resultFilter = ResultFilter.create(config.allowedResultClasses(), config.maxResultBytes());
         this.initializerBytes = config.initializer() == null ? null
                 : encode(() -> JdkCodec.INSTANCE.encode(config.initializer()), "initializer");
@@ -258,17 +260,24 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         WorkerLink w = null;
         try {
             WorkerListener l = listener();
-            WorkerPipes pipes = l.pipes(number); // mkfifo runs while the JVM starts
-            ProcessBuilder pb = new ProcessBuilder(command);
+            WorkerArchive.Plan cds = archive.next();
+            ProcessBuilder pb = new ProcessBuilder(WorkerCommand.build(config, cds.options()));
             pb.environment().putAll(config.environment());
-            Process p = pb.start();
+            Process p;
+            try {
+                p = pb.start();
+            } catch (IOException e) {
+                archive.exited(cds, -1);
+                throw e;
+            }
+            WorkerPipes pipes = l.pipes(number); // mkfifo runs while the JVM starts
             OutputPump out = new OutputPump(p.getInputStream(), () -> System.out, config.workerOutput(), p.pid(),
                     name + "-out-" + number);
             OutputPump err = new OutputPump(p.getErrorStream(), () -> System.err, config.workerOutput(), p.pid(),
                     name + "-err-" + number);
             out.start();
             err.start();
-            w = new WorkerLink(number, p, out, err);
+            w = new WorkerLink(number, p, out, err, cds);
             lock.lock();
             try {
                 links.add(w);
@@ -411,7 +420,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private void startFailed(long number, WorkerLink w, String message, Throwable cause) {
         if (w != null) {
             w.kill("it failed to start", 0);
-            w.awaitExit();
+            archive.exited(w.cds, w.awaitExit());
             w.closeChannel();
         }
         List<ProcessTask<?>> toFail;
@@ -614,6 +623,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             lock.unlock();
         }
         int code = w.awaitExit();
+        archive.exited(w.cds, code); // before the pool can count the worker gone
         w.closeChannel();
         List<String> tail = w.stderr.lastLines(2000);
         w.stdout.awaitEnd(2000); // its last output is forwarded before its task's failure is reported

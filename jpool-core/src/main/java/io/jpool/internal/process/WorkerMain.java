@@ -30,8 +30,9 @@ import java.util.HexFormat;
  * serves frames on its main thread, one task at a time (see {@link Protocol}). Its stdout and
  * stderr are plain pipes that only the task's own output uses: the protocol never travels there.
  *
- * <p>A daemon thread keeps reading stdin: the caller never writes again, so end-of-file means the
- * caller's JVM is gone, and the worker halts at once. The channel's end-of-file does the same.
+ * <p>A daemon thread keeps reading stdin: end-of-file means the caller's JVM is gone, and the
+ * worker halts at once. (The caller writes there once more only when it retires the worker: that
+ * byte ends the watch, so the exiting JVM has no thread in a native read to wait for.) The channel's end-of-file does the same.
  * Either way no worker outlives its caller.
  */
 public final class WorkerMain {
@@ -301,9 +302,9 @@ public final class WorkerMain {
                 // found here, off the start's path: ProcessHandle's first use costs ~10 ms
                 parentPid = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
                 try {
-                    while (System.in.read() >= 0) {
-                        // the caller never writes after the handshake; ignore anything else
-                    }
+                    if (System.in.read() >= 0) {
+                        return; // the pool lets this worker go (an EXIT frame follows): stop watching,
+                    }           // so that no thread sits in a native read when the JVM exits
                 } catch (IOException ignored) {
                     // same as end of file
                 }

@@ -1,0 +1,215 @@
+package io.jpool.internal.process;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The class-data-sharing (AppCDS) archive of a pool's worker JVMs: the classes a worker loads
+ * (the JDK's beyond its default archive, jpool's, the tasks'), mapped ready-made into later
+ * workers instead of being loaded, verified and linked again. It takes about a fifth off a
+ * worker's start.
+ *
+ * <h2>Implementation overview</h2>
+ * One archive per key: a hash of the JDK (its path and {@code release} file), the class path
+ * (each jar's path, size and date) and the JVM options, so a changed jar or option makes a new
+ * archive instead of one the JVM would refuse. If {@code <key>.jsa} exists in the cache
+ * directory, workers get {@code -XX:SharedArchiveFile}. If not, the next worker started gets
+ * {@code -XX:ArchiveClassesAtExit} with a temporary name, so it writes the archive as it exits,
+ * and the pool renames that file into place once the worker exited cleanly (exit code 0; a
+ * killed worker leaves only a file that is deleted), before the pool counts it gone. One worker per key and caller JVM makes it;
+ * the others start without meanwhile. The JVM's own CDS messages are turned off: an archive it
+ * cannot use only costs speed.
+ *
+ * <p>Only jar class paths qualify (the JVM refuses non-empty directories), and only when the
+ * user set no CDS option of their own. The cache directory must be this user's and 0700: an
+ * archive is code the worker runs.
+ */
+final class WorkerArchive {
+    private static final WorkerArchive NONE = new WorkerArchive(null, null);
+    private static final Set<Path> BEING_MADE = ConcurrentHashMap.newKeySet();
+    private static final List<String> QUIET = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+    private static final Duration UNUSED_FOR = Duration.ofDays(30);
+    private static final Duration ABANDONED_AFTER = Duration.ofHours(1);
+
+    private final Path dir;
+    private final Path archive;
+    private volatile boolean touched;
+
+    private WorkerArchive(Path dir, Path archive) {
+        this.dir = dir;
+        this.archive = archive;
+    }
+
+    /** The archive for {@code config}'s workers, or one that adds nothing if it does not apply. */
+    static WorkerArchive of(ProcessPoolConfig config) {
+        if (!config.classDataSharing() || userSetCds(config.jvmOptions())) {
+            return NONE;
+        }
+        try {
+            String key = key(config);
+            if (key == null) {
+                return NONE;
+            }
+            Path dir = cacheDirectory(config.classDataDirectory());
+            return dir == null ? NONE : new WorkerArchive(dir, dir.resolve(key + ".jsa"));
+        } catch (IOException | RuntimeException e) {
+            return NONE; // no archive: workers start as they would without one
+        }
+    }
+
+    /** What one worker's command line gets. */
+    record Plan(List<String> options, Path making) {
+    }
+
+    /** The options for the next worker: use the archive, make it at exit, or nothing. */
+    Plan next() {
+        if (archive == null) {
+            return new Plan(List.of(), null);
+        }
+        if (Files.isRegularFile(archive)) {
+            if (!touched) {
+                touched = true;
+                try {
+                    Files.setLastModifiedTime(archive, FileTime.from(Instant.now())); // in use: not stale
+                } catch (IOException ignored) {
+                    // only its age is wrong
+                }
+            }
+            return new Plan(concat(QUIET, "-XX:SharedArchiveFile=" + archive), null);
+        }
+        if (!BEING_MADE.add(archive)) {
+            return new Plan(List.of(), null); // another worker of this JVM makes it now
+        }
+        removeStale();
+        Path tmp = dir.resolve(archive.getFileName() + "." + ProcessHandle.current().pid() + "-"
+                + Long.toHexString(System.nanoTime()) + ".tmp");
+        return new Plan(concat(QUIET, "-XX:ArchiveClassesAtExit=" + tmp), tmp);
+    }
+
+    /**
+     * The worker of {@code plan} has exited with {@code exitCode} (-1: it never started): if it
+     * made the archive and ended cleanly, the archive goes into place; its temporary file goes
+     * in any case.
+     */
+    void exited(Plan plan, int exitCode) {
+        if (plan == null || plan.making() == null) {
+            return;
+        }
+        try {
+            if (exitCode == 0 && Files.isRegularFile(plan.making()) && Files.size(plan.making()) > 0) {
+                Files.move(plan.making(), archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // not made this time: a later worker tries again
+        } finally {
+            deleteQuietly(plan.making());
+            BEING_MADE.remove(archive);
+        }
+    }
+
+    private static List<String> concat(List<String> a, String b) {
+        return List.of(a.get(0), a.get(1), b);
+    }
+
+    private static boolean userSetCds(List<String> options) {
+        for (String o : options) {
+            if (o.startsWith("-Xshare") || o.contains("SharedArchiveFile") || o.contains("ArchiveClassesAtExit")
+                    || o.contains("SharedClassListFile") || o.contains("AutoCreateSharedArchive")
+                    || o.contains("UseSharedSpaces")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The hash naming the archive, or null if the class path is not all jar files. */
+    private static String key(ProcessPoolConfig config) throws IOException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            return null;
+        }
+        Path home = config.javaHome().toRealPath();
+        update(sha, home.toString());
+        Path release = home.resolve("release");
+        update(sha, Files.isRegularFile(release) ? Files.readString(release) : System.getProperty("java.vm.version"));
+        String[] entries = config.classpath().split(File.pathSeparator);
+        if (entries.length == 0 || config.classpath().isEmpty()) {
+            return null;
+        }
+        for (String entry : entries) {
+            Path p = Path.of(entry).toAbsolutePath();
+            if (!entry.endsWith(".jar") || !Files.isRegularFile(p)) {
+                return null; // a directory (or anything else): the JVM would refuse to archive
+            }
+            update(sha, p + "|" + Files.size(p) + "|" + Files.getLastModifiedTime(p).toMillis());
+        }
+        update(sha, String.join("\u0000", WorkerCommand.build(config)));
+        return HexFormat.of().formatHex(sha.digest(), 0, 16);
+    }
+
+    private static void update(MessageDigest sha, String s) {
+        sha.update(s.getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+    }
+
+    /**
+     * {@code chosen}, or {@code $XDG_CACHE_HOME/jpool/cds} or {@code ~/.cache/jpool/cds}; made
+     * 0700 if new. Null if it is not this user's alone.
+     */
+    private static Path cacheDirectory(Path chosen) throws IOException {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isEmpty() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        Path dir = chosen != null ? chosen : base.resolve("jpool").resolve("cds");
+        Set<PosixFilePermission> owner = PosixFilePermissions.fromString("rwx------");
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(owner));
+        }
+        boolean ours = Files.getOwner(dir).getName().equals(System.getProperty("user.name"))
+                && Files.getPosixFilePermissions(dir).equals(owner);
+        return ours ? dir : null;
+    }
+
+    /** Deletes archives unused for 30 days and temporary files left by callers that died. */
+    private void removeStale() {
+        Instant now = Instant.now();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                FileTime modified = Files.getLastModifiedTime(f);
+                Duration age = Duration.between(modified.toInstant(), now);
+                if ((name.endsWith(".tmp") && age.compareTo(ABANDONED_AFTER) > 0)
+                        || (name.endsWith(".jsa") && age.compareTo(UNUSED_FOR) > 0)) {
+                    deleteQuietly(f);
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // a cache: tidy it next time
+        }
+    }
+
+    private static void deleteQuietly(Path f) {
+        try {
+            Files.deleteIfExists(f);
+        } catch (IOException ignored) {
+            // a cache: tidy it next time
+        }
+    }
+}
