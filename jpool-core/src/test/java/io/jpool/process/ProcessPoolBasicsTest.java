@@ -107,14 +107,14 @@ class ProcessPoolBasicsTest {
     }
 
     @Test
-    void largeValuesMoveToASideLinkAndStillArriveWholeAndInOrder() throws Exception {
+    void aWorkerMovesFromItsPipesToTheSocketAndNothingIsLostOnTheWay() throws Exception {
         try (io.jpool.internal.process.ProcessPoolImpl pool =
                      (io.jpool.internal.process.ProcessPoolImpl) ProcessSupport.pool(1).build()) {
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
             int rounds = 0;
-            // the first large value crosses the pipes and asks for the side link; later ones use it
-            while (pool.workersWithSideLink() == 0 || rounds < 3) {
-                assertThat(System.nanoTime()).as("the side link is attached within 60 s").isLessThan(deadline);
+            // the first result crosses the pipes; then the worker asks for the socket and moves there
+            while (pool.workersOnSocket() == 0 || rounds < 3) {
+                assertThat(System.nanoTime()).as("the channel moves within 60 s").isLessThan(deadline);
                 byte[] arg = new byte[(1 << 20) + rounds];
                 new java.util.Random(rounds).nextBytes(arg);
                 byte[] back = pool.submit(() -> {
@@ -126,7 +126,7 @@ class ProcessPoolBasicsTest {
                 assertThat(back).isEqualTo(arg);
                 rounds++;
             }
-            // small values (on the pipes) and large ones (on the side link) interleaved stay matched
+            // small and large values interleaved stay matched
             java.util.List<PoolFuture<Object>> futures = new java.util.ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 int n = i;

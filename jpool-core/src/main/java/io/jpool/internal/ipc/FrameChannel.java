@@ -1,10 +1,14 @@
 package io.jpool.internal.ipc;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -14,28 +18,30 @@ import java.util.concurrent.locks.ReentrantLock;
  * megabyte {@code byte[]} is not copied out of the frame a second time.
  * One thread reads, any number write (writes are serialized by a lock).
  *
- * <p>A channel over pipes may get a <em>side link</em> ({@link #attachSide}): a socket that
- * carries only the tails of {@value #SIDE_MIN} bytes or more, marked by the top bit of the tail
- * length. A pipe moves 64 KiB per wake-up of its reader, a socket with wide buffers megabytes, so
- * large values cross several times faster there. Tails go on the side link in frame order (the
- * write lock covers both writes), so the reader takes them in the same order.
+ * <p>A channel that starts on pipes can move to a socket ({@link #moveTo}): each end, once it
+ * holds the socket, writes a {@code MOVED} mark (a header no frame can have) as its last bytes on
+ * the pipe and sends every later frame over the socket; a reader that meets the mark reads on
+ * from the socket. The two directions move independently, and no frame is lost or reordered.
+ * Pipes open in no time in a fresh JVM, where a first socket costs ~40 ms; a socket with wide
+ * buffers then carries small frames sooner and large ones several times faster than a pipe.
  */
 public final class FrameChannel implements AutoCloseable {
     /** The default largest frame read. */
     public static final int MAX_FRAME = 64 << 20;
+    private static final int TAIL_BIT = 1 << 31;
+    /** The header that says: every later frame comes over the socket. */
+    private static final int MOVED = -1;
 
-    /** The smallest tail sent over the side link, when there is one. */
-    public static final int SIDE_MIN = 256 * 1024;
-    private static final int SIDE_BIT = 1 << 31;
-
-    private final ByteLink link;
-    /** Tails of SIDE_MIN bytes or more, once attached; else null. */
-    private volatile ByteLink side;
-    private final java.util.concurrent.CountDownLatch sideAttached = new java.util.concurrent.CountDownLatch(1);
+    /** The link this channel was made on. */
+    private final ByteLink first;
+    /** The socket both ends moved to, once this end holds it; else null. */
+    private volatile ByteLink moved;
+    private final CountDownLatch movedHere = new CountDownLatch(1);
     private final int maxFrame;
     private final ReentrantLock writeLock = new ReentrantLock();
+    private ByteLink writeLink; // guarded by writeLock
+    private ByteLink readLink;  // the reading thread's
     private final byte[] header = new byte[4];
-    private static final int TAIL_BIT = 1 << 31;
     /** The tail of the frame last read, or null; only the reading thread uses it. */
     private byte[] tail;
 
@@ -54,36 +60,42 @@ public final class FrameChannel implements AutoCloseable {
     }
 
     private FrameChannel(ByteLink link, int maxFrame) {
-        this.link = link;
+        this.first = link;
+        this.writeLink = link;
+        this.readLink = link;
         this.maxFrame = maxFrame;
     }
 
-    /** True if this channel runs over pipes (and so would gain from a side link). */
+    /** True if this channel was made on pipes (and so would gain from moving to a socket). */
     public boolean overPipes() {
-        return link instanceof PipeLink;
+        return first instanceof PipeLink;
     }
 
-    /** True once a side link is attached. */
-    public boolean hasSide() {
-        return side != null;
+    /** True once this end moved to a socket. */
+    public boolean hasMoved() {
+        return moved != null;
     }
 
     /**
-     * From now on large tails travel over {@code other}'s connection, which must carry nothing
-     * else (the peer must attach its end too). Once only; later calls close {@code other}.
+     * Moves this end to {@code socket}, a fresh connection to the peer that carries nothing else
+     * and that the peer moves its end to as well: marks the end of this end's frames on the
+     * current link, then writes every later frame on {@code socket}; this end's reader follows
+     * when it meets the peer's mark. Once only: a second call closes {@code socket}.
      */
-    public void attachSide(FrameChannel other) {
+    public void moveTo(FrameChannel socket) throws IOException {
         writeLock.lock();
         try {
-            if (side != null) {
-                other.close();
+            if (moved != null) {
+                socket.close();
                 return;
             }
-            side = other.link;
+            moved = socket.first;
+            movedHere.countDown();
+            writeLink.write(new ByteBuffer[] {ByteBuffer.allocate(4).putInt(0, MOVED)}, 4);
+            writeLink = socket.first;
         } finally {
             writeLock.unlock();
         }
-        sideAttached.countDown();
     }
 
     public void write(byte[] payload) throws IOException {
@@ -108,23 +120,11 @@ public final class FrameChannel implements AutoCloseable {
         if (headSize + tail.length > Integer.MAX_VALUE - 12) {
             throw new IOException("frame of " + (headSize + tail.length) + " bytes is too large");
         }
-        writeLock.lock();
-        try {
-            ByteLink s = tail.length >= SIDE_MIN ? side : null;
-            ByteBuffer[] all = new ByteBuffer[head.length + (s == null ? 2 : 1)];
-            all[0] = ByteBuffer.allocate(8).putInt(0, (int) headSize | TAIL_BIT)
-                    .putInt(4, s == null ? tail.length : tail.length | SIDE_BIT);
-            System.arraycopy(head, 0, all, 1, head.length);
-            if (s == null) {
-                all[head.length + 1] = ByteBuffer.wrap(tail);
-                link.write(all, headSize + tail.length + 8);
-            } else {
-                link.write(all, headSize + 8);
-                s.write(new ByteBuffer[] {ByteBuffer.wrap(tail)}, tail.length);
-            }
-        } finally {
-            writeLock.unlock();
-        }
+        ByteBuffer[] all = new ByteBuffer[head.length + 2];
+        all[0] = ByteBuffer.allocate(8).putInt(0, (int) headSize | TAIL_BIT).putInt(4, tail.length);
+        System.arraycopy(head, 0, all, 1, head.length);
+        all[head.length + 1] = ByteBuffer.wrap(tail);
+        writeAll(all, headSize + tail.length + 8);
     }
 
     private static long checkedSize(ByteBuffer[] parts) throws IOException {
@@ -141,7 +141,7 @@ public final class FrameChannel implements AutoCloseable {
     private void writeAll(ByteBuffer[] all, long size) throws IOException {
         writeLock.lock();
         try {
-            link.write(all, size);
+            writeLink.write(all, size);
         } finally {
             writeLock.unlock();
         }
@@ -153,23 +153,24 @@ public final class FrameChannel implements AutoCloseable {
      */
     public byte[] read() throws IOException {
         int length = readInt();
+        while (length == MOVED) {
+            readLink = awaitMoved(); // the peer's later frames come over the socket
+            length = readInt();
+        }
         int tailLength = 0;
-        boolean onSide = false;
         if ((length & TAIL_BIT) != 0) {
             length &= ~TAIL_BIT;
             tailLength = readInt();
-            onSide = (tailLength & SIDE_BIT) != 0;
-            tailLength &= ~SIDE_BIT;
         }
         if (tailLength < 0 || (long) length + tailLength > maxFrame) {
             throw new IOException("bad frame length " + length + "+" + tailLength + " (limit " + maxFrame + ")");
         }
         byte[] head = new byte[length];
-        link.readFully(head, 0, length);
+        readLink.readFully(head, 0, length);
         tail = null;
         if (tailLength > 0) {
             byte[] t = new byte[tailLength];
-            (onSide ? awaitSide() : link).readFully(t, 0, tailLength);
+            readLink.readFully(t, 0, tailLength);
             tail = t;
         }
         return head;
@@ -180,35 +181,35 @@ public final class FrameChannel implements AutoCloseable {
         return tail;
     }
 
-    /** The side link; the peer may use its end a moment before this end is attached. */
-    private ByteLink awaitSide() throws IOException {
+    /** The socket; the peer may move a moment before this end holds it. */
+    private ByteLink awaitMoved() throws IOException {
         try {
-            if (!sideAttached.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
-                throw new IOException("a tail was sent on a side link that was never attached");
+            if (!movedHere.await(60, TimeUnit.SECONDS)) {
+                throw new IOException("the peer moved to a socket that this end never got");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while waiting for the side link");
+            throw new InterruptedIOException("interrupted while waiting for the socket");
         }
-        ByteLink s = side;
-        if (s == null) {
-            throw new java.io.EOFException("the channel closed");
+        ByteLink m = moved;
+        if (m == null) {
+            throw new EOFException("the channel closed");
         }
-        return s;
+        return m;
     }
 
     private int readInt() throws IOException {
-        link.readFully(header, 0, 4);
+        readLink.readFully(header, 0, 4);
         return ((header[0] & 0xff) << 24) | ((header[1] & 0xff) << 16) | ((header[2] & 0xff) << 8) | (header[3] & 0xff);
     }
 
     @Override
     public void close() {
-        link.close();
-        ByteLink s = side;
-        if (s != null) {
-            s.close();
+        first.close();
+        ByteLink m = moved;
+        if (m != null) {
+            m.close();
         }
-        sideAttached.countDown(); // a reader waiting for the side link gives up
+        movedHere.countDown(); // a reader waiting for the socket gives up
     }
 }

@@ -20,12 +20,14 @@ import java.nio.ByteBuffer;
  */
 final class PipeLink implements ByteLink {
     static final int COALESCE = 64 * 1024;
+    /** At most java.io's on-stack buffer: a larger read mallocs a native buffer each time. */
+    private static final int READ_BUFFER = 8192;
 
     private final InputStream in;
     private final OutputStream out;
 
     PipeLink(InputStream in, OutputStream out) {
-        this.in = new BufferedInputStream(in, COALESCE); // a small frame: one read for header and body
+        this.in = new BufferedInputStream(in, READ_BUFFER); // a small frame: one read for header and body
         this.out = out;
     }
 

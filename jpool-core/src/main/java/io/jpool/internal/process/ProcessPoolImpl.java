@@ -492,8 +492,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                 for (;;) {
                     byte[] frame = w.channel.read();
                     byte type = Protocol.type(frame);
-                    if (type == Protocol.SIDE_REQUEST) {
-                        openSide(w);
+                    if (type == Protocol.SOCKET_WANTED) {
+                        offerSocket(w);
                         continue;
                     }
                     if (type != Protocol.RESULT && type != Protocol.ERROR) {
@@ -545,21 +545,27 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     }
 
     /**
-     * A worker on pipes asked for a side link for large values: open the pool's socket (on a
-     * thread of its own: a JVM's first socket can take ~40 ms), expect the worker there, and tell
-     * it where. Its connection, once it says HELLO, becomes the side link of its channel.
+     * A worker on pipes asks to move to the pool's socket: open it (on a thread of its own: a
+     * JVM's first socket can take ~40 ms), expect the worker there, and tell it where. Once it
+     * says HELLO there, its channel moves to that connection.
      */
-    private void openSide(WorkerLink w) {
+    private void offerSocket(WorkerLink w) {
         Thread t = new Thread(() -> {
             try {
                 WorkerListener l = listener();
                 java.nio.file.Path socket = l.socketPath();
-                l.expect(w.number).thenAccept(side -> w.channel.attachSide(side));
-                w.send(Protocol.SIDE_READY, 0, java.nio.ByteBuffer.wrap(socket.toString().getBytes(StandardCharsets.UTF_8)));
+                l.expect(w.number).thenAccept(connection -> {
+                    try {
+                        w.channel.moveTo(connection);
+                    } catch (IOException e) {
+                        connection.close(); // the worker's pipe broke: its reader reports it
+                    }
+                });
+                w.send(Protocol.SOCKET_READY, 0, java.nio.ByteBuffer.wrap(socket.toString().getBytes(StandardCharsets.UTF_8)));
             } catch (IOException | RuntimeException e) {
-                // the worker goes on sending large values over its pipes
+                // the worker stays on its pipes
             }
-        }, name + "-side-" + w.number);
+        }, name + "-socket-" + w.number);
         t.setDaemon(true);
         t.start();
     }
@@ -823,11 +829,11 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         return Math.max(16, 8 * config.maxWorkers()); // chunks queued per worker hide the round trips
     }
 
-    /** How many live workers have a side link for large values (for tests). */
-    public int workersWithSideLink() {
+    /** How many live workers' channels moved from pipes to the socket (for tests). */
+    public int workersOnSocket() {
         lock.lock();
         try {
-            return (int) links.stream().filter(w -> w.channel != null && w.channel.hasSide()).count();
+            return (int) links.stream().filter(w -> w.channel != null && w.channel.hasMoved()).count();
         } finally {
             lock.unlock();
         }

@@ -7,12 +7,13 @@ import java.nio.ByteBuffer;
  * The frames between the caller and a worker. Every frame is {@code [byte type][long id][body]}
  * inside a {@link io.jpool.internal.ipc.FrameChannel} frame; {@code id} is the task's, or 0.
  * <pre>
- *  caller ─▶ worker   INIT(initializer)  TASK(id, task)  CHUNK(id, function, items)  EXIT  SIDE_READY(socket path)
- *  worker ─▶ caller   HELLO(token)  READY  INIT_FAILED(error)  RESULT(id, value)  ERROR(id, error)  SIDE_REQUEST
+ *  caller ─▶ worker   INIT(initializer)  TASK(id, task)  CHUNK(id, function, items)  EXIT  SOCKET_READY(path)
+ *  worker ─▶ caller   HELLO(token)  READY  INIT_FAILED(error)  RESULT(id, value)  ERROR(id, error)  SOCKET_WANTED
  * </pre>
- * A worker on pipes that meets a large value asks for a side link (SIDE_REQUEST); the caller opens
- * its socket and answers SIDE_READY; the worker connects there, says HELLO, and both ends attach
- * the connection to their channel for large tails (see {@link io.jpool.internal.ipc.FrameChannel}).
+ * A worker starts on pipes (they open at once). After its first result it asks for the pool's
+ * socket (SOCKET_WANTED); the caller opens it and answers SOCKET_READY; the worker connects on a
+ * thread of its own, says HELLO there, and both ends move their channel to that connection (see
+ * {@link io.jpool.internal.ipc.FrameChannel#moveTo}), which is faster for small and large frames.
  * The bodies of TASK, CHUNK and RESULT are laid out by {@link Payloads}. HELLO is the first frame on a new connection: the 32-byte token the worker read from its stdin,
  * with the worker's number as the id. Values and errors are encoded by the pool's {@link Codec};
  * errors travel as an {@link ErrorEnvelope} so that a class the caller cannot load still arrives
@@ -28,8 +29,8 @@ final class Protocol {
     static final byte ERROR = 7;
     static final byte EXIT = 8;
     static final byte CHUNK = 9;
-    static final byte SIDE_REQUEST = 10;
-    static final byte SIDE_READY = 11;
+    static final byte SOCKET_WANTED = 10;
+    static final byte SOCKET_READY = 11;
 
     static final int HEADER = 9;
     static final int TOKEN_BYTES = 32;

@@ -23,10 +23,10 @@ import java.util.stream.Stream;
  * reach what is in it, and a random 32-byte token that a worker must send first (it got the
  * token on its stdin, never on its command line).
  *
- * <p>Each worker normally gets two named pipes there ({@link WorkerPipes}). Where {@code mkfifo}
- * cannot run, the pool falls back to a Unix domain socket in the same directory, opened on first
- * need: an acceptor thread reads each connection's HELLO and hands the channel to the worker
- * number waiting for it.
+ * <p>Each worker starts on two named pipes there ({@link WorkerPipes}) and later moves to the
+ * pool's Unix domain socket in the same directory, opened on first need; where {@code mkfifo}
+ * cannot run, workers use the socket from the start. An acceptor thread reads each connection's
+ * HELLO and hands the channel to the worker number waiting for it.
  */
 final class WorkerListener implements AutoCloseable {
     private final String poolName;

@@ -41,8 +41,8 @@ public final class WorkerMain {
     private final DecodeCache cache = new DecodeCache();
     private final long number;
     private final String tokenHex;
-    /** Set once this worker asked for a side link for large values (see Protocol). */
-    private boolean sideRequested;
+    /** Set once this worker asked to move from its pipes to the pool's socket (see Protocol). */
+    private boolean socketWanted;
 
     private WorkerMain(FrameChannel channel, long maxResultBytes, long number, String tokenHex) {
         this.channel = channel;
@@ -100,13 +100,13 @@ public final class WorkerMain {
             byte type = Protocol.type(frame);
             long id = Protocol.id(frame);
             if (type == Protocol.TASK || type == Protocol.CHUNK) {
-                byte[] tail = channel.tail();
-                if (tail != null && tail.length >= FrameChannel.SIDE_MIN) {
-                    requestSide();
-                }
                 runTask(id, type, frame);
-            } else if (type == Protocol.SIDE_READY) {
-                connectSide(new String(frame, Protocol.HEADER, frame.length - Protocol.HEADER, StandardCharsets.UTF_8));
+                if (!socketWanted && channel.overPipes()) {
+                    socketWanted = true; // the first result is out: now the slower-to-open, faster socket
+                    channel.write(Protocol.header(Protocol.SOCKET_WANTED, 0));
+                }
+            } else if (type == Protocol.SOCKET_READY) {
+                moveToSocket(new String(frame, Protocol.HEADER, frame.length - Protocol.HEADER, StandardCharsets.UTF_8));
             } else if (type == Protocol.INIT) {
                 runInitializer(frame);
             } else if (type == Protocol.EXIT) {
@@ -119,27 +119,19 @@ public final class WorkerMain {
         }
     }
 
-    /** Large values crossed the pipes: ask the caller for a side link (once). */
-    private void requestSide() throws IOException {
-        if (!sideRequested && channel.overPipes()) {
-            sideRequested = true;
-            channel.write(Protocol.header(Protocol.SIDE_REQUEST, 0));
-        }
-    }
-
     /**
-     * Connects to the caller's socket on a thread of its own (a JVM's first socket costs ~40 ms),
-     * says HELLO, and attaches the connection as the channel's side link. If that fails, large
-     * values go on crossing the pipes.
+     * Connects to the caller's socket on a thread of its own (a JVM's first socket costs ~40 ms,
+     * while tasks go on over the pipes), says HELLO, and moves the channel there. If that fails,
+     * the channel stays on the pipes.
      */
-    private void connectSide(String socketPath) {
-        startDaemon("jpool-side-link", new Runnable() {
+    private void moveToSocket(String socketPath) {
+        startDaemon("jpool-socket-move", new Runnable() {
             @Override
             public void run() {
                 try {
-                    FrameChannel side = connectSocket(socketPath);
-                    side.write(Protocol.header(Protocol.HELLO, number), ByteBuffer.wrap(HexFormat.of().parseHex(tokenHex)));
-                    channel.attachSide(side);
+                    FrameChannel socket = connectSocket(socketPath);
+                    socket.write(Protocol.header(Protocol.HELLO, number), ByteBuffer.wrap(HexFormat.of().parseHex(tokenHex)));
+                    channel.moveTo(socket);
                 } catch (IOException | RuntimeException e) {
                     // stay on the pipes
                 }
@@ -190,9 +182,6 @@ public final class WorkerMain {
         if (encoded.trailing() == null) {
             channel.write(parts);
         } else {
-            if (encoded.trailing().length >= FrameChannel.SIDE_MIN) {
-                requestSide();
-            }
             channel.write(parts, encoded.trailing());
         }
     }

@@ -28,11 +28,14 @@ import java.util.concurrent.TimeUnit;
  * read-write, which never blocks and frees that thread. Once both sides are open the names are
  * deleted: the pipes live on between the two processes, and nothing is left on disk.
  *
- * <p>Why pipes and not the Unix domain socket ({@link WorkerListener}, the fallback where
- * {@code mkfifo} cannot run): a JVM's first Unix domain socket costs it about 40 ms (the NIO
- * native libraries and a SecureRandom), the largest step of a worker's start; pipes need only
- * {@code java.io}. A worker's death closes its ends, so the caller reads end-of-file, as on a
- * socket.
+ * <p>Why pipes first and not the pool's Unix domain socket ({@link WorkerListener}): a JVM's
+ * first Unix domain socket costs it about 40 ms (the NIO native libraries and a SecureRandom), the
+ * largest step of a worker's start, while pipes need only {@code java.io}. Once its first result
+ * is out, the worker opens the socket in the background and the channel moves there (see
+ * {@link Protocol}): on this kernel a socket round trip is faster, and its wide buffers move
+ * megabytes per wake-up where a pipe moves 64 KiB. Where {@code mkfifo} cannot run, workers use
+ * the socket from the start. A worker's death closes its ends, so the caller reads end-of-file,
+ * as on a socket.
  */
 final class WorkerPipes {
     private final Path in;
