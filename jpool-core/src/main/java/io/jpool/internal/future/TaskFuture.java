@@ -111,6 +111,15 @@ public class TaskFuture<T> implements PoolFuture<T> {
         return false;
     }
 
+    /** PENDING -> FAILED with {@code error}. False if the task started or ended first. */
+    public final boolean failIfPending(Throwable error) {
+        if (STATE.compareAndSet(this, PENDING, COMPLETING)) {
+            finish(error, FAILED, false);
+            return true;
+        }
+        return false;
+    }
+
     /**
      * RUNNING -> FAILED with {@code error}, then {@link #stopRunning()}: for a task past its time
      * limit. False if the task was not running (it ended first, or never started).

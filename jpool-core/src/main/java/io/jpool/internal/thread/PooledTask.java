@@ -37,10 +37,14 @@ final class PooledTask<T> extends TaskFuture<T> implements Runnable {
     private static final int STOPPED = 4;
 
     private static final VarHandle PHASE;
+    /** {@link #next}, for {@link TaskQueue}. */
+    static final VarHandle NEXT;
 
     static {
         try {
-            PHASE = MethodHandles.lookup().findVarHandle(PooledTask.class, "phase", int.class);
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            PHASE = l.findVarHandle(PooledTask.class, "phase", int.class);
+            NEXT = l.findVarHandle(PooledTask.class, "next", PooledTask.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -50,7 +54,18 @@ final class PooledTask<T> extends TaskFuture<T> implements Runnable {
     private final Task<T> task;
     private final Duration timeout; // null: none
     private volatile int phase;
-    private volatile Thread runner;
+    /**
+     * The thread running the task. Plain: written before the volatile write of RUNNING and read
+     * only by whoever then wins the CAS from RUNNING, so that CAS orders the two.
+     */
+    private Thread runner;
+    /** The next task in the {@link TaskQueue}, or this task once it left the queue. */
+    volatile PooledTask<?> next;
+
+    /** The queue's first head: a task that never runs. */
+    static PooledTask<?> sentinel() {
+        return new PooledTask<>(null, null, null);
+    }
 
     PooledTask(ThreadPoolImpl pool, Task<T> task, Duration timeout) {
         this.pool = pool;

@@ -1,0 +1,131 @@
+package io.jpool.internal.thread;
+
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The intrusive queue under contention: every task comes out once, each producer's in order. */
+class TaskQueueTest {
+
+    private static PooledTask<Integer> task(int producer, int seq) {
+        return new PooledTask<>(null, () -> producer * 1_000_000 + seq, null);
+    }
+
+    @Test
+    void fifoAloneAndEmptyAfterwards() throws Exception {
+        TaskQueue q = new TaskQueue();
+        assertThat(q.isEmpty()).isTrue();
+        assertThat(q.poll()).isNull();
+        List<PooledTask<Integer>> in = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            in.add(task(0, i));
+            q.offer(in.get(i));
+        }
+        assertThat(q.isEmpty()).isFalse();
+        for (int i = 0; i < 5; i++) {
+            assertThat(q.poll()).isSameAs(in.get(i));
+            if (i > 0) { // the task polled before is no longer the head: it links to itself
+                assertThat(in.get(i - 1).next).isSameAs(in.get(i - 1));
+            }
+        }
+        assertThat(q.poll()).isNull();
+        assertThat(q.isEmpty()).isTrue();
+    }
+
+    @Test
+    void isEmptyDropsTasksThatEndedWhileQueued() {
+        TaskQueue q = new TaskQueue();
+        PooledTask<Integer> a = task(0, 0);
+        PooledTask<Integer> b = task(0, 1);
+        q.offer(a);
+        q.offer(b);
+        assertThat(a.cancel(false)).isTrue();
+        assertThat(q.isEmpty()).as("b still waits").isFalse();
+        assertThat(q.poll()).isSameAs(b);
+        assertThat(b.cancel(false)).isTrue();
+        q.offer(task(0, 2));
+        assertThat(q.poll()).isNotNull();
+        PooledTask<Integer> c = task(0, 3);
+        q.offer(c);
+        c.cancel(false);
+        assertThat(q.isEmpty()).as("only a cancelled task was left").isTrue();
+        assertThat(q.poll()).isNull();
+    }
+
+    @RepeatedTest(30)
+    void producersAndConsumersAtOnceLoseAndRepeatNothing() throws Exception {
+        int producers = 3;
+        int consumers = 3;
+        int perProducer = 20_000;
+        TaskQueue q = new TaskQueue();
+        CyclicBarrier start = new CyclicBarrier(producers + consumers);
+        AtomicInteger produced = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(producers + consumers);
+        try {
+            List<Future<List<PooledTask<?>>>> taken = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                int id = p;
+                threads.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < perProducer; i++) {
+                        q.offer(task(id, i));
+                        produced.incrementAndGet();
+                    }
+                    return null;
+                });
+            }
+            for (int c = 0; c < consumers; c++) {
+                taken.add(threads.submit(() -> {
+                    start.await();
+                    List<PooledTask<?>> mine = new ArrayList<>();
+                    for (;;) {
+                        PooledTask<?> t = q.poll();
+                        if (t != null) {
+                            mine.add(t);
+                        } else if (produced.get() == producers * perProducer && q.isEmpty()) {
+                            return mine;
+                        }
+                    }
+                }));
+            }
+            Map<PooledTask<?>, Boolean> seen = new IdentityHashMap<>();
+            int[] lastSeq = new int[producers * consumers];
+            java.util.Arrays.fill(lastSeq, -1);
+            int total = 0;
+            for (int c = 0; c < consumers; c++) {
+                for (PooledTask<?> t : taken.get(c).get(60, TimeUnit.SECONDS)) {
+                    assertThat(seen.put(t, true)).as("taken twice").isNull();
+                    // what one consumer takes from one producer comes in that producer's order
+                    int v = (Integer) ((io.jpool.Task<?>) field(t)).call();
+                    int producer = v / 1_000_000;
+                    int seq = v % 1_000_000;
+                    int slot = c * producers + producer;
+                    assertThat(seq).isGreaterThan(lastSeq[slot]);
+                    lastSeq[slot] = seq;
+                    total++;
+                }
+            }
+            assertThat(total).isEqualTo(producers * perProducer);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private static Object field(PooledTask<?> t) throws Exception {
+        java.lang.reflect.Field f = PooledTask.class.getDeclaredField("task");
+        f.setAccessible(true);
+        return f.get(t);
+    }
+}
