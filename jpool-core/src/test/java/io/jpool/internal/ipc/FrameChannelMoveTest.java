@@ -19,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,6 +35,11 @@ class FrameChannelMoveTest {
     private FrameChannel b;
     private FrameChannel socketA;
     private FrameChannel socketB;
+    /**
+     * A thread per party: the parties block on each other's pipes, so they must all run at once
+     * (the common ForkJoinPool has one thread on 2 CPUs, and ran them one after the other).
+     */
+    private final ExecutorService parties = Executors.newCachedThreadPool();
 
     @BeforeEach
     void connect() throws Exception {
@@ -52,7 +59,7 @@ class FrameChannelMoveTest {
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
-            });
+            }, parties);
             SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX);
             client.connect(UnixDomainSocketAddress.of(socket));
             socketA = new FrameChannel(client);
@@ -73,8 +80,12 @@ class FrameChannelMoveTest {
 
     @AfterEach
     void close() throws Exception {
+        parties.shutdownNow();
         a.close();
         b.close();
+        socketA.close();
+        socketB.close();
+        assertThat(parties.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         Files.deleteIfExists(dir.resolve("s"));
         Files.delete(dir);
     }
@@ -84,7 +95,7 @@ class FrameChannelMoveTest {
     }
 
     /** Sends 200 frames from {@code from}, moving it to {@code socket} after frame {@code moveAt}. */
-    private static CompletableFuture<Void> send(FrameChannel from, FrameChannel socket, int moveAt, CountDownLatch moved) {
+    private CompletableFuture<Void> send(FrameChannel from, FrameChannel socket, int moveAt, CountDownLatch moved) {
         return CompletableFuture.runAsync(() -> {
             try {
                 for (int i = 0; i < 200; i++) {
@@ -103,7 +114,7 @@ class FrameChannelMoveTest {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, parties);
     }
 
     private static void receive(FrameChannel at) throws Exception {
@@ -132,7 +143,7 @@ class FrameChannelMoveTest {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, parties);
         receive(a);
         bReceives.get(60, TimeUnit.SECONDS);
         aSends.get(60, TimeUnit.SECONDS);
