@@ -60,7 +60,10 @@ final class Payloads {
 
     /** A value's bytes: the fast codec when it can, else Java serialization. */
     static Blocks value(Object v, Codec codec) throws IOException {
-        Blocks out = new Blocks(v instanceof byte[] ? ((byte[]) v).length + 6 : 512);
+        // a large byte[] is appended, not copied: its head needs a few bytes only (sizing the
+        // buffer by the array would allocate and zero a second megabyte per megabyte result)
+        Blocks out = new Blocks(!(v instanceof byte[]) ? 512
+                : ((byte[]) v).length < JdkCodec.BLOB_MIN ? ((byte[]) v).length + 6 : 64);
         writeValue(v, codec, out);
         return out;
     }
