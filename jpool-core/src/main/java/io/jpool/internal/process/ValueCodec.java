@@ -11,8 +11,9 @@ import java.util.Arrays;
  * few microseconds instead of 11 KB and hundreds), and sends a {@code byte[]} as raw bytes.
  * Anything else returns {@code null} from {@link #encode}, and the caller falls back to the
  * {@link Codec}. Decoding creates only these JDK types, so it needs no class filter.
+ * The manager ({@code io.jpool.internal.manager.WireFormat}) uses it too, for its arguments and results.
  */
-final class ValueCodec {
+public final class ValueCodec {
     private static final byte NULL = 0;
     private static final byte INT = 1;
     private static final byte LONG = 2;
@@ -32,7 +33,7 @@ final class ValueCodec {
     }
 
     /** The value's bytes, or null if it holds a type this codec does not know. */
-    static byte[] encode(Object value) {
+    public static byte[] encode(Object value) {
         Out out = new Out(value instanceof byte[] ? ((byte[]) value).length + 5 : 64);
         return write(out, value, 0) ? out.bytes() : null;
     }
@@ -106,7 +107,8 @@ final class ValueCodec {
         return decode(bytes, offset, length);
     }
 
-    static Object decode(byte[] bytes, int offset, int length) {
+    /** The value held in {@code length} bytes at {@code offset}; bad bytes throw an unchecked exception. */
+    public static Object decode(byte[] bytes, int offset, int length) {
         ByteBuffer in = ByteBuffer.wrap(bytes, offset, length);
         Object v = read(in);
         if (in.hasRemaining()) {

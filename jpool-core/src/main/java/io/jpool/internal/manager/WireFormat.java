@@ -1,0 +1,396 @@
+package io.jpool.internal.manager;
+
+import io.jpool.internal.ipc.FrameChannel;
+import io.jpool.internal.process.ValueCodec;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.NotSerializableException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+import java.io.OutputStream;
+import java.io.StreamCorruptedException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The bytes of the manager's messages ({@link Wire.Request}, {@link Wire.Cancel},
+ * {@link Wire.Response}) and of the values they carry.
+ *
+ * <h2>How it works</h2>
+ * A frame is a tag byte and the message's fields, written directly (big-endian):
+ * <pre>
+ *   Request   'Q' id:long threadId:long kind:str name:str op:str argc:int value*argc   (argc -1: null args)
+ *   Cancel    'C' id:long
+ *   Response  'R' id:long ok:byte(0|1) value
+ *
+ *   str       length:int (-1: null) wide:byte chars   (wide 0: one byte a char, all below 256; 1: two bytes a char)
+ *   value     'v' length:int bytes   a {@link ValueCodec} value (null, boxed primitives, String, byte[], Object[] of those)
+ *           | 'j' length:int bytes   anything else: JDK serialization of that one object
+ * </pre>
+ * so the common operation (a counter increment, a map put of strings and numbers) costs no Java
+ * serialization at all, and a value the codec does not know pays for one stream of its own, read
+ * back under an {@link ObjectInputFilter} with limits on depth, size and references and with
+ * classes resolved through the thread's context class loader first. Strings holding an unpaired
+ * surrogate go through JDK serialization, which keeps them exactly (the codec's UTF-8 would not).
+ * Every length is checked against the bytes present and a frame must end where its message ends,
+ * so any bad frame throws an {@link IOException} (a {@link StreamCorruptedException}), never an
+ * unchecked exception.
+ */
+final class WireFormat {
+    private static final ObjectInputFilter LIMITS =
+            ObjectInputFilter.Config.createFilter("maxdepth=200;maxrefs=5000000;maxbytes=" + FrameChannel.MAX_FRAME);
+
+    private static final byte REQUEST = 'Q';
+    private static final byte CANCEL = 'C';
+    private static final byte RESPONSE = 'R';
+    private static final byte CODEC_VALUE = 'v';
+    private static final byte JAVA_VALUE = 'j';
+    /** As deep as {@link ValueCodec} nests Object[]: deeper ones go to JDK serialization anyway. */
+    private static final int MAX_SCAN_DEPTH = 16;
+
+    private WireFormat() {
+    }
+
+    /** A message's frame; IllegalArgumentException if a value in it cannot be serialized. */
+    static byte[] encode(Object message) {
+        Out out = new Out();
+        if (message instanceof Wire.Request) {
+            Wire.Request r = (Wire.Request) message;
+            out.write(REQUEST);
+            out.writeLong(r.id());
+            out.writeLong(r.threadId());
+            out.writeString(r.kind());
+            out.writeString(r.name());
+            out.writeString(r.op());
+            Object[] args = r.args();
+            out.writeInt(args == null ? -1 : args.length);
+            if (args != null) {
+                for (Object a : args) {
+                    writeValue(out, a);
+                }
+            }
+        } else if (message instanceof Wire.Response) {
+            Wire.Response r = (Wire.Response) message;
+            out.write(RESPONSE);
+            out.writeLong(r.id());
+            out.write(r.ok() ? 1 : 0);
+            writeValue(out, r.value());
+        } else if (message instanceof Wire.Cancel) {
+            out.write(CANCEL);
+            out.writeLong(((Wire.Cancel) message).id());
+        } else {
+            throw new IllegalArgumentException("not a manager message: "
+                    + (message == null ? "null" : message.getClass().getName()));
+        }
+        return out.toByteArray();
+    }
+
+    /** The message in {@code frame}; IOException if the frame is not a whole, well-formed one. */
+    static Object decode(byte[] frame) throws IOException, ClassNotFoundException {
+        In in = new In(frame);
+        Object message;
+        byte tag = in.readByte();
+        switch (tag) {
+            case REQUEST: {
+                long id = in.readLong();
+                long threadId = in.readLong();
+                String kind = in.readString();
+                String name = in.readString();
+                String op = in.readString();
+                int argc = in.readInt();
+                if (argc < -1 || argc > in.remaining()) {
+                    throw new StreamCorruptedException("bad manager frame: " + argc + " arguments in " + in.remaining() + " bytes");
+                }
+                Object[] args = argc == -1 ? null : new Object[argc];
+                for (int i = 0; i < argc; i++) {
+                    args[i] = readValue(in);
+                }
+                message = new Wire.Request(id, threadId, kind, name, op, args);
+                break;
+            }
+            case RESPONSE: {
+                long id = in.readLong();
+                byte ok = in.readByte();
+                if (ok != 0 && ok != 1) {
+                    throw new StreamCorruptedException("bad manager frame: ok flag " + ok);
+                }
+                Object value = readValue(in);
+                if (ok == 0 && !(value instanceof Throwable)) {
+                    throw new StreamCorruptedException("bad manager frame: a failed response carries "
+                            + (value == null ? "null" : value.getClass().getName()) + ", not a Throwable");
+                }
+                message = new Wire.Response(id, ok == 1, value);
+                break;
+            }
+            case CANCEL:
+                message = new Wire.Cancel(in.readLong());
+                break;
+            default:
+                throw new StreamCorruptedException("bad manager frame: unknown message tag " + tag);
+        }
+        if (in.remaining() != 0) {
+            throw new StreamCorruptedException("bad manager frame: " + in.remaining() + " bytes after the message");
+        }
+        return message;
+    }
+
+    /** A deep copy of {@code value} through its encoding: what a remote caller would see. */
+    static Object copyValue(Object value) throws IOException, ClassNotFoundException {
+        Out out = new Out();
+        writeValue(out, value);
+        In in = new In(out.toByteArray());
+        Object copy = readValue(in);
+        if (in.remaining() != 0) {
+            throw new StreamCorruptedException("a copied value left " + in.remaining() + " bytes unread");
+        }
+        return copy;
+    }
+
+    private static void writeValue(Out out, Object v) {
+        byte[] fast = keepsExactly(v, 0) ? ValueCodec.encode(v) : null;
+        if (fast != null) {
+            out.write(CODEC_VALUE);
+            out.writeInt(fast.length);
+            out.write(fast, 0, fast.length);
+            return;
+        }
+        out.write(JAVA_VALUE);
+        int at = out.reserveInt();
+        try (ObjectOutputStream oos = new ObjectOutputStream(out)) { // closing it flushes into out and leaves out as is
+            oos.writeObject(v);
+        } catch (NotSerializableException e) {
+            throw new IllegalArgumentException("a value for the manager is not serializable: " + e.getMessage()
+                    + " (shared objects hold copies: use Serializable keys, values and functions)", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("could not serialize a value for the manager: " + e, e);
+        }
+        out.patchInt(at, out.size() - at - 4);
+    }
+
+    /** False if {@code v} holds a String that the codec's UTF-8 would not bring back as it is. */
+    private static boolean keepsExactly(Object v, int depth) {
+        if (v instanceof String) {
+            return !hasUnpairedSurrogate((String) v);
+        }
+        if (v != null && v.getClass() == Object[].class && depth < MAX_SCAN_DEPTH) {
+            for (Object e : (Object[]) v) {
+                if (!keepsExactly(e, depth + 1)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean hasUnpairedSurrogate(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static Object readValue(In in) throws IOException, ClassNotFoundException {
+        byte kind = in.readByte();
+        int length = in.readLength();
+        int offset = in.skip(length);
+        if (kind == CODEC_VALUE) {
+            try {
+                return ValueCodec.decode(in.bytes, offset, length);
+            } catch (RuntimeException | StackOverflowError e) { // bad bytes; a StackOverflowError from absurd nesting
+                throw new StreamCorruptedException("bad manager frame: unreadable value (" + e + ")");
+            }
+        }
+        if (kind == JAVA_VALUE) {
+            return deserialize(in.bytes, offset, length);
+        }
+        throw new StreamCorruptedException("bad manager frame: unknown value kind " + kind);
+    }
+
+    private static Object deserialize(byte[] bytes, int offset, int length) throws IOException, ClassNotFoundException {
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes, offset, length)) {
+            {
+                setObjectInputFilter(LIMITS);
+            }
+
+            @Override
+            protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+                try {
+                    return Class.forName(desc.getName(), false, Thread.currentThread().getContextClassLoader());
+                } catch (ClassNotFoundException | RuntimeException e) {
+                    return super.resolveClass(desc);
+                }
+            }
+        }) {
+            return in.readObject();
+        } catch (RuntimeException e) { // a garbled stream can fail unchecked deep inside ObjectInputStream
+            InvalidObjectException bad = new InvalidObjectException("bad manager frame: unreadable serialized value (" + e + ")");
+            bad.initCause(e);
+            throw bad;
+        }
+    }
+
+    /** A growable byte array that JDK serialization can write into directly. */
+    private static final class Out extends OutputStream {
+        private byte[] buf = new byte[128];
+        private int size;
+
+        private void ensure(int more) {
+            if (more > buf.length - size) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+            }
+        }
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            buf[size++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, buf, size, len);
+            size += len;
+        }
+
+        void writeInt(int v) {
+            ensure(4);
+            putInt(size, v);
+            size += 4;
+        }
+
+        void writeLong(long v) {
+            writeInt((int) (v >>> 32));
+            writeInt((int) v);
+        }
+
+        void writeString(String s) {
+            if (s == null) {
+                writeInt(-1);
+                return;
+            }
+            int n = s.length();
+            boolean wide = false;
+            for (int i = 0; i < n && !wide; i++) {
+                wide = s.charAt(i) > 0xff;
+            }
+            writeInt(n);
+            write(wide ? 1 : 0);
+            if (wide) {
+                ensure(2 * n);
+                for (int i = 0; i < n; i++) {
+                    char c = s.charAt(i);
+                    buf[size++] = (byte) (c >>> 8);
+                    buf[size++] = (byte) c;
+                }
+            } else {
+                write(s.getBytes(StandardCharsets.ISO_8859_1), 0, n);
+            }
+        }
+
+        /** Room for an int written later with {@link #patchInt}; returns where it is. */
+        int reserveInt() {
+            writeInt(0);
+            return size - 4;
+        }
+
+        void patchInt(int at, int v) {
+            putInt(at, v);
+        }
+
+        private void putInt(int at, int v) {
+            buf[at] = (byte) (v >>> 24);
+            buf[at + 1] = (byte) (v >>> 16);
+            buf[at + 2] = (byte) (v >>> 8);
+            buf[at + 3] = (byte) v;
+        }
+
+        int size() {
+            return size;
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buf, size);
+        }
+    }
+
+    /** A reader over a frame that checks every read against the bytes present. */
+    private static final class In {
+        final byte[] bytes;
+        private int pos;
+
+        In(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        int remaining() {
+            return bytes.length - pos;
+        }
+
+        /** Skips {@code n} bytes and returns where they start. */
+        int skip(int n) throws StreamCorruptedException {
+            if (n < 0 || n > remaining()) {
+                throw new StreamCorruptedException("bad manager frame: " + n + " bytes wanted, " + remaining() + " left (truncated?)");
+            }
+            int at = pos;
+            pos += n;
+            return at;
+        }
+
+        byte readByte() throws StreamCorruptedException {
+            return bytes[skip(1)];
+        }
+
+        int readInt() throws StreamCorruptedException {
+            int at = skip(4);
+            return (bytes[at] & 0xff) << 24 | (bytes[at + 1] & 0xff) << 16 | (bytes[at + 2] & 0xff) << 8 | (bytes[at + 3] & 0xff);
+        }
+
+        long readLong() throws StreamCorruptedException {
+            return (long) readInt() << 32 | (readInt() & 0xffffffffL);
+        }
+
+        /** A length that the frame's remaining bytes can hold. */
+        int readLength() throws StreamCorruptedException {
+            int n = readInt();
+            if (n < 0 || n > remaining()) {
+                throw new StreamCorruptedException("bad manager frame: a length of " + n + " with " + remaining() + " bytes left (truncated?)");
+            }
+            return n;
+        }
+
+        String readString() throws StreamCorruptedException {
+            int n = readInt();
+            if (n == -1) {
+                return null;
+            }
+            byte wide = readByte();
+            if (n < 0 || wide < 0 || wide > 1) {
+                throw new StreamCorruptedException("bad manager frame: a string of " + n + " chars, coding " + wide);
+            }
+            if (wide == 0) {
+                return new String(bytes, skip(n), n, StandardCharsets.ISO_8859_1);
+            }
+            if (n > remaining() / 2) {
+                throw new StreamCorruptedException("bad manager frame: a string of " + n + " chars with " + remaining() + " bytes left (truncated?)");
+            }
+            int at = skip(2 * n);
+            char[] chars = new char[n];
+            for (int i = 0; i < n; i++) {
+                chars[i] = (char) ((bytes[at + 2 * i] & 0xff) << 8 | (bytes[at + 2 * i + 1] & 0xff));
+            }
+            return new String(chars);
+        }
+    }
+}
