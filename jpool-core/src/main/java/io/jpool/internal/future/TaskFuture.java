@@ -161,6 +161,16 @@ public class TaskFuture<T> implements PoolFuture<T> {
     }
 
     /**
+     * Called once as the future ends, by the thread that ends it, with the state it ends in, just
+     * before anyone can see it done: pools count it here, so that whoever sees a future done (a
+     * caller whose {@code get} returned) finds it in the pool's stats.
+     *
+     * @param wasRunning whether the task had started
+     */
+    protected void onEnding(Status finalStatus, boolean wasRunning) {
+    }
+
+    /**
      * Called once when the future ends, before waiters wake and callbacks run, with the state it
      * ended in; pools count it here.
      *
@@ -184,7 +194,11 @@ public class TaskFuture<T> implements PoolFuture<T> {
 
     @Override
     public final Status status() {
-        switch (state) {
+        return statusOf(state);
+    }
+
+    private static Status statusOf(int s) {
+        switch (s) {
             case PENDING: return Status.PENDING;
             case RUNNING:
             case COMPLETING: return Status.RUNNING;
@@ -345,9 +359,15 @@ public class TaskFuture<T> implements PoolFuture<T> {
 
     private void finish(Object value, int finalState, boolean wasRunning) {
         outcome = value;
+        Status finalStatus = statusOf(finalState);
+        try {
+            onEnding(finalStatus, wasRunning);
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.ERROR, "jpool internal error while ending a future", t);
+        }
         state = finalState; // volatile write publishes outcome
         try {
-            onDone(status(), wasRunning);
+            onDone(finalStatus, wasRunning);
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.ERROR, "jpool internal error while ending a future", t);
         }

@@ -22,10 +22,15 @@ public final class TaskCounters {
 
     /** Counts a future that ended with {@code status}. */
     public void ended(PoolFuture.Status status) {
+        ended(status, 1);
+    }
+
+    /** Counts {@code n} futures that ended with {@code status}. */
+    public void ended(PoolFuture.Status status, long n) {
         switch (status) {
-            case SUCCESS: completed.increment(); break;
-            case FAILED: failed.increment(); break;
-            case CANCELLED: cancelled.increment(); break;
+            case SUCCESS: completed.add(n); break;
+            case FAILED: failed.add(n); break;
+            case CANCELLED: cancelled.add(n); break;
             default: throw new IllegalArgumentException("not a final status: " + status);
         }
     }

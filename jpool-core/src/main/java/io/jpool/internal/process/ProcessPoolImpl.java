@@ -670,9 +670,13 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         return pending.isEmpty();
     }
 
-    /** Called by each task when it ends. */
-    void ended(ProcessTask<?> t, PoolFuture.Status status, boolean wasRunning) {
+    /** Called by each task as it ends, before it is seen done. */
+    void counted(PoolFuture.Status status) {
         counters.ended(status);
+    }
+
+    /** Called by each task once it ended. */
+    void ended(ProcessTask<?> t, PoolFuture.Status status, boolean wasRunning) {
         if (shutdown && !wasRunning) {
             retireIdle(); // the last queued task was cancelled: idle workers may go
             maybeTerminate();

@@ -58,6 +58,11 @@ final class ProcessTask<T> extends TaskFuture<T> implements Runnable {
     }
 
     @Override
+    protected void onEnding(Status finalStatus, boolean wasRunning) {
+        pool.counted(finalStatus);
+    }
+
+    @Override
     protected void onDone(Status finalStatus, boolean wasRunning) {
         ScheduledFuture<?> t = timer;
         if (t != null) {

@@ -126,6 +126,9 @@ public final class ValueCodec {
             case DOUBLE: return Double.longBitsToDouble(in.getLong());
             case STRING: {
                 int n = in.getInt();
+                if (n < 0 || n > in.remaining()) {
+                    throw new IllegalArgumentException("bad string length " + n);
+                }
                 String s = new String(in.array(), in.arrayOffset() + in.position(), n, StandardCharsets.UTF_8);
                 in.position(in.position() + n);
                 return s;
@@ -134,6 +137,9 @@ public final class ValueCodec {
             case FALSE: return Boolean.FALSE;
             case BYTES: {
                 int n = in.getInt();
+                if (n < 0 || n > in.remaining()) { // before allocating: a bad length must not cost gigabytes
+                    throw new IllegalArgumentException("bad byte[] length " + n);
+                }
                 byte[] b = new byte[n];
                 in.get(b);
                 return b;

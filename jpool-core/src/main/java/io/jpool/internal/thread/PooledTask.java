@@ -59,6 +59,11 @@ final class PooledTask<T> extends TaskFuture<T> implements Runnable {
      * only by whoever then wins the CAS from RUNNING, so that CAS orders the two.
      */
     private Thread runner;
+    /**
+     * The pool worker running the task, or null; plain, like {@link #runner}. A task that ends
+     * on its worker's own thread is counted in that worker's own counters (no shared write).
+     */
+    private ThreadPoolImpl.Worker worker;
     /** The next task in the {@link TaskQueue}, or this task once it left the queue. */
     volatile PooledTask<?> next;
 
@@ -76,20 +81,22 @@ final class PooledTask<T> extends TaskFuture<T> implements Runnable {
     /** Runs the task if it is still pending (for shutdownNow's list; workers use {@link #runBy}). */
     @Override
     public void run() {
-        runBy(null, null);
+        if (tryStart()) {
+            pool.leftQueue();
+            runStarted(null, null);
+        }
     }
 
     /**
-     * Runs the task if it is still pending, for the worker that dequeued it; {@code worker} is
-     * told just before the future completes, so a submit that follows at once reuses it.
+     * Runs the task if it is still pending, for the worker {@code by} that dequeued it;
+     * {@code started} runs once it has started, {@code almostFree} just before the future
+     * completes, so a submit that follows at once reuses this worker.
      */
-    void runBy(Runnable started, Runnable almostFree) {
+    void runBy(ThreadPoolImpl.Worker by, Runnable started, Runnable almostFree) {
         if (tryStart()) {
-            if (started != null) {
-                started.run();
-            }
-            pool.leftQueue();
-            runStarted(almostFree);
+            started.run();
+            by.countStarted();
+            runStarted(by, almostFree);
         }
     }
 
@@ -98,11 +105,11 @@ final class PooledTask<T> extends TaskFuture<T> implements Runnable {
     protected void helpBeforeWait() {
         ThreadPoolImpl.Worker worker;
         if (status() == Status.PENDING && (worker = pool.ownWorker()) != null && tryStart()) {
-            pool.leftQueue();
+            worker.countStarted();
             PooledTask<?> outer = worker.current;
             worker.current = this;
             try {
-                runStarted(null);
+                runStarted(worker, null);
             } finally {
                 worker.current = outer;
             }
@@ -112,9 +119,10 @@ final class PooledTask<T> extends TaskFuture<T> implements Runnable {
         }
     }
 
-    private void runStarted(Runnable almostFree) {
+    private void runStarted(ThreadPoolImpl.Worker by, Runnable almostFree) {
         Thread me = Thread.currentThread();
         runner = me;
+        worker = by;
         PHASE.setVolatile(this, RUNNING);
         ScheduledFuture<?> timer = null;
         try {
@@ -167,7 +175,12 @@ final class PooledTask<T> extends TaskFuture<T> implements Runnable {
     }
 
     @Override
-    protected void onDone(Status finalStatus, boolean wasRunning) {
+    protected void onEnding(Status finalStatus, boolean wasRunning) {
+        ThreadPoolImpl.Worker w = worker; // only its own thread can find itself here
+        if (wasRunning && w != null && w.thread == Thread.currentThread()) {
+            w.countEnded(finalStatus);
+            return;
+        }
         if (!wasRunning) {
             pool.leftQueue(); // cancelled or failed while still queued
         }

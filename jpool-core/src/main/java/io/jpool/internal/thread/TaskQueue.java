@@ -17,25 +17,24 @@ import java.lang.invoke.VarHandle;
  * caller still holds does not keep every later task reachable; an offer that meets such a node
  * (the tail fell behind the head) goes on from the tail if it moved, else from the head.
  *
+ * <p>{@code head} and {@code tail} live on cache lines of their own ({@link TaskQueueFields}).
+ *
  * <p>Tasks are never taken out of the middle: a cancelled task stays until polled and is then
  * skipped by whoever polled it ({@link #isEmpty} skips such tasks at the head).
  */
-final class TaskQueue {
+final class TaskQueue extends TaskQueueFields.Tail {
     private static final VarHandle HEAD;
     private static final VarHandle TAIL;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            HEAD = l.findVarHandle(TaskQueue.class, "head", PooledTask.class);
-            TAIL = l.findVarHandle(TaskQueue.class, "tail", PooledTask.class);
+            HEAD = l.findVarHandle(TaskQueueFields.Head.class, "head", PooledTask.class);
+            TAIL = l.findVarHandle(TaskQueueFields.Tail.class, "tail", PooledTask.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
-
-    private volatile PooledTask<?> head;
-    private volatile PooledTask<?> tail;
 
     TaskQueue() {
         PooledTask<?> sentinel = PooledTask.sentinel();

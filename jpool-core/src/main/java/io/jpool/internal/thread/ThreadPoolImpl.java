@@ -19,6 +19,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -30,8 +31,9 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  *  submit() ─▶ [permit if bounded] ─▶ queue (lock-free FIFO of PooledTask) ─▶ wake an idle worker,
  *                                                                           or start one (< max)
- *  Worker: loop { poll queue ─▶ task.run() } ; when empty: push self on the idle stack, poll
- *          again (no lost wake-up), park up to keepAlive; retire if still idle.
+ *  Worker: loop { poll queue ─▶ task.run() } ; when empty: poll 20 us more if the pool is full
+ *          and no other worker does, push self on the idle stack, poll again (no lost
+ *          wake-up), park up to keepAlive; retire if still idle.
  * </pre>
  * No lock on the hot path: the queue is a {@link TaskQueue} (tasks linked through themselves), idle workers wait on a
  * {@link ConcurrentLinkedDeque} used as a LIFO stack (the most recently idle, cache-warm thread is
@@ -50,8 +52,13 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     private static final ThreadLocal<Worker> CURRENT_WORKER = new ThreadLocal<>();
     /** How long a worker that ran out of tasks polls before it parks; 0 on one CPU. */
     private static final long SPIN_NANOS = Runtime.getRuntime().availableProcessors() > 1
-            ? 20_000 : 0;
+            ? Long.getLong("jpool.spinNanos", 20_000) : 0; // (a property for benchmarking only)
     private static final java.lang.invoke.VarHandle CURRENT;
+    /** Slots of a worker's {@code counts}. */
+    private static final int STARTED = 0;
+    private static final int SUCCEEDED = 1;
+    private static final int FAILED = 2;
+    private static final int CANCELLED = 3;
 
     static {
         try {
@@ -68,14 +75,22 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     private final ConcurrentLinkedDeque<Worker> idle = new ConcurrentLinkedDeque<>();
     private final Set<Worker> workers = ConcurrentHashMap.newKeySet();
     private final AtomicInteger workerCount = new AtomicInteger();
+    /** 1 while a worker polls the queue before going idle ({@code Worker.spinForTask}); else 0. */
+    private final AtomicInteger spinning = new AtomicInteger();
     /** Workers that finished a task and will look at the queue before they park, less the submits that claimed one. */
     private final AtomicInteger almostFree = new AtomicInteger();
     private final AtomicInteger threadNumbers = new AtomicInteger();
     private final Semaphore queueRoom; // null: unbounded
     private final java.util.concurrent.atomic.AtomicBoolean submittersReleased = new java.util.concurrent.atomic.AtomicBoolean();
     private final TaskCounters counters = new TaskCounters();
-    /** Tasks that left the queue (started, or ended while pending); queued = submitted - this. */
+    /**
+     * Tasks that left the queue other than by a worker's start (ended while pending, or run by
+     * {@code run()}), plus the starts of retired workers; queued = submitted - this - the live
+     * workers' starts.
+     */
     private final LongAdder leftQueue = new LongAdder();
+    /** Makes stats() and a retiring worker's hand-over of its counts exclusive (both are rare). */
+    private final java.util.concurrent.locks.ReentrantLock statsLock = new java.util.concurrent.locks.ReentrantLock();
     private final AtomicReference<BrokenPoolException> broken = new AtomicReference<>();
     private volatile boolean shutdown;
     /** Set by shutdownNow before it looks at what the workers run. */
@@ -144,9 +159,13 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         }
     }
 
-    /** A task left the queue (started, cancelled or failed while pending). */
+    /** A task left the queue, other than by a worker's start (cancelled or failed while pending). */
     void leftQueue() {
         leftQueue.increment();
+        releaseRoom();
+    }
+
+    private void releaseRoom() {
         if (queueRoom != null) {
             queueRoom.release();
         }
@@ -175,6 +194,9 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
 
     /** Finds a worker for a new task: an idle one, one finishing a task, or a new thread. */
     private void wakeOrStartWorker(PooledTask<?> submitted) {
+        if (submitted != null && spinning.get() != 0) {
+            return; // a worker polls the queue now, and wakes another if it finds more than one task
+        }
         Worker w = idle.pollFirst();
         if (w != null) {
             LockSupport.unpark(w.thread);
@@ -252,6 +274,25 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         };
         /** The task this worker runs now (inline ones included), for shutdownNow and stats. */
         volatile PooledTask<?> current;
+        /**
+         * Tasks this worker started, and those that ended on its thread by final status. Written
+         * by this worker only (a release store, no atomic update), summed by {@link #stats()};
+         * handed over to the pool's counters when the worker retires.
+         */
+        private final AtomicLongArray counts = new AtomicLongArray(4);
+
+        /** This worker started a task it had taken from the queue (or runs one inline). */
+        void countStarted() {
+            counts.lazySet(STARTED, counts.get(STARTED) + 1);
+            releaseRoom();
+        }
+
+        /** A task ended on this worker's own thread, just before anyone can see it done. */
+        void countEnded(PoolFuture.Status status) {
+            int i = status == PoolFuture.Status.SUCCESS ? SUCCEEDED
+                    : status == PoolFuture.Status.FAILED ? FAILED : CANCELLED;
+            counts.lazySet(i, counts.get(i) + 1);
+        }
 
         ThreadPoolImpl owner() {
             return ThreadPoolImpl.this;
@@ -274,9 +315,15 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                     if (shutdown) {
                         return;
                     }
+                    task = spinForTask();
+                    if (task != null) {
+                        runOne(task, clearAlmostFree);
+                        continue;
+                    }
                     idle.offerFirst(this);
+                    onIdleStack = true;
                     clearAlmostFree(); // only now: a submit in between finds us on the idle stack
-                    task = pollWhileIdle(); // a submit may have missed us: look again before parking
+                    task = queue.poll(); // a submit may have missed us: look again before parking
                     if (task != null) {
                         runOne(task, leaveIdle); // leaves the idle stack once the task has started
                         if (onIdleStack) {
@@ -319,32 +366,42 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         };
 
         /**
-         * Polls the queue, on the idle stack, for a short while before parking: a caller that
-         * waits for a result and then submits again finds this worker still awake, which saves a
-         * park and an unpark (on a VM, tens of microseconds each). Only while the pool is full:
-         * in a pool that can grow, a worker that takes and finishes a task during a submit can
-         * leave that submit claiming the "almost free" mark it made for the next task, and the
-         * next submit then starts a thread (measured: 0.6% of pools running sequential tasks).
-         * Polls once on virtual threads or a single CPU.
+         * Polls the queue for a short while before going idle, if no other worker does and the
+         * pool is full: a caller that waits for a result and then submits again finds this worker
+         * still awake, and a stream of submits finds it without waking anyone (a wake-up costs
+         * a submit a system call, and on a VM tens of microseconds). Submits made while a worker
+         * spins wake nobody ({@link #wakeOrStartWorker}); so when the spinner takes a task and
+         * more are queued, it wakes another worker for them. One spinner at most: on a machine
+         * of few CPUs, a second would take the CPU of the very thread that submits. Not while the
+         * pool can grow: a worker that takes and finishes a task during its submit can leave that
+         * submit claiming the "almost free" mark made for the next task, which then starts a
+         * thread (measured: 0.6% of pools running sequential tasks). Not on virtual threads or a
+         * single CPU.
          */
-        private PooledTask<?> pollWhileIdle() {
-            onIdleStack = true;
-            PooledTask<?> task = queue.poll();
-            if (task != null || SPIN_NANOS == 0 || config.virtualThreads()
-                    || workerCount.get() < config.maxWorkers()) {
-                return task; // see above: spinning only while the pool is full
+        private PooledTask<?> spinForTask() {
+            if (SPIN_NANOS == 0 || config.virtualThreads() || workerCount.get() < config.maxWorkers()
+                    || spinning.get() != 0 || !spinning.compareAndSet(0, 1)) {
+                return null;
             }
-            long deadline = System.nanoTime() + SPIN_NANOS;
-            for (int i = 1; ; i++) {
-                Thread.onSpinWait();
-                task = queue.poll();
-                if (task != null) {
-                    return task;
+            PooledTask<?> task = null;
+            try {
+                long deadline = System.nanoTime() + SPIN_NANOS;
+                for (int i = 1; (task = queue.poll()) == null; i++) {
+                    Thread.onSpinWait();
+                    if ((i & 31) == 0 && (shutdown || System.nanoTime() - deadline > 0)) {
+                        break;
+                    }
                 }
-                if ((i & 31) == 0 && (shutdown || System.nanoTime() > deadline)) {
-                    return null;
-                }
+            } finally {
+                spinning.set(0); // before looking at the queue again: no submit is left unseen
             }
+            if (task == null) {
+                task = queue.poll(); // submitted after the last poll, while no one was woken for it
+            }
+            if (task != null && !queue.isEmpty()) {
+                wakeOrStartWorker(); // submits counted on this spinner: there is more than it takes
+            }
+            return task;
         }
 
         private void clearAlmostFree() {
@@ -367,7 +424,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                     // at current: it has not started, so it never will
                     task.cancel(false);
                 }
-                task.runBy(started, markAlmostFree);
+                task.runBy(this, started, markAlmostFree);
             } finally {
                 CURRENT.setRelease(this, null); // clearing needs no fence: a stale task is done anyway
             }
@@ -389,7 +446,16 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     }
 
     private void workerExited(Worker w) {
-        workers.remove(w);
+        statsLock.lock();
+        try {
+            leftQueue.add(w.counts.get(STARTED));
+            counters.ended(PoolFuture.Status.SUCCESS, w.counts.get(SUCCEEDED));
+            counters.ended(PoolFuture.Status.FAILED, w.counts.get(FAILED));
+            counters.ended(PoolFuture.Status.CANCELLED, w.counts.get(CANCELLED));
+            workers.remove(w);
+        } finally {
+            statsLock.unlock();
+        }
         idle.remove(w);
         int left = workerCount.decrementAndGet();
         if (!queue.isEmpty() && broken.get() == null) {
@@ -490,16 +556,28 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
 
     @Override
     public PoolStats stats() {
-        int busy = 0;
-        for (Worker w : workers) {
-            if (w.current != null) {
-                busy++;
+        statsLock.lock();
+        try {
+            int busy = 0;
+            long started = leftQueue.sum();
+            long completed = counters.completedCount();
+            long failed = counters.failedCount();
+            long cancelled = counters.cancelledCount();
+            for (Worker w : workers) {
+                if (w.current != null) {
+                    busy++;
+                }
+                started += w.counts.get(STARTED);
+                completed += w.counts.get(SUCCEEDED);
+                failed += w.counts.get(FAILED);
+                cancelled += w.counts.get(CANCELLED);
             }
+            long submitted = counters.submittedCount();
+            return new PoolStats(workerCount.get(), busy, Math.max(0L, submitted - started),
+                    submitted, completed, failed, cancelled);
+        } finally {
+            statsLock.unlock();
         }
-        long queued = counters.submittedCount() - leftQueue.sum();
-        return new PoolStats(workerCount.get(), busy, Math.max(0L, queued),
-                counters.submittedCount(), counters.completedCount(), counters.failedCount(),
-                counters.cancelledCount());
     }
 
     @Override

@@ -48,4 +48,12 @@ class ValueCodecTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ValueCodec.decode(b, 0, b.length))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aByteArrayLengthPastTheInputFailsBeforeAllocating() {
+        byte[] b = ValueCodec.encode(new byte[] {1, 2, 3});
+        b[1] = 0x7f; // the byte[] claims ~2 GB: refused, not allocated (which would be OutOfMemoryError)
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ValueCodec.decode(b, 0, b.length))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("byte[] length");
+    }
 }
