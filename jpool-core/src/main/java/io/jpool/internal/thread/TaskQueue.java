@@ -93,7 +93,19 @@ final class TaskQueue extends TaskQueueFields.Tail {
             if (!n.isDone()) {
                 return false;
             }
-            poll(); // a task that ended while queued: nobody runs it, drop it
+            dropEnded(h, n);
+        }
+    }
+
+    /**
+     * Drops {@code n}, a task seen done right behind the head {@code h}: it ended while queued
+     * (cancelled, or run inline by a waiting worker) and nobody will run it. Only if {@code h} is
+     * still the head: if {@code n} was taken meanwhile (and then ran, which is why it is done),
+     * the head's successor is a later, pending task, which must stay.
+     */
+    void dropEnded(PooledTask<?> h, PooledTask<?> n) {
+        if (HEAD.compareAndSet(this, h, n)) {
+            PooledTask.NEXT.setRelease(h, h);
         }
     }
 }

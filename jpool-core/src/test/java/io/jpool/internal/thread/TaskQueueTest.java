@@ -123,6 +123,31 @@ class TaskQueueTest {
         }
     }
 
+    /**
+     * isEmpty drops a done task behind the head it read. If a worker took that task meanwhile
+     * and ran it (so it is done), the task now behind the head is a later, pending one, and must
+     * stay: isEmpty once dropped it, losing a task for good (seen as a hang after ~10^8 tasks).
+     * Replayed here step by step: isEmpty's read, a worker's poll and run, isEmpty's drop.
+     */
+    @Test
+    void aDoneTaskIsDroppedOnlyWhileItsHeadIsStillTheHead() {
+        TaskQueue q = new TaskQueue();
+        PooledTask<Integer> first = task(0, 0);
+        PooledTask<Integer> pending = task(0, 1);
+        q.offer(first);
+        q.offer(pending);
+        PooledTask<?> headSeen = q.head;          // isEmpty reads the head and its successor
+        PooledTask<?> nextSeen = headSeen.next;
+        assertThat(nextSeen).isSameAs(first);
+        assertThat(q.poll()).isSameAs(first);      // meanwhile a worker takes it and runs it
+        first.cancel(false);
+        assertThat(nextSeen.isDone()).isTrue();    // isEmpty sees it done and drops it...
+        q.dropEnded(headSeen, nextSeen);
+        assertThat(q.isEmpty()).isFalse();         // ...but not the task behind it
+        assertThat(q.poll()).isSameAs(pending);
+        assertThat(q.isEmpty()).isTrue();
+    }
+
     private static Object field(PooledTask<?> t) throws Exception {
         java.lang.reflect.Field f = PooledTask.class.getDeclaredField("task");
         f.setAccessible(true);
