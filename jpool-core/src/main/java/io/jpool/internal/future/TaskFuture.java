@@ -29,7 +29,7 @@ import java.util.function.Consumer;
  *   RUNNING -> COMPLETING -> CANCELLED    cancel(true), shutdownNow, then stopRunning()
  * </pre>
  * COMPLETING is the short window in which the winner of the CAS writes {@link #outcome}; the
- * volatile write of the final state publishes it (as in {@code FutureTask}). The first CAS out
+ * release store of the final state publishes it (as in {@code FutureTask}). The first CAS out
  * of PENDING or RUNNING wins; every later attempt (a task finishing after it was cancelled, a
  * timeout racing a result) loses and changes nothing, so a future ends exactly once.
  *
@@ -365,7 +365,9 @@ public class TaskFuture<T> implements PoolFuture<T> {
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.ERROR, "jpool internal error while ending a future", t);
         }
-        state = finalState; // volatile write publishes outcome
+        // A release store publishes outcome; no fence of its own is needed: the swap of the
+        // listeners below is one, and a waiter that meets DONE there reads the state after it.
+        STATE.setRelease(this, finalState);
         try {
             onDone(finalStatus, wasRunning);
         } catch (Throwable t) {
