@@ -52,7 +52,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     private static final ThreadLocal<Worker> CURRENT_WORKER = new ThreadLocal<>();
     /** How long a worker that ran out of tasks polls before it parks; 0 on one CPU. */
     private static final long SPIN_NANOS = Runtime.getRuntime().availableProcessors() > 1
-            ? Long.getLong("jpool.spinNanos", 20_000) : 0; // (a property for benchmarking only)
+            ? 20_000 : 0;
     private static final java.lang.invoke.VarHandle CURRENT;
     /** Slots of a worker's {@code counts}. */
     private static final int STARTED = 0;
