@@ -31,9 +31,9 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  *  submit() ─▶ [permit if bounded] ─▶ queue (lock-free FIFO of PooledTask) ─▶ wake an idle worker,
  *                                                                           or start one (< max)
- *  Worker: loop { poll queue ─▶ task.run() } ; when empty: poll 20 us more if the pool is full
- *          and no other worker does, push self on the idle stack, poll again (no lost
- *          wake-up), park up to keepAlive; retire if still idle.
+ *  Worker: loop { poll queue ─▶ task.run() } ; when empty: poll 20 us more if no other
+ *          worker does, push self on the idle stack, poll again (no lost wake-up), park up to
+ *          keepAlive; retire if still idle.
  * </pre>
  * No lock on the hot path: the queue is a {@link TaskQueue} (tasks linked through themselves), idle workers wait on a
  * {@link ConcurrentLinkedDeque} used as a LIFO stack (the most recently idle, cache-warm thread is
@@ -371,18 +371,18 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
          * still awake, and a stream of submits finds it without waking anyone (a wake-up costs
          * a submit a system call, and on a VM tens of microseconds). Submits made while a worker
          * spins wake nobody ({@link #wakeOrStartWorker}); so when the spinner takes a task and
-         * more are queued, it wakes another worker for them. One spinner at most: on a machine
-         * of few CPUs, a second would take the CPU of the very thread that submits. Not while the
-         * pool can grow: a worker that takes and finishes a task during its submit can leave that
-         * submit claiming the "almost free" mark made for the next task, which then starts a
-         * thread (measured: 0.6% of pools running sequential tasks). Not on virtual threads or a
-         * single CPU.
+         * more are queued, it wakes another worker (or starts one) for them. One spinner at most:
+         * on a machine of few CPUs, a second would take the CPU of the very thread that submits.
+         * Not on virtual threads or a single CPU.
          */
         private PooledTask<?> spinForTask() {
-            if (SPIN_NANOS == 0 || config.virtualThreads() || workerCount.get() < config.maxWorkers()
+            if (SPIN_NANOS == 0 || config.virtualThreads()
                     || spinning.get() != 0 || !spinning.compareAndSet(0, 1)) {
                 return null;
             }
+            // A spinning worker is idle, not "almost free": a submit now counts on the spin, and
+            // a submit once the spin took a task must not count on this worker (it may grow the pool).
+            clearAlmostFree();
             PooledTask<?> task = null;
             try {
                 long deadline = System.nanoTime() + SPIN_NANOS;
