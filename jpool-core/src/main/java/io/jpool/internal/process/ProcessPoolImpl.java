@@ -302,7 +302,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                 connected = l.expect(number);
             }
             w.handshake(where + "\t" + number + "\t" + HexFormat.of().formatHex(l.token()) + "\t"
-                    + config.maxResultBytes());
+                    + config.maxResultBytes() + "\t" + WarmUpProbe.hex());
             w.channel = awaitConnection(w, connected, pipes);
             initialize(w);
             Thread reader = new Thread(new Reader(w), name + "-reader-" + number);

@@ -52,7 +52,6 @@ public final class WorkerMain {
     }
 
     public static void main(String[] args) {
-        warmUp();
         String[] handshake;
         try {
             handshake = readLine(System.in).split("\t", -1);
@@ -61,10 +60,11 @@ public final class WorkerMain {
             Runtime.getRuntime().halt(Protocol.EXIT_BAD_HANDSHAKE);
             return;
         }
-        if (handshake.length != 6) {
+        if (handshake.length != 7) {
             System.err.println("jpool worker: bad handshake (this class is started by ProcessPool, not by hand)");
             Runtime.getRuntime().halt(Protocol.EXIT_BAD_HANDSHAKE);
         }
+        warmUp(handshake[6]);
         watchParent(handshake[1]);
         try {
             FrameChannel channel = "pipes".equals(handshake[0]) ? openPipes(handshake[1], handshake[2])
@@ -245,17 +245,29 @@ public final class WorkerMain {
     }
 
     /**
-     * On a second thread, while the main thread connects: run once what the first task needs
-     * (Java serialization, a serializable lambda's bootstrap), so the first task does not pay for it.
+     * A lambda for the warm-up: the caller encodes it (once per caller JVM, {@link WarmUpProbe})
+     * and the worker decodes it. The worker never encodes one itself: the first lambda a JVM
+     * serializes makes it compute {@code Object[]}'s serialVersionUID, a SHA digest whose
+     * security providers cost a fresh JVM ~30 ms.
      */
-    private static void warmUp() {
+    static RunnableTask warmUpProbe() {
+        return () -> { };
+    }
+
+    /**
+     * On a second thread, while the main thread connects: run once what the first task needs
+     * (Java deserialization, a serializable lambda's bootstrap), so the first task does not pay
+     * for it. {@code probeHex} is {@link #warmUpProbe()} as the caller encoded it (or empty).
+     */
+    private static void warmUp(String probeHex) {
         startDaemon("jpool-warmup", new Runnable() {
             @Override
             public void run() {
                 try {
-                    RunnableTask probe = () -> { };
-                    byte[] bytes = JdkCodec.INSTANCE.encode(probe);
-                    ((RunnableTask) JdkCodec.INSTANCE.decode(bytes, 0, bytes.length, null)).run();
+                    if (!probeHex.isEmpty()) {
+                        byte[] bytes = HexFormat.of().parseHex(probeHex);
+                        ((RunnableTask) JdkCodec.INSTANCE.decode(bytes, 0, bytes.length, null)).run();
+                    }
                     byte[] value = ValueCodec.encode(new Object[] {1, "x"});
                     ValueCodec.decode(value, 0, value.length);
                 } catch (Exception ignored) {
