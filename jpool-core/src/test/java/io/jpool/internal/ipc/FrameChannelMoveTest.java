@@ -9,14 +9,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -30,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * once and in order, whichever end moves first.
  */
 class FrameChannelMoveTest {
-    private Path dir;
+    private UnixSocketPair sockets;
     private FrameChannel a;
     private FrameChannel b;
     private FrameChannel socketA;
@@ -49,22 +43,9 @@ class FrameChannelMoveTest {
         PipedOutputStream toB = new PipedOutputStream(bIn);
         a = new FrameChannel(aIn, flushing(toB), FrameChannel.MAX_FRAME);
         b = new FrameChannel(bIn, flushing(toA), FrameChannel.MAX_FRAME);
-        dir = Files.createTempDirectory("jpool-move-test");
-        Path socket = dir.resolve("s");
-        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            server.bind(UnixDomainSocketAddress.of(socket));
-            CompletableFuture<SocketChannel> accepted = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return server.accept();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, parties);
-            SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX);
-            client.connect(UnixDomainSocketAddress.of(socket));
-            socketA = new FrameChannel(client);
-            socketB = new FrameChannel(accepted.get(10, TimeUnit.SECONDS));
-        }
+        sockets = UnixSocketPair.open("jpool-move-test");
+        socketA = sockets.client;
+        socketB = sockets.server;
     }
 
     /** A piped stream wakes its reader only on flush (else the reader polls once a second). */
@@ -83,11 +64,8 @@ class FrameChannelMoveTest {
         parties.shutdownNow();
         a.close();
         b.close();
-        socketA.close();
-        socketB.close();
+        sockets.close();
         assertThat(parties.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-        Files.deleteIfExists(dir.resolve("s"));
-        Files.delete(dir);
     }
 
     private static ByteBuffer text(String s) {

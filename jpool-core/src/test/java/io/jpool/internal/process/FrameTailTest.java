@@ -1,18 +1,13 @@
 package io.jpool.internal.process;
 
 import io.jpool.internal.ipc.FrameChannel;
+import io.jpool.internal.ipc.UnixSocketPair;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.InvalidObjectException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -22,36 +17,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A large byte[] that ends a frame travels as the frame's tail and lands in its final array. */
 class FrameTailTest {
-    private Path dir;
+    private UnixSocketPair sockets;
     private FrameChannel writer;
     private FrameChannel reader;
 
     @BeforeEach
     void connect() throws Exception {
-        dir = Files.createTempDirectory("jpool-frame-test");
-        Path socket = dir.resolve("s");
-        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            server.bind(UnixDomainSocketAddress.of(socket));
-            CompletableFuture<SocketChannel> accepted = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return server.accept();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX);
-            client.connect(UnixDomainSocketAddress.of(socket));
-            writer = new FrameChannel(client);
-            reader = new FrameChannel(accepted.get());
-        }
+        sockets = UnixSocketPair.open("jpool-frame-test");
+        writer = sockets.client;
+        reader = sockets.server;
     }
 
     @AfterEach
     void close() throws Exception {
-        writer.close();
-        reader.close();
-        Files.deleteIfExists(dir.resolve("s"));
-        Files.delete(dir);
+        sockets.close();
     }
 
     private static byte[] random(int n, long seed) {
@@ -72,6 +51,10 @@ class FrameTailTest {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
+        }, r -> { // a thread of its own: the common pool may have one thread, busy elsewhere
+            Thread t = new Thread(r, "frame-writer");
+            t.setDaemon(true);
+            t.start();
         });
         byte[] head = reader.read();
         sent.get();
