@@ -418,21 +418,12 @@ public class TaskFuture<T> implements PoolFuture<T> {
      */
     private int spinUntilDone(boolean timed, long deadline) {
         long spin = spinNanosBeforePark();
-        int s = state;
-        if (spin <= 0L) {
-            return s;
+        if (spin > 0L) {
+            Thread me = Thread.currentThread();
+            Spin.until(() -> state > COMPLETING || me.isInterrupted(),
+                    timed ? Math.min(spin, deadline - System.nanoTime()) : spin);
         }
-        long until = System.nanoTime() + spin;
-        if (timed && deadline - until < 0L) {
-            until = deadline;
-        }
-        for (int i = 1; (s = state) <= COMPLETING; i++) {
-            Thread.onSpinWait();
-            if ((i & 63) == 0 && (System.nanoTime() - until >= 0L || Thread.currentThread().isInterrupted())) {
-                break;
-            }
-        }
-        return s;
+        return state;
     }
 
     /** Waits until done, interrupted or timed out; returns the state seen last. */

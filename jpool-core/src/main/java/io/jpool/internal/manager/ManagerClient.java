@@ -1,5 +1,6 @@
 package io.jpool.internal.manager;
 
+import io.jpool.internal.future.Spin;
 import io.jpool.internal.ipc.FrameChannel;
 import io.jpool.ManagerClosedException;
 
@@ -28,9 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ManagerClient {
     private static final Map<String, ManagerClient> CLIENTS = new ConcurrentHashMap<>();
-    /** How long a caller polls for its answer before it blocks. */
-    private static final long SPIN_NANOS = 50_000;
-    private static final boolean SPIN = Runtime.getRuntime().availableProcessors() > 1;
+    /** How long a caller polls for its answer before it blocks (0 on one CPU). */
+    private static final long SPIN_NANOS = Spin.nanos(50_000L);
 
     private final ManagerRef ref;
     private final FrameChannel frames;
@@ -91,7 +91,7 @@ final class ManagerClient {
         if (closed) {
             answer.completeExceptionally(lost(null));
         }
-        spinBriefly(answer);
+        Spin.until(answer::isDone, SPIN_NANOS); // a quick answer then costs no wake-up
         Wire.Response r;
         boolean interrupted = false;
         try {
@@ -122,24 +122,6 @@ final class ManagerClient {
             throw (Exception) t;
         }
         throw (Error) t;
-    }
-
-    /**
-     * Polls {@code answer} for up to {@link #SPIN_NANOS} before the caller blocks: a quick
-     * operation's answer usually arrives within that, and a caller that never parked needs no
-     * wake-up. Only with more than one processor, where the reader thread can run meanwhile.
-     */
-    private static void spinBriefly(CompletableFuture<Wire.Response> answer) {
-        if (!SPIN) {
-            return;
-        }
-        long start = System.nanoTime();
-        for (int spins = 1; !answer.isDone(); spins++) {
-            if ((spins & 63) == 0 && System.nanoTime() - start >= SPIN_NANOS) {
-                return;
-            }
-            Thread.onSpinWait();
-        }
     }
 
     private static Wire.Response awaitUninterruptibly(CompletableFuture<Wire.Response> f) throws ExecutionException {

@@ -1,6 +1,7 @@
 package io.jpool.internal.process;
 
 import io.jpool.Task;
+import io.jpool.internal.future.Spin;
 import io.jpool.internal.future.TaskFuture;
 
 import java.util.concurrent.ScheduledFuture;
@@ -42,7 +43,7 @@ final class ProcessTask<T> extends TaskFuture<T> implements Runnable {
      * waiter still awake saves a wake-up per round trip. None on one CPU, where it would only
      * keep the reader thread from running.
      */
-    private static final long SPIN_NANOS = Runtime.getRuntime().availableProcessors() > 1 ? 50_000L : 0L;
+    private static final long SPIN_NANOS = Spin.nanos(50_000L);
 
     @Override
     protected long spinNanosBeforePark() {

@@ -2,6 +2,7 @@ package io.jpool.internal.thread;
 
 import io.jpool.Task;
 import io.jpool.TaskTimeoutException;
+import io.jpool.internal.future.Spin;
 import io.jpool.internal.future.TaskFuture;
 
 import java.lang.invoke.MethodHandles;
@@ -105,7 +106,7 @@ final class PooledTask<T> extends TaskFuture<T> implements Runnable {
      * work) often finishes a short task within it, and the caller then saves its own wake-up.
      * None on one CPU, where it would only delay the worker.
      */
-    private static final long SPIN_NANOS = Runtime.getRuntime().availableProcessors() > 1 ? 20_000L : 0L;
+    private static final long SPIN_NANOS = Spin.nanos(20_000L);
 
     @Override
     protected long spinNanosBeforePark() {

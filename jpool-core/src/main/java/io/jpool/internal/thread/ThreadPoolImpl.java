@@ -6,6 +6,7 @@ import io.jpool.PoolStats;
 import io.jpool.Task;
 import io.jpool.ThreadPool;
 import io.jpool.internal.future.Durations;
+import io.jpool.internal.future.Spin;
 import io.jpool.internal.pool.AbstractPool;
 import io.jpool.internal.pool.TaskCounters;
 
@@ -51,8 +52,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     /** The worker this thread is (of any pool), for work helping; set once per thread. */
     private static final ThreadLocal<Worker> CURRENT_WORKER = new ThreadLocal<>();
     /** How long a worker that ran out of tasks polls before it parks; 0 on one CPU. */
-    private static final long SPIN_NANOS = Runtime.getRuntime().availableProcessors() > 1
-            ? 20_000 : 0;
+    private static final long SPIN_NANOS = Spin.nanos(20_000L);
     private static final java.lang.invoke.VarHandle CURRENT;
     /** Slots of a worker's {@code counts}. */
     private static final int STARTED = 0;
@@ -366,9 +366,9 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         };
 
         /**
-         * Polls the queue for a short while before going idle, if no other worker does and the
-         * pool is full: a caller that waits for a result and then submits again finds this worker
-         * still awake, and a stream of submits finds it without waking anyone (a wake-up costs
+         * Polls the queue for a short while before going idle, if no other worker does: a
+         * caller that waits for a result and then submits again finds this worker still awake,
+         * and a stream of submits finds it without waking anyone (a wake-up costs
          * a submit a system call, and on a VM tens of microseconds). Submits made while a worker
          * spins wake nobody ({@link #wakeOrStartWorker}); so when the spinner takes a task and
          * more are queued, it wakes another worker (or starts one) for them. One spinner at most:
