@@ -34,9 +34,13 @@ import java.util.function.Consumer;
  * timeout racing a result) loses and changes nothing, so a future ends exactly once.
  *
  * <p>Waiting threads and done-callbacks share one Treiber stack, {@link #listeners}. When the
- * future ends, the stack is swapped for the {@link #DONE} marker, reversed into registration
- * order, and walked: waiters are unparked, callbacks run. A callback added once the state is
- * final (even before the swap) is not pushed: it runs at once in its caller's thread. A waiter
+ * future ends, a stack that is not empty is swapped for the {@link #DONE} marker, reversed into
+ * registration order, and walked: waiters are unparked, callbacks run. An empty stack costs the
+ * ending thread one read, no atomic swap: the CAS to COMPLETING already ordered it against every
+ * push, and a waiter that pushes after that CAS sees the end begun and never parks. A callback
+ * pushed in that window is claimed (a CAS on its node) by its adder or the ending thread,
+ * whichever comes first. A callback added once the state is final is not pushed: it runs at
+ * once in its caller's thread. A waiter
  * that times out or is interrupted only clears its node's thread; the node is dropped when the
  * future ends (so many timed-out waits on one long-running future keep their nodes until then).
  */
@@ -78,6 +82,22 @@ public class TaskFuture<T> implements PoolFuture<T> {
 
         Node(Object item) {
             this.item = item;
+        }
+
+        /** Takes the callback for running; true for one caller only. */
+        boolean claim() {
+            Object it = item;
+            return it != null && ITEM.compareAndSet(this, it, null);
+        }
+
+        private static final VarHandle ITEM;
+
+        static {
+            try {
+                ITEM = MethodHandles.lookup().findVarHandle(Node.class, "item", Object.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
         }
     }
 
@@ -315,11 +335,21 @@ public class TaskFuture<T> implements PoolFuture<T> {
         }
         Node node = new Node(callback);
         // A done future runs the callback at once, here, even if the completing thread has not yet
-        // swapped the stack for DONE: the state is published first, and a caller that saw the
-        // future done (get() returned) must not have its callback deferred to that thread.
+        // looked at the stack: the state is published first, and a caller that saw the future done
+        // (get() returned) must not have its callback deferred to that thread.
         for (Node h; state <= COMPLETING && (h = listeners) != DONE; ) {
             node.next = h;
             if (LISTENERS.compareAndSet(this, h, node)) {
+                if (state >= COMPLETING) {
+                    // Pushed once the end had begun: the completing thread may have read the stack
+                    // before this push. Whichever of us claims the node runs the callback.
+                    while (state == COMPLETING) {
+                        Thread.onSpinWait();
+                    }
+                    if (node.claim()) {
+                        runCallback(callback);
+                    }
+                }
                 return this;
             }
         }
@@ -365,13 +395,18 @@ public class TaskFuture<T> implements PoolFuture<T> {
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.ERROR, "jpool internal error while ending a future", t);
         }
-        // A release store publishes outcome; no fence of its own is needed: the swap of the
-        // listeners below is one, and a waiter that meets DONE there reads the state after it.
+        // A release store publishes outcome. No fence is needed after it: the CAS to COMPLETING
+        // was one. A waiter or callback pushed before that CAS is seen by the read of the stack
+        // below; one pushed after it sees COMPLETING or later, so a waiter never parks, and a
+        // callback is claimed by its adder or by this thread, whichever comes first.
         STATE.setRelease(this, finalState);
         try {
             onDone(finalStatus, wasRunning);
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.ERROR, "jpool internal error while ending a future", t);
+        }
+        if (listeners == null) {
+            return; // nobody waits and no callback: the common case costs no atomic swap
         }
         Node h = (Node) LISTENERS.getAndSet(this, DONE);
         Node reversed = null;
@@ -385,7 +420,7 @@ public class TaskFuture<T> implements PoolFuture<T> {
             Object item = n.item;
             if (item instanceof Thread) {
                 LockSupport.unpark((Thread) item);
-            } else if (item != null) {
+            } else if (item != null && n.claim()) {
                 @SuppressWarnings("unchecked")
                 Consumer<? super PoolFuture<T>> cb = (Consumer<? super PoolFuture<T>>) item;
                 runCallback(cb);

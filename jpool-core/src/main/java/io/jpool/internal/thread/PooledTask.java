@@ -20,24 +20,27 @@ import java.util.concurrent.TimeUnit;
  * and so runs it inline). A queue entry whose task was cancelled or run inline is skipped.
  *
  * <p>Stopping a running task interrupts its thread, and must never hit the next task that thread
- * runs. {@link #phase} arbitrates, one CAS per arrow:
+ * runs. A task that ends by its own runner's hand (the common case) costs two CASes on the
+ * future's state, start and completion, and nothing more. Only a runner whose completion CAS lost
+ * (someone else ended the task while it ran) meets {@link #phase}, one CAS per arrow:
  * <pre>
- *   IDLE -> RUNNING        the runner, before calling the task
- *   RUNNING -> FINISHED    the runner, after the task returned
- *   RUNNING -> STOPPING    a canceller / the timer, which then interrupts the runner
+ *   IDLE -> STOPPING       a canceller / the timer that ended the running task; it then interrupts
+ *                          the runner (read from {@link #runner}, waiting for it to be written)
  *   STOPPING -> STOPPED    the canceller, once the interrupt is delivered
+ *   IDLE -> FINISHED       the runner whose completion lost, when no stop is under way (a pool
+ *                          broken under it ends it without one): it just leaves
  * </pre>
- * A runner that loses the RUNNING -> FINISHED race waits out STOPPING and then clears the
- * interrupt flag, so the interrupt stays inside this task.
+ * A runner that finds STOPPING or STOPPED waits for STOPPED and then clears its interrupt flag,
+ * so the interrupt stays inside this task; a stop that comes after FINISHED interrupts nobody.
  */
-final class PooledTask<T> extends TaskFuture<T> implements Runnable {
+class PooledTask<T> extends TaskFuture<T> implements Runnable {
     private static final int IDLE = 0;
-    private static final int RUNNING = 1;
-    private static final int FINISHED = 2;
-    private static final int STOPPING = 3;
-    private static final int STOPPED = 4;
+    private static final int FINISHED = 1;
+    private static final int STOPPING = 2;
+    private static final int STOPPED = 3;
 
     private static final VarHandle PHASE;
+    private static final VarHandle RUNNER;
     /** {@link #next}, for {@link TaskQueue}. */
     static final VarHandle NEXT;
 
@@ -45,6 +48,7 @@ final class PooledTask<T> extends TaskFuture<T> implements Runnable {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             PHASE = l.findVarHandle(PooledTask.class, "phase", int.class);
+            RUNNER = l.findVarHandle(PooledTask.class, "runner", Thread.class);
             NEXT = l.findVarHandle(PooledTask.class, "next", PooledTask.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -53,15 +57,16 @@ final class PooledTask<T> extends TaskFuture<T> implements Runnable {
 
     private final ThreadPoolImpl pool;
     private final Task<T> task;
-    private final Duration timeout; // null: none
+    /** Only for a task ended by another thread while it ran; see the class comment. */
     private volatile int phase;
     /**
-     * The thread running the task. Plain: written before the volatile write of RUNNING and read
-     * only by whoever then wins the CAS from RUNNING, so that CAS orders the two.
+     * The thread running the task, written (release) by the winner of {@code tryStart()} right
+     * after it won; a stopper that finds it still null waits for it. Volatile for that wait; the
+     * runner never needs a fence for it.
      */
-    private Thread runner;
+    private volatile Thread runner;
     /**
-     * The pool worker running the task, or null; plain, like {@link #runner}. A task that ends
+     * The pool worker running the task, or null; plain, read only by the thread that wrote it. A task that ends
      * on its worker's own thread is counted in that worker's own counters (no shared write).
      */
     private ThreadPoolImpl.Worker worker;
@@ -70,19 +75,59 @@ final class PooledTask<T> extends TaskFuture<T> implements Runnable {
 
     /** The queue's first head: a task that never runs. */
     static PooledTask<?> sentinel() {
-        return new PooledTask<>(null, null, null);
+        return new PooledTask<>(null, null);
     }
 
-    PooledTask(ThreadPoolImpl pool, Task<T> task, Duration timeout) {
+    /**
+     * A task of {@code pool}; {@code timeout} null for none. Only a task with a time limit carries
+     * the field ({@link Timed}): most have none, and every byte of a task is copied by the GC
+     * while it waits in a long queue.
+     */
+    static <T> PooledTask<T> of(ThreadPoolImpl pool, Task<T> task, Duration timeout) {
+        return timeout == null ? new PooledTask<>(pool, task) : new Timed<>(pool, task, timeout);
+    }
+
+    PooledTask(ThreadPoolImpl pool, Task<T> task) {
         this.pool = pool;
         this.task = task;
-        this.timeout = timeout;
+    }
+
+    /** The task's time limit, or null for none. */
+    Duration timeout() {
+        return null;
+    }
+
+    /** A task with a time limit. */
+    private static final class Timed<T> extends PooledTask<T> {
+        private final Duration timeout;
+
+        Timed(ThreadPoolImpl pool, Task<T> task, Duration timeout) {
+            super(pool, task);
+            this.timeout = timeout;
+        }
+
+        @Override
+        Duration timeout() {
+            return timeout;
+        }
+    }
+
+    /**
+     * PENDING -> RUNNING for the calling thread, which then writes itself as the {@link #runner}
+     * at once (no fence: a stopper that comes first waits for it).
+     */
+    private boolean start() {
+        if (tryStart()) {
+            RUNNER.setRelease(this, Thread.currentThread());
+            return true;
+        }
+        return false;
     }
 
     /** Runs the task if it is still pending (for shutdownNow's list; workers use {@link #runBy}). */
     @Override
     public void run() {
-        if (tryStart()) {
+        if (start()) {
             pool.leftQueue();
             runStarted(null, null);
         }
@@ -94,7 +139,7 @@ final class PooledTask<T> extends TaskFuture<T> implements Runnable {
      * completes, so a submit that follows at once reuses this worker.
      */
     void runBy(ThreadPoolImpl.Worker by, Runnable started, Runnable almostFree) {
-        if (tryStart()) {
+        if (start()) {
             started.run();
             by.countStarted();
             runStarted(by, almostFree);
@@ -117,7 +162,7 @@ final class PooledTask<T> extends TaskFuture<T> implements Runnable {
     @Override
     protected void helpBeforeWait() {
         ThreadPoolImpl.Worker worker;
-        if (status() == Status.PENDING && (worker = pool.ownWorker()) != null && tryStart()) {
+        if (status() == Status.PENDING && (worker = pool.ownWorker()) != null && start()) {
             worker.countStarted();
             PooledTask<?> outer = worker.current;
             worker.current = this;
@@ -133,56 +178,76 @@ final class PooledTask<T> extends TaskFuture<T> implements Runnable {
     }
 
     private void runStarted(ThreadPoolImpl.Worker by, Runnable almostFree) {
-        Thread me = Thread.currentThread();
-        runner = me;
         worker = by;
-        PHASE.setVolatile(this, RUNNING);
         ScheduledFuture<?> timer = null;
+        boolean endedHere = false;
         try {
-            if (isDone()) {
-                return; // cancelled or timed out between tryStart and here: do not run it
+            if (!isDone()) { // else cancelled or timed out between tryStart and here: do not run it
+                Duration timeout = timeout();
+                if (timeout != null) {
+                    timer = TaskTimer.schedule(this::timedOut, timeout);
+                }
+                T value = task.call();
+                if (almostFree != null) {
+                    almostFree.run();
+                }
+                endedHere = complete(value);
             }
-            if (timeout != null) {
-                timer = TaskTimer.schedule(this::timedOut, timeout);
-            }
-            T value = task.call();
-            if (almostFree != null) {
-                almostFree.run();
-            }
-            complete(value);
         } catch (Throwable t) {
             if (almostFree != null) {
                 almostFree.run();
             }
-            fail(t);
+            endedHere = fail(t);
         } finally {
             if (timer != null) {
                 timer.cancel(false);
             }
-            if (!PHASE.compareAndSet(this, RUNNING, FINISHED)) {
-                while (phase == STOPPING) {
-                    Thread.onSpinWait();
-                }
-                Thread.interrupted(); // the interrupt was for this task only
+            if (!endedHere) {
+                awaitStop(); // ended by another thread while it ran: its interrupt stays in this task
             }
-            runner = null;
+            RUNNER.setOpaque(this, null); // a stop comes only while RUNNING, which is over: no fence
         }
     }
 
+    /**
+     * The runner's side of a stop, once another thread ended this running task: leave at once if
+     * no stop is under way (none will interrupt this thread then), else wait until the interrupt
+     * is delivered and clear it.
+     */
+    private void awaitStop() {
+        if (PHASE.compareAndSet(this, IDLE, FINISHED)) {
+            return;
+        }
+        while (phase == STOPPING) {
+            Thread.onSpinWait();
+        }
+        Thread.interrupted(); // the interrupt was for this task only
+    }
+
     private void timedOut() {
-        failRunningAndStop(new TaskTimeoutException("task " + task + " ran past its time limit of " + timeout
+        failRunningAndStop(new TaskTimeoutException("task " + task + " ran past its time limit of " + timeout()
                 + "; its thread was interrupted (a thread pool cannot stop code that ignores interrupts: "
                 + "use a ProcessPool for that)"));
     }
 
-    /** Interrupts the runner, once, while it is still inside this task. */
+    /**
+     * Interrupts the runner, once, while it is still inside this task. Called only by the thread
+     * that ended the task while it was RUNNING, so the runner's completion has lost (or will) and
+     * it waits here for STOPPED before leaving; the runner may not have written {@link #runner}
+     * yet (it won {@code tryStart} a moment ago), so wait for that too.
+     */
     @Override
     protected void stopRunning() {
-        if (PHASE.compareAndSet(this, RUNNING, STOPPING)) {
-            Thread t = runner;
-            if (t != null) {
-                t.interrupt();
+        if (PHASE.compareAndSet(this, IDLE, STOPPING)) {
+            Thread t;
+            for (int i = 0; (t = runner) == null; i++) {
+                if ((i & 63) == 63) {
+                    Thread.yield(); // the runner was preempted between tryStart and its write
+                } else {
+                    Thread.onSpinWait();
+                }
             }
+            t.interrupt();
             PHASE.setVolatile(this, STOPPED);
         }
     }

@@ -76,6 +76,7 @@ final class TaskQueue extends TaskQueueFields.Tail {
                 PooledTask.NEXT.setRelease(h, h); // h left: link it to itself
                 return n;
             }
+            Thread.onSpinWait(); // another worker took it: back off a moment rather than fight for the line
         }
     }
 

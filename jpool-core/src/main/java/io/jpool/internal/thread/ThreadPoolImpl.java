@@ -32,9 +32,9 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  *  submit() ─▶ [permit if bounded] ─▶ queue (lock-free FIFO of PooledTask) ─▶ wake an idle worker,
  *                                                                           or start one (< max)
- *  Worker: loop { poll queue ─▶ task.run() } ; when empty: poll 20 us more if no other
- *          worker does, push self on the idle stack, poll again (no lost wake-up), park up to
- *          keepAlive; retire if still idle.
+ *  Worker: loop { runQueued: poll queue ─▶ task.run() until empty } ; then poll 20 us more
+ *          (yielding now and then) if no other worker does, else push self on the idle stack,
+ *          poll again (no lost wake-up), park up to keepAlive; retire if still idle.
  * </pre>
  * No lock on the hot path: the queue is a {@link TaskQueue} (tasks linked through themselves), idle workers wait on a
  * {@link ConcurrentLinkedDeque} used as a LIFO stack (the most recently idle, cache-warm thread is
@@ -113,7 +113,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         }
         Durations.requirePositiveOrNull(timeout, "task timeout");
         rejectIfClosed();
-        PooledTask<T> t = new PooledTask<>(this, task, timeout != null ? timeout : config.taskTimeout());
+        PooledTask<T> t = PooledTask.of(this, task, timeout != null ? timeout : config.taskTimeout());
         if (queueRoom != null) {
             acquireRoom();
         }
@@ -307,40 +307,15 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 }
                 long keepAliveNanos = Durations.toNanos(config.keepAlive());
                 for (;;) {
-                    PooledTask<?> task = queue.poll();
-                    if (task != null) {
-                        runOne(task, clearAlmostFree); // stops counting as almost free once the task has started
-                        continue;
-                    }
+                    runQueued();
                     if (shutdown) {
                         return;
                     }
-                    task = spinForTask();
+                    PooledTask<?> task = spinForTask();
                     if (task != null) {
                         runOne(task, clearAlmostFree);
-                        continue;
-                    }
-                    idle.offerFirst(this);
-                    onIdleStack = true;
-                    clearAlmostFree(); // only now: a submit in between finds us on the idle stack
-                    task = queue.poll(); // a submit may have missed us: look again before parking
-                    if (task != null) {
-                        runOne(task, leaveIdle); // leaves the idle stack once the task has started
-                        if (onIdleStack) {
-                            leaveIdle.run(); // it had ended already: nothing started
-                        }
-                        continue;
-                    }
-                    if (shutdown) {
-                        leaveIdle.run();
+                    } else if (!idleOnce(keepAliveNanos)) {
                         return;
-                    }
-                    long parkedAt = System.nanoTime();
-                    LockSupport.parkNanos(ThreadPoolImpl.this, keepAliveNanos);
-                    boolean notPopped = idle.remove(this); // false: a submit popped and woke us
-                    onIdleStack = false;
-                    if (notPopped && System.nanoTime() - parkedAt >= keepAliveNanos && queue.isEmpty()) {
-                        return; // idle for keepAlive with nothing to do: retire
                     }
                 }
             } finally {
@@ -348,6 +323,44 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 CURRENT_WORKER.remove();
                 workerExited(this);
             }
+        }
+
+        /**
+         * Runs queued tasks until the queue is empty: the hot loop, kept apart from the idle
+         * paths so that the JIT compiles it early and a first park later does not deoptimize it.
+         */
+        private void runQueued() {
+            for (PooledTask<?> task; (task = queue.poll()) != null; ) {
+                runOne(task, clearAlmostFree); // stops counting as almost free once the task has started
+            }
+        }
+
+        /**
+         * Goes idle: pushes itself on the idle stack, looks at the queue once more (a submit may
+         * have missed it) and parks up to {@code keepAliveNanos}. False if the worker should exit:
+         * the pool shut down, or it stayed idle for keepAlive with nothing to do (it retires).
+         */
+        private boolean idleOnce(long keepAliveNanos) {
+            idle.offerFirst(this);
+            onIdleStack = true;
+            clearAlmostFree(); // only now: a submit in between finds us on the idle stack
+            PooledTask<?> task = queue.poll(); // a submit may have missed us: look again before parking
+            if (task != null) {
+                runOne(task, leaveIdle); // leaves the idle stack once the task has started
+                if (onIdleStack) {
+                    leaveIdle.run(); // it had ended already: nothing started
+                }
+                return true;
+            }
+            if (shutdown) {
+                leaveIdle.run();
+                return false;
+            }
+            long parkedAt = System.nanoTime();
+            LockSupport.parkNanos(ThreadPoolImpl.this, keepAliveNanos);
+            boolean notPopped = idle.remove(this); // false: a submit popped and woke us
+            onIdleStack = false;
+            return !(notPopped && System.nanoTime() - parkedAt >= keepAliveNanos && queue.isEmpty());
         }
 
         private final Runnable clearAlmostFree = this::clearAlmostFree;
@@ -373,7 +386,8 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
          * spins wake nobody ({@link #wakeOrStartWorker}); so when the spinner takes a task and
          * more are queued, it wakes another worker (or starts one) for them. One spinner at most:
          * on a machine of few CPUs, a second would take the CPU of the very thread that submits.
-         * Not on virtual threads or a single CPU.
+         * For the same reason the spin yields its CPU every 32 polls. Not on virtual threads or
+         * a single CPU.
          */
         private PooledTask<?> spinForTask() {
             if (SPIN_NANOS == 0 || config.virtualThreads()
@@ -387,9 +401,15 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             try {
                 long deadline = System.nanoTime() + SPIN_NANOS;
                 for (int i = 1; (task = queue.poll()) == null; i++) {
-                    Thread.onSpinWait();
-                    if ((i & 31) == 0 && (shutdown || System.nanoTime() - deadline > 0)) {
-                        break;
+                    if ((i & 31) == 0) {
+                        if (shutdown || System.nanoTime() - deadline > 0) {
+                            break;
+                        }
+                        // Let a thread that waits for this CPU run: with more threads than CPUs,
+                        // it is often the very submitter whose next task this worker waits for.
+                        Thread.yield();
+                    } else {
+                        Thread.onSpinWait();
                     }
                 }
             } finally {

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TaskQueueTest {
 
     private static PooledTask<Integer> task(int producer, int seq) {
-        return new PooledTask<>(null, () -> producer * 1_000_000 + seq, null);
+        return PooledTask.of(null, () -> producer * 1_000_000 + seq, null);
     }
 
     @Test

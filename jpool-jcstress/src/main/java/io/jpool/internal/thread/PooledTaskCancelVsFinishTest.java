@@ -29,7 +29,7 @@ public class PooledTaskCancelVsFinishTest {
     private static final ThreadPoolImpl POOL = (ThreadPoolImpl) ThreadPool.create(1);
 
     private volatile int ran;
-    private final PooledTask<Integer> task = new PooledTask<>(POOL, () -> {
+    private final PooledTask<Integer> task = PooledTask.of(POOL, () -> {
         ran = 1;
         return 42;
     }, null);
