@@ -12,7 +12,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A task of a {@link ThreadPoolImpl}: its future, its queue entry and its runner in one object.
+ * A task of a {@link ThreadPoolImpl}: its future and its runner in one object.
  *
  * <h2>Implementation overview</h2>
  * The future's state machine ({@link TaskFuture}) decides who runs the task: whoever wins
@@ -41,15 +41,12 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
 
     private static final VarHandle PHASE;
     private static final VarHandle RUNNER;
-    /** {@link #next}, for {@link TaskQueue}. */
-    static final VarHandle NEXT;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             PHASE = l.findVarHandle(PooledTask.class, "phase", int.class);
             RUNNER = l.findVarHandle(PooledTask.class, "runner", Thread.class);
-            NEXT = l.findVarHandle(PooledTask.class, "next", PooledTask.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -70,13 +67,6 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
      * on its worker's own thread is counted in that worker's own counters (no shared write).
      */
     private ThreadPoolImpl.Worker worker;
-    /** The next task in the {@link TaskQueue}, or this task once it left the queue. */
-    volatile PooledTask<?> next;
-
-    /** The queue's first head: a task that never runs. */
-    static PooledTask<?> sentinel() {
-        return new PooledTask<>(null, null);
-    }
 
     /**
      * A task of {@code pool}; {@code timeout} null for none. Only a task with a time limit carries

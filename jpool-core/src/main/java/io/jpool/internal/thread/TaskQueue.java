@@ -4,109 +4,200 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * The thread pool's queue: a lock-free FIFO of {@link PooledTask}s linked through their own
- * {@code next} field, so a submit allocates nothing beyond the task.
+ * The thread pool's queue: an unbounded lock-free FIFO of {@link PooledTask}s in a chain of
+ * fixed-size array segments.
  *
  * <h2>Implementation overview</h2>
- * The Michael-Scott queue with a lazy tail, as in {@code ConcurrentLinkedQueue}. {@code head} is
- * a node already taken (at first, a sentinel) whose {@code next} is the first queued task.
- * {@link #offer} walks from {@code tail} to the last node and links the task there with one CAS;
- * it moves {@code tail} only when it found it lagging, two nodes at a time, so most offers do one
- * CAS. {@link #poll} swings {@code head} to its successor with one CAS and returns that
- * successor, which becomes the new head. A node that leaves is linked to itself, so a task the
- * caller still holds does not keep every later task reachable; an offer that meets such a node
- * (the tail fell behind the head) goes on from the tail if it moved, else from the head.
+ * Every task has an index. {@link #offer} claims the next one with an atomic add on
+ * {@code putIndex} (it never fails or retries, however many threads submit), finds the segment
+ * of that index (linking a new segment at the end when the index is the first of its segment)
+ * and stores the task in its slot with a volatile write. {@link #poll} reads {@code takeIndex},
+ * reads that slot, and takes the task by a CAS of {@code takeIndex} to the next index; the
+ * winner clears the slot, so a taken task is not kept alive by the queue. A slot still empty
+ * below {@code putIndex} belongs to an offer between its claim and its store: the poll waits
+ * for it (spinning, then yielding, for the offer may have been preempted), so null from
+ * {@code poll} means no offer is under way.
  *
- * <p>{@code head} and {@code tail} live on cache lines of their own ({@link TaskQueueFields}).
+ * <p>Why arrays rather than a linked list of tasks: a submit then writes only into a slot array
+ * (sixteen slots to a cache line), never into the task submitted before it, which a worker has
+ * just taken and written to; a submitter that a worker keeps pace with would otherwise take a
+ * cache miss on every task. And a long queue is a set of arrays that the GC scans in parallel,
+ * not one chain of a million links that it must follow one by one.
  *
- * <p>Tasks are never taken out of the middle: a cancelled task stays until polled and is then
- * skipped by whoever polled it ({@link #isEmpty} skips such tasks at the head).
+ * <p>Segments are found by walking forward from a hint ({@code putSegment}, {@code takeSegment}),
+ * read before the index is, so the hint is never past the index's segment. A segment is dropped
+ * once both hints moved past it. Tasks are never taken out of the middle: a cancelled task stays
+ * until its turn and is then skipped by whoever took it ({@link #isEmpty} drops such tasks).
+ * {@code takeIndex} and {@code putIndex} live on cache lines of their own
+ * ({@link TaskQueueFields}).
  */
 final class TaskQueue extends TaskQueueFields.Tail {
-    private static final VarHandle HEAD;
-    private static final VarHandle TAIL;
+    /** Slots per segment; a power of two. */
+    static final int SEGMENT_SIZE = 1024;
+    private static final int MASK = SEGMENT_SIZE - 1;
+
+    private static final VarHandle TAKE_INDEX;
+    private static final VarHandle PUT_INDEX;
+    private static final VarHandle TAKE_SEGMENT;
+    private static final VarHandle PUT_SEGMENT;
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(PooledTask[].class);
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            HEAD = l.findVarHandle(TaskQueueFields.Head.class, "head", PooledTask.class);
-            TAIL = l.findVarHandle(TaskQueueFields.Tail.class, "tail", PooledTask.class);
+            TAKE_INDEX = l.findVarHandle(TaskQueueFields.Head.class, "takeIndex", long.class);
+            TAKE_SEGMENT = l.findVarHandle(TaskQueueFields.Head.class, "takeSegment", Segment.class);
+            PUT_INDEX = l.findVarHandle(TaskQueueFields.Tail.class, "putIndex", long.class);
+            PUT_SEGMENT = l.findVarHandle(TaskQueueFields.Tail.class, "putSegment", Segment.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    TaskQueue() {
-        PooledTask<?> sentinel = PooledTask.sentinel();
-        head = sentinel;
-        tail = sentinel;
-    }
+    /** {@link #SEGMENT_SIZE} slots, for the indices from {@code first} on. */
+    static final class Segment {
+        private static final VarHandle NEXT;
 
-    void offer(PooledTask<?> task) {
-        for (PooledTask<?> t = tail, p = t;;) {
-            PooledTask<?> q = p.next;
-            if (q == null) {
-                if (PooledTask.NEXT.compareAndSet(p, null, task)) {
-                    if (p != t) {
-                        TAIL.weakCompareAndSet(this, t, task); // it lagged by one: move it on by two
-                    }
-                    return;
-                }
-                // another offer linked first: look at p.next again
-            } else if (p == q) {
-                p = (t != (t = tail)) ? t : head; // p left the queue: from the new tail, else the head
-            } else {
-                p = (p != t && t != (t = tail)) ? t : q; // walk on; jump to the tail if it moved
+        static {
+            try {
+                NEXT = MethodHandles.lookup().findVarHandle(Segment.class, "next", Segment.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
             }
+        }
+
+        final long first;
+        final PooledTask<?>[] slots = new PooledTask<?>[SEGMENT_SIZE];
+        volatile Segment next;
+
+        Segment(long first) {
+            this.first = first;
+        }
+
+        /** The segment after this one, linked now if no one did yet. */
+        Segment nextOrLink() {
+            Segment n = next;
+            if (n == null) {
+                Segment fresh = new Segment(first + SEGMENT_SIZE);
+                n = (Segment) NEXT.compareAndExchange(this, null, fresh);
+                if (n == null) {
+                    n = fresh;
+                }
+            }
+            return n;
         }
     }
 
-    /** The next task (perhaps one already cancelled), or null if the queue is empty. */
+    TaskQueue() {
+        Segment s = new Segment(0);
+        takeSegment = s;
+        putSegment = s;
+    }
+
+    void offer(PooledTask<?> task) {
+        Segment start = putSegment; // read before the claim: at or before the claimed index's segment
+        long i = (long) PUT_INDEX.getAndAdd(this, 1L);
+        Segment s = start;
+        while (i - s.first >= SEGMENT_SIZE) {
+            s = s.nextOrLink();
+        }
+        // Volatile, not release: the submit then looks for an idle or spinning worker, and a
+        // worker going idle publishes itself and then polls; each side must see the other's write.
+        SLOT.setVolatile(s.slots, (int) (i & MASK), task);
+        if (s != start) {
+            advance(PUT_SEGMENT, s);
+        }
+    }
+
+    /**
+     * The next task (perhaps one already cancelled), or null if the queue is empty: no task in
+     * it and no offer between its claim and its store.
+     */
     PooledTask<?> poll() {
-        for (;;) {
-            PooledTask<?> h = head;
-            PooledTask<?> n = h.next;
-            if (n == null) {
-                return null;
+        for (int waited = 0;;) {
+            Segment start = takeSegment; // before the index: never past its segment
+            long c = takeIndex;
+            Segment s = segmentOf(start, c);
+            if (s != start && s != null) {
+                advance(TAKE_SEGMENT, s);
             }
-            if (n == h) {
-                continue; // h left meanwhile: read the head again
+            int k = (int) (c & MASK);
+            PooledTask<?> t = s == null ? null : (PooledTask<?>) SLOT.getVolatile(s.slots, k);
+            if (t == null) {
+                if (c >= putIndex) {
+                    return null;
+                }
+                waited = awaitOffer(waited); // an offer claimed c and is about to store its task
+                continue;
             }
-            if (HEAD.compareAndSet(this, h, n)) {
-                PooledTask.NEXT.setRelease(h, h); // h left: link it to itself
-                return n;
+            if (TAKE_INDEX.compareAndSet(this, c, c + 1)) {
+                SLOT.setRelease(s.slots, k, null);
+                return t;
             }
             Thread.onSpinWait(); // another worker took it: back off a moment rather than fight for the line
         }
     }
 
-    /** True if no task waits to start; cancelled tasks at the head are dropped on the way. */
+    /** True if no task waits to start; tasks that ended while queued are dropped on the way. */
     boolean isEmpty() {
         for (;;) {
-            PooledTask<?> h = head;
-            PooledTask<?> n = h.next;
-            if (n == h) {
-                continue;
-            }
-            if (n == null) {
+            Segment s = takeSegment;
+            long c = takeIndex;
+            if (c >= putIndex) {
                 return true;
             }
-            if (!n.isDone()) {
+            s = segmentOf(s, c);
+            int k = (int) (c & MASK);
+            PooledTask<?> t = s == null ? null : (PooledTask<?>) SLOT.getVolatile(s.slots, k);
+            if (t == null) {
+                if (c == takeIndex) {
+                    return false; // an offer is storing it now: a task is coming
+                }
+                continue; // taken meanwhile: look at the next one
+            }
+            if (!t.isDone()) {
                 return false;
             }
-            dropEnded(h, n);
+            dropEnded(s, c);
         }
     }
 
     /**
-     * Drops {@code n}, a task seen done right behind the head {@code h}: it ended while queued
-     * (cancelled, or run inline by a waiting worker) and nobody will run it. Only if {@code h} is
-     * still the head: if {@code n} was taken meanwhile (and then ran, which is why it is done),
-     * the head's successor is a later, pending task, which must stay.
+     * Drops the task at index {@code c} of segment {@code s}, seen done there: it ended while
+     * queued (cancelled, or run inline by a waiting worker) and nobody will run it. With the CAS
+     * a poll takes it with, so only if {@code c} is still the next index: if a worker took it
+     * meanwhile (and ran it, which is why it is done), the next task is a later one and stays.
      */
-    void dropEnded(PooledTask<?> h, PooledTask<?> n) {
-        if (HEAD.compareAndSet(this, h, n)) {
-            PooledTask.NEXT.setRelease(h, h);
+    void dropEnded(Segment s, long c) {
+        if (TAKE_INDEX.compareAndSet(this, c, c + 1)) {
+            SLOT.setRelease(s.slots, (int) (c & MASK), null);
         }
+    }
+
+    /** The segment of index {@code c}, walking on from {@code s}; null if not linked yet. */
+    private static Segment segmentOf(Segment s, long c) {
+        while (s != null && c - s.first >= SEGMENT_SIZE) {
+            s = s.next;
+        }
+        return s;
+    }
+
+    /** Moves a hint on to {@code to} unless it is already there or further. */
+    private void advance(VarHandle hint, Segment to) {
+        for (Segment h; (h = (Segment) hint.getVolatile(this)).first < to.first; ) {
+            if (hint.compareAndSet(this, h, to)) {
+                return;
+            }
+        }
+    }
+
+    /** One step of waiting for an offer that claimed an index to store its task. */
+    private static int awaitOffer(int waited) {
+        if (waited < 64) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield(); // the offer's thread was preempted between its claim and its store
+        }
+        return waited + 1;
     }
 }

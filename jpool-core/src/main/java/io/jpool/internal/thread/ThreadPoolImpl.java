@@ -36,7 +36,7 @@ import java.util.concurrent.locks.LockSupport;
  *          (yielding now and then) if no other worker does, else push self on the idle stack,
  *          poll again (no lost wake-up), park up to keepAlive; retire if still idle.
  * </pre>
- * No lock on the hot path: the queue is a {@link TaskQueue} (tasks linked through themselves), idle workers wait on a
+ * No lock on the hot path: the queue is a {@link TaskQueue} (array segments, an atomic add per submit), idle workers wait on a
  * {@link ConcurrentLinkedDeque} used as a LIFO stack (the most recently idle, cache-warm thread is
  * woken first), the worker count is one {@link AtomicInteger} bumped by CAS, and counters are
  * {@link LongAdder}s. A submit wakes at most one parked worker, and none when all are busy.

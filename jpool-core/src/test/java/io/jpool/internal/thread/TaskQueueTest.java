@@ -36,9 +36,7 @@ class TaskQueueTest {
         assertThat(q.isEmpty()).isFalse();
         for (int i = 0; i < 5; i++) {
             assertThat(q.poll()).isSameAs(in.get(i));
-            if (i > 0) { // the task polled before is no longer the head: it links to itself
-                assertThat(in.get(i - 1).next).isSameAs(in.get(i - 1));
-            }
+            assertThat(q.takeSegment.slots[i]).as("a taken task is not kept by the queue").isNull();
         }
         assertThat(q.poll()).isNull();
         assertThat(q.isEmpty()).isTrue();
@@ -124,28 +122,75 @@ class TaskQueueTest {
     }
 
     /**
-     * isEmpty drops a done task behind the head it read. If a worker took that task meanwhile
-     * and ran it (so it is done), the task now behind the head is a later, pending one, and must
-     * stay: isEmpty once dropped it, losing a task for good (seen as a hang after ~10^8 tasks).
-     * Replayed here step by step: isEmpty's read, a worker's poll and run, isEmpty's drop.
+     * isEmpty drops a done task at the index it read. If a worker took that task meanwhile and
+     * ran it (so it is done), the task now at the next index is a later, pending one, and must
+     * stay (the linked queue before this one once dropped it, losing a task for good). Replayed
+     * step by step: isEmpty's read, a worker's poll and run, isEmpty's drop.
      */
     @Test
-    void aDoneTaskIsDroppedOnlyWhileItsHeadIsStillTheHead() {
+    void aDoneTaskIsDroppedOnlyFromTheIndexItWasSeenAt() {
         TaskQueue q = new TaskQueue();
         PooledTask<Integer> first = task(0, 0);
         PooledTask<Integer> pending = task(0, 1);
         q.offer(first);
         q.offer(pending);
-        PooledTask<?> headSeen = q.head;          // isEmpty reads the head and its successor
-        PooledTask<?> nextSeen = headSeen.next;
-        assertThat(nextSeen).isSameAs(first);
-        assertThat(q.poll()).isSameAs(first);      // meanwhile a worker takes it and runs it
+        TaskQueue.Segment segmentSeen = q.takeSegment; // isEmpty reads the index and its task
+        long indexSeen = q.takeIndex;
+        assertThat(segmentSeen.slots[(int) indexSeen]).isSameAs(first);
+        assertThat(q.poll()).isSameAs(first);          // meanwhile a worker takes it and runs it
         first.cancel(false);
-        assertThat(nextSeen.isDone()).isTrue();    // isEmpty sees it done and drops it...
-        q.dropEnded(headSeen, nextSeen);
-        assertThat(q.isEmpty()).isFalse();         // ...but not the task behind it
+        q.dropEnded(segmentSeen, indexSeen);           // isEmpty saw it done and drops it...
+        assertThat(q.isEmpty()).isFalse();             // ...but not the task after it
         assertThat(q.poll()).isSameAs(pending);
         assertThat(q.isEmpty()).isTrue();
+    }
+
+    @Test
+    void fifoAcrossSegmentsAndTheTakenOnesAreLetGo() {
+        TaskQueue q = new TaskQueue();
+        int n = 3 * TaskQueue.SEGMENT_SIZE + 5;
+        List<PooledTask<Integer>> in = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            in.add(task(0, i));
+            q.offer(in.get(i));
+        }
+        assertThat(q.putSegment.first).isEqualTo(3L * TaskQueue.SEGMENT_SIZE);
+        for (int i = 0; i < n; i++) {
+            assertThat(q.poll()).isSameAs(in.get(i));
+        }
+        assertThat(q.poll()).isNull();
+        assertThat(q.isEmpty()).isTrue();
+        assertThat(q.takeSegment.first).as("segments behind the takers are dropped")
+                .isEqualTo(3L * TaskQueue.SEGMENT_SIZE);
+    }
+
+    /**
+     * An offer claims its index and then stores the task; a poll that comes in between must wait
+     * for the task rather than say the queue is empty (a worker would then park with a task
+     * queued). The claim and the store are done by hand here, with the poll in between.
+     */
+    @Test
+    void aPollBetweenAnOffersClaimAndStoreWaitsForTheTask() throws Exception {
+        TaskQueue q = new TaskQueue();
+        q.putIndex = 1; // an offer claimed index 0 and has not stored yet
+        assertThat(q.isEmpty()).as("a task is coming").isFalse();
+        ExecutorService poller = Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.CountDownLatch polling = new java.util.concurrent.CountDownLatch(1);
+            Future<PooledTask<?>> polled = poller.submit(() -> {
+                polling.countDown();
+                return q.poll();
+            });
+            assertThat(polling.await(10, TimeUnit.SECONDS)).isTrue();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> polled.get(200, TimeUnit.MILLISECONDS))
+                    .as("the poll waits for the claimed slot").isInstanceOf(java.util.concurrent.TimeoutException.class);
+            PooledTask<Integer> t = task(0, 0);
+            q.putSegment.slots[0] = t; // the offer's store
+            assertThat(polled.get(10, TimeUnit.SECONDS)).isSameAs(t);
+            assertThat(q.poll()).isNull();
+        } finally {
+            poller.shutdownNow();
+        }
     }
 
     private static Object field(PooledTask<?> t) throws Exception {
