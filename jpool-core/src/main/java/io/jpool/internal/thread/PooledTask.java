@@ -46,7 +46,7 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             PHASE = l.findVarHandle(PooledTask.class, "phase", int.class);
-            RUNNER = l.findVarHandle(PooledTask.class, "runner", Thread.class);
+            RUNNER = l.findVarHandle(PooledTask.class, "runner", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -57,16 +57,14 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
     /** Only for a task ended by another thread while it ran; see the class comment. */
     private volatile int phase;
     /**
-     * The thread running the task, written (release) by the winner of {@code tryStart()} right
-     * after it won; a stopper that finds it still null waits for it. Volatile for that wait; the
-     * runner never needs a fence for it.
+     * Who runs the task: the pool {@link ThreadPoolImpl.Worker} (whose thread it runs on), or the
+     * {@link Thread} when no worker does ({@link #run()}). Written (release) by the winner of
+     * {@code tryStart()} right after it won; a stopper that finds it still null waits for it.
+     * Volatile for that wait; the runner never needs a fence for it. One field for both, not two:
+     * a task is copied by the GC while it waits in a long queue, and 40 bytes copy faster than 48.
+     * A task that ends on its worker's own thread is counted in that worker's own counters.
      */
-    private volatile Thread runner;
-    /**
-     * The pool worker running the task, or null; plain, read only by the thread that wrote it. A task that ends
-     * on its worker's own thread is counted in that worker's own counters (no shared write).
-     */
-    private ThreadPoolImpl.Worker worker;
+    private volatile Object runner;
 
     /**
      * A task of {@code pool}; {@code timeout} null for none. Only a task with a time limit carries
@@ -106,18 +104,23 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
      * PENDING -> RUNNING for the calling thread, which then writes itself as the {@link #runner}
      * at once (no fence: a stopper that comes first waits for it).
      */
-    private boolean start() {
+    private boolean start(ThreadPoolImpl.Worker by) {
         if (tryStart()) {
-            RUNNER.setRelease(this, Thread.currentThread());
+            RUNNER.setRelease(this, by != null ? by : Thread.currentThread());
             return true;
         }
         return false;
     }
 
+    /** The thread of a {@link #runner} value. */
+    private static Thread threadOf(Object runner) {
+        return runner instanceof ThreadPoolImpl.Worker ? ((ThreadPoolImpl.Worker) runner).thread : (Thread) runner;
+    }
+
     /** Runs the task if it is still pending (for shutdownNow's list; workers use {@link #runBy}). */
     @Override
     public void run() {
-        if (start()) {
+        if (start(null)) {
             pool.leftQueue();
             runStarted(null, null);
         }
@@ -129,7 +132,7 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
      * completes, so a submit that follows at once reuses this worker.
      */
     void runBy(ThreadPoolImpl.Worker by, Runnable started, Runnable almostFree) {
-        if (start()) {
+        if (start(by)) {
             started.run();
             by.countStarted();
             runStarted(by, almostFree);
@@ -152,7 +155,7 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
     @Override
     protected void helpBeforeWait() {
         ThreadPoolImpl.Worker worker;
-        if (status() == Status.PENDING && (worker = pool.ownWorker()) != null && start()) {
+        if (status() == Status.PENDING && (worker = pool.ownWorker()) != null && start(worker)) {
             worker.countStarted();
             PooledTask<?> outer = worker.current;
             worker.current = this;
@@ -168,7 +171,6 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
     }
 
     private void runStarted(ThreadPoolImpl.Worker by, Runnable almostFree) {
-        worker = by;
         ScheduledFuture<?> timer = null;
         boolean endedHere = false;
         try {
@@ -229,24 +231,24 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
     @Override
     protected void stopRunning() {
         if (PHASE.compareAndSet(this, IDLE, STOPPING)) {
-            Thread t;
-            for (int i = 0; (t = runner) == null; i++) {
+            Object r;
+            for (int i = 0; (r = runner) == null; i++) {
                 if ((i & 63) == 63) {
                     Thread.yield(); // the runner was preempted between tryStart and its write
                 } else {
                     Thread.onSpinWait();
                 }
             }
-            t.interrupt();
+            threadOf(r).interrupt();
             PHASE.setVolatile(this, STOPPED);
         }
     }
 
     @Override
     protected void onEnding(Status finalStatus, boolean wasRunning) {
-        ThreadPoolImpl.Worker w = worker; // only its own thread can find itself here
-        if (wasRunning && w != null && w.thread == Thread.currentThread()) {
-            w.countEnded(finalStatus);
+        Object r = runner; // only its own thread can find itself here
+        if (wasRunning && r instanceof ThreadPoolImpl.Worker && ((ThreadPoolImpl.Worker) r).thread == Thread.currentThread()) {
+            ((ThreadPoolImpl.Worker) r).countEnded(finalStatus);
             return;
         }
         if (!wasRunning) {

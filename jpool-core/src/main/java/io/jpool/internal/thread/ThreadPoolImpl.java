@@ -36,7 +36,8 @@ import java.util.concurrent.locks.LockSupport;
  *          (yielding now and then) if no other worker does, else push self on the idle stack,
  *          poll again (no lost wake-up), park up to keepAlive; retire if still idle.
  * </pre>
- * No lock on the hot path: the queue is a {@link TaskQueue} (array segments, an atomic add per submit), idle workers wait on a
+ * No lock on the hot path: the queue is {@link TaskLanes} (a lane per submitting thread, each a
+ * {@link TaskQueue} of array segments with an atomic add per submit), idle workers wait on a
  * {@link ConcurrentLinkedDeque} used as a LIFO stack (the most recently idle, cache-warm thread is
  * woken first), the worker count is one {@link AtomicInteger} bumped by CAS, and counters are
  * {@link LongAdder}s. A submit wakes at most one parked worker, and none when all are busy.
@@ -71,7 +72,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     private final ThreadPoolConfig config;
     private final String namePrefix;
     private final ThreadFactory threadFactory;
-    private final TaskQueue queue = new TaskQueue();
+    private final TaskLanes queue = new TaskLanes(Runtime.getRuntime().availableProcessors());
     private final ConcurrentLinkedDeque<Worker> idle = new ConcurrentLinkedDeque<>();
     private final Set<Worker> workers = ConcurrentHashMap.newKeySet();
     private final AtomicInteger workerCount = new AtomicInteger();
@@ -264,6 +265,8 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     /** One worker thread's loop. */
     final class Worker implements Runnable {
         volatile Thread thread;
+        /** The lane this worker looks at first (it moves on as it takes tasks). */
+        private final int lane = threadNumbers.get();
         private boolean markedAlmostFree;
         private final Runnable markAlmostFree = () -> {
             // only matters when an empty queue could make the next submit start a thread
@@ -330,9 +333,21 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
          * paths so that the JIT compiles it early and a first park later does not deoptimize it.
          */
         private void runQueued() {
-            for (PooledTask<?> task; (task = queue.poll()) != null; ) {
+            for (PooledTask<?> task; (task = pollFromLanes()) != null; ) {
                 runOne(task, clearAlmostFree); // stops counting as almost free once the task has started
             }
+        }
+
+        /** Tasks this worker took; its first choice of lane moves on every {@link TaskLanes#TURN}. */
+        private int taken;
+
+        /** The next task, from this worker's first-choice lane if it has one, else any lane. */
+        private PooledTask<?> pollFromLanes() {
+            PooledTask<?> t = queue.poll(lane + taken / TaskLanes.TURN);
+            if (t != null) {
+                taken++;
+            }
+            return t;
         }
 
         /**
@@ -344,7 +359,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             idle.offerFirst(this);
             onIdleStack = true;
             clearAlmostFree(); // only now: a submit in between finds us on the idle stack
-            PooledTask<?> task = queue.poll(); // a submit may have missed us: look again before parking
+            PooledTask<?> task = pollFromLanes(); // a submit may have missed us: look again before parking
             if (task != null) {
                 runOne(task, leaveIdle); // leaves the idle stack once the task has started
                 if (onIdleStack) {
@@ -400,7 +415,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             PooledTask<?> task = null;
             try {
                 long deadline = System.nanoTime() + SPIN_NANOS;
-                for (int i = 1; (task = queue.poll()) == null; i++) {
+                for (int i = 1; (task = pollFromLanes()) == null; i++) {
                     if ((i & 31) == 0) {
                         if (shutdown || System.nanoTime() - deadline > 0) {
                             break;
@@ -416,7 +431,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 spinning.set(0); // before looking at the queue again: no submit is left unseen
             }
             if (task == null) {
-                task = queue.poll(); // submitted after the last poll, while no one was woken for it
+                task = pollFromLanes(); // submitted after the last poll, while no one was woken for it
             }
             if (task != null && !queue.isEmpty()) {
                 wakeOrStartWorker(); // submits counted on this spinner: there is more than it takes

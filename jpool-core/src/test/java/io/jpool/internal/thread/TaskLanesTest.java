@@ -1,0 +1,129 @@
+package io.jpool.internal.thread;
+
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The lanes of the thread pool's queue: per-thread order, nothing lost, empty means all empty. */
+class TaskLanesTest {
+
+    private static PooledTask<Integer> task(int value) {
+        return PooledTask.of(null, () -> value, null);
+    }
+
+    @Test
+    void laneCountFollowsTheCpusUpToTheCap() {
+        assertThat(new TaskLanes(1).lanes()).isEqualTo(1);
+        assertThat(new TaskLanes(2).lanes()).isEqualTo(2);
+        assertThat(new TaskLanes(3).lanes()).isEqualTo(2);
+        assertThat(new TaskLanes(6).lanes()).isEqualTo(4);
+        assertThat(new TaskLanes(64).lanes()).isEqualTo(TaskLanes.MAX_LANES);
+    }
+
+    @Test
+    void oneThreadsTasksComeOutInItsOrder() {
+        TaskLanes lanes = new TaskLanes(8);
+        List<PooledTask<Integer>> in = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            in.add(task(i));
+            lanes.offer(in.get(i));
+        }
+        for (int i = 0; i < 100; i++) {
+            assertThat(lanes.poll(i * 7)).as("from any first lane").isSameAs(in.get(i));
+        }
+        assertThat(lanes.poll()).isNull();
+        assertThat(lanes.isEmpty()).isTrue();
+    }
+
+    @Test
+    void isEmptyOnlyWhenEveryLaneIs() throws Exception {
+        TaskLanes lanes = new TaskLanes(2);
+        PooledTask<Integer> mine = task(1);
+        PooledTask<Integer> theirs = task(2);
+        lanes.offer(mine);
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            other.submit(() -> lanes.offer(theirs)).get(10, TimeUnit.SECONDS);
+        } finally {
+            other.shutdownNow();
+        }
+        Set<PooledTask<?>> out = new HashSet<>();
+        out.add(lanes.poll(0));
+        assertThat(lanes.isEmpty()).as("one task is left, in whichever lane").isFalse();
+        out.add(lanes.poll(0));
+        assertThat(out).containsExactlyInAnyOrder(mine, theirs);
+        assertThat(lanes.isEmpty()).isTrue();
+        assertThat(lanes.poll(1)).isNull();
+    }
+
+    @RepeatedTest(20)
+    void manySubmittersAndTakersLoseNothingAndKeepEachSubmittersOrder() throws Exception {
+        int producers = 4;
+        int consumers = 2;
+        int perProducer = 20_000;
+        TaskLanes lanes = new TaskLanes(4);
+        CyclicBarrier start = new CyclicBarrier(producers + consumers);
+        java.util.concurrent.atomic.AtomicInteger produced = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(producers + consumers);
+        try {
+            for (int p = 0; p < producers; p++) {
+                int id = p;
+                threads.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < perProducer; i++) {
+                        lanes.offer(task(id * 1_000_000 + i));
+                        produced.incrementAndGet();
+                    }
+                    return null;
+                });
+            }
+            List<Future<List<Integer>>> taken = new ArrayList<>();
+            for (int c = 0; c < consumers; c++) {
+                int first = c;
+                taken.add(threads.submit(() -> {
+                    start.await();
+                    List<Integer> mine = new ArrayList<>();
+                    for (int n = 0; ; n++) {
+                        PooledTask<?> t = lanes.poll(first + n / 64);
+                        if (t != null) {
+                            mine.add((Integer) value(t));
+                        } else if (produced.get() == producers * perProducer && lanes.isEmpty()) {
+                            return mine;
+                        }
+                    }
+                }));
+            }
+            Set<Integer> seen = new HashSet<>();
+            for (Future<List<Integer>> f : taken) {
+                int[] last = new int[producers];
+                java.util.Arrays.fill(last, -1);
+                for (int v : f.get(60, TimeUnit.SECONDS)) {
+                    assertThat(seen.add(v)).as("taken twice: %d", v).isTrue();
+                    int producer = v / 1_000_000;
+                    assertThat(v % 1_000_000).as("producer %d's order", producer).isGreaterThan(last[producer]);
+                    last[producer] = v % 1_000_000;
+                }
+            }
+            assertThat(seen).hasSize(producers * perProducer);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private static Object value(PooledTask<?> t) throws Exception {
+        java.lang.reflect.Field f = PooledTask.class.getDeclaredField("task");
+        f.setAccessible(true);
+        return ((io.jpool.Task<?>) f.get(t)).call();
+    }
+}
