@@ -56,7 +56,11 @@ public class TaskFuture<T> implements PoolFuture<T> {
 
     /** See the transitions in the class comment. */
     private volatile int state;
-    /** The value (SUCCESS), the Throwable (FAILED) or null; published by the write of state. */
+    /**
+     * The value (SUCCESS), the Throwable (FAILED) or null; published by the write of state.
+     * Before the end, the context a subclass gave the constructor ({@link #contextUntilEnd()}):
+     * one field for both keeps a thread-pool task at 32 bytes.
+     */
     private Object outcome;
     /** Waiters and callbacks in reverse registration order, or {@link #DONE}. */
     private volatile Node listeners;
@@ -99,6 +103,28 @@ public class TaskFuture<T> implements PoolFuture<T> {
                 throw new ExceptionInInitializerError(e);
             }
         }
+    }
+
+    /** A future with no context. */
+    public TaskFuture() {
+    }
+
+    /**
+     * A future that keeps {@code context} (say, its pool) until it ends, in the field that then
+     * takes its outcome; see {@link #contextUntilEnd()}.
+     */
+    protected TaskFuture(Object context) {
+        this.outcome = context;
+    }
+
+    /**
+     * The context given to the constructor, read without synchronization: exact for the thread
+     * that ends the future (in {@link #onEnding}, which runs before the outcome replaces it) and
+     * while the future is PENDING or RUNNING; once it has ended, it is the outcome instead, so a
+     * caller racing the end checks what it got.
+     */
+    protected final Object contextUntilEnd() {
+        return outcome;
     }
 
     // ---------------------------------------------------------------- transitions, for pools
@@ -182,8 +208,9 @@ public class TaskFuture<T> implements PoolFuture<T> {
 
     /**
      * Called once as the future ends, by the thread that ends it, with the state it ends in, just
-     * before anyone can see it done: pools count it here, so that whoever sees a future done (a
-     * caller whose {@code get} returned) finds it in the pool's stats.
+     * before anyone can see it done (and while {@link #contextUntilEnd()} is still the context):
+     * pools count it here, so that whoever sees a future done (a caller whose {@code get}
+     * returned) finds it in the pool's stats.
      *
      * @param wasRunning whether the task had started
      */
@@ -388,13 +415,13 @@ public class TaskFuture<T> implements PoolFuture<T> {
     }
 
     private void finish(Object value, int finalState, boolean wasRunning) {
-        outcome = value;
         Status finalStatus = statusOf(finalState);
         try {
-            onEnding(finalStatus, wasRunning);
+            onEnding(finalStatus, wasRunning); // before the outcome replaces the context
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.ERROR, "jpool internal error while ending a future", t);
         }
+        outcome = value;
         // A release store publishes outcome. No fence is needed after it: the CAS to COMPLETING
         // was one. A waiter or callback pushed before that CAS is seen by the read of the stack
         // below; one pushed after it sees COMPLETING or later, so a waiter never parks, and a

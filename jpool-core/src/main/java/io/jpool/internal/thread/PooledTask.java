@@ -22,47 +22,48 @@ import java.util.concurrent.TimeUnit;
  * <p>Stopping a running task interrupts its thread, and must never hit the next task that thread
  * runs. A task that ends by its own runner's hand (the common case) costs two CASes on the
  * future's state, start and completion, and nothing more. Only a runner whose completion CAS lost
- * (someone else ended the task while it ran) meets {@link #phase}, one CAS per arrow:
+ * (someone else ended the task while it ran) meets the stop handshake, one CAS per arrow on
+ * {@link #runner}, which then moves from the runner to a marker:
  * <pre>
- *   IDLE -> STOPPING       a canceller / the timer that ended the running task; it then interrupts
- *                          the runner (read from {@link #runner}, waiting for it to be written)
+ *   runner -> STOPPING     a canceller / the timer that ended the running task; it then interrupts
+ *                          the runner's thread (waiting first for the runner to be written)
  *   STOPPING -> STOPPED    the canceller, once the interrupt is delivered
- *   IDLE -> FINISHED       the runner whose completion lost, when no stop is under way (a pool
+ *   runner -> FINISHED     the runner whose completion lost, when no stop is under way (a pool
  *                          broken under it ends it without one): it just leaves
  * </pre>
  * A runner that finds STOPPING or STOPPED waits for STOPPED and then clears its interrupt flag,
  * so the interrupt stays inside this task; a stop that comes after FINISHED interrupts nobody.
+ *
+ * <p>The task is 32 bytes, as small as the JDK's own: the pool lives in the future's outcome
+ * field until the end ({@link #contextUntilEnd()}), the stop handshake in {@link #runner}, and
+ * a time limit only in the subclass of timed tasks. The GC copies every waiting task of a long
+ * queue, and a 32-byte task never straddles two cache lines.
  */
 class PooledTask<T> extends TaskFuture<T> implements Runnable {
-    private static final int IDLE = 0;
-    private static final int FINISHED = 1;
-    private static final int STOPPING = 2;
-    private static final int STOPPED = 3;
+    /** {@link #runner} markers of the stop handshake; see the class comment. */
+    private static final Object FINISHED = new Object();
+    private static final Object STOPPING = new Object();
+    private static final Object STOPPED = new Object();
 
-    private static final VarHandle PHASE;
     private static final VarHandle RUNNER;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            PHASE = l.findVarHandle(PooledTask.class, "phase", int.class);
             RUNNER = l.findVarHandle(PooledTask.class, "runner", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    private final ThreadPoolImpl pool;
     private final Task<T> task;
-    /** Only for a task ended by another thread while it ran; see the class comment. */
-    private volatile int phase;
     /**
      * Who runs the task: the pool {@link ThreadPoolImpl.Worker} (whose thread it runs on), or the
-     * {@link Thread} when no worker does ({@link #run()}). Written (release) by the winner of
+     * {@link Thread} when no worker does ({@link #run()}); then a marker of the stop handshake, if
+     * another thread ended the task while it ran. Written (release) by the winner of
      * {@code tryStart()} right after it won; a stopper that finds it still null waits for it.
-     * Volatile for that wait; the runner never needs a fence for it. One field for both, not two:
-     * a task is copied by the GC while it waits in a long queue, and 40 bytes copy faster than 48.
-     * A task that ends on its worker's own thread is counted in that worker's own counters.
+     * Volatile for that wait; the runner never needs a fence for it. A task that ends on its
+     * worker's own thread is counted in that worker's own counters.
      */
     private volatile Object runner;
 
@@ -76,8 +77,14 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
     }
 
     PooledTask(ThreadPoolImpl pool, Task<T> task) {
-        this.pool = pool;
+        super(pool);
         this.task = task;
+    }
+
+    /** The pool, until the task ends (exact for the thread that ends it); null after. */
+    private ThreadPoolImpl pool() {
+        Object c = contextUntilEnd();
+        return c instanceof ThreadPoolImpl ? (ThreadPoolImpl) c : null;
     }
 
     /** The task's time limit, or null for none. */
@@ -120,8 +127,11 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
     /** Runs the task if it is still pending (for shutdownNow's list; workers use {@link #runBy}). */
     @Override
     public void run() {
+        ThreadPoolImpl pool = pool(); // before the start: it is exact while the task is pending
         if (start(null)) {
-            pool.leftQueue();
+            if (pool != null) {
+                pool.leftQueue();
+            }
             runStarted(null, null);
         }
     }
@@ -155,7 +165,8 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
     @Override
     protected void helpBeforeWait() {
         ThreadPoolImpl.Worker worker;
-        if (status() == Status.PENDING && (worker = pool.ownWorker()) != null && start(worker)) {
+        ThreadPoolImpl pool = pool();
+        if (status() == Status.PENDING && pool != null && (worker = pool.ownWorker()) != null && start(worker)) {
             worker.countStarted();
             PooledTask<?> outer = worker.current;
             worker.current = this;
@@ -164,7 +175,7 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
             } finally {
                 worker.current = outer;
             }
-            if (outer != null && outer.phase >= STOPPING) {
+            if (outer != null && outer.isStopped()) {
                 Thread.currentThread().interrupt(); // the outer task was stopped meanwhile: keep that
             }
         }
@@ -194,11 +205,18 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
             if (timer != null) {
                 timer.cancel(false);
             }
-            if (!endedHere) {
+            if (endedHere) {
+                RUNNER.setOpaque(this, null); // no stop can come: the task was not ended while it ran
+            } else {
                 awaitStop(); // ended by another thread while it ran: its interrupt stays in this task
             }
-            RUNNER.setOpaque(this, null); // a stop comes only while RUNNING, which is over: no fence
         }
+    }
+
+    /** True once a stop of this running task began (its runner is, or was, being interrupted). */
+    private boolean isStopped() {
+        Object r = runner;
+        return r == STOPPING || r == STOPPED;
     }
 
     /**
@@ -207,10 +225,11 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
      * is delivered and clear it.
      */
     private void awaitStop() {
-        if (PHASE.compareAndSet(this, IDLE, FINISHED)) {
+        Object r = runner; // this thread's own write, or a stopper's marker
+        if (r != STOPPING && r != STOPPED && RUNNER.compareAndSet(this, r, FINISHED)) {
             return;
         }
-        while (phase == STOPPING) {
+        while (runner == STOPPING) {
             Thread.onSpinWait();
         }
         Thread.interrupted(); // the interrupt was for this task only
@@ -230,17 +249,22 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
      */
     @Override
     protected void stopRunning() {
-        if (PHASE.compareAndSet(this, IDLE, STOPPING)) {
-            Object r;
-            for (int i = 0; (r = runner) == null; i++) {
+        for (int i = 0;; i++) {
+            Object r = runner;
+            if (r == FINISHED || r == STOPPING || r == STOPPED) {
+                return; // the runner left first (nobody to interrupt), or a stop is under way
+            }
+            if (r == null) {
                 if ((i & 63) == 63) {
                     Thread.yield(); // the runner was preempted between tryStart and its write
                 } else {
                     Thread.onSpinWait();
                 }
+            } else if (RUNNER.compareAndSet(this, r, STOPPING)) {
+                threadOf(r).interrupt();
+                RUNNER.setVolatile(this, STOPPED);
+                return;
             }
-            threadOf(r).interrupt();
-            PHASE.setVolatile(this, STOPPED);
         }
     }
 
@@ -250,6 +274,10 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
         if (wasRunning && r instanceof ThreadPoolImpl.Worker && ((ThreadPoolImpl.Worker) r).thread == Thread.currentThread()) {
             ((ThreadPoolImpl.Worker) r).countEnded(finalStatus);
             return;
+        }
+        ThreadPoolImpl pool = pool(); // exact here: this thread ends the task, the outcome comes after
+        if (pool == null) {
+            return; // a bare task of a test
         }
         if (!wasRunning) {
             pool.leftQueue(); // cancelled or failed while still queued
