@@ -27,6 +27,7 @@ import java.util.function.Consumer;
  *   RUNNING -> COMPLETING -> FAILED       fail(error)           (thrown, timed out, worker died)
  *   PENDING -> COMPLETING -> FAILED       fail(error)           (pool broken before it started)
  *   RUNNING -> COMPLETING -> CANCELLED    cancel(true), shutdownNow, then stopRunning()
+ *   RUNNING -> COMPLETING -> CANCELLED    cancelStarted()       (started as the pool stopped; never ran)
  * </pre>
  * COMPLETING is the short window in which the winner of the CAS writes {@link #outcome}; the
  * release store of the final state publishes it (as in {@code FutureTask}). The first CAS out
@@ -161,6 +162,18 @@ public class TaskFuture<T> implements PoolFuture<T> {
     public final boolean failIfPending(Throwable error) {
         if (STATE.compareAndSet(this, PENDING, COMPLETING)) {
             finish(error, FAILED, false);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * RUNNING -> CANCELLED for a task whose body has not run yet (its pool stopped as it
+     * started), with no {@link #stopRunning()}: nothing runs to be stopped. False if it ended first.
+     */
+    public final boolean cancelStarted() {
+        if (STATE.compareAndSet(this, RUNNING, COMPLETING)) {
+            finish(null, CANCELLED, true);
             return true;
         }
         return false;

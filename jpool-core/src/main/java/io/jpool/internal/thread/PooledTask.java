@@ -145,6 +145,11 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
         if (start(by)) {
             started.run();
             by.countStarted();
+            if (by.isStopping()) {
+                // taken just before shutdownNow drained the queue, and not seen by it among the
+                // running tasks: it has not run, so it never will
+                cancelStarted();
+            }
             runStarted(by, almostFree);
         }
     }

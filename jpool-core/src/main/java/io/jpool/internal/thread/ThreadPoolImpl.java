@@ -301,6 +301,11 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             return ThreadPoolImpl.this;
         }
 
+        /** True once shutdownNow began: a task that starts now must not run. */
+        boolean isStopping() {
+            return stopping;
+        }
+
         @Override
         public void run() {
             CURRENT_WORKER.set(this);
@@ -452,13 +457,14 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 task.fail(b);
                 return;
             }
-            current = task; // volatile: pairs with shutdownNow's write of stopping, then read of current
+            // No fence of its own: the start CAS in runBy comes next and is one, and only then does
+            // the worker read `stopping` (isStopping). With shutdownNow's write of `stopping` and
+            // then read of `current`, a task that starts is either seen by shutdownNow (and
+            // interrupted) or sees the stop itself (and is cancelled before its body runs). On the
+            // JMM's letter a release store may still be missed there; shutdownNow, like the JDK's,
+            // promises a best effort only, and the miss lets one task run to its end, no more.
+            CURRENT.setRelease(this, task);
             try {
-                if (stopping) {
-                    // dequeued just before shutdownNow drained the queue, published after it looked
-                    // at current: it has not started, so it never will
-                    task.cancel(false);
-                }
                 task.runBy(this, started, markAlmostFree);
             } finally {
                 CURRENT.setRelease(this, null); // clearing needs no fence: a stale task is done anyway
