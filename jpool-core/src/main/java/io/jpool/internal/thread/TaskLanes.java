@@ -65,6 +65,18 @@ final class TaskLanes {
         return poll(0);
     }
 
+    /**
+     * Tasks offered so far, in all lanes (an offer counts once it claimed its index): the pool's
+     * count of submitted tasks, kept by the queue for free rather than by a counter of its own.
+     */
+    long offered() {
+        long n = 0;
+        for (TaskQueue q : lanes) {
+            n += q.offered();
+        }
+        return n;
+    }
+
     /** True if no task waits to start in any lane (ended tasks are dropped on the way). */
     boolean isEmpty() {
         for (TaskQueue q : lanes) {

@@ -138,6 +138,11 @@ final class TaskQueue extends TaskQueueFields.Tail {
         }
     }
 
+    /** Tasks offered so far (claimed indices). */
+    long offered() {
+        return putIndex;
+    }
+
     /** True if no task waits to start; tasks that ended while queued are dropped on the way. */
     boolean isEmpty() {
         for (;;) {

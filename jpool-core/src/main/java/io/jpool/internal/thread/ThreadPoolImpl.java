@@ -39,8 +39,11 @@ import java.util.concurrent.locks.LockSupport;
  * No lock on the hot path: the queue is {@link TaskLanes} (a lane per submitting thread, each a
  * {@link TaskQueue} of array segments with an atomic add per submit), idle workers wait on a
  * {@link ConcurrentLinkedDeque} used as a LIFO stack (the most recently idle, cache-warm thread is
- * woken first), the worker count is one {@link AtomicInteger} bumped by CAS, and counters are
- * {@link LongAdder}s. A submit wakes at most one parked worker, and none when all are busy.
+ * woken first), the worker count is one {@link AtomicInteger} bumped by CAS. No counter is
+ * touched per task by two threads: the submitted count is the queue's own claimed indices, and
+ * each worker counts its starts and ends in its own slots (summed by {@link #stats()}); only
+ * tasks that end elsewhere (cancelled while queued, say) go to shared {@link LongAdder}s. A
+ * submit wakes at most one parked worker, and none when all are busy or one spins.
  *
  * <p>Shutdown sets {@link #shutdown}; workers drain the queue and exit when it is empty. A
  * submit that raced with shutdown re-checks after enqueueing and takes its task back. The
@@ -118,7 +121,6 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         if (queueRoom != null) {
             acquireRoom();
         }
-        counters.submitted(); // also counts it as queued until it leaves the queue
         queue.offer(t);
         if (shutdown || broken.get() != null) {
             // raced with shutdown or a broken initializer: take the task back if no worker started it
@@ -613,7 +615,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 failed += w.counts.get(FAILED);
                 cancelled += w.counts.get(CANCELLED);
             }
-            long submitted = counters.submittedCount();
+            long submitted = queue.offered(); // read last: never behind the starts read above
             return new PoolStats(workerCount.get(), busy, Math.max(0L, submitted - started),
                     submitted, completed, failed, cancelled);
         } finally {
