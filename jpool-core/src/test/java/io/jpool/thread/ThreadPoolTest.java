@@ -369,6 +369,28 @@ class ThreadPoolTest {
         assertThatThrownBy(() -> ThreadPool.builder().taskTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * The queue clears taken slots a cache line at a time; a worker about to park clears the rest,
+     * so a quiet pool keeps no finished task (nor its result) reachable once the caller let go.
+     */
+    @Test
+    void aQuietPoolKeepsNoFinishedTaskReachable() throws Exception {
+        String prefix = "jpool-retention-" + System.nanoTime();
+        try (ThreadPool pool = ThreadPool.builder().maxWorkers(1).threadNamePrefix(prefix).build()) {
+            java.lang.ref.WeakReference<byte[]> result = resultOfOneTask(pool);
+            PoolTestSupport.awaitBlocked(PoolTestSupport.threadsNamed(prefix).get(0)); // parked, so it let go
+            for (int i = 0; i < 100 && result.get() != null; i++) {
+                System.gc();
+            }
+            assertThat(result.get()).as("the result of a finished task whose future was dropped").isNull();
+        }
+    }
+
+    private static java.lang.ref.WeakReference<byte[]> resultOfOneTask(ThreadPool pool) throws Exception {
+        PoolFuture<byte[]> f = pool.submit(() -> new byte[1 << 20]);
+        return new java.lang.ref.WeakReference<>(f.get());
+    }
+
     @Test
     void closeLeavesNoThreadBehind() throws Exception {
         ThreadPool pool = ThreadPool.builder().maxWorkers(4).threadNamePrefix("leakcheck").build();

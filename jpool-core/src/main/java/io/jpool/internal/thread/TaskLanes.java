@@ -77,6 +77,13 @@ final class TaskLanes {
         return n;
     }
 
+    /** Lets go of the taken tasks the lanes still hold; see {@link TaskQueue#releaseTaken}. */
+    void releaseTaken() {
+        for (TaskQueue q : lanes) {
+            q.releaseTaken();
+        }
+    }
+
     /** True if no task waits to start in any lane (ended tasks are dropped on the way). */
     boolean isEmpty() {
         for (TaskQueue q : lanes) {

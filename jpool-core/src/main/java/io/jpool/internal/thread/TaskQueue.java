@@ -12,8 +12,9 @@ import java.lang.invoke.VarHandle;
  * {@code putIndex} (it never fails or retries, however many threads submit), finds the segment
  * of that index (linking a new segment at the end when the index is the first of its segment)
  * and stores the task in its slot with a volatile write. {@link #poll} reads {@code takeIndex},
- * reads that slot, and takes the task by a CAS of {@code takeIndex} to the next index; the
- * winner clears the slot, so a taken task is not kept alive by the queue. A slot still empty
+ * reads that slot, and takes the task by a CAS of {@code takeIndex} to the next index. Taken
+ * slots are cleared a cache line at a time ({@link #taken}), and the rest when the queue runs
+ * empty ({@link #releaseTaken}), so the queue keeps no taken task alive for long. A slot still empty
  * below {@code putIndex} belongs to an offer between its claim and its store: the poll waits
  * for it (spinning, then yielding, for the offer may have been preempted), so null from
  * {@code poll} means no offer is under way.
@@ -35,6 +36,8 @@ final class TaskQueue extends TaskQueueFields.Tail {
     /** Slots per segment; a power of two. */
     static final int SEGMENT_SIZE = 1024;
     private static final int MASK = SEGMENT_SIZE - 1;
+    /** Slots per cache line (64 bytes of compressed references), less one. */
+    private static final int LINE_MASK = 15;
 
     private static final VarHandle TAKE_INDEX;
     private static final VarHandle PUT_INDEX;
@@ -131,7 +134,7 @@ final class TaskQueue extends TaskQueueFields.Tail {
                 continue;
             }
             if (TAKE_INDEX.compareAndSet(this, c, c + 1)) {
-                SLOT.setRelease(s.slots, k, null);
+                taken(s, k);
                 return t;
             }
             Thread.onSpinWait(); // another worker took it: back off a moment rather than fight for the line
@@ -175,7 +178,40 @@ final class TaskQueue extends TaskQueueFields.Tail {
      */
     void dropEnded(Segment s, long c) {
         if (TAKE_INDEX.compareAndSet(this, c, c + 1)) {
-            SLOT.setRelease(s.slots, (int) (c & MASK), null);
+            taken(s, (int) (c & MASK));
+        }
+    }
+
+    /**
+     * Slot {@code k} of {@code s} was taken. Slots are cleared a cache line at a time, by whoever
+     * took the line's last one: clearing each slot as it is taken would pull the line away from
+     * an offer storing into the next slot of the same line, a miss on both sides for every task
+     * when the workers keep pace with a submitter. The slots of a line still being taken are
+     * cleared when the queue runs empty ({@link #releaseTaken}).
+     */
+    private static void taken(Segment s, int k) {
+        if ((k & LINE_MASK) == LINE_MASK) {
+            for (int j = k - LINE_MASK; j <= k; j++) {
+                SLOT.setOpaque(s.slots, j, null);
+            }
+        }
+    }
+
+    /**
+     * Clears the taken slots of the line being taken, so that a queue gone idle keeps no task
+     * (and no result of one) reachable. Called by a worker about to park; writes only slots below
+     * the take index, where no offer stores any more.
+     */
+    void releaseTaken() {
+        Segment start = takeSegment;
+        long c = takeIndex;
+        Segment s = segmentOf(start, c);
+        if (s == null) {
+            return; // the segment of c is not linked yet: its line holds no taken task
+        }
+        int k = (int) (c & MASK);
+        for (int j = k & ~LINE_MASK; j < k; j++) {
+            SLOT.setOpaque(s.slots, j, null);
         }
     }
 

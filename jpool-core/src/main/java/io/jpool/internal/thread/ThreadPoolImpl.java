@@ -378,6 +378,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 leaveIdle.run();
                 return false;
             }
+            queue.releaseTaken(); // a pool gone quiet keeps no finished task reachable
             long parkedAt = System.nanoTime();
             LockSupport.parkNanos(ThreadPoolImpl.this, keepAliveNanos);
             boolean notPopped = idle.remove(this); // false: a submit popped and woke us

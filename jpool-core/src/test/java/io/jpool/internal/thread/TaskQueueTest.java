@@ -36,10 +36,13 @@ class TaskQueueTest {
         assertThat(q.isEmpty()).isFalse();
         for (int i = 0; i < 5; i++) {
             assertThat(q.poll()).isSameAs(in.get(i));
-            assertThat(q.takeSegment.slots[i]).as("a taken task is not kept by the queue").isNull();
         }
         assertThat(q.poll()).isNull();
         assertThat(q.isEmpty()).isTrue();
+        q.releaseTaken();
+        for (int i = 0; i < 5; i++) {
+            assertThat(q.takeSegment.slots[i]).as("a taken task is not kept by an idle queue").isNull();
+        }
     }
 
     @Test
@@ -143,6 +146,29 @@ class TaskQueueTest {
         assertThat(q.isEmpty()).isFalse();             // ...but not the task after it
         assertThat(q.poll()).isSameAs(pending);
         assertThat(q.isEmpty()).isTrue();
+    }
+
+    @Test
+    void takenSlotsAreClearedALineAtATime() {
+        TaskQueue q = new TaskQueue();
+        for (int i = 0; i < 40; i++) {
+            q.offer(task(0, i));
+        }
+        for (int i = 0; i < 20; i++) {
+            assertThat(q.poll()).isNotNull();
+        }
+        PooledTask<?>[] slots = q.takeSegment.slots;
+        for (int i = 0; i < 16; i++) {
+            assertThat(slots[i]).as("slot %d of a line fully taken", i).isNull();
+        }
+        assertThat(slots[16]).as("taken, its line not yet: cleared later").isNotNull();
+        assertThat(slots[20]).as("not taken").isNotNull();
+        q.releaseTaken();
+        for (int i = 16; i < 20; i++) {
+            assertThat(slots[i]).isNull();
+        }
+        assertThat(slots[20]).as("releaseTaken leaves the waiting tasks").isNotNull();
+        assertThat(q.poll()).isSameAs(slots[20]);
     }
 
     @Test
