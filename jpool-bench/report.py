@@ -77,7 +77,8 @@ def from_jmh(results):
         elif cls == "ProcessRoundTripBench" and method == "bytes1MiB":
             out["pp.bytes_1mib_ms"]["jpool"] = to_us(v, unit) / 1000
         elif cls == "ProcessMapBench":
-            out["pp.map_c%s" % p["chunksize"]]["jpool"] = int(p["items"]) / (to_us(v, unit) / 1e6)
+            n = p.get("itemsAtChunksize1", p["items"]) if str(p["chunksize"]) == "1" else p["items"]
+            out["pp.map_c%s" % p["chunksize"]]["jpool"] = int(n) / (to_us(v, unit) / 1e6)
         elif cls == "ProcessStartupBench":
             out["pp.startup_ms"]["jpool"] = to_us(v, unit) / 1000
         elif cls == "ManagerRoundTripBench":

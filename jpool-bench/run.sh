@@ -3,7 +3,8 @@
 # the raw Unix-socket floor) and the Python peers, then writes target/report.md and report.json.
 #
 #   jpool-bench/run.sh smoke   ~1-2 min: one short iteration each, to test the script
-#   jpool-bench/run.sh quick   < 5 min on 2 cores: 1 fork, 2 warm-up + 4 measured iterations of 1 s, 50k-item process maps
+#   jpool-bench/run.sh quick   < 5 min on 2 cores: 1 fork, 2 warm-up + 4 measured iterations of 1 s; process maps of
+#                              1M items (50k with chunksize 1, where each item is a round trip)
 #   jpool-bench/run.sh full    long: 2 forks, 5 + 10 iterations, 1M-item maps, Python at full size
 #
 # JAVA_HOME picks the JDK the benchmarks run on (default: `java` on PATH); virtual threads are
@@ -17,8 +18,8 @@ root=$(dirname "$here")
 profile=${1:-quick}
 shift || true
 case "$profile" in
-    smoke) jmh_opts=(-f 1 -wi 1 -w 500ms -i 1 -r 500ms -p items=20000) ;;
-    quick) jmh_opts=(-f 1 -wi 2 -w 1s -i 4 -r 1s -p items=50000) ;;
+    smoke) jmh_opts=(-f 1 -wi 1 -w 500ms -i 1 -r 500ms -p items=20000 -p itemsAtChunksize1=20000) ;;
+    quick) jmh_opts=(-f 1 -wi 2 -w 1s -i 4 -r 1s -p items=1000000 -p itemsAtChunksize1=50000) ;;
     full)  jmh_opts=(-f 2 -wi 5 -w 2s -i 10 -r 2s -p items=1000000) ;;
     *) echo "usage: $0 smoke|quick|full [JMH options]" >&2; exit 2 ;;
 esac
