@@ -102,6 +102,12 @@ class ProcessPoolLifecycleTest {
         }
     }
 
+    private static List<String> channelFiles(Path dir) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).collect(Collectors.toList());
+        }
+    }
+
     @Test
     void closeLeavesNoProcessThreadOrTempDirectoryBehind() throws Exception {
         ProcessPoolImpl pool = (ProcessPoolImpl) ProcessSupport.pool(3).build();
@@ -115,10 +121,14 @@ class ProcessPoolLifecycleTest {
         }
         Path dir = pool.channelDirectory();
         assertThat(dir).isDirectory();
-        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-            assertThat(files.map(f -> f.getFileName().toString()))
-                    .as("the workers' pipes are unlinked once open; only the socket stays").isSubsetOf("s");
+        // A worker still starting (the first ones may have run all twelve tasks) has its pipes
+        // yet: they go once it opens them. Wait for that (bounded), then only the socket stays.
+        List<String> left = channelFiles(dir);
+        for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                !left.stream().allMatch("s"::equals) && System.nanoTime() - deadline < 0; left = channelFiles(dir)) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
+        assertThat(left).as("the workers' pipes are unlinked once open; only the socket stays").isSubsetOf("s");
         pool.close();
         assertThat(pool.isTerminated()).isTrue();
         ProcessSupport.assertAllDead(pids);

@@ -12,10 +12,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * The bodies of TASK, CHUNK and RESULT frames, and the shortcuts that keep Java serialization off
  * the hot path.
  * <pre>
- *  TASK   [flags][task, Java-serialized]            flags: 1 = stateless, the worker may reuse it
- *  CHUNK  [int n][function, n bytes][items value]   the worker decodes each distinct function once
+ *  TASK   [flags][task object]                      flags: 1 = stateless, the worker may reuse it
+ *  CHUNK  [int n][function object, n bytes][items value]   each distinct function is decoded once
+ *  object [form][bytes]                             form: 2 = a lambda by {@link Lambdas}, 0 = {@link Codec}
  *  value  [codec][bytes]                            codec: 1 = {@link ValueCodec}, 0 = {@link Codec}
  * </pre>
+ * A lambda task or function whose captured values are simple travels by {@link Lambdas}, so a
+ * fresh worker runs its first task without reading an object stream (~30 ms of its start-up).
  * A task whose class has no instance fields (a lambda that captures nothing, say) always encodes
  * to the same bytes: they are made once per class here, and the worker decodes them once and
  * reuses the object. A map's function is encoded once per map here, and decoded once per worker.
@@ -23,6 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class Payloads {
     static final byte FAST = 1;
     static final byte JDK = 0;
+    static final byte LAMBDA = 2;
     static final byte STATELESS = 1;
 
     private static final ClassValue<AtomicReference<Blocks>> STATELESS_BYTES = new ClassValue<>() {
@@ -93,12 +97,46 @@ final class Payloads {
         return codec.decode(b, offset + 1, length - 1, tail, filter);
     }
 
-    /** {@code flag} then the value as the codec writes it. */
+    /** {@code flag} then the object ({@link #writeObject}). */
     private static Blocks encode(byte flag, Object value, Codec codec) throws IOException {
         Blocks out = new Blocks();
         out.write(flag);
-        codec.encode(value, out);
+        writeObject(value, codec, out);
         return out;
+    }
+
+    /** A task or function as {@code [form][bytes]}: by {@link Lambdas} if it can, else by the codec. */
+    static void writeObject(Object value, Codec codec, Blocks out) throws IOException {
+        byte[] lambda = Lambdas.encode(value);
+        if (lambda != null) {
+            out.write(LAMBDA);
+            out.write(lambda, 0, lambda.length);
+        } else {
+            out.write(JDK);
+            codec.encode(value, out);
+        }
+    }
+
+    /** A map's function as {@link #writeObject} writes it, in one array (sent with every chunk). */
+    static byte[] function(Object fn, Codec codec) throws IOException {
+        Blocks out = new Blocks();
+        writeObject(fn, codec, out);
+        return out.toArray();
+    }
+
+    /** The object {@link #writeObject} wrote in {@code length} bytes at {@code offset}. */
+    static Object readObject(byte[] b, int offset, int length, byte[] tail, Codec codec)
+            throws IOException, ClassNotFoundException {
+        if (length < 1) {
+            throw new java.io.InvalidObjectException("empty object");
+        }
+        if (b[offset] == LAMBDA) {
+            if (tail != null) {
+                throw new java.io.InvalidObjectException("a frame tail after a lambda, which has no large array");
+            }
+            return Lambdas.decode(b, offset + 1, length - 1);
+        }
+        return codec.decode(b, offset + 1, length - 1, tail, null);
     }
 
     /** True if no instance of {@code type} can hold state: no instance field in its hierarchy. */

@@ -99,7 +99,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         this.archive = WorkerArchive.of(config);
         this.resultFilter = ResultFilter.create(config.allowedResultClasses(), config.maxResultBytes());
         this.initializerBytes = config.initializer() == null ? null
-                : encode(() -> JdkCodec.INSTANCE.encode(config.initializer()), "initializer");
+                : encode(() -> Payloads.function(config.initializer(), JdkCodec.INSTANCE), "initializer");
     }
 
     // ---------------------------------------------------------------- submit
@@ -129,7 +129,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private byte[] lastFunctionBytes(Object fn) {
         FunctionBytes last = lastFunction;
         if (last == null || last.function != fn) {
-            last = new FunctionBytes(fn, encode(() -> JdkCodec.INSTANCE.encode(fn), "map function"));
+            last = new FunctionBytes(fn, encode(() -> Payloads.function(fn, JdkCodec.INSTANCE), "map function"));
             lastFunction = last;
         }
         return last.bytes;

@@ -22,7 +22,7 @@ final class WarmUpProbe {
 
         private static String make() {
             try {
-                return HexFormat.of().formatHex(JdkCodec.INSTANCE.encode(WorkerMain.warmUpProbe()));
+                return HexFormat.of().formatHex(Payloads.function(WorkerMain.warmUpProbe(), JdkCodec.INSTANCE));
             } catch (java.io.IOException | RuntimeException e) {
                 return "";
             }

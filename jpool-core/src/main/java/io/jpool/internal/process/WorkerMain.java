@@ -142,7 +142,8 @@ public final class WorkerMain {
     private void runInitializer(byte[] frame) throws IOException {
         try {
             if (frame.length > Protocol.HEADER) {
-                RunnableTask init = (RunnableTask) decode(frame);
+                RunnableTask init = (RunnableTask) Payloads.readObject(frame, Protocol.HEADER,
+                        frame.length - Protocol.HEADER, null, JdkCodec.INSTANCE);
                 init.run();
             }
             channel.write(Protocol.header(Protocol.READY, 0));
@@ -190,7 +191,7 @@ public final class WorkerMain {
         channel.write(Protocol.header(Protocol.ERROR, id), ByteBuffer.wrap(envelope(t)));
     }
 
-    /** A TASK body: {@code [flags][task]}; a stateless task is decoded once and reused. */
+    /** A TASK body: {@code [flags][task object]}; a stateless task is decoded once and reused. */
     private Task<?> decodeTask(byte[] frame) throws IOException, ClassNotFoundException {
         int offset = Protocol.HEADER + 1;
         int length = frame.length - offset;
@@ -198,7 +199,7 @@ public final class WorkerMain {
         boolean stateless = frame[Protocol.HEADER] == Payloads.STATELESS && tail == null;
         Object task = stateless ? cache.get(frame, offset, length) : null;
         if (task == null) {
-            task = JdkCodec.INSTANCE.decode(frame, offset, length, tail, null);
+            task = Payloads.readObject(frame, offset, length, tail, JdkCodec.INSTANCE);
             if (stateless) {
                 cache.put(frame, offset, length, task);
             }
@@ -213,17 +214,13 @@ public final class WorkerMain {
         int fnOffset = Protocol.HEADER + 4;
         Object fn = cache.get(frame, fnOffset, fnLength);
         if (fn == null) {
-            fn = JdkCodec.INSTANCE.decode(frame, fnOffset, fnLength, null);
+            fn = Payloads.readObject(frame, fnOffset, fnLength, null, JdkCodec.INSTANCE);
             cache.put(frame, fnOffset, fnLength, fn);
         }
         int itemsOffset = fnOffset + fnLength;
         Object[] items = (Object[]) Payloads.readValue(frame, itemsOffset, frame.length - itemsOffset,
                 channel.tail(), JdkCodec.INSTANCE, null);
         return new MapChunk((TaskFunction) fn, items);
-    }
-
-    private static Object decode(byte[] frame) throws IOException, ClassNotFoundException {
-        return JdkCodec.INSTANCE.decode(frame, Protocol.HEADER, frame.length - Protocol.HEADER, null);
     }
 
     /** The error's envelope: its encoded object if possible, and its text in any case. */
@@ -256,8 +253,8 @@ public final class WorkerMain {
 
     /**
      * On a second thread, while the main thread connects: run once what the first task needs
-     * (Java deserialization, a serializable lambda's bootstrap), so the first task does not pay
-     * for it. {@code probeHex} is {@link #warmUpProbe()} as the caller encoded it (or empty).
+     * (a serializable lambda's rebuilding and bootstrap, the value codec), so the first task does
+     * not pay for it. {@code probeHex} is {@link #warmUpProbe()} as the caller encoded it (or empty).
      */
     private static void warmUp(String probeHex) {
         startDaemon("jpool-warmup", new Runnable() {
@@ -266,7 +263,7 @@ public final class WorkerMain {
                 try {
                     if (!probeHex.isEmpty()) {
                         byte[] bytes = HexFormat.of().parseHex(probeHex);
-                        ((RunnableTask) JdkCodec.INSTANCE.decode(bytes, 0, bytes.length, null)).run();
+                        ((RunnableTask) Payloads.readObject(bytes, 0, bytes.length, null, JdkCodec.INSTANCE)).run();
                     }
                     byte[] value = ValueCodec.encode(new Object[] {1, "x"});
                     ValueCodec.decode(value, 0, value.length);
