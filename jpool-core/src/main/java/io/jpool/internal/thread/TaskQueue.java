@@ -70,7 +70,14 @@ final class TaskQueue extends TaskQueueFields.Tail {
         }
 
         final long first;
-        final PooledTask<?>[] slots = new PooledTask<?>[SEGMENT_SIZE];
+        /**
+         * The slots; null once every index of the segment was taken. A segment that lived long
+         * enough to be promoted to the old generation keeps the segments after it reachable
+         * through {@code next} until an old collection (the walk from a stale hint needs that
+         * link), so a dead segment lets go of its 4 KB array and costs young collections 24
+         * bytes, not the array, nor the chain of arrays behind it.
+         */
+        PooledTask<?>[] slots = new PooledTask<?>[SEGMENT_SIZE];
         volatile Segment next;
 
         Segment(long first) {
@@ -125,10 +132,14 @@ final class TaskQueue extends TaskQueueFields.Tail {
                 advance(TAKE_SEGMENT, s);
             }
             int k = (int) (c & MASK);
-            PooledTask<?> t = s == null ? null : (PooledTask<?>) SLOT.getVolatile(s.slots, k);
+            PooledTask<?>[] slots = s == null ? null : s.slots;
+            PooledTask<?> t = slots == null ? null : (PooledTask<?>) SLOT.getVolatile(slots, k);
             if (t == null) {
                 if (c >= putIndex) {
                     return null;
+                }
+                if (slots == null && s != null) {
+                    continue; // the segment died meanwhile: c was taken, read the index again
                 }
                 waited = awaitOffer(waited); // an offer claimed c and is about to store its task
                 continue;
@@ -156,7 +167,8 @@ final class TaskQueue extends TaskQueueFields.Tail {
             }
             s = segmentOf(s, c);
             int k = (int) (c & MASK);
-            PooledTask<?> t = s == null ? null : (PooledTask<?>) SLOT.getVolatile(s.slots, k);
+            PooledTask<?>[] slots = s == null ? null : s.slots;
+            PooledTask<?> t = slots == null ? null : (PooledTask<?>) SLOT.getVolatile(slots, k);
             if (t == null) {
                 if (c == takeIndex) {
                     return false; // an offer is storing it now: a task is coming
@@ -191,8 +203,15 @@ final class TaskQueue extends TaskQueueFields.Tail {
      */
     private static void taken(Segment s, int k) {
         if ((k & LINE_MASK) == LINE_MASK) {
+            PooledTask<?>[] slots = s.slots;
+            if (slots == null) {
+                return; // the segment's last index was taken (and its array dropped) first
+            }
             for (int j = k - LINE_MASK; j <= k; j++) {
-                SLOT.setOpaque(s.slots, j, null);
+                SLOT.setOpaque(slots, j, null);
+            }
+            if (k == MASK) {
+                s.slots = null; // every index of the segment is taken: see Segment.slots
             }
         }
     }
@@ -210,8 +229,12 @@ final class TaskQueue extends TaskQueueFields.Tail {
             return; // the segment of c is not linked yet: its line holds no taken task
         }
         int k = (int) (c & MASK);
+        PooledTask<?>[] slots = s.slots;
+        if (slots == null) {
+            return; // taken to its end meanwhile
+        }
         for (int j = k & ~LINE_MASK; j < k; j++) {
-            SLOT.setOpaque(s.slots, j, null);
+            SLOT.setOpaque(slots, j, null);
         }
     }
 

@@ -181,9 +181,12 @@ class TaskQueueTest {
             q.offer(in.get(i));
         }
         assertThat(q.putSegment.first).isEqualTo(3L * TaskQueue.SEGMENT_SIZE);
+        TaskQueue.Segment firstSegment = q.takeSegment;
         for (int i = 0; i < n; i++) {
             assertThat(q.poll()).isSameAs(in.get(i));
         }
+        assertThat(firstSegment.slots).as("a segment taken to its end drops its array").isNull();
+        assertThat(firstSegment.next.slots).isNull();
         assertThat(q.poll()).isNull();
         assertThat(q.isEmpty()).isTrue();
         assertThat(q.takeSegment.first).as("segments behind the takers are dropped")
