@@ -23,15 +23,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Outcome(id = "0, 0, 1, 2", expect = ACCEPTABLE, desc = "the poller came first")
 @Outcome(expect = FORBIDDEN, desc = "out of order, lost, taken twice, or found after an empty poll of the drain")
 @State
-public class TaskQueueFifoTest {
-    private final TaskQueue queue = new TaskQueue();
-    private final PooledTask<Integer> a = PooledTask.of(null, () -> 1, null);
-    private final PooledTask<Integer> b = PooledTask.of(null, () -> 2, null);
-
-    private int id(PooledTask<?> t) {
-        return t == null ? 0 : t == a ? 1 : t == b ? 2 : 9;
-    }
-
+public class TaskQueueFifoTest extends TwoQueuedTasks {
     @Actor
     public void offerer() {
         queue.offer(a);

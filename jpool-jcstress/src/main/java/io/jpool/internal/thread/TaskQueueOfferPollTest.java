@@ -22,15 +22,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Outcome(id = {"1, 2, 0, 0", "2, 1, 0, 0"}, expect = ACCEPTABLE, desc = "each poll took one task")
 @Outcome(expect = FORBIDDEN, desc = "a poll saw an empty queue after its own offer, or a task lost or taken twice")
 @State
-public class TaskQueueOfferPollTest {
-    private final TaskQueue queue = new TaskQueue();
-    private final PooledTask<Integer> a = PooledTask.of(null, () -> 1, null);
-    private final PooledTask<Integer> b = PooledTask.of(null, () -> 2, null);
-
-    private int id(PooledTask<?> t) {
-        return t == null ? 0 : t == a ? 1 : t == b ? 2 : 9;
-    }
-
+public class TaskQueueOfferPollTest extends TwoQueuedTasks {
     @Actor
     public void first(IIII_Result r) {
         queue.offer(a);
