@@ -35,32 +35,29 @@ final class Lambdas {
     private static final ClassValue<Method> WRITE_REPLACE = new ClassValue<>() {
         @Override
         protected Method computeValue(Class<?> type) {
-            if (!type.isSynthetic() || !Serializable.class.isAssignableFrom(type)) {
-                return null;
-            }
-            try {
-                Method m = type.getDeclaredMethod("writeReplace");
-                m.setAccessible(true);
-                return m;
-            } catch (NoSuchMethodException | RuntimeException e) {
-                return null; // not a serializable lambda, or its module does not open it to us
-            }
+            return type.isSynthetic() && Serializable.class.isAssignableFrom(type)
+                    ? accessibleMethod(type, "writeReplace") : null;
         }
     };
 
-    /** A capturing class's {@code $deserializeLambda$}, made accessible. */
+    /** A capturing class's {@code $deserializeLambda$}, made accessible; null if it has none. */
     private static final ClassValue<Method> DESERIALIZE = new ClassValue<>() {
         @Override
         protected Method computeValue(Class<?> type) {
-            try {
-                Method m = type.getDeclaredMethod("$deserializeLambda$", SerializedLambda.class);
-                m.setAccessible(true);
-                return m;
-            } catch (NoSuchMethodException | RuntimeException e) {
-                return null;
-            }
+            return accessibleMethod(type, "$deserializeLambda$", SerializedLambda.class);
         }
     };
+
+    /** {@code type}'s own method, made accessible; null if it has none or its module does not open it to us. */
+    private static Method accessibleMethod(Class<?> type, String name, Class<?>... parameters) {
+        try {
+            Method m = type.getDeclaredMethod(name, parameters);
+            m.setAccessible(true);
+            return m;
+        } catch (NoSuchMethodException | RuntimeException e) {
+            return null;
+        }
+    }
 
     private Lambdas() {
     }

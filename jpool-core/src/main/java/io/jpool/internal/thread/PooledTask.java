@@ -132,7 +132,7 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
             if (pool != null) {
                 pool.leftQueue();
             }
-            runStarted(null, null);
+            runStarted(null);
         }
     }
 
@@ -150,7 +150,7 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
                 // running tasks: it has not run, so it never will
                 cancelStarted();
             }
-            runStarted(by, almostFree);
+            runStarted(almostFree);
         }
     }
 
@@ -176,7 +176,7 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
             PooledTask<?> outer = worker.current;
             worker.current = this;
             try {
-                runStarted(worker, null);
+                runStarted(null);
             } finally {
                 worker.current = outer;
             }
@@ -186,7 +186,7 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
         }
     }
 
-    private void runStarted(ThreadPoolImpl.Worker by, Runnable almostFree) {
+    private void runStarted(Runnable almostFree) {
         ScheduledFuture<?> timer = null;
         boolean endedHere = false;
         try {

@@ -131,21 +131,18 @@ final class TaskQueue extends TaskQueueFields.Tail {
             if (s != start && s != null) {
                 advance(TAKE_SEGMENT, s);
             }
-            int k = (int) (c & MASK);
-            PooledTask<?>[] slots = s == null ? null : s.slots;
-            PooledTask<?> t = slots == null ? null : (PooledTask<?>) SLOT.getVolatile(slots, k);
+            PooledTask<?> t = taskAt(s, c);
             if (t == null) {
                 if (c >= putIndex) {
                     return null;
                 }
-                if (slots == null && s != null) {
-                    continue; // the segment died meanwhile: c was taken, read the index again
+                if (c == takeIndex) {
+                    waited = awaitOffer(waited); // an offer claimed c and is about to store its task
                 }
-                waited = awaitOffer(waited); // an offer claimed c and is about to store its task
-                continue;
+                continue; // else taken meanwhile (its segment may have died): read the index again
             }
             if (TAKE_INDEX.compareAndSet(this, c, c + 1)) {
-                taken(s, k);
+                taken(s, (int) (c & MASK));
                 return t;
             }
             Thread.onSpinWait(); // another worker took it: back off a moment rather than fight for the line
@@ -166,9 +163,7 @@ final class TaskQueue extends TaskQueueFields.Tail {
                 return true;
             }
             s = segmentOf(s, c);
-            int k = (int) (c & MASK);
-            PooledTask<?>[] slots = s == null ? null : s.slots;
-            PooledTask<?> t = slots == null ? null : (PooledTask<?>) SLOT.getVolatile(slots, k);
+            PooledTask<?> t = taskAt(s, c);
             if (t == null) {
                 if (c == takeIndex) {
                     return false; // an offer is storing it now: a task is coming
@@ -236,6 +231,15 @@ final class TaskQueue extends TaskQueueFields.Tail {
         for (int j = k & ~LINE_MASK; j < k; j++) {
             SLOT.setOpaque(slots, j, null);
         }
+    }
+
+    /**
+     * The task stored at index {@code c} of its segment {@code s}, or null: not stored yet, the
+     * segment not linked yet (s null), or taken meanwhile (its slot cleared, its segment dead).
+     */
+    private static PooledTask<?> taskAt(Segment s, long c) {
+        PooledTask<?>[] slots = s == null ? null : s.slots;
+        return slots == null ? null : (PooledTask<?>) SLOT.getVolatile(slots, (int) (c & MASK));
     }
 
     /** The segment of index {@code c}, walking on from {@code s}; null if not linked yet. */
