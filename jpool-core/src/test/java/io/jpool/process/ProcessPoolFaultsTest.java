@@ -9,7 +9,10 @@ import io.jpool.SharedEvent;
 import io.jpool.TaskTimeoutException;
 import io.jpool.WorkerDiedException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -228,6 +231,22 @@ class ProcessPoolFaultsTest {
         // the caller's ends of the dead worker's pipes were being opened: no thread stays blocked there
         String name = broken.toString().replaceAll(".*\\[(jpool-process-\\d+),.*", "$1");
         io.jpool.thread.PoolTestSupport.assertNoThreadsLeft(name + "-");
+    }
+
+    @Test
+    void aJvmGoneBeforeItsHandshakeBreaksThePoolWithItsStderr(@TempDir Path home) throws Exception {
+        // a "JDK" whose java exits at once: the handshake may meet a closed stdin (the race CI hit
+        // with a JVM refusing an option) or the exit; either way the message carries its stderr
+        Path java = Files.createDirectories(home.resolve("bin")).resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho 'Unrecognized option: -XX:+FakeJpoolOption' >&2\nexit 3\n");
+        assertThat(java.toFile().setExecutable(true)).isTrue();
+        for (int round = 0; round < 5; round++) {
+            try (ProcessPool pool = ProcessSupport.pool(2).javaHome(home).classDataSharing(false).build()) {
+                assertThat(catchException(pool.submit(() -> 1))).isInstanceOf(BrokenPoolException.class)
+                        .hasMessageContaining("FakeJpoolOption")
+                        .hasMessageContaining("exited with code 3");
+            }
+        }
     }
 
     @Test

@@ -301,9 +301,9 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                 where = l.socketHandshakeFields();
                 connected = l.expect(number);
             }
-            w.handshake(where + "\t" + number + "\t" + HexFormat.of().formatHex(l.token()) + "\t"
-                    + config.maxResultBytes() + "\t" + WarmUpProbe.hex());
-            w.channel = awaitConnection(w, connected, pipes);
+            String handshake = where + "\t" + number + "\t" + HexFormat.of().formatHex(l.token()) + "\t"
+                    + config.maxResultBytes() + "\t" + WarmUpProbe.hex();
+            w.channel = awaitConnection(w, handshake, connected, pipes);
             initialize(w);
             Thread reader = new Thread(new Reader(w), name + "-reader-" + number);
             reader.setDaemon(true);
@@ -332,12 +332,14 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     }
 
     /**
-     * The worker's channel once it said HELLO. If it does not (it died, or is too slow), it is
-     * killed and its pipes, if any, are abandoned so that no thread stays blocked opening them.
+     * Sends the worker its handshake line and returns its channel once it said HELLO. If it does
+     * not (it died, even before it read the line, or is too slow), it is killed and its pipes, if
+     * any, are abandoned so that no thread stays blocked opening them.
      */
-    private FrameChannel awaitConnection(WorkerLink w, CompletableFuture<FrameChannel> f, WorkerPipes pipes)
-            throws StartFailure {
+    private FrameChannel awaitConnection(WorkerLink w, String handshake, CompletableFuture<FrameChannel> f,
+            WorkerPipes pipes) throws StartFailure {
         try {
+            sendHandshake(w, handshake);
             return awaitHello(w, f);
         } catch (StartFailure e) {
             if (pipes != null) {
@@ -350,6 +352,15 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         }
     }
 
+    /** A JVM that cannot start (a bad option) may be gone before its handshake is written. */
+    private void sendHandshake(WorkerLink w, String line) throws StartFailure {
+        try {
+            w.handshake(line);
+        } catch (IOException e) {
+            throw notConnected(w, "closed its stdin before it connected: " + e, e);
+        }
+    }
+
     private FrameChannel awaitHello(WorkerLink w, CompletableFuture<FrameChannel> f) throws StartFailure {
         long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
         for (;;) {
@@ -357,9 +368,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                 return f.get(50, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 if (!w.process.isAlive()) {
-                    int code = w.awaitExit();
-                    throw new StartFailure("a worker JVM exited with code " + code + " before it connected"
-                            + stderrText(w) + "\ncommand: " + String.join(" ", command), null);
+                    throw notConnected(w, "did not connect", null);
                 }
                 if (System.currentTimeMillis() > deadline) {
                     throw new StartFailure("a worker JVM (pid " + w.pid + ") did not connect within "
@@ -370,13 +379,20 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                 throw new StartFailure("interrupted while a worker started", e);
             } catch (ExecutionException e) {
                 // its pipes ended (it died), or the pool closed its socket
-                boolean exited = w.awaitExitWithin(1000);
-                throw new StartFailure("a worker JVM (pid " + w.pid + ") "
-                        + (exited ? "exited with code " + w.process.exitValue() + " before it connected"
-                                : "failed to connect: " + e.getCause())
-                        + stderrText(w) + "\ncommand: " + String.join(" ", command), e.getCause());
+                throw notConnected(w, "failed to connect: " + e.getCause(), e.getCause());
             }
         }
+    }
+
+    /**
+     * The failure of a worker that ended, or is ending, before it connected: its exit code if it
+     * exits within a second (else {@code otherwise}), its stderr and the command that started it.
+     */
+    private StartFailure notConnected(WorkerLink w, String otherwise, Throwable cause) {
+        boolean exited = w.awaitExitWithin(1000);
+        return new StartFailure("a worker JVM (pid " + w.pid + ") "
+                + (exited ? "exited with code " + w.process.exitValue() + " before it connected" : otherwise)
+                + stderrText(w) + "\ncommand: " + String.join(" ", command), cause);
     }
 
     /** Runs the pool's initializer in the new worker, if it has one, and waits for its READY. */
