@@ -340,7 +340,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
          * paths so that the JIT compiles it early and a first park later does not deoptimize it.
          */
         private void runQueued() {
-            for (PooledTask<?> task; (task = pollFromLanes()) != null; ) {
+            for (PooledTask<?> task; (task = pollStoredFromLanes()) != null; ) {
                 runOne(task, clearAlmostFree); // stops counting as almost free once the task has started
             }
         }
@@ -351,6 +351,19 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         /** The next task, from this worker's first-choice lane if it has one, else any lane. */
         private PooledTask<?> pollFromLanes() {
             PooledTask<?> t = queue.poll(lane + taken / TaskLanes.TURN);
+            if (t != null) {
+                taken++;
+            }
+            return t;
+        }
+
+        /**
+         * {@link #pollFromLanes}, but null as soon as no task is stored, without reading the
+         * submitters' side of the queue (see {@link TaskQueue#pollStored}); the idle paths then
+         * end with a {@link #pollFromLanes}.
+         */
+        private PooledTask<?> pollStoredFromLanes() {
+            PooledTask<?> t = queue.pollStored(lane + taken / TaskLanes.TURN);
             if (t != null) {
                 taken++;
             }
@@ -423,7 +436,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             PooledTask<?> task = null;
             try {
                 long deadline = System.nanoTime() + SPIN_NANOS;
-                for (int i = 1; (task = pollFromLanes()) == null; i++) {
+                for (int i = 1; (task = pollStoredFromLanes()) == null; i++) {
                     if ((i & 31) == 0) {
                         if (shutdown || System.nanoTime() - deadline > 0) {
                             break;

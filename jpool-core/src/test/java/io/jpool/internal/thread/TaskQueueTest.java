@@ -222,6 +222,29 @@ class TaskQueueTest {
         }
     }
 
+    /**
+     * pollStored, the workers' hot-loop poll, never waits for a claimed slot (it does not look at
+     * the submitters' index), but takes stored tasks in order, and isEmpty still counts the
+     * claimed one, so a worker that ends with poll/isEmpty before it idles loses nothing.
+     */
+    @Test
+    void pollStoredTakesStoredTasksAndLeavesAClaimedSlotToPoll() {
+        TaskQueue q = new TaskQueue();
+        PooledTask<Integer> first = task(0, 0);
+        q.offer(first);
+        q.putIndex = 2; // a second offer claimed index 1 and has not stored yet
+        assertThat(q.pollStored()).isSameAs(first);
+        assertThat(q.pollStored()).as("nothing stored at the claimed index").isNull();
+        assertThat(q.isEmpty()).as("a task is coming").isFalse();
+        PooledTask<Integer> second = task(1, 1);
+        q.putSegment.slots[1] = second; // the offer's store
+        assertThat(q.isEmpty()).isFalse();
+        assertThat(q.pollStored()).isSameAs(second);
+        assertThat(q.pollStored()).isNull();
+        assertThat(q.isEmpty()).isTrue();
+        assertThat(q.poll()).isNull();
+    }
+
     private static Object field(PooledTask<?> t) throws Exception {
         java.lang.reflect.Field f = PooledTask.class.getDeclaredField("task");
         f.setAccessible(true);
