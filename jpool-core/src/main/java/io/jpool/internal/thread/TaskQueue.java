@@ -132,29 +132,7 @@ final class TaskQueue extends TaskQueueFields.Tail {
      * it and no offer between its claim and its store.
      */
     PooledTask<?> poll() {
-        for (int waited = 0;;) {
-            Segment start = takeSegment; // before the index: never past its segment
-            long c = takeIndex;
-            Segment s = segmentOf(start, c);
-            if (s != start && s != null) {
-                advance(TAKE_SEGMENT, s);
-            }
-            PooledTask<?> t = taskAt(s, c);
-            if (t == null) {
-                if (c >= putIndex) {
-                    return null;
-                }
-                if (c == takeIndex) {
-                    waited = awaitOffer(waited); // an offer claimed c and is about to store its task
-                }
-                continue; // else taken meanwhile (its segment may have died): read the index again
-            }
-            if (TAKE_INDEX.compareAndSet(this, c, c + 1)) {
-                taken(s, (int) (c & MASK));
-                return t;
-            }
-            Thread.onSpinWait(); // another worker took it: back off a moment rather than fight for the line
-        }
+        return take(true);
     }
 
     /**
@@ -165,8 +143,13 @@ final class TaskQueue extends TaskQueueFields.Tail {
      * with a {@link #poll} before it decides the queue is empty.
      */
     PooledTask<?> pollStored() {
-        for (;;) {
-            Segment start = takeSegment;
+        return take(false);
+    }
+
+    /** {@link #poll} if {@code awaitClaimed}, else {@link #pollStored}. */
+    private PooledTask<?> take(boolean awaitClaimed) {
+        for (int waited = 0;;) {
+            Segment start = takeSegment; // before the index: never past its segment
             long c = takeIndex;
             Segment s = segmentOf(start, c);
             if (s != start && s != null) {
@@ -174,16 +157,22 @@ final class TaskQueue extends TaskQueueFields.Tail {
             }
             PooledTask<?> t = taskAt(s, c);
             if (t == null) {
-                if (c == takeIndex) {
-                    return null; // nothing stored yet
+                if (!awaitClaimed) {
+                    if (c == takeIndex) {
+                        return null; // nothing stored yet
+                    }
+                } else if (c >= putIndex) {
+                    return null;
+                } else if (c == takeIndex) {
+                    waited = awaitOffer(waited); // an offer claimed c and is about to store its task
                 }
-                continue; // taken meanwhile: read the index again
+                continue; // else taken meanwhile (its segment may have died): read the index again
             }
             if (TAKE_INDEX.compareAndSet(this, c, c + 1)) {
                 taken(s, (int) (c & MASK));
                 return t;
             }
-            Thread.onSpinWait();
+            Thread.onSpinWait(); // another worker took it: back off a moment rather than fight for the line
         }
     }
 
