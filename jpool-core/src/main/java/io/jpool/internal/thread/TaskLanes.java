@@ -8,8 +8,8 @@ package io.jpool.internal.thread;
  * Each submitting thread offers to the lane its thread id picks (ids are handed out in turn, so
  * threads started one after another get different lanes), always the same one: the tasks one
  * thread submits start in the order it submitted them. The id is a field of the thread; a
- * thread-local lane cost a submit a hash lookup and a weak-reference read, ~10 ns of ~40. A worker polls from a lane of its own choosing first and then
- * the others in turn, and moves its first choice on every {@value #TURN} tasks, so no lane waits
+ * thread-local lane cost a submit a hash lookup and a weak-reference read, ~10 ns of ~40.
+ * A worker polls from a lane of its own choosing first and then the others in turn, and moves its first choice on every {@value #TURN} tasks, so no lane waits
  * behind a busy one for long. {@link #isEmpty} is true only when every lane is empty, so the
  * pool's "look once more before parking" still sees every task submitted before it looked.
  * One lane on one CPU; two lanes per two CPUs up to {@value #MAX_LANES}.
@@ -48,22 +48,17 @@ final class TaskLanes {
      * it is taken modulo the lane count); null if every lane is empty.
      */
     PooledTask<?> poll(int first) {
-        for (int i = 0; i <= mask; i++) {
-            PooledTask<?> t = lanes[(first + i) & mask].poll();
-            if (t != null) {
-                return t;
-            }
-        }
-        return null;
+        return take(first, true);
     }
 
     /**
-     * Like {@link #poll(int)}, but by {@link TaskQueue#pollStored}: null may mean an offer is
-     * still storing its task, so a caller must end with {@link #poll(int)} before it idles.
+     * {@link #poll(int)} if {@code awaitClaimed}; else the same by {@link TaskQueue#pollStored},
+     * where null may mean an offer is still storing its task, so a caller must end with a
+     * {@link #poll(int)} before it idles.
      */
-    PooledTask<?> pollStored(int first) {
+    PooledTask<?> take(int first, boolean awaitClaimed) {
         for (int i = 0; i <= mask; i++) {
-            PooledTask<?> t = lanes[(first + i) & mask].pollStored();
+            PooledTask<?> t = lanes[(first + i) & mask].take(awaitClaimed);
             if (t != null) {
                 return t;
             }

@@ -147,7 +147,7 @@ final class TaskQueue extends TaskQueueFields.Tail {
     }
 
     /** {@link #poll} if {@code awaitClaimed}, else {@link #pollStored}. */
-    private PooledTask<?> take(boolean awaitClaimed) {
+    PooledTask<?> take(boolean awaitClaimed) {
         for (int waited = 0;;) {
             Segment start = takeSegment; // before the index: never past its segment
             long c = takeIndex;

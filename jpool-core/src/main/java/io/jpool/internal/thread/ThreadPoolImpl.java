@@ -350,11 +350,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
 
         /** The next task, from this worker's first-choice lane if it has one, else any lane. */
         private PooledTask<?> pollFromLanes() {
-            PooledTask<?> t = queue.poll(lane + taken / TaskLanes.TURN);
-            if (t != null) {
-                taken++;
-            }
-            return t;
+            return takeFromLanes(true);
         }
 
         /**
@@ -363,7 +359,11 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
          * end with a {@link #pollFromLanes}.
          */
         private PooledTask<?> pollStoredFromLanes() {
-            PooledTask<?> t = queue.pollStored(lane + taken / TaskLanes.TURN);
+            return takeFromLanes(false);
+        }
+
+        private PooledTask<?> takeFromLanes(boolean awaitClaimed) {
+            PooledTask<?> t = queue.take(lane + taken / TaskLanes.TURN, awaitClaimed);
             if (t != null) {
                 taken++;
             }

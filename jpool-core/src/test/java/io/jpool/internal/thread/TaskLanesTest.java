@@ -47,6 +47,18 @@ class TaskLanesTest {
     }
 
     @Test
+    @SuppressWarnings("deprecation") // getId: the lane offer picks
+    void theHotLoopsTakeFindsAStoredTaskInAnotherLane() {
+        TaskLanes lanes = new TaskLanes(2);
+        PooledTask<Integer> t = task(1);
+        lanes.offer(t);
+        int otherLane = (int) Thread.currentThread().getId() + 1; // start from the lane offer did not use
+        assertThat(lanes.take(otherLane, false)).isSameAs(t);
+        assertThat(lanes.take(otherLane, false)).isNull();
+        assertThat(lanes.isEmpty()).isTrue();
+    }
+
+    @Test
     void isEmptyOnlyWhenEveryLaneIs() throws Exception {
         TaskLanes lanes = new TaskLanes(2);
         PooledTask<Integer> mine = task(1);
