@@ -79,7 +79,10 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     private final ConcurrentLinkedDeque<Worker> idle = new ConcurrentLinkedDeque<>();
     private final Set<Worker> workers = ConcurrentHashMap.newKeySet();
     private final AtomicInteger workerCount = new AtomicInteger();
-    /** 1 while a worker polls the queue before going idle ({@code Worker.spinForTask}); else 0. */
+    /**
+     * 1 from when a worker begins to poll the queue before going idle ({@code Worker.spinForTask})
+     * until it has started the task it found or is on the idle stack; else 0.
+     */
     private final AtomicInteger spinning = new AtomicInteger();
     /** Workers that finished a task and will look at the queue before they park, less the submits that claimed one. */
     private final AtomicInteger almostFree = new AtomicInteger();
@@ -200,6 +203,11 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         if (submitted != null && spinning.get() != 0) {
             return; // a worker polls the queue now, and wakes another if it finds more than one task
         }
+        if (submitted != null && idle.peekFirst() != null && submitted.status() != PoolFuture.Status.PENDING) {
+            // a worker took it already (one that found it before it parked, say): waking an idle
+            // one for it would leave that one awake for nothing, and off the stack for the next submit
+            return;
+        }
         Worker w = idle.pollFirst();
         if (w != null) {
             LockSupport.unpark(w.thread);
@@ -216,8 +224,13 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         if (claimAlmostFree()) {
             return; // a worker finishing a task will take it: reuse it rather than start another
         }
+        if (submitted != null && spinning.get() != 0) {
+            // A worker began to spin since the first look, and may have taken the almost-free
+            // mark this submit would have claimed: it will see the task queued (see Worker.endSpin).
+            return;
+        }
         // A finishing worker pushes itself on the idle stack before it stops counting as almost
-        // free, so if it slipped between the two looks above, it is on the stack now.
+        // free or spinning, so if it slipped between the looks above, it is on the stack now.
         w = idle.pollFirst();
         if (w != null) {
             LockSupport.unpark(w.thread);
@@ -323,12 +336,19 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                     }
                     PooledTask<?> task = spinForTask();
                     if (task != null) {
-                        runOne(task, clearAlmostFree);
+                        runOne(task, endSpin);
+                        if (spinHeld) {
+                            endSpin.run(); // the task had ended already: nothing started
+                        }
                     } else if (!idleOnce(keepAliveNanos)) {
                         return;
                     }
                 }
             } finally {
+                if (spinHeld) { // thrown out of a task's start: workerExited wakes someone for the queue
+                    spinHeld = false;
+                    spinning.set(0);
+                }
                 clearAlmostFree();
                 CURRENT_WORKER.remove();
                 workerExited(this);
@@ -378,10 +398,18 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         private boolean idleOnce(long keepAliveNanos) {
             idle.offerFirst(this);
             onIdleStack = true;
-            clearAlmostFree(); // only now: a submit in between finds us on the idle stack
+            // only now: a submit in between finds us on the idle stack
+            boolean spun = spinHeld;
+            if (spun) {
+                spinHeld = false;
+                spinning.set(0);
+            }
+            clearAlmostFree();
             PooledTask<?> task = pollFromLanes(); // a submit may have missed us: look again before parking
             if (task != null) {
-                runOne(task, leaveIdle); // leaves the idle stack once the task has started
+                // leaves the idle stack once the task has started; submits that counted on our
+                // spin may have queued more than this task: then it wakes another worker too
+                runOne(task, spun ? leaveIdleAndWakeForMore : leaveIdle);
                 if (onIdleStack) {
                     leaveIdle.run(); // it had ended already: nothing started
                 }
@@ -392,11 +420,26 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 return false;
             }
             queue.releaseTaken(); // a pool gone quiet keeps no finished task reachable
-            long parkedAt = System.nanoTime();
-            LockSupport.parkNanos(ThreadPoolImpl.this, keepAliveNanos);
-            boolean notPopped = idle.remove(this); // false: a submit popped and woke us
-            onIdleStack = false;
-            return !(notPopped && System.nanoTime() - parkedAt >= keepAliveNanos && queue.isEmpty());
+            long deadline = System.nanoTime() + keepAliveNanos;
+            for (long left = keepAliveNanos;; left = deadline - System.nanoTime()) {
+                if (left > 0) {
+                    LockSupport.parkNanos(ThreadPoolImpl.this, left);
+                }
+                boolean expired = System.nanoTime() - deadline >= 0;
+                if (!expired && !shutdown && idle.contains(this)) {
+                    // Still on the stack, so not woken by a submit: the wake-up was spurious, or
+                    // the unpark of a submit that popped us in an earlier idle spell, once we had
+                    // taken a task ourselves. Going back to the queue would hide us from the
+                    // submits meanwhile (neither idle, nor spinning, nor almost free), and the
+                    // next would start a thread. A pop after this look comes with an unpark,
+                    // which ends the next park at once.
+                    Thread.interrupted(); // a stray interrupt would end every park at once
+                    continue;
+                }
+                boolean notPopped = idle.remove(this); // false: a submit popped and woke us
+                onIdleStack = false;
+                return !(notPopped && expired && queue.isEmpty());
+            }
         }
 
         private final Runnable clearAlmostFree = this::clearAlmostFree;
@@ -414,50 +457,73 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             idle.remove(this);
         };
 
+        private final Runnable leaveIdleAndWakeForMore = () -> {
+            leaveIdle.run();
+            wakeForMore();
+        };
+
+        /** True while this worker holds the {@link #spinning} flag (this thread only). */
+        private boolean spinHeld;
+
+        /**
+         * Ends this worker's spin once the task it found has started. Only then: a submit that
+         * sees the flag clear must find that task started (or its own task still queued), or it
+         * would take the spinner, which has the task in hand, for busy and start a thread.
+         */
+        private final Runnable endSpin = () -> {
+            spinHeld = false;
+            spinning.set(0);
+            wakeForMore();
+        };
+
+        /** Submits that counted on a spinning worker wake nobody: if it finds more than the one task it takes, wake another. */
+        private void wakeForMore() {
+            if (!queue.isEmpty()) {
+                wakeOrStartWorker();
+            }
+        }
+
         /**
          * Polls the queue for a short while before going idle, if no other worker does: a
          * caller that waits for a result and then submits again finds this worker still awake,
          * and a stream of submits finds it without waking anyone (a wake-up costs
          * a submit a system call, and on a VM tens of microseconds). Submits made while a worker
-         * spins wake nobody ({@link #wakeOrStartWorker}); so when the spinner takes a task and
-         * more are queued, it wakes another worker (or starts one) for them. One spinner at most:
-         * on a machine of few CPUs, a second would take the CPU of the very thread that submits.
-         * For the same reason the spin yields its CPU every 32 polls. Not on virtual threads or
-         * a single CPU.
+         * spins wake nobody ({@link #wakeOrStartWorker}). The spinner keeps the flag until it
+         * has started the task it found ({@link #endSpin}) or, finding none, is on the idle stack
+         * ({@link #idleOnce}), so a submit always finds this worker one way or another; and once
+         * it lets go, if more tasks are queued than it takes, it wakes another worker (or starts
+         * one) for them. One spinner at most: on a machine of few CPUs, a second would take the
+         * CPU of the very thread that submits. For the same reason the spin yields its CPU every
+         * 32 polls. Not on virtual threads or a single CPU.
+         *
+         * @return the task found, or null; in both cases with {@link #spinHeld} if it spun
          */
         private PooledTask<?> spinForTask() {
             if (SPIN_NANOS == 0 || config.virtualThreads()
                     || spinning.get() != 0 || !spinning.compareAndSet(0, 1)) {
                 return null;
             }
+            spinHeld = true;
             // A spinning worker is idle, not "almost free": a submit now counts on the spin, and
             // a submit once the spin took a task must not count on this worker (it may grow the pool).
             clearAlmostFree();
-            PooledTask<?> task = null;
-            try {
-                long deadline = System.nanoTime() + SPIN_NANOS;
-                for (int i = 1; (task = pollStoredFromLanes()) == null; i++) {
-                    if ((i & 31) == 0) {
-                        if (shutdown || System.nanoTime() - deadline > 0) {
-                            break;
-                        }
-                        // Let a thread that waits for this CPU run: with more threads than CPUs,
-                        // it is often the very submitter whose next task this worker waits for.
-                        Thread.yield();
-                    } else {
-                        Thread.onSpinWait();
-                    }
+            long deadline = System.nanoTime() + SPIN_NANOS;
+            for (int i = 1;; i++) {
+                PooledTask<?> task = pollStoredFromLanes();
+                if (task != null) {
+                    return task;
                 }
-            } finally {
-                spinning.set(0); // before looking at the queue again: no submit is left unseen
+                if ((i & 31) == 0) {
+                    if (shutdown || System.nanoTime() - deadline > 0) {
+                        return null; // idleOnce ends the spin, and looks at the queue again
+                    }
+                    // Let a thread that waits for this CPU run: with more threads than CPUs,
+                    // it is often the very submitter whose next task this worker waits for.
+                    Thread.yield();
+                } else {
+                    Thread.onSpinWait();
+                }
             }
-            if (task == null) {
-                task = pollFromLanes(); // submitted after the last poll, while no one was woken for it
-            }
-            if (task != null && !queue.isEmpty()) {
-                wakeOrStartWorker(); // submits counted on this spinner: there is more than it takes
-            }
-            return task;
         }
 
         private void clearAlmostFree() {
