@@ -53,6 +53,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
+    private static final int CPUS = Runtime.getRuntime().availableProcessors();
     /** The worker this thread is (of any pool), for work helping; set once per thread. */
     private static final ThreadLocal<Worker> CURRENT_WORKER = new ThreadLocal<>();
     /** How long a worker that ran out of tasks polls before it parks; 0 on one CPU. */
@@ -84,6 +85,8 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
      * until it has started the task it found or is on the idle stack; else 0.
      */
     private final AtomicInteger spinning = new AtomicInteger();
+    /** Workers parked in {@code Worker.idleOnce}: with {@link #spinning}, what tells busy workers from the rest. */
+    private final AtomicInteger parked = new AtomicInteger();
     /** Workers that finished a task and will look at the queue before they park, less the submits that claimed one. */
     private final AtomicInteger almostFree = new AtomicInteger();
     private final AtomicInteger threadNumbers = new AtomicInteger();
@@ -181,6 +184,16 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         return counters;
     }
 
+    /**
+     * Whether a thread that waits for one of this pool's tasks may spin: only while fewer
+     * workers run tasks than there are CPUs. Once every CPU has a busy worker, a spinning waiter
+     * takes CPU from the very workers it waits for, and behind a queue of tasks it spins for
+     * each in turn (1M no-ops from two submitters on 2 CPUs: 12.0 M/s without the spin, 10.7 with).
+     */
+    boolean waiterMaySpin() {
+        return workerCount.get() - parked.get() - spinning.get() < CPUS;
+    }
+
     boolean isOwnWorkerThread() {
         Worker w = CURRENT_WORKER.get();
         return w != null && w.owner() == this;
@@ -224,9 +237,10 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         if (claimAlmostFree()) {
             return; // a worker finishing a task will take it: reuse it rather than start another
         }
-        if (submitted != null && spinning.get() != 0) {
+        if (submitted != null && (spinning.get() != 0 || submitted.status() != PoolFuture.Status.PENDING)) {
             // A worker began to spin since the first look, and may have taken the almost-free
             // mark this submit would have claimed: it will see the task queued (see Worker.endSpin).
+            // Or a worker took the task meanwhile: as above, wake no one for it.
             return;
         }
         // A finishing worker pushes itself on the idle stack before it stops counting as almost
@@ -421,7 +435,17 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             }
             queue.releaseTaken(); // a pool gone quiet keeps no finished task reachable
             long deadline = System.nanoTime() + keepAliveNanos;
-            for (long left = keepAliveNanos;; left = deadline - System.nanoTime()) {
+            parked.incrementAndGet();
+            try {
+                return parkIdle(deadline);
+            } finally {
+                parked.decrementAndGet();
+            }
+        }
+
+        /** Parks on the idle stack until popped, shut down or {@code deadline}; see {@link #idleOnce}. */
+        private boolean parkIdle(long deadline) {
+            for (long left = deadline - System.nanoTime();; left = deadline - System.nanoTime()) {
                 if (left > 0) {
                     LockSupport.parkNanos(ThreadPoolImpl.this, left);
                 }
