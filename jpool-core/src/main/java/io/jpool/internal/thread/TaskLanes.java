@@ -1,18 +1,30 @@
 package io.jpool.internal.thread;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * The thread pool's queue: a few {@link TaskQueue}s ("lanes"), so that threads submitting at
  * the same time do not all claim indices on one cache line.
  *
  * <h2>Implementation overview</h2>
- * Each submitting thread offers to the lane its thread id picks (ids are handed out in turn, so
- * threads started one after another get different lanes), always the same one: the tasks one
- * thread submits start in the order it submitted them. The id is a field of the thread; a
- * thread-local lane cost a submit a hash lookup and a weak-reference read, ~10 ns of ~40.
- * A worker polls from a lane of its own choosing first and then the others in turn, and moves its first choice on every {@value #TURN} tasks, so no lane waits
- * behind a busy one for long. {@link #isEmpty} is true only when every lane is empty, so the
- * pool's "look once more before parking" still sees every task submitted before it looked.
- * One lane on one CPU; two lanes per two CPUs up to {@value #MAX_LANES}.
+ * Each submitting thread offers to one lane, always the same: the tasks one thread submits start
+ * in the order it submitted them. Lanes are handed out in turn to the threads as they first
+ * submit, so two threads that submit at the same time get different lanes. A thread finds its lane
+ * in a small table ({@link #owners}): the slot its thread id picks holds that id and the lane. The
+ * first thread whose id picks a slot claims it (by CAS, with the next lane in turn) and keeps it;
+ * a thread whose slot another thread holds uses the lane its id picks ({@code id % lanes}), also
+ * for ever. So no thread ever changes lane, and a submit costs one read of a line that is written
+ * only when a slot is claimed. (The lane by thread id alone put two submitters in one lane half the
+ * time, where their claims on the same line cost ~10 ns a task; a thread-local lane cost a hash
+ * lookup and a weak-reference read, ~10 ns of ~40.)
+ *
+ * <p>A worker polls from a lane of its own choosing first and then the others in turn, and moves
+ * its first choice on every {@value #TURN} tasks, so no lane waits behind a busy one for long.
+ * {@link #isEmpty} is true only when every lane is empty, so the pool's "look once more before
+ * parking" still sees every task submitted before it looked. One lane on one CPU; two lanes per
+ * two CPUs up to {@value #MAX_LANES}.
  */
 final class TaskLanes {
     /** The most lanes a pool has, whatever the CPU count. */
@@ -20,8 +32,18 @@ final class TaskLanes {
     /** Tasks a worker takes before it moves its first choice of lane on. */
     static final int TURN = 64;
 
+    /** Slots of the thread-to-lane table; a power of two. */
+    static final int OWNER_SLOTS = 64;
+    /** Bits of a table entry that hold the lane (MAX_LANES is 8). */
+    private static final int LANE_BITS = 3;
+    private static final VarHandle OWNER = MethodHandles.arrayElementVarHandle(long[].class);
+
     private final TaskQueue[] lanes;
     private final int mask;
+    /** By thread id modulo {@value #OWNER_SLOTS}: 0, or {@code (id + 1) << LANE_BITS | lane}. */
+    private final long[] owners = new long[OWNER_SLOTS];
+    /** Lanes handed out so far; the next thread to claim a slot gets this one modulo the lanes. */
+    private final AtomicInteger handedOut = new AtomicInteger();
 
     TaskLanes(int cpus) {
         int n = Integer.highestOneBit(Math.max(1, Math.min(cpus, MAX_LANES)));
@@ -38,9 +60,25 @@ final class TaskLanes {
     }
 
     /** Queues {@code task} in the calling thread's lane. */
-    @SuppressWarnings("deprecation") // getId: threadId() is JDK 19+, and they are the same number
     void offer(PooledTask<?> task) {
-        lanes[mask == 0 ? 0 : (int) Thread.currentThread().getId() & mask].offer(task);
+        lanes[mask == 0 ? 0 : laneOfThisThread()].offer(task);
+    }
+
+    /** The calling thread's lane: the same at every call from the same thread (see the overview). */
+    @SuppressWarnings("deprecation") // getId: threadId() is JDK 19+, and they are the same number
+    int laneOfThisThread() {
+        long id = Thread.currentThread().getId();
+        int slot = (int) id & (OWNER_SLOTS - 1);
+        long mine = (id + 1) << LANE_BITS;
+        long e = (long) OWNER.getAcquire(owners, slot);
+        if (e == 0) {
+            long claim = mine | (handedOut.getAndIncrement() & mask);
+            e = (long) OWNER.compareAndExchange(owners, slot, 0L, claim);
+            if (e == 0) {
+                e = claim;
+            }
+        }
+        return (e & ~((1L << LANE_BITS) - 1)) == mine ? (int) e & mask : (int) id & mask;
     }
 
     /**

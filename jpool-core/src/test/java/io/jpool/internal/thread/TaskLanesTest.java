@@ -47,12 +47,11 @@ class TaskLanesTest {
     }
 
     @Test
-    @SuppressWarnings("deprecation") // getId: the lane offer picks
     void theHotLoopsTakeFindsAStoredTaskInAnotherLane() {
         TaskLanes lanes = new TaskLanes(2);
         PooledTask<Integer> t = task(1);
         lanes.offer(t);
-        int otherLane = (int) Thread.currentThread().getId() + 1; // start from the lane offer did not use
+        int otherLane = lanes.laneOfThisThread() + 1; // start from the lane offer did not use
         assertThat(lanes.take(otherLane, false)).isSameAs(t);
         assertThat(lanes.take(otherLane, false)).isNull();
         assertThat(lanes.isEmpty()).isTrue();
@@ -130,6 +129,75 @@ class TaskLanesTest {
             assertThat(seen).hasSize(producers * perProducer);
         } finally {
             threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void threadsGetTheLanesInTurnAsTheyFirstSubmitAndKeepThem() throws Exception {
+        TaskLanes lanes = new TaskLanes(8);
+        List<Asker> askers = new ArrayList<>();
+        Set<Long> slots = new HashSet<>();
+        try {
+            while (askers.size() < 8) { // threads whose ids pick distinct slots of the table
+                Asker a = new Asker();
+                if (slots.add(a.id % TaskLanes.OWNER_SLOTS)) {
+                    askers.add(a);
+                } else {
+                    a.close();
+                }
+            }
+            List<Integer> first = new ArrayList<>();
+            for (Asker a : askers) {
+                first.add(a.laneIn(lanes));
+            }
+            assertThat(first).as("one lane each, handed out in turn").containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+            for (int i = askers.size() - 1; i >= 0; i--) {
+                assertThat(askers.get(i).laneIn(lanes)).as("thread %d asks again", i).isEqualTo(first.get(i));
+            }
+        } finally {
+            askers.forEach(Asker::close);
+        }
+    }
+
+    @Test
+    void aThreadWhoseSlotAnotherHoldsKeepsTheLaneItsIdPicks() throws Exception {
+        TaskLanes lanes = new TaskLanes(2);
+        List<Asker> spare = new ArrayList<>();
+        try (Asker holder = new Asker()) {
+            Asker other = new Asker();
+            while ((other.id - holder.id) % TaskLanes.OWNER_SLOTS != 0) {
+                spare.add(other);
+                other = new Asker();
+            }
+            spare.add(other);
+            assertThat(holder.laneIn(lanes)).as("the first to ask").isZero();
+            int byId = (int) other.id & 1;
+            assertThat(other.laneIn(lanes)).as("the lane of its id").isEqualTo(byId);
+            assertThat(other.laneIn(lanes)).as("asked again").isEqualTo(byId);
+            assertThat(holder.laneIn(lanes)).as("the holder's lane stays").isZero();
+        } finally {
+            spare.forEach(Asker::close);
+        }
+    }
+
+    /** A thread of its own that asks the lanes for its lane. */
+    private static final class Asker implements AutoCloseable {
+        final long id;
+        private final ExecutorService thread;
+
+        @SuppressWarnings("deprecation") // getId: what picks the slot
+        Asker() throws Exception {
+            thread = Executors.newSingleThreadExecutor();
+            id = thread.submit(() -> Thread.currentThread().getId()).get(10, TimeUnit.SECONDS);
+        }
+
+        int laneIn(TaskLanes lanes) throws Exception {
+            return thread.submit(lanes::laneOfThisThread).get(10, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() {
+            thread.shutdownNow();
         }
     }
 
