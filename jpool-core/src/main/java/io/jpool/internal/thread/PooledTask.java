@@ -157,15 +157,13 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
     /**
      * A caller's wait polls this long before it parks: a worker that is awake (or spinning for
      * work) often finishes a short task within it, and the caller then saves its own wake-up.
-     * None on one CPU, where it would only delay the worker, nor when the pool's busy workers
-     * have every CPU ({@link ThreadPoolImpl#waiterMaySpin}).
+     * None on one CPU, where it would only delay the worker.
      */
     private static final long SPIN_NANOS = Spin.nanos(20_000L);
 
     @Override
     protected long spinNanosBeforePark() {
-        ThreadPoolImpl pool = pool();
-        return pool != null && pool.waiterMaySpin() ? SPIN_NANOS : 0L;
+        return SPIN_NANOS;
     }
 
     /** Work helping: a worker of this pool about to block on this pending task runs it inline. */

@@ -53,7 +53,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
-    private static final int CPUS = Runtime.getRuntime().availableProcessors();
     /** The worker this thread is (of any pool), for work helping; set once per thread. */
     private static final ThreadLocal<Worker> CURRENT_WORKER = new ThreadLocal<>();
     /** How long a worker that ran out of tasks polls before it parks; 0 on one CPU. */
@@ -85,8 +84,6 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
      * until it has started the task it found or is on the idle stack; else 0.
      */
     private final AtomicInteger spinning = new AtomicInteger();
-    /** Workers parked in {@code Worker.idleOnce}: with {@link #spinning}, what tells busy workers from the rest. */
-    private final AtomicInteger parked = new AtomicInteger();
     /** Workers that finished a task and will look at the queue before they park, less the submits that claimed one. */
     private final AtomicInteger almostFree = new AtomicInteger();
     private final AtomicInteger threadNumbers = new AtomicInteger();
@@ -182,16 +179,6 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
 
     TaskCounters counters() {
         return counters;
-    }
-
-    /**
-     * Whether a thread that waits for one of this pool's tasks may spin: only while fewer
-     * workers run tasks than there are CPUs. Once every CPU has a busy worker, a spinning waiter
-     * takes CPU from the very workers it waits for, and behind a queue of tasks it spins for
-     * each in turn (1M no-ops from two submitters on 2 CPUs: 12.0 M/s without the spin, 10.7 with).
-     */
-    boolean waiterMaySpin() {
-        return workerCount.get() - parked.get() - spinning.get() < CPUS;
     }
 
     boolean isOwnWorkerThread() {
@@ -435,12 +422,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             }
             queue.releaseTaken(); // a pool gone quiet keeps no finished task reachable
             long deadline = System.nanoTime() + keepAliveNanos;
-            parked.incrementAndGet();
-            try {
-                return parkIdle(deadline);
-            } finally {
-                parked.decrementAndGet();
-            }
+            return parkIdle(deadline);
         }
 
         /** Parks on the idle stack until popped, shut down or {@code deadline}; see {@link #idleOnce}. */
