@@ -18,6 +18,8 @@ WORKLOADS = {
     "tp.latency_us": ("ThreadPool submit-to-get of a no-op", "us", True),
     "tp.throughput_1sub": ("ThreadPool 1M no-ops, 1 submitting thread", "tasks/s", False),
     "tp.throughput_2sub": ("ThreadPool 1M no-ops, 2 submitting threads", "tasks/s", False),
+    "tp.paired_1sub": ("ThreadPool 1M no-ops, 1 submitting thread, paired rounds in one JVM", "tasks/s", False),
+    "tp.paired_2sub": ("ThreadPool 1M no-ops, 2 submitting threads, paired rounds in one JVM", "tasks/s", False),
     "tp.map": ("ThreadPool map of 100k tiny items (chunksize 1)", "items/s", False),
     "pp.roundtrip_us": ("ProcessPool tiny-task round trip", "us", True),
     "pp.map_c1": ("ProcessPool map, chunksize 1", "items/s", False),
@@ -37,6 +39,8 @@ TARGETS = {
     "tp.latency_us": [("tpe", "speedup", 1.0, "latency <= TPE's")],
     "tp.throughput_1sub": [("tpe", "speedup", 1.5, ">= 1.5x TPE"), ("fjp", "speedup", 1.0, ">= 1.0x FJP")],
     "tp.throughput_2sub": [("tpe", "speedup", 1.5, ">= 1.5x TPE"), ("fjp", "speedup", 1.0, ">= 1.0x FJP")],
+    "tp.paired_1sub": [("tpe", "speedup", 1.5, ">= 1.5x TPE"), ("fjp", "speedup", 1.0, ">= 1.0x FJP")],
+    "tp.paired_2sub": [("tpe", "speedup", 1.5, ">= 1.5x TPE"), ("fjp", "speedup", 1.0, ">= 1.0x FJP")],
     "pp.roundtrip_us": [("floor_uds", "speedup", 0.5, "<= 2x the raw UDS floor"),
                         ("best_py_ppe", "speedup", 5.0, ">= 5x faster than Python PPE")],
     "pp.map_c1": [("best_py_ppe", "speedup", 2.0, ">= 2x Python PPE.map")],
@@ -189,7 +193,8 @@ def to_markdown(meta, rows):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--jmh", required=True)
-    ap.add_argument("--peers", required=True)
+    ap.add_argument("--peers", required=True, action="append",
+                    help="a JSON of {'results': {workload: {column: value}}}; repeatable (peers.py, PairedThroughput)")
     ap.add_argument("--out", required=True, help="path without extension; .md and .json are written")
     ap.add_argument("--profile", default="?")
     ap.add_argument("--java", default="?")
@@ -202,14 +207,19 @@ def main():
             jmh = json.load(f)
     except (OSError, ValueError):
         jmh = []
-    try:
-        with open(args.peers) as f:
-            peers = json.load(f)
-    except (OSError, ValueError):
-        peers = {"results": {}}
     figures = from_jmh(jmh)
-    for key, cols in peers.get("results", {}).items():
-        figures.setdefault(key, {}).update(cols)
+    peers = {"results": {}}
+    for path in args.peers:
+        try:
+            with open(path) as f:
+                more = json.load(f)
+        except (OSError, ValueError):
+            continue
+        for key, cols in more.get("results", {}).items():
+            figures.setdefault(key, {}).update({c: v for c, v in cols.items() if c != "rounds"})
+        for k in ("python", "cpus"):
+            peers.setdefault(k, more.get(k))
+            peers[k] = peers[k] or more.get(k)
     skipped = dict(s.split("=", 1) for s in args.skip)
     rows = build_rows(figures, skipped)
     meta = {"profile": args.profile, "java": args.java, "python": peers.get("python"), "cpus": peers.get("cpus") or os.cpu_count(),

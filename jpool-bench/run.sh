@@ -6,6 +6,8 @@
 #   jpool-bench/run.sh quick   < 5 min on 2 cores: 1 fork, 2 warm-up + 4 measured iterations of 1 s; process maps of
 #                              1M items (50k with chunksize 1, where each item is a round trip)
 #   jpool-bench/run.sh full    long: 2 forks, 5 + 10 iterations, 1M-item maps, Python at full size
+# Each profile also runs the thread throughput workload as paired rounds in one JVM
+# (PairedThroughput: 1, 12 or 60 s per submitter count), where the VM's swings hit every executor alike.
 #
 # JAVA_HOME picks the JDK the benchmarks run on (default: `java` on PATH); virtual threads are
 # measured on 21+ only. Extra arguments go to JMH, e.g. `run.sh quick ThreadThroughput -prof jfr`
@@ -18,9 +20,9 @@ root=$(dirname "$here")
 profile=${1:-quick}
 shift || true
 case "$profile" in
-    smoke) jmh_opts=(-f 1 -wi 1 -w 500ms -i 1 -r 500ms -p items=20000 -p itemsAtChunksize1=20000) ;;
-    quick) jmh_opts=(-f 1 -wi 2 -w 1s -i 4 -r 1s -p items=1000000 -p itemsAtChunksize1=50000) ;;
-    full)  jmh_opts=(-f 2 -wi 5 -w 2s -i 10 -r 2s -p items=1000000) ;;
+    smoke) jmh_opts=(-f 1 -wi 1 -w 500ms -i 1 -r 500ms -p items=20000 -p itemsAtChunksize1=20000); paired_s=1 ;;
+    quick) jmh_opts=(-f 1 -wi 2 -w 1s -i 4 -r 1s -p items=1000000 -p itemsAtChunksize1=50000); paired_s=12 ;;
+    full)  jmh_opts=(-f 2 -wi 5 -w 2s -i 10 -r 2s -p items=1000000); paired_s=60 ;;
     *) echo "usage: $0 smoke|quick|full [JMH options]" >&2; exit 2 ;;
 esac
 if [ -n "${JAVA_HOME:-}" ]; then java="$JAVA_HOME/bin/java"; else java=$(command -v java); fi
@@ -61,6 +63,10 @@ echo "== JMH $profile: $benches ($(( $(date +%s) - start )) s) =="
 "$java" -cp "$cp" org.openjdk.jmh.Main "$benches" "${jmh_opts[@]}" -p executor=$executors -foe false \
     -rf json -rff "$out/jmh.json" "${user_args[@]}" | tee "$out/jmh.log"
 
+echo "== paired rounds of the thread throughput workload, ${paired_s} s each ($(( $(date +%s) - start )) s) =="
+"$java" -Xms2g -Xmx2g -cp "$cp" io.jpool.bench.PairedThroughput "$paired_s" jpool,tpe,fjp > "$out/paired.json"
+cat "$out/paired.json"
+
 if [ "${BENCH_SKIP_PYTHON:-0}" = 1 ]; then
     echo '{"results": {}}' > "$out/peers.json"
 else
@@ -69,7 +75,7 @@ else
 fi
 
 echo "== report ($(( $(date +%s) - start )) s) =="
-python3 "$here/report.py" --jmh "$out/jmh.json" --peers "$out/peers.json" --out "$out/report" \
+python3 "$here/report.py" --jmh "$out/jmh.json" --peers "$out/peers.json" --peers "$out/paired.json" --out "$out/report" \
     --profile "$profile" --java "$jdk_full" --command "jpool-bench/run.sh $profile $*" \
     --load "$load_before -> $(cut -d' ' -f1 /proc/loadavg)" "${skips[@]}" > /dev/null
 cat "$out/report.md"
