@@ -8,6 +8,7 @@ import io.jpool.ProcessPool;
 import io.jpool.TaskFailedException;
 import io.jpool.internal.process.ProcessPoolImpl;
 import io.jpool.thread.PoolTestSupport;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -195,6 +196,30 @@ class ProcessPoolLifecycleTest {
         ProcessSupport.assertAllDead(List.of(worker));
         assertThat(Files.exists(Path.of(socketDir))).as("the dead caller's socket directory, removed by its worker")
                 .isFalse();
+    }
+
+    @RepeatedTest(3)
+    void aCallerJvmThatEndsRightAfterShutdownNowLeavesNoDirectory() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process caller = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                ExitAfterShutdownNowMain.class.getName()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        long worker;
+        Path dir;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(caller.getInputStream(), StandardCharsets.UTF_8))) {
+            String[] parts = out.readLine().split(" ");
+            worker = Long.parseLong(parts[1]);
+            dir = Path.of(parts[2]);
+            assertThat(caller.waitFor(60, TimeUnit.SECONDS)).as("the caller ends").isTrue();
+        } finally {
+            caller.destroyForcibly();
+        }
+        assertThat(caller.exitValue()).isZero();
+        assertThat(Files.exists(dir)).as("the pool's directory %s, once its JVM has exited", dir).isFalse();
+        ProcessHandle h = ProcessHandle.of(worker).orElse(null);
+        if (h != null) {
+            h.onExit().get(30, TimeUnit.SECONDS);
+        }
+        ProcessSupport.assertAllDead(List.of(worker));
     }
 
     @Test
