@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,8 +30,7 @@ public final class PairedThroughput {
     private static final int TASKS = ThreadThroughputBench.TASKS;
     private static final long WARM_UP_NANOS = TimeUnit.SECONDS.toNanos(3);
 
-    @SuppressWarnings("unchecked")
-    private final Future<Integer>[] futures = new Future[TASKS];
+    private final NoopBatch batch = new NoopBatch(TASKS);
     private final ExecutorService helper = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "paired-second-submitter");
         t.setDaemon(true);
@@ -99,27 +97,10 @@ public final class PairedThroughput {
     /** One invocation of the JMH benchmark's body; tasks per second, submission to the last get. */
     private double oneRound(Executors4.Submitter s, int submitters) throws Exception {
         long t0 = System.nanoTime();
-        int mine = submitters == 2 ? TASKS / 2 : TASKS;
-        Future<?> second = submitters == 2 ? helper.submit(() -> submitRange(s, TASKS / 2, TASKS)) : null;
-        submitRange(s, 0, mine);
-        if (second != null) {
-            second.get();
-        }
-        long sum = 0;
-        for (int i = 0; i < TASKS; i++) {
-            sum += futures[i].get();
-            futures[i] = null;
-        }
+        long sum = batch.run(s, submitters == 2 ? helper : null);
         if (sum != TASKS) {
             throw new IllegalStateException("the no-ops returned " + sum + " in all, not " + TASKS);
         }
         return TASKS / ((System.nanoTime() - t0) / 1e9);
-    }
-
-    private Void submitRange(Executors4.Submitter s, int from, int to) {
-        for (int i = from; i < to; i++) {
-            futures[i] = s.submitNoop();
-        }
-        return null;
     }
 }

@@ -16,7 +16,6 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,8 +48,7 @@ public class ThreadThroughputBench {
     private ExecutorService pool;
     private Executors4.Submitter submitter;
     private ExecutorService helper;
-    @SuppressWarnings("unchecked")
-    private final Future<Integer>[] futures = new Future[TASKS];
+    private final NoopBatch batch = new NoopBatch(TASKS);
 
     @Setup
     public void setup() {
@@ -73,29 +71,6 @@ public class ThreadThroughputBench {
     @Benchmark
     @OperationsPerInvocation(TASKS)
     public long oneMillionNoops() throws Exception {
-        Future<?> second = null;
-        int mine = TASKS;
-        if (helper != null) {
-            mine = TASKS / 2;
-            int from = mine;
-            second = helper.submit(() -> submitRange(from, TASKS));
-        }
-        submitRange(0, mine);
-        if (second != null) {
-            second.get();
-        }
-        long sum = 0;
-        for (int i = 0; i < TASKS; i++) {
-            sum += futures[i].get();
-            futures[i] = null;
-        }
-        return sum;
-    }
-
-    private void submitRange(int from, int to) {
-        Executors4.Submitter s = submitter;
-        for (int i = from; i < to; i++) {
-            futures[i] = s.submitNoop();
-        }
+        return batch.run(submitter, helper);
     }
 }
