@@ -12,6 +12,7 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -171,55 +172,72 @@ class ProcessPoolLifecycleTest {
 
     @Test
     void workersExitWhenTheCallersJvmIsKilled() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process parent = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                OrphanParentMain.class.getName()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        long worker;
-        String socketDir;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))) {
-            String line = out.readLine();
-            assertThat(line).as("the parent's report").startsWith("worker ");
-            String[] parts = line.split(" ");
-            worker = Long.parseLong(parts[1]);
-            socketDir = parts[2];
-            assertThat(Path.of(socketDir)).isDirectory();
-            assertThat(ProcessHandle.of(worker)).isPresent();
+        Process parent = startCaller(OrphanParentMain.class);
+        CallerReport report;
+        try {
+            report = CallerReport.readFrom(parent);
+            assertThat(report.dir).isDirectory();
+            assertThat(ProcessHandle.of(report.worker)).isPresent();
+        } finally {
             parent.destroyForcibly();
-            assertThat(parent.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            parent.getInputStream().close();
         }
-        ProcessHandle h = ProcessHandle.of(worker).orElse(null);
+        assertThat(parent.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        ProcessHandle h = ProcessHandle.of(report.worker).orElse(null);
         if (h != null) {
             long t0 = System.nanoTime();
             h.onExit().get(30, TimeUnit.SECONDS);
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
         }
-        ProcessSupport.assertAllDead(List.of(worker));
-        assertThat(Files.exists(Path.of(socketDir))).as("the dead caller's socket directory, removed by its worker")
+        ProcessSupport.assertAllDead(List.of(report.worker));
+        assertThat(Files.exists(report.dir)).as("the dead caller's socket directory, removed by its worker")
                 .isFalse();
     }
 
     @RepeatedTest(3)
     void aCallerJvmThatEndsRightAfterShutdownNowLeavesNoDirectory() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process caller = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                ExitAfterShutdownNowMain.class.getName()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        long worker;
-        Path dir;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(caller.getInputStream(), StandardCharsets.UTF_8))) {
-            String[] parts = out.readLine().split(" ");
-            worker = Long.parseLong(parts[1]);
-            dir = Path.of(parts[2]);
+        Process caller = startCaller(ExitAfterShutdownNowMain.class);
+        CallerReport report;
+        try {
+            report = CallerReport.readFrom(caller);
             assertThat(caller.waitFor(60, TimeUnit.SECONDS)).as("the caller ends").isTrue();
         } finally {
             caller.destroyForcibly();
+            caller.getInputStream().close();
         }
         assertThat(caller.exitValue()).isZero();
-        assertThat(Files.exists(dir)).as("the pool's directory %s, once its JVM has exited", dir).isFalse();
-        ProcessHandle h = ProcessHandle.of(worker).orElse(null);
+        assertThat(Files.exists(report.dir)).as("the pool's directory %s, once its JVM has exited", report.dir).isFalse();
+        ProcessHandle h = ProcessHandle.of(report.worker).orElse(null);
         if (h != null) {
             h.onExit().get(30, TimeUnit.SECONDS);
         }
-        ProcessSupport.assertAllDead(List.of(worker));
+        ProcessSupport.assertAllDead(List.of(report.worker));
+    }
+
+    /** A caller JVM running {@code main} on this test's class path. */
+    private static Process startCaller(Class<?> main) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), main.getName())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    /** What a caller JVM prints first: {@code worker <pid> <pool directory>}. */
+    private static final class CallerReport {
+        final long worker;
+        final Path dir;
+
+        private CallerReport(long worker, Path dir) {
+            this.worker = worker;
+            this.dir = dir;
+        }
+
+        static CallerReport readFrom(Process caller) throws IOException {
+            BufferedReader out = new BufferedReader(new InputStreamReader(caller.getInputStream(), StandardCharsets.UTF_8));
+            String line = out.readLine();
+            assertThat(line).as("the caller's report").startsWith("worker ");
+            String[] parts = line.split(" ");
+            return new CallerReport(Long.parseLong(parts[1]), Path.of(parts[2]));
+        }
     }
 
     @Test
