@@ -236,6 +236,12 @@ class ManagerTest {
     }
 
     @Test
+    void aJvmThatEndsWithoutClosingItsManagerLeavesNoSocketDirectory() throws Exception {
+        String dir = ChildJvm.run(() -> new io.jpool.internal.manager.ManagerImpl().directory().toString());
+        assertThat(java.nio.file.Path.of(dir)).as("the manager's directory, once its JVM has exited").doesNotExist();
+    }
+
+    @Test
     void proxiesAreSerializable() throws Exception {
         try (Manager m = Manager.start()) {
             SharedCounter c = m.counter("c");

@@ -1,15 +1,14 @@
 package io.jpool.internal.manager;
 
 import io.jpool.ManagerClosedException;
+import io.jpool.internal.ipc.PrivateDirectories;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Set;
@@ -60,8 +59,7 @@ final class ManagerServer implements AutoCloseable {
     private ManagerServer() throws IOException {
         byte[] token = new byte[32];
         new SecureRandom().nextBytes(token);
-        dir = Files.createTempDirectory("jpool-manager-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        dir = PrivateDirectories.create("jpool-manager-");
         socket = dir.resolve("s");
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
@@ -164,13 +162,10 @@ final class ManagerServer implements AutoCloseable {
         handlers.shutdownNow();
         try {
             acceptor.join(2000);
-            Files.deleteIfExists(socket);
-            Files.deleteIfExists(dir);
-        } catch (IOException e) {
-            System.getLogger("io.jpool").log(System.Logger.Level.WARNING, "could not delete " + dir, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        PrivateDirectories.delete(dir);
     }
 
     boolean isClosed() {

@@ -1,6 +1,7 @@
 package io.jpool.internal.process;
 
 import io.jpool.internal.ipc.FrameChannel;
+import io.jpool.internal.ipc.PrivateDirectories;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -8,18 +9,12 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 
 /**
  * Where a pool's workers reach it: a fresh 0700 temp directory, so only this user can even
@@ -31,9 +26,8 @@ import java.util.stream.Stream;
  * cannot run, workers use the socket from the start. An acceptor thread reads each connection's
  * HELLO and hands the channel to the worker number waiting for it.
  *
- * <p>The directory goes when the listener closes, once the pool has terminated. A JVM that ends
- * before that (a main that returns right after {@code shutdownNow()}) removes it in a shutdown
- * hook, one for all of the JVM's pools, over the directories not closed yet.
+ * <p>The directory goes when the listener closes, once the pool has terminated, or at the JVM's
+ * exit if that comes first ({@link PrivateDirectories}).
  */
 final class WorkerListener implements AutoCloseable {
     private final String poolName;
@@ -47,43 +41,12 @@ final class WorkerListener implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean pipesFailed = Boolean.getBoolean("jpool.process.socketChannel");
 
-    /** Directories of listeners not closed yet: the shutdown hook's list. */
-    private static final Set<Path> OPEN = ConcurrentHashMap.newKeySet();
-    private static final AtomicBoolean HOOKED = new AtomicBoolean();
-
     WorkerListener(String poolName, int maxFrame) throws IOException {
         this.poolName = poolName;
         this.maxFrame = maxFrame;
         new SecureRandom().nextBytes(token);
-        dir = Files.createTempDirectory("jpool-pool-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        dir = PrivateDirectories.create("jpool-pool-");
         socket = dir.resolve("s");
-        removeAtExit(dir);
-    }
-
-    private static void removeAtExit(Path dir) {
-        OPEN.add(dir);
-        if (HOOKED.compareAndSet(false, true)) {
-            try {
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> OPEN.forEach(WorkerListener::delete), "jpool-pool-directories"));
-            } catch (IllegalStateException exiting) {
-                // the JVM is going down already: close() is the only way left
-            }
-        }
-    }
-
-    /** Deletes {@code dir} and what is in it (the socket, pipes of a start cut short). */
-    private static void delete(Path dir) {
-        try (Stream<Path> left = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) left::iterator) {
-                Files.deleteIfExists(p);
-            }
-            Files.deleteIfExists(dir);
-        } catch (NoSuchFileException gone) {
-            // deleted already (by a worker whose parent died, say)
-        } catch (IOException e) {
-            System.getLogger("io.jpool").log(System.Logger.Level.WARNING, "could not delete " + dir, e);
-        }
     }
 
     Path directory() {
@@ -206,8 +169,7 @@ final class WorkerListener implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        delete(dir);
-        OPEN.remove(dir);
+        PrivateDirectories.delete(dir);
         waiting.values().forEach(f -> f.completeExceptionally(new IOException("the pool closed")));
     }
 }
