@@ -1,6 +1,7 @@
 package io.jpool.internal.ipc;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ public final class PrivateDirectories {
             Files.deleteIfExists(dir);
         } catch (NoSuchFileException gone) {
             // deleted already (by a worker whose parent died, say)
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) { // the listing's iterator throws the latter
             System.getLogger("io.jpool").log(System.Logger.Level.WARNING, "could not delete " + dir, e);
         }
     }

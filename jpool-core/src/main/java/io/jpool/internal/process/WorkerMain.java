@@ -4,6 +4,7 @@ import io.jpool.RunnableTask;
 import io.jpool.Task;
 import io.jpool.TaskFunction;
 import io.jpool.internal.ipc.FrameChannel;
+import io.jpool.internal.ipc.PrivateDirectories;
 import io.jpool.internal.pool.MapChunk;
 
 import java.io.EOFException;
@@ -331,14 +332,9 @@ public final class WorkerMain {
             }
             java.nio.file.Path dir = java.nio.file.Path.of(fileInPoolDirectory).getParent();
             if (!parentAlive && dir != null && dir.getFileName().toString().startsWith("jpool-pool-")) {
-                try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
-                    for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
-                        java.nio.file.Files.deleteIfExists(f);
-                    }
-                }
-                java.nio.file.Files.deleteIfExists(dir);
+                PrivateDirectories.delete(dir); // another worker may be at it too: a gone file is no matter
             }
-        } catch (IOException | RuntimeException ignored) {
+        } catch (RuntimeException ignored) {
             // best effort: another worker may have done it
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
