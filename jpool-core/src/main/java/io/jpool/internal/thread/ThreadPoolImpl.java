@@ -422,12 +422,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             }
             queue.releaseTaken(); // a pool gone quiet keeps no finished task reachable
             long deadline = System.nanoTime() + keepAliveNanos;
-            return parkIdle(deadline);
-        }
-
-        /** Parks on the idle stack until popped, shut down or {@code deadline}; see {@link #idleOnce}. */
-        private boolean parkIdle(long deadline) {
-            for (long left = deadline - System.nanoTime();; left = deadline - System.nanoTime()) {
+            for (long left = keepAliveNanos;; left = deadline - System.nanoTime()) {
                 if (left > 0) {
                     LockSupport.parkNanos(ThreadPoolImpl.this, left);
                 }
