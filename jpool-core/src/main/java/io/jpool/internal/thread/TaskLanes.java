@@ -69,16 +69,15 @@ final class TaskLanes {
     int laneOfThisThread() {
         long id = Thread.currentThread().getId();
         int slot = (int) id & (OWNER_SLOTS - 1);
-        long mine = (id + 1) << LANE_BITS;
         long e = (long) OWNER.getAcquire(owners, slot);
         if (e == 0) {
-            long claim = mine | (handedOut.getAndIncrement() & mask);
+            long claim = (id + 1) << LANE_BITS | (handedOut.getAndIncrement() & mask);
             e = (long) OWNER.compareAndExchange(owners, slot, 0L, claim);
             if (e == 0) {
                 e = claim;
             }
         }
-        return (e & ~((1L << LANE_BITS) - 1)) == mine ? (int) e & mask : (int) id & mask;
+        return e >>> LANE_BITS == id + 1 ? (int) e & mask : (int) id & mask;
     }
 
     /**
