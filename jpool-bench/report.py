@@ -208,7 +208,7 @@ def main():
     except (OSError, ValueError):
         jmh = []
     figures = from_jmh(jmh)
-    peers = {"results": {}}
+    peers = {}  # the first file's python and cpus that has them
     for path in args.peers:
         try:
             with open(path) as f:
@@ -218,8 +218,7 @@ def main():
         for key, cols in more.get("results", {}).items():
             figures.setdefault(key, {}).update({c: v for c, v in cols.items() if c != "rounds"})
         for k in ("python", "cpus"):
-            peers.setdefault(k, more.get(k))
-            peers[k] = peers[k] or more.get(k)
+            peers[k] = peers.get(k) or more.get(k)
     skipped = dict(s.split("=", 1) for s in args.skip)
     rows = build_rows(figures, skipped)
     meta = {"profile": args.profile, "java": args.java, "python": peers.get("python"), "cpus": peers.get("cpus") or os.cpu_count(),
