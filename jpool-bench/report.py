@@ -2,7 +2,7 @@
 """Builds jpool-bench/target/report.md and report.json from a JMH JSON result and peers.py's JSON.
 
 How it works: every JMH result is mapped to a workload key and a column ("jpool", "tpe", "fjp",
-"vthreads", "floor_uds"), taking the MEDIAN of its measurement iterations (all forks) as the
+"vthreads", "floor_uds", "floor_uds_polling"), taking the MEDIAN of its measurement iterations (all forks) as the
 figure; peers.py already reports medians. Then one row is written per (workload, peer) with the
 ratio "jpool's advantage" (peer/jpool for times, jpool/peer for rates: > 1 means jpool is
 better) and, where DESIGN.md sets one, the target and whether it is met. Stdlib only.
@@ -72,10 +72,11 @@ def from_jmh(results):
         elif cls == "ThreadMapBench":
             out["tp.map"][p["executor"]] = v
         elif cls == "UdsPingPongBench":
+            col = "floor_uds" if p.get("waiting", "blocking") == "blocking" else "floor_uds_polling"
             if p["size"] == "8":
-                out["pp.roundtrip_us"]["floor_uds"] = to_us(v, unit)
+                out["pp.roundtrip_us"][col] = to_us(v, unit)
             else:
-                out["pp.bytes_1mib_ms"]["floor_uds"] = to_us(v, unit) / 1000
+                out["pp.bytes_1mib_ms"][col] = to_us(v, unit) / 1000
         elif cls == "ProcessRoundTripBench" and method == "tinyTask":
             out["pp.roundtrip_us"]["jpool"] = to_us(v, unit)
         elif cls == "ProcessRoundTripBench" and method == "bytes1MiB":
@@ -185,7 +186,9 @@ def to_markdown(meta, rows):
     lines += ["", "Peers: tpe = `ThreadPoolExecutor` (fixed, LinkedBlockingQueue), fjp = `ForkJoinPool`, "
               "vthreads = virtual thread per task (JDK 21+), py_tpe = Python `ThreadPoolExecutor`, "
               "py_ppe_* = Python `ProcessPoolExecutor` (start method), py_mp_pool_* = `multiprocessing.Pool`, "
-              "floor_uds = raw ping-pong between two JVMs over a Unix domain socket (8 B / 1 MiB). "
+              "floor_uds = raw ping-pong between two JVMs over a Unix domain socket (8 B / 1 MiB) with blocking reads "
+              "(DESIGN.md's floor), floor_uds_polling = the same with both ends polling in a busy loop (the channel's "
+              "limit with no wake-up in it; jpool's workers poll between tasks, its caller's reader blocks). "
               "All pools have 2 workers."]
     return "\n".join(lines) + "\n"
 

@@ -27,9 +27,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The physical floor of the process pool: a raw ping-pong of {@code size} bytes between this JVM
- * and a child JVM ({@link UdsEcho}) over a Unix domain socket ({@code java.nio} blocking
+ * and a child JVM ({@link UdsEcho}) over a Unix domain socket ({@code java.nio}
  * {@link SocketChannel}s, direct buffers, no framing, no serialization). The socket lives in a
  * fresh 0700 directory, as a process pool's would. Score: average microseconds per round trip.
+ *
+ * <p>{@code waiting} says how both ends wait for bytes: {@code blocking} reads (DESIGN.md's floor,
+ * and how a JVM talks to another by default), or {@code polling}, non-blocking reads in a busy
+ * loop on both ends, which no thread ever sleeps in: the channel's own limit, with no wake-up in
+ * it. On a VM the two differ several times over, since a wake-up of a sleeping virtual CPU costs
+ * tens of microseconds; jpool polls on one side only (its worker, between tasks).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,6 +46,9 @@ import java.util.concurrent.TimeUnit;
 public class UdsPingPongBench {
     @Param({"8", "1048576"})
     public int size;
+
+    @Param({"blocking", "polling"})
+    public String waiting;
 
     private Path dir;
     private Process child;
@@ -57,9 +66,10 @@ public class UdsPingPongBench {
         server.bind(UnixDomainSocketAddress.of(socket));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         child = new ProcessBuilder(java, "-Xmx64m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                UdsEcho.class.getName(), socket.toString(), Integer.toString(size))
+                UdsEcho.class.getName(), socket.toString(), Integer.toString(size), waiting)
                 .inheritIO().start();
         channel = server.accept();
+        channel.configureBlocking(UdsEcho.blocking(waiting));
         out = ByteBuffer.allocateDirect(size);
         in = ByteBuffer.allocateDirect(size);
         byte[] payload = new byte[size];
@@ -86,8 +96,12 @@ public class UdsPingPongBench {
         }
         in.clear();
         while (in.hasRemaining()) {
-            if (channel.read(in) < 0) {
+            int n = channel.read(in);
+            if (n < 0) {
                 throw new IOException("echo child closed the socket");
+            }
+            if (n == 0) {
+                Thread.onSpinWait(); // polling: nothing yet
             }
         }
         return in.get(0);

@@ -295,4 +295,25 @@ class ProcessPoolBasicsTest {
             assertThat(s.queued()).isZero();
         }
     }
+
+    /**
+     * A worker polls for its next task for a moment after each result, then blocks: an idle
+     * worker costs no CPU. Time is the point here: the worker's CPU time over a two-second idle
+     * window, against the two seconds a worker that never stopped polling would burn.
+     */
+    @Test
+    void anIdleWorkerStopsPollingForItsNextTaskAndBurnsNoCpu() throws Exception {
+        try (ProcessPool pool = ProcessSupport.pool(1).build()) {
+            long worker = 0;
+            for (int i = 0; i < 20; i++) { // past the move from the pipes to the socket, too
+                worker = pool.submit(ProcessPoolBasicsTest::pid).get();
+            }
+            ProcessHandle handle = ProcessHandle.of(worker).orElseThrow();
+            java.time.Duration before = handle.info().totalCpuDuration().orElseThrow();
+            Thread.sleep(2000);
+            java.time.Duration idle = handle.info().totalCpuDuration().orElseThrow().minus(before);
+            assertThat(idle).as("the idle worker's CPU time in 2 s").isLessThan(java.time.Duration.ofMillis(1000));
+            assertThat(pool.submit(ProcessPoolBasicsTest::pid).get()).as("and it still takes the next task").isEqualTo(worker);
+        }
+    }
 }

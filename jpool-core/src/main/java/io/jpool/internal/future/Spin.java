@@ -41,4 +41,17 @@ public final class Spin {
         }
         return true;
     }
+
+    /**
+     * The pause between two polls of a loop that polls by system call (a socket or a pipe), at
+     * poll number {@code i}: a spin hint, and every eighth time a yield, so that a thread waiting
+     * for this CPU (often the very one whose bytes the poll waits for) gets it.
+     */
+    public static void pauseBetweenPolls(int i) {
+        if ((i & 7) == 0) {
+            Thread.yield();
+        } else {
+            Thread.onSpinWait();
+        }
+    }
 }

@@ -10,7 +10,17 @@ import java.nio.ByteBuffer;
 interface ByteLink {
 
     /** Fills {@code b[off, off + len)}; EOFException if the peer closed first. */
-    void readFully(byte[] b, int off, int len) throws IOException;
+    default void readFully(byte[] b, int off, int len) throws IOException {
+        readFully(b, off, len, 0L);
+    }
+
+    /**
+     * {@link #readFully(byte[], int, int)}, but while no byte has come, it first polls for up to
+     * {@code pollNanos} without blocking (yielding its CPU now and then), and blocks only after:
+     * for a reader that expects the bytes within microseconds. A thread that blocks at once goes
+     * to sleep, and on a VM so may its virtual CPU, and waking both costs tens of microseconds.
+     */
+    void readFully(byte[] b, int off, int len, long pollNanos) throws IOException;
 
     /** Writes the remaining bytes of {@code parts}, {@code size} in all, in order. */
     void write(ByteBuffer[] parts, long size) throws IOException;

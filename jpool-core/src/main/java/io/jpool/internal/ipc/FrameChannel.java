@@ -44,6 +44,8 @@ public final class FrameChannel implements AutoCloseable {
     private final byte[] header = new byte[4];
     /** The tail of the frame last read, or null; only the reading thread uses it. */
     private byte[] tail;
+    /** How long {@link #read()} polls for a frame before it blocks; the reading thread's. */
+    private long pollNanos;
 
     public FrameChannel(SocketChannel channel) {
         this(channel, MAX_FRAME);
@@ -148,19 +150,28 @@ public final class FrameChannel implements AutoCloseable {
     }
 
     /**
+     * Makes {@link #read()} poll for up to {@code nanos} for the next frame before it blocks (0,
+     * the default: block at once): for a reader whose next frame usually follows within
+     * microseconds, as a worker's next task follows its result. Called by the reading thread.
+     */
+    public void pollBeforeBlocking(long nanos) {
+        pollNanos = Math.max(0L, nanos);
+    }
+
+    /**
      * The next frame (its head, if it has a tail); EOFException when the peer closed. Only one
      * thread may read.
      */
     public byte[] read() throws IOException {
-        int length = readInt();
+        int length = readInt(pollNanos);
         while (length == MOVED) {
             readLink = awaitMoved(); // the peer's later frames come over the socket
-            length = readInt();
+            length = readInt(pollNanos);
         }
         int tailLength = 0;
         if ((length & TAIL_BIT) != 0) {
             length &= ~TAIL_BIT;
-            tailLength = readInt();
+            tailLength = readInt(0L);
         }
         if (tailLength < 0 || (long) length + tailLength > maxFrame) {
             throw new IOException("bad frame length " + length + "+" + tailLength + " (limit " + maxFrame + ")");
@@ -198,8 +209,8 @@ public final class FrameChannel implements AutoCloseable {
         return m;
     }
 
-    private int readInt() throws IOException {
-        readLink.readFully(header, 0, 4);
+    private int readInt(long pollNanos) throws IOException {
+        readLink.readFully(header, 0, 4, pollNanos);
         return ((header[0] & 0xff) << 24) | ((header[1] & 0xff) << 16) | ((header[2] & 0xff) << 8) | (header[3] & 0xff);
     }
 

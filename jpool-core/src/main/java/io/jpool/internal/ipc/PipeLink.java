@@ -1,5 +1,7 @@
 package io.jpool.internal.ipc;
 
+import io.jpool.internal.future.Spin;
+
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -32,7 +34,10 @@ final class PipeLink implements ByteLink {
     }
 
     @Override
-    public void readFully(byte[] b, int off, int len) throws IOException {
+    public void readFully(byte[] b, int off, int len, long pollNanos) throws IOException {
+        if (pollNanos > 0 && len > 0) {
+            awaitAvailable(pollNanos);
+        }
         while (len > 0) {
             // at most a pipe's worth per call: java.io mallocs a native buffer of the size asked
             int n = in.read(b, off, Math.min(len, COALESCE));
@@ -41,6 +46,17 @@ final class PipeLink implements ByteLink {
             }
             off += n;
             len -= n;
+        }
+    }
+
+    /** Polls the pipe (FIONREAD, through available) until bytes wait or {@code pollNanos} passed. */
+    private void awaitAvailable(long pollNanos) throws IOException {
+        long deadline = System.nanoTime() + pollNanos;
+        for (int i = 1; in.available() == 0; i++) {
+            if ((i & 7) == 0 && System.nanoTime() - deadline > 0) {
+                return;
+            }
+            Spin.pauseBetweenPolls(i);
         }
     }
 

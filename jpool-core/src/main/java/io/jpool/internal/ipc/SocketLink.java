@@ -1,5 +1,7 @@
 package io.jpool.internal.ipc;
 
+import io.jpool.internal.future.Spin;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
@@ -37,12 +39,40 @@ final class SocketLink implements ByteLink {
     }
 
     @Override
-    public void readFully(byte[] b, int off, int len) throws IOException {
+    public void readFully(byte[] b, int off, int len, long pollNanos) throws IOException {
         ByteBuffer into = ByteBuffer.wrap(b, off, len);
+        if (pollNanos > 0 && into.hasRemaining()) {
+            pollOnce(into, pollNanos);
+        }
         while (into.hasRemaining()) {
             if (channel.read(into) < 0) {
                 throw new EOFException("connection closed");
             }
+        }
+    }
+
+    /**
+     * Reads without blocking until some bytes came or {@code pollNanos} passed. The channel is
+     * non-blocking only meanwhile (a selector would need it so for good): a write by another
+     * thread in that window may end short, and {@link #write} then writes the rest; a write that
+     * finds the socket's buffer full busy-waits until the poll is over, at most.
+     */
+    private void pollOnce(ByteBuffer into, long pollNanos) throws IOException {
+        channel.configureBlocking(false);
+        try {
+            long deadline = System.nanoTime() + pollNanos;
+            for (int i = 1;; i++) {
+                int n = channel.read(into);
+                if (n < 0) {
+                    throw new EOFException("connection closed");
+                }
+                if (n > 0 || (i & 7) == 0 && System.nanoTime() - deadline > 0) {
+                    return;
+                }
+                Spin.pauseBetweenPolls(i);
+            }
+        } finally {
+            channel.configureBlocking(true);
         }
     }
 
