@@ -224,7 +224,8 @@ class ThreadPoolMapTest {
             }, list(3), MapOptions.defaults().timeout(Duration.ofMillis(500)).buffersize(3));
             Iterator<Integer> it = r.iterator();
             assertThat(it.next()).isZero(); // a trivial item: well within the deadline
-            assertThatThrownBy(it::next).isInstanceOf(WaitTimeoutException.class);
+            assertThatThrownBy(it::next).isInstanceOf(WaitTimeoutException.class)
+                    .hasMessageContaining("(1 item done)"); // item 0; item 1 holds the one worker, item 2 waits
             assertThat(secondStarted.await(30, TimeUnit.SECONDS)).isTrue();
             r.close(); // cancels item 2, which has not started; item 1 runs on
             gate.countDown();

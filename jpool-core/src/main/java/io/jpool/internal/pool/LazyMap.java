@@ -68,7 +68,10 @@ public final class LazyMap<A, R> implements MapResult<R>, Iterator<R> {
     private final Duration timeout;
     private final long deadline; // valid when timeout != null
     private final ProgressListener progress;
+    /** Items of chunks done, kept only for a progress listener (by the chunks' done-callbacks). */
     private final AtomicLong itemsDone = new AtomicLong();
+    /** Items of the chunks the caller took so far; the caller's thread only. */
+    private long itemsTaken;
     private volatile long knownTotal;
 
     private final ArrayDeque<Flight> inFlight = new ArrayDeque<>();               // ordered: FIFO of chunks
@@ -212,6 +215,7 @@ public final class LazyMap<A, R> implements MapResult<R>, Iterator<R> {
         fill();
         current = f;
         currentPos = 0;
+        itemsTaken += f.size;
         try {
             currentResults = f.future.get(); // done: does not block
             currentError = null;
@@ -282,8 +286,20 @@ public final class LazyMap<A, R> implements MapResult<R>, Iterator<R> {
     }
 
     private WaitTimeoutException timedOut() {
-        return new WaitTimeoutException("map did not finish within its timeout of " + timeout + " ("
-                + itemsDone.get() + " items done); the tasks go on: close the MapResult to cancel them");
+        long done = itemsDoneNow();
+        return new WaitTimeoutException("map did not finish within its timeout of " + timeout + " (" + done
+                + (done == 1 ? " item" : " items") + " done); the tasks go on: close the MapResult to cancel them");
+    }
+
+    /** Items done so far: those taken, and those of chunks done but not taken yet (caller's thread). */
+    private long itemsDoneNow() {
+        long n = itemsTaken;
+        for (Flight f : ordered ? inFlight : unorderedFlights) {
+            if (f.future.isDone()) {
+                n += f.size;
+            }
+        }
+        return n;
     }
 
     /** Reads and submits chunks until buffersize are in flight or the input ends. */
@@ -305,11 +321,16 @@ public final class LazyMap<A, R> implements MapResult<R>, Iterator<R> {
             }
             Flight f = new Flight(submitter.apply(new MapChunk<>(fn, items)), nextIndex, n);
             nextIndex += n;
-            final int size = n;
-            f.future.addDoneCallback(done -> {
-                itemsDone.addAndGet(size);
-                reportProgress();
-            });
+            if (progress != null) {
+                // only for a listener: a done-callback makes the chunk's end take the slower path
+                // (the listener stack's swap and the callback's claim) and shares one counter
+                // among the workers, which in a map of tiny items costs more than the items
+                final int size = n;
+                f.future.addDoneCallback(done -> {
+                    itemsDone.addAndGet(size);
+                    reportProgress();
+                });
+            }
             if (ordered) {
                 inFlight.addLast(f);
             } else {
