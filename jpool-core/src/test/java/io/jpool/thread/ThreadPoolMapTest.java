@@ -238,6 +238,36 @@ class ThreadPoolMapTest {
     }
 
     @Test
+    void theTimeoutMessageCountsTheItemsDoneTakenOrNot() throws Exception {
+        for (boolean ordered : new boolean[] {true, false}) {
+            CountDownLatch gate = new CountDownLatch(1);
+            CountDownLatch lastRan = new CountDownLatch(1);
+            try (ThreadPool pool = ThreadPool.create(2)) {
+                MapResult<Integer> r = pool.map(x -> {
+                    if (x == 1) {
+                        gate.await(); // holds one worker past the deadline
+                    } else if (x == 2) {
+                        lastRan.countDown();
+                    }
+                    return x;
+                }, list(3), MapOptions.defaults().timeout(Duration.ofMillis(500)).buffersize(3).ordered(ordered));
+                Iterator<Integer> it = r.iterator();
+                assertThat(lastRan.await(30, TimeUnit.SECONDS)).isTrue();
+                List<Integer> got = new ArrayList<>();
+                // ordered: item 0 is taken, item 2 is done and waits behind item 1; unordered: both are taken
+                assertThatThrownBy(() -> {
+                    while (it.hasNext()) {
+                        got.add(it.next());
+                    }
+                }).isInstanceOf(WaitTimeoutException.class).hasMessageContaining("(2 items done)");
+                assertThat(got).as("ordered=" + ordered).isEqualTo(ordered ? List.of(0) : List.of(0, 2));
+                r.close();
+                gate.countDown();
+            }
+        }
+    }
+
+    @Test
     void aFailedItemThrowsTaskFailedExceptionWithItsIndexAndIterationGoesOn() {
         try (ThreadPool pool = ThreadPool.create(3)) {
             for (MapOptions options : List.of(MapOptions.defaults(), MapOptions.defaults().chunksize(3),
