@@ -43,15 +43,21 @@ public final class Spin {
     }
 
     /**
-     * The pause between two polls of a loop that polls by system call (a socket or a pipe), at
-     * poll number {@code i}: a spin hint, and every eighth time a yield, so that a thread waiting
-     * for this CPU (often the very one whose bytes the poll waits for) gets it.
+     * The pause between two polls of a loop that polls by system call (a socket or a pipe) until
+     * {@code deadline} (a {@link System#nanoTime()} value), after poll number {@code i}: false,
+     * and no pause, once the deadline has passed (the clock is read every eighth poll); else a spin
+     * hint, and every eighth time a yield instead, so that a thread waiting for this CPU (often the
+     * very one whose bytes the poll waits for) gets it.
      */
-    public static void pauseBetweenPolls(int i) {
-        if ((i & 7) == 0) {
-            Thread.yield();
-        } else {
+    public static boolean pauseBetweenPolls(int i, long deadline) {
+        if ((i & 7) != 0) {
             Thread.onSpinWait();
+            return true;
         }
+        if (System.nanoTime() - deadline > 0) {
+            return false;
+        }
+        Thread.yield();
+        return true;
     }
 }

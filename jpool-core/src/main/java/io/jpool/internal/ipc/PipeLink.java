@@ -52,11 +52,8 @@ final class PipeLink implements ByteLink {
     /** Polls the pipe (FIONREAD, through available) until bytes wait or {@code pollNanos} passed. */
     private void awaitAvailable(long pollNanos) throws IOException {
         long deadline = System.nanoTime() + pollNanos;
-        for (int i = 1; in.available() == 0; i++) {
-            if ((i & 7) == 0 && System.nanoTime() - deadline > 0) {
-                return;
-            }
-            Spin.pauseBetweenPolls(i);
+        for (int i = 1; in.available() == 0 && Spin.pauseBetweenPolls(i, deadline); i++) {
+            // polled again at the top
         }
     }
 

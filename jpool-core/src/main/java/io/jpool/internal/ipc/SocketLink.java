@@ -66,10 +66,9 @@ final class SocketLink implements ByteLink {
                 if (n < 0) {
                     throw new EOFException("connection closed");
                 }
-                if (n > 0 || (i & 7) == 0 && System.nanoTime() - deadline > 0) {
+                if (n > 0 || !Spin.pauseBetweenPolls(i, deadline)) {
                     return;
                 }
-                Spin.pauseBetweenPolls(i);
             }
         } finally {
             channel.configureBlocking(true);
