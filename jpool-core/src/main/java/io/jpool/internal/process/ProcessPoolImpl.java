@@ -67,6 +67,10 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
     private static final long START_TIMEOUT_MS = 60_000;
+    /** Failed sends of one task that cost it no attempt (beyond them, a worker's channel is suspect). */
+    private static final int MAX_UNSENT = 3;
+    /** Starts that fail in a row, with no successful one since, before the pool breaks. */
+    private static final int START_FAILURES_TO_BREAK = 3;
     private static final ScheduledThreadPoolExecutor TIMER = newTimer();
 
     private final ProcessPoolConfig config;
@@ -85,6 +89,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private final Set<WorkerLink> links = new LinkedHashSet<>();
     private int workerCount; // starting + alive
     private int starting;
+    private int startFailuresInARow;
     private long workerNumbers;
     private WorkerListener listener;
     private BrokenPoolException broken;
@@ -310,10 +315,10 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             w.reader = reader;
             reader.start();
         } catch (StartFailure e) {
-            startFailed(number, w, e.getMessage(), e.getCause());
+            startFailed(number, w, e.getMessage(), e.getCause(), e.fatal);
             return;
-        } catch (IOException | RuntimeException e) {
-            startFailed(number, w, "could not start a worker JVM with " + command.get(0) + ": " + e, e);
+        } catch (Throwable e) {
+            startFailed(number, w, "could not start a worker JVM with " + command.get(0) + ": " + e, e, false);
             return;
         }
         workerReady(w);
@@ -412,7 +417,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         if (Protocol.type(reply) == Protocol.INIT_FAILED) {
             Throwable error = decodeError(reply);
             throw new StartFailure("the pool's initializer failed in worker pid " + w.pid + ", so the pool is broken: "
-                    + error, error);
+                    + error, error, true);
         }
         if (Protocol.type(reply) != Protocol.READY) {
             throw new IOException("unexpected frame " + Protocol.type(reply) + " from a starting worker");
@@ -427,13 +432,26 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     /** Raised inside {@link #launch}: the message is the BrokenPoolException's. */
     private static final class StartFailure extends Exception {
         private static final long serialVersionUID = 1L;
+        /** True if the pool breaks at once (its initializer failed), whatever happened before. */
+        final boolean fatal;
 
         StartFailure(String message, Throwable cause) {
+            this(message, cause, false);
+        }
+
+        StartFailure(String message, Throwable cause, boolean fatal) {
             super(message, cause);
+            this.fatal = fatal;
         }
     }
 
-    private void startFailed(long number, WorkerLink w, String message, Throwable cause) {
+    /**
+     * A worker failed to start. One killed while it started (a signal, the OOM killer) is simply
+     * replaced, as is one that dies later; the pool breaks, failing every task not yet done, only
+     * when its initializer failed or {@link #START_FAILURES_TO_BREAK} starts failed in a row with
+     * no successful start since (a bad option, a missing class path).
+     */
+    private void startFailed(long number, WorkerLink w, String message, Throwable cause, boolean fatal) {
         if (w != null) {
             w.kill("it failed to start", 0);
             archive.exited(w.cds, w.awaitExit());
@@ -441,6 +459,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         }
         List<ProcessTask<?>> toFail;
         BrokenPoolException e;
+        List<Runnable> replace = List.of();
         lock.lock();
         try {
             if (listener != null) {
@@ -451,9 +470,14 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             if (w != null) {
                 links.remove(w);
             }
+            startFailuresInARow++;
             if (shutdown && broken == null && noLivePendingLocked()) {
                 e = null; // started for nothing while the pool closed
                 toFail = List.of();
+            } else if (!fatal && broken == null && startFailuresInARow < START_FAILURES_TO_BREAK) {
+                e = null; // replaced by the next dispatch
+                toFail = List.of();
+                replace = dispatchLocked();
             } else {
                 if (broken == null) {
                     broken = new BrokenPoolException(message, cause);
@@ -466,6 +490,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         } finally {
             lock.unlock();
         }
+        replace.forEach(Runnable::run);
         for (ProcessTask<?> t : toFail) {
             t.fail(e);
         }
@@ -479,6 +504,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         lock.lock();
         try {
             starting--;
+            startFailuresInARow = 0;
             idle.addFirst(w);
             sends = dispatchLocked();
             if (shutdown && noLivePendingLocked() && idle.remove(w)) {
@@ -502,32 +528,44 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             this.w = w;
         }
 
+        /**
+         * Reads until the channel ends. Whatever goes wrong on the way ends in {@link #workerDied}:
+         * a frame that breaks the protocol, or any Throwable while reading one (an
+         * OutOfMemoryError for a huge frame), kills the worker as faulty; an Error while decoding a
+         * result fails only that task ({@link #deliver}).
+         */
         @Override
         public void run() {
             try {
                 for (;;) {
                     byte[] frame = w.channel.read();
+                    if (frame.length < Protocol.HEADER) {
+                        throw new CorruptFrame("a frame of " + frame.length + " bytes, shorter than a header");
+                    }
                     byte type = Protocol.type(frame);
                     if (type == Protocol.SOCKET_WANTED) {
                         offerSocket(w);
                         continue;
                     }
                     if (type != Protocol.RESULT && type != Protocol.ERROR) {
-                        throw new IOException("unexpected frame type " + type);
+                        throw new CorruptFrame("a frame of unknown type " + type);
                     }
                     ProcessTask<?> t = finishedTask(Protocol.id(frame));
-                    if (t != null) {
-                        deliver(t, type, frame, w.channel.tail());
-                    }
+                    deliver(t, type, frame, w.channel.tail());
                 }
             } catch (IOException e) {
-                // the channel ended: the worker exited, was killed, or broke the protocol
+                // the channel ended: the worker exited or was killed
+            } catch (CorruptFrame e) {
+                w.fault("it sent a corrupt frame: " + e.getMessage());
+            } catch (Throwable e) {
+                w.fault("it sent a corrupt frame: reading it threw " + e);
+            } finally {
+                workerDied(w);
             }
-            workerDied(w);
         }
 
         /** Frees the worker (back to work at once) and returns the task that replied. */
-        private ProcessTask<?> finishedTask(long id) throws IOException {
+        private ProcessTask<?> finishedTask(long id) throws CorruptFrame {
             List<Runnable> sends;
             ProcessTask<?> t;
             boolean retire = false;
@@ -535,7 +573,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             try {
                 t = w.current;
                 if (t == null || t.id != id) {
-                    throw new IOException("a worker replied for task #" + id + " which it does not run");
+                    throw new CorruptFrame("a reply for task #" + id + ", which it does not run");
                 }
                 w.current = null;
                 t.link = null;
@@ -557,6 +595,15 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             }
             sends.forEach(Runnable::run);
             return t;
+        }
+    }
+
+    /** A frame that breaks the protocol: its worker is treated as dead. */
+    private static final class CorruptFrame extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        CorruptFrame(String message) {
+            super(message, null, false, false);
         }
     }
 
@@ -604,7 +651,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             t.fail(new IllegalStateException("the result of task #" + t.id + " has a class this JVM cannot load: "
                     + e.getMessage(), e));
             return;
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) {
+            // an Error too (in a readObject, or out of memory): this task fails, the reader goes on
             t.fail(new IllegalStateException("the result of task #" + t.id + " could not be read: " + e, e));
             return;
         }
@@ -617,7 +665,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         try {
             env = (Protocol.ErrorEnvelope) JdkCodec.INSTANCE.decode(frame, Protocol.HEADER,
                     frame.length - Protocol.HEADER, resultFilter);
-        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+        } catch (Throwable e) {
             return new IllegalStateException("a worker's error report could not be read: " + e, e);
         }
         if (env.encoded() != null) {
@@ -626,8 +674,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                 if (o instanceof Throwable) {
                     return (Throwable) o;
                 }
-            } catch (IOException | ClassNotFoundException | RuntimeException e) {
-                // fall through to the text form
+            } catch (Throwable e) {
+                // an Error too (in its readObject): fall through to the text form
             }
         }
         return new RemoteTaskException(env.className(), env.message(), env.stackTrace());
@@ -651,29 +699,38 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         w.stdout.awaitEnd(2000); // its last output is forwarded before its task's failure is reported
         List<Runnable> sends = List.of();
         boolean retry = false;
+        BrokenPoolException brokenBy = null;
         lock.lock();
         try {
             links.remove(w);
             if (!w.retiring) {
                 workerCount--;
             }
-            // killed for another task (a late cancel of the task it ran before): not this task's fault
-            boolean innocent = t != null && w.killedForTask > 0 && w.killedForTask != t.id;
+            // killed for another task (a late cancel of the task it ran before), or its frame never
+            // reached the worker whole: it did not run there, so that attempt does not count
+            boolean innocent = t != null && ((w.killedForTask > 0 && w.killedForTask != t.id)
+                    || (w.unsentTask == t.id && ++t.unsent <= MAX_UNSENT));
             if (innocent) {
                 t.attempts--;
             }
             if (t != null && !t.isDone() && (innocent || (w.killReason == null && t.attempts <= config.retries()))) {
-                retry = true;
-                t.link = null;
-                pending.addFirst(t);
+                if (broken == null) {
+                    retry = true;
+                    t.link = null;
+                    pending.addFirst(t);
+                } else {
+                    brokenBy = broken; // nothing will run it any more
+                }
             }
             sends = dispatchLocked();
         } finally {
             lock.unlock();
         }
         sends.forEach(Runnable::run);
-        if (t != null && !retry && !t.isDone()) {
-            String report = DeathReport.describe(w.pid, code, w.killReason, tail);
+        if (t != null && brokenBy != null) {
+            t.fail(new BrokenPoolException(brokenBy.getMessage(), brokenBy.getCause()));
+        } else if (t != null && !retry && !t.isDone()) {
+            String report = DeathReport.describe(w.pid, code, w.deathReason(), tail);
             t.fail(new WorkerDiedException("task #" + t.id + " failed: its " + report
                     + (t.attempts > 1 ? " (after " + t.attempts + " attempts)" : "")));
         }

@@ -27,6 +27,8 @@ final class ProcessTask<T> extends TaskFuture<T> implements Runnable {
     volatile String stopReason = "its task was cancelled";
     /** How many times it was started on a worker. */
     int attempts;
+    /** How many times its frame could not be written to the worker it was given to. */
+    int unsent;
     volatile ScheduledFuture<?> timer;
 
     ProcessTask(ProcessPoolImpl pool, long id, byte frameType, Blocks payload, Task<T> task, long timeoutNanos) {

@@ -31,6 +31,13 @@ final class WorkerLink {
     volatile String killReason;
     /** The id of the task whose end caused the kill, or 0. */
     volatile long killedForTask;
+    /**
+     * Why the pool killed it for a fault of the channel (a corrupt frame, a failed send), or null.
+     * Unlike {@link #killReason}, such a death is the worker's, so its task may be retried.
+     */
+    volatile String faultReason;
+    /** The id of the task whose frame could not be written to it (it never ran here), or 0. */
+    volatile long unsentTask;
 
     WorkerLink(long number, Process process, OutputPump stdout, OutputPump stderr, WorkerArchive.Plan cds) {
         this.cds = cds;
@@ -52,7 +59,11 @@ final class WorkerLink {
         send(type, id, body, null);
     }
 
-    /** Sends {@code body} as one frame, its trailing array (a large byte[]) as the frame's tail. */
+    /**
+     * Sends task {@code id}'s {@code body} as one frame, its trailing array (a large byte[]) as the
+     * frame's tail. If the write fails the worker never got the task whole, so it cannot have run
+     * it: the task is marked unsent before the worker is killed, and its reader re-queues it.
+     */
     void send(byte type, long id, Blocks body) {
         send(type, id, body.head(), body.trailing());
     }
@@ -66,8 +77,11 @@ final class WorkerLink {
             } else {
                 c.write(parts, tail);
             }
-        } catch (IOException e) {
-            kill("its channel failed: " + e.getMessage(), 0); // the reader reports the task
+        } catch (IOException | RuntimeException e) {
+            if (id != 0) {
+                unsentTask = id;
+            }
+            fault("its channel failed while the pool wrote to it: " + e.getMessage()); // the reader reports the task
         }
     }
 
@@ -111,6 +125,22 @@ final class WorkerLink {
             killedForTask = forTask;
         }
         process.destroyForcibly();
+    }
+
+    /**
+     * Kills the process at once (SIGKILL) because its channel broke or it broke the protocol;
+     * {@code reason} goes into its death report, and its task may be retried.
+     */
+    void fault(String reason) {
+        if (faultReason == null) {
+            faultReason = reason;
+        }
+        process.destroyForcibly();
+    }
+
+    /** Why it died as far as the pool knows (it killed it, or its channel failed), or null. */
+    String deathReason() {
+        return killReason != null ? killReason : faultReason;
     }
 
     /** Waits for the process to end (killing it if it lingers), then its exit code. */

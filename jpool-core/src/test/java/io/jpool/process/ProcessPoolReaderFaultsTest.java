@@ -1,0 +1,188 @@
+package io.jpool.process;
+
+import io.jpool.PoolFuture;
+import io.jpool.ProcessPool;
+import io.jpool.WorkerDiedException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.DataOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Whatever a worker sends, the caller's reader thread survives it: an Error while decoding a
+ * result or an exception fails only that task; a corrupt frame (empty, truncated, of no known
+ * type) is treated as the worker's death. Either way nothing stays RUNNING, the pool keeps its
+ * size and {@code close()} returns.
+ */
+class ProcessPoolReaderFaultsTest {
+
+    /** Thrown by {@link Poison#readObject}: only the caller ever decodes a Poison. */
+    static Error error(String kind) {
+        switch (kind) {
+            case "AssertionError": return new AssertionError("poisoned readObject");
+            case "NoClassDefFoundError": return new NoClassDefFoundError("io/jpool/Missing");
+            case "StackOverflowError": return new StackOverflowError();
+            case "OutOfMemoryError": return new OutOfMemoryError("Java heap space (simulated)");
+            default: throw new IllegalArgumentException(kind);
+        }
+    }
+
+    /** A result whose decoding throws the Error it names. */
+    static final class Poison implements Serializable {
+        private static final long serialVersionUID = 1L;
+        final String kind;
+
+        Poison(String kind) {
+            this.kind = kind;
+        }
+
+        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            throw error(kind);
+        }
+    }
+
+    /** An exception whose decoding throws the Error it names. */
+    static final class PoisonException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final String kind;
+
+        PoisonException(String kind) {
+            super("poison " + kind);
+            this.kind = kind;
+        }
+
+        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            throw error(kind);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"AssertionError", "NoClassDefFoundError", "StackOverflowError", "OutOfMemoryError"})
+    void anErrorDecodingAResultFailsThatTaskOnly(String kind) throws Exception {
+        ProcessPool pool = ProcessSupport.pool(1).build();
+        try {
+            for (int round = 0; round < 2; round++) { // the one slot is not lost
+                PoolFuture<Poison> bad = pool.submit(() -> new Poison(kind));
+                Throwable e = bad.exception(Duration.ofSeconds(60));
+                assertThat(e).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("could not be read").hasMessageContaining(kind)
+                        .hasCauseInstanceOf(Error.class);
+                assertThat(pool.submit(() -> 7).get(60, TimeUnit.SECONDS)).isEqualTo(7);
+            }
+        } finally {
+            closeWithin(pool, 60);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"AssertionError", "NoClassDefFoundError", "StackOverflowError", "OutOfMemoryError"})
+    void anErrorDecodingATasksExceptionStillReportsIt(String kind) throws Exception {
+        ProcessPool pool = ProcessSupport.pool(1).build();
+        try {
+            PoolFuture<Integer> bad = pool.submit(() -> {
+                throw new PoisonException(kind);
+            });
+            Throwable e = bad.exception(Duration.ofSeconds(60));
+            // the exception itself cannot be rebuilt here: its text arrives instead
+            assertThat(e).hasMessageContaining("poison " + kind);
+            assertThat(pool.submit(() -> 7).get(60, TimeUnit.SECONDS)).isEqualTo(7);
+        } finally {
+            closeWithin(pool, 60);
+        }
+    }
+
+    /**
+     * A task writes a frame of its own into its worker's pipe to the caller (a worker starts on
+     * pipes; its first task runs there): {@code bytes} after the frame's length.
+     */
+    static int writeRawFrame(byte[] body) throws IOException {
+        Path out = null;
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    // the pool deletes the named pipes once both ends are open: they live on unnamed
+                    if (target.endsWith(".out") || target.endsWith(".out (deleted)")) {
+                        out = fd;
+                    }
+                } catch (IOException ignored) {
+                    // a descriptor closed meanwhile
+                }
+            }
+        }
+        if (out == null) {
+            throw new IllegalStateException("no pipe to the caller found");
+        }
+        try (DataOutputStream d = new DataOutputStream(new FileOutputStream(out.toFile()))) {
+            d.writeInt(body.length);
+            d.write(body);
+        }
+        return 1;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"empty", "truncated", "unknownType"})
+    void aCorruptFrameCountsAsTheWorkersDeath(String kind) throws Exception {
+        byte[] body = kind.equals("empty") ? new byte[0]
+                : kind.equals("truncated") ? new byte[] {6, 0, 0} // a RESULT whose id is cut short
+                : new byte[] {99, 0, 0, 0, 0, 0, 0, 0, 1};
+        ProcessPool pool = ProcessSupport.pool(1).build();
+        try {
+            List<Long> pids = new ArrayList<>();
+            PoolFuture<Integer> bad = pool.submit(() -> {
+                writeRawFrame(body);
+                Thread.sleep(Long.MAX_VALUE); // killed by the caller
+                return 0;
+            });
+            Throwable e = bad.exception(Duration.ofSeconds(60));
+            assertThat(e).isInstanceOf(WorkerDiedException.class).hasMessageContaining("corrupt frame");
+            pids.addAll(pool.workerPids());
+            assertThat(pool.submit(() -> 7).get(60, TimeUnit.SECONDS)).isEqualTo(7);
+            pids.addAll(pool.workerPids());
+            closeWithin(pool, 60);
+            ProcessSupport.assertAllDead(pids);
+        } finally {
+            closeWithin(pool, 60);
+        }
+    }
+
+    @Test
+    void aCorruptFrameIsRetriedUnderRetries(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        String marker = dir.resolve("wrote").toString();
+        ProcessPool pool = ProcessSupport.pool(1).retries(1).build();
+        try {
+            PoolFuture<Integer> f = pool.submit(() -> {
+                if (new java.io.File(marker).createNewFile()) {
+                    writeRawFrame(new byte[0]);
+                    Thread.sleep(Long.MAX_VALUE);
+                }
+                return 42;
+            });
+            assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo(42);
+        } finally {
+            closeWithin(pool, 60);
+        }
+    }
+
+    /** Closes the pool on another thread and asserts it returned in time. */
+    static void closeWithin(ProcessPool pool, int seconds) throws Exception {
+        CompletableFuture<Void> closed = CompletableFuture.runAsync(pool::close);
+        closed.get(seconds, TimeUnit.SECONDS);
+    }
+}
