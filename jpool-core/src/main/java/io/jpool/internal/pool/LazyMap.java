@@ -319,7 +319,7 @@ public final class LazyMap<A, R> implements MapResult<R>, Iterator<R> {
                 }
                 items = java.util.Arrays.copyOf(items, n);
             }
-            Flight f = new Flight(submitter.apply(new MapChunk<>(fn, items)), nextIndex, n);
+            Flight f = new Flight(submitChunk(new MapChunk<>(fn, items)), nextIndex, n);
             nextIndex += n;
             if (progress != null) {
                 // only for a listener: a done-callback makes the chunk's end take the slower path
@@ -338,6 +338,24 @@ public final class LazyMap<A, R> implements MapResult<R>, Iterator<R> {
                 unorderedFlights.add(f);
                 f.future.addDoneCallback(done -> completed.add(f));
             }
+        }
+    }
+
+    /**
+     * Submits a chunk. Once the map is under way, a chunk the pool refuses (it broke or was shut
+     * down meanwhile) fails its own items, each with its index, in their place: the exception does
+     * not surface at an earlier item, whose result would be lost with it.
+     */
+    private PoolFuture<Object[]> submitChunk(MapChunk<A, R> chunk) {
+        try {
+            return submitter.apply(chunk);
+        } catch (RuntimeException e) {
+            if (nextIndex == 0) {
+                throw e; // map() itself refuses: nothing was submitted yet
+            }
+            TaskFuture<Object[]> failed = new TaskFuture<>();
+            failed.fail(e);
+            return failed;
         }
     }
 

@@ -6,7 +6,8 @@ import io.jpool.TaskFunction;
 /**
  * One chunk of a {@code map}: the function and its items, run as one task (one message to a
  * worker process). Each item's exception is caught and kept in its slot as an {@link ItemFailure},
- * so a failing item fails only itself.
+ * so a failing item fails only itself. An item that is already an {@link ItemFailure} (a process
+ * pool puts one in place of an item it could not send) is passed through as its own result.
  */
 public final class MapChunk<A, R> implements Task<Object[]> {
     private static final long serialVersionUID = 1L;
@@ -41,6 +42,10 @@ public final class MapChunk<A, R> implements Task<Object[]> {
         for (int i = 0; i < items.length; i++) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException("map chunk interrupted at item " + i + " of " + items.length);
+            }
+            if (items[i] instanceof ItemFailure) {
+                out[i] = items[i];
+                continue;
             }
             try {
                 out[i] = fn.apply((A) items[i]);

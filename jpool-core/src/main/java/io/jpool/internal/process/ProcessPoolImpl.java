@@ -11,6 +11,7 @@ import io.jpool.WorkerDiedException;
 import io.jpool.internal.future.Durations;
 import io.jpool.internal.ipc.FrameChannel;
 import io.jpool.internal.pool.AbstractPool;
+import io.jpool.internal.pool.ItemFailure;
 import io.jpool.internal.pool.MapChunk;
 import io.jpool.internal.pool.TaskCounters;
 
@@ -121,14 +122,46 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                 timeoutNanos(timeout)));
     }
 
-    /** A map chunk travels as one CHUNK frame; its function is encoded once per map. */
+    /**
+     * A map chunk travels as one CHUNK frame; its function is encoded once per map. If some of its
+     * items cannot be encoded, each of those is replaced by an {@link ItemFailure} saying why, which
+     * the worker hands back as that item's result: only those items fail, each with its own index.
+     */
     @Override
     protected PoolFuture<Object[]> submitChunk(MapChunk<?, ?> chunk) {
         rejectIfClosed();
         byte[] fn = lastFunctionBytes(chunk.function());
-        Blocks payload = encode(() -> Payloads.chunk(fn, chunk, JdkCodec.INSTANCE), "map item");
-        return enqueue(new ProcessTask<>(this, taskIds.incrementAndGet(), Protocol.CHUNK, payload, chunk,
+        Blocks payload;
+        MapChunk<?, ?> sent = chunk;
+        try {
+            payload = encode(() -> Payloads.chunk(fn, chunk, JdkCodec.INSTANCE), "map item");
+        } catch (IllegalArgumentException e) {
+            sent = withUnsendableItemsFailed(chunk, e);
+            MapChunk<?, ?> s = sent;
+            payload = encode(() -> Payloads.chunk(fn, s, JdkCodec.INSTANCE), "map item");
+        }
+        return enqueue(new ProcessTask<>(this, taskIds.incrementAndGet(), Protocol.CHUNK, payload, sent,
                 timeoutNanos(null)));
+    }
+
+    /** The chunk with each item that cannot be encoded replaced by its failure; {@code e} if all can. */
+    private static MapChunk<?, ?> withUnsendableItemsFailed(MapChunk<?, ?> chunk, IllegalArgumentException e) {
+        Object[] items = chunk.items().clone();
+        boolean any = false;
+        for (int i = 0; i < items.length; i++) {
+            Object item = items[i];
+            try {
+                encode(() -> JdkCodec.INSTANCE.encode(item), "map item");
+            } catch (IllegalArgumentException itemError) {
+                // its text only: the exception's cause may hold the item itself
+                items[i] = new ItemFailure(new IllegalArgumentException(itemError.getMessage()));
+                any = true;
+            }
+        }
+        if (!any) {
+            throw e; // the items travel alone but not together: nothing to single out
+        }
+        return new MapChunk<>(chunk.function(), items);
     }
 
     private byte[] lastFunctionBytes(Object fn) {
