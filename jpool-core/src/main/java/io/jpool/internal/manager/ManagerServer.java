@@ -43,6 +43,7 @@ final class ManagerServer implements AutoCloseable {
     /** Managers living in this JVM, by id: local proxies call them directly. */
     static final Map<String, ManagerServer> LOCAL = new ConcurrentHashMap<>();
     private static final AtomicInteger THREADS = new AtomicInteger();
+    private static final String DIRECTORY_PREFIX = "jpool-manager-";
 
     final ManagerRef ref;
     private final Path dir;
@@ -67,7 +68,8 @@ final class ManagerServer implements AutoCloseable {
         filter = WireFormat.filter(allowedClasses);
         byte[] token = new byte[32];
         new SecureRandom().nextBytes(token);
-        dir = PrivateDirectories.create("jpool-manager-");
+        PrivateDirectories.sweepStale(DIRECTORY_PREFIX, "s"); // left by managers whose JVM was killed
+        dir = PrivateDirectories.create(DIRECTORY_PREFIX);
         socket = dir.resolve("s");
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
