@@ -61,6 +61,11 @@ public final class ManagerImpl implements AutoCloseable {
         return server.directory();
     }
 
+    /** {@code pattern} if it is a valid allowed-class pattern; else an exception that says the forms. */
+    public static String checkClassPattern(String pattern) {
+        return ValueFilter.checkPattern(pattern);
+    }
+
     /** The server itself, for tests in this package. */
     ManagerServer server() {
         return server;

@@ -37,7 +37,7 @@ import java.util.function.Supplier;
  * {@code take} or {@code lock} never blocks other callers on the same connection. When a
  * connection ends (its process died), its running calls are interrupted and its locks released;
  * a queue element taken for a caller that has not acknowledged it is put back at the head. With
- * an allow-list, values that connections send are read under it ({@link WireFormat#filter}).
+ * an allow-list, values that connections send are read under it ({@link ValueFilter}).
  */
 final class ManagerServer implements AutoCloseable {
     /** Managers living in this JVM, by id: local proxies call them directly. */
@@ -65,7 +65,7 @@ final class ManagerServer implements AutoCloseable {
     final long handshakeTimeoutNanos = Handshake.DEFAULT_TIMEOUT_NANOS;
 
     private ManagerServer(Set<String> allowedClasses) throws IOException {
-        filter = WireFormat.filter(allowedClasses);
+        filter = ValueFilter.of(allowedClasses);
         byte[] token = new byte[32];
         new SecureRandom().nextBytes(token);
         PrivateDirectories.sweepStale(DIRECTORY_PREFIX, "s"); // left by managers whose JVM was killed

@@ -1,6 +1,5 @@
 package io.jpool.internal.manager;
 
-import io.jpool.internal.ipc.FrameChannel;
 import io.jpool.internal.process.ValueCodec;
 
 import java.io.ByteArrayInputStream;
@@ -42,8 +41,7 @@ import java.util.Arrays;
  * unchecked exception.
  */
 final class WireFormat {
-    private static final ObjectInputFilter LIMITS =
-            ObjectInputFilter.Config.createFilter("maxdepth=200;maxrefs=5000000;maxbytes=" + FrameChannel.MAX_FRAME);
+    private static final ObjectInputFilter LIMITS = ValueFilter.LIMITS;
 
     private static final byte REQUEST = 'Q';
     private static final byte CANCEL = 'C';
@@ -55,24 +53,6 @@ final class WireFormat {
     private static final int MAX_SCAN_DEPTH = 16;
 
     private WireFormat() {
-    }
-
-    /**
-     * The filter values from other JVMs are read under: the limits, and with {@code allowed}
-     * (patterns as {@link ObjectInputFilter.Config#createFilter} takes them, e.g.
-     * {@code com.example.*} or {@code com.example.**}) only the JDK's classes, jpool's
-     * ones and those. A lambda counts as its capturing class: its SerializedLambda names it.
-     */
-    static ObjectInputFilter filter(java.util.Set<String> allowed) {
-        if (allowed == null) {
-            return LIMITS;
-        }
-        StringBuilder pattern = new StringBuilder("maxdepth=200;maxrefs=5000000;maxbytes=").append(FrameChannel.MAX_FRAME)
-                .append(";java.**;javax.**;io.jpool.*;io.jpool.internal.**");
-        for (String p : allowed) {
-            pattern.append(';').append(p);
-        }
-        return ObjectInputFilter.Config.createFilter(pattern.append(";!*").toString());
     }
 
     /** A message's frame; IllegalArgumentException if a value in it cannot be serialized. */
