@@ -2,6 +2,9 @@ package io.jpool;
 
 import io.jpool.internal.manager.ManagerImpl;
 
+import java.util.LinkedHashSet;
+import java.util.Set;
+
 /**
  * Shared objects across threads and worker processes: Python's {@code multiprocessing.Manager}.
  *
@@ -21,6 +24,10 @@ import io.jpool.internal.manager.ManagerImpl;
  * Values travel by serialization, so what you read is a copy. The same name gives the same
  * object. After {@link #close()}, every proxy throws {@link ManagerClosedException}, and callers
  * blocked in {@code take}, {@code lock} or {@code await} are released with it.
+ *
+ * <p>A value or function that another JVM sends is deserialized in the manager's JVM. If the
+ * workers may run code you do not trust, start the manager with an allow-list
+ * ({@link Builder#allowedClasses}): then nothing they send instantiates a class outside it here.
  */
 public final class Manager implements AutoCloseable {
     private final ManagerImpl impl;
@@ -29,9 +36,51 @@ public final class Manager implements AutoCloseable {
         this.impl = impl;
     }
 
-    /** Starts a manager in this JVM. */
+    /** Starts a manager in this JVM, with no allow-list. */
     public static Manager start() {
         return new Manager(new ManagerImpl());
+    }
+
+    /** Options for a manager: {@code Manager.builder().allowedClasses("com.example.*").start()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Options for a {@link Manager}; {@link #start()} starts one. */
+    public static final class Builder {
+        private Set<String> allowedClasses; // null: no allow-list
+
+        private Builder() {
+        }
+
+        /**
+         * Reads values and functions sent by other JVMs (workers) only if every class in them is
+         * the JDK's, jpool's or matches one of {@code patterns}: a class name
+         * ({@code com.example.Point}), a package ({@code com.example.*}), a package and its
+         * subpackages ({@code com.example.**}) or a name prefix ({@code com.example.Point*}). A
+         * lambda counts as the class that wrote it (list that class or its package to pass
+         * {@code merge}, {@code compute} or {@code updateAndGet} functions). A call carrying
+         * anything else fails in its caller with an {@link IllegalArgumentException} that names
+         * the class, and the manager instantiates nothing of it. Calls made in the manager's own
+         * JVM are not filtered. Each call adds to the list; default: no list (JDK
+         * serialization's depth and size limits only).
+         */
+        public Builder allowedClasses(String... patterns) {
+            if (patterns == null) {
+                throw new NullPointerException("allowedClasses patterns are null (pass none to allow only the JDK's and jpool's classes)");
+            }
+            Set<String> more = allowedClasses == null ? new LinkedHashSet<>() : new LinkedHashSet<>(allowedClasses);
+            for (String p : patterns) {
+                more.add(ManagerImpl.checkClassPattern(p));
+            }
+            allowedClasses = more;
+            return this;
+        }
+
+        /** Starts the manager in this JVM. */
+        public Manager start() {
+            return new Manager(new ManagerImpl(allowedClasses == null ? null : Set.copyOf(allowedClasses)));
+        }
     }
 
     /** The shared map named {@code name}, created empty on first use. */

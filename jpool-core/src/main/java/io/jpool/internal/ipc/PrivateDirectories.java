@@ -2,7 +2,12 @@ package io.jpool.internal.ipc;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -20,6 +25,12 @@ import java.util.stream.Stream;
  * and takes it off the list. A JVM that ends while some are still open (a main that returns right
  * after {@code shutdownNow()}, before the pool has terminated, or that never closes its manager)
  * removes them in one shutdown hook, registered with the first directory.
+ *
+ * <p>A JVM killed by a signal runs no hook. Each directory's name carries its JVM's pid
+ * ({@code <prefix><pid>-<random>}), so that the next JVM to make one with the same prefix can
+ * {@link #sweepStale sweep} those left behind: a directory whose pid is no live process here and
+ * whose socket nobody listens on. A listening socket keeps a directory, so a live JVM whose pid
+ * this one cannot see (another pid namespace sharing the temp directory) keeps its own.
  */
 public final class PrivateDirectories {
     private static final Set<Path> OPEN = ConcurrentHashMap.newKeySet();
@@ -30,7 +41,7 @@ public final class PrivateDirectories {
 
     /** A new directory named {@code prefix...} under java.io.tmpdir, removed at exit if not before. */
     public static Path create(String prefix) throws IOException {
-        Path dir = Files.createTempDirectory(prefix,
+        Path dir = Files.createTempDirectory(prefix + ProcessHandle.current().pid() + "-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         OPEN.add(dir);
         if (HOOKED.compareAndSet(false, true)) {
@@ -42,6 +53,53 @@ public final class PrivateDirectories {
             }
         }
         return dir;
+    }
+
+    /**
+     * Deletes the directories named {@code prefix<pid>-...} under java.io.tmpdir left by JVMs that
+     * died without cleaning up: the pid is no live process and nothing listens on the socket
+     * {@code socketName} in it (a directory without that socket is left alone: it may be one being
+     * made). Never throws; returns how many it deleted.
+     */
+    public static int sweepStale(String prefix, String socketName) {
+        int swept = 0;
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tmp, prefix + "*")) {
+            for (Path dir : dirs) {
+                if (isStale(dir, prefix, socketName)) {
+                    remove(dir);
+                    swept += Files.exists(dir, LinkOption.NOFOLLOW_LINKS) ? 0 : 1;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // a sweep is a courtesy: the new directory does not depend on it
+        }
+        return swept;
+    }
+
+    private static boolean isStale(Path dir, String prefix, String socketName) {
+        String rest = dir.getFileName().toString().substring(prefix.length());
+        int dash = rest.indexOf('-');
+        long pid;
+        try {
+            pid = Long.parseLong(rest.substring(0, Math.max(dash, 0)));
+        } catch (NumberFormatException e) {
+            return false; // not named by this scheme
+        }
+        if (pid == ProcessHandle.current().pid() || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
+                || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || OPEN.contains(dir)) {
+            return false;
+        }
+        Path socket = dir.resolve(socketName);
+        if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(socket));
+            return false; // someone listens: not ours to remove
+        } catch (IOException refused) {
+            return true;
+        }
     }
 
     /** Deletes {@code dir} and the files in it (sockets, pipes); logs, never throws, if it cannot. */

@@ -13,6 +13,7 @@ abstract class BlockingState implements SharedState {
     final ReentrantLock lock = new ReentrantLock();
     final Condition changed = lock.newCondition();
     private boolean closed;
+    private int waiters; // guarded by lock
 
     /** Call with the lock held: fails once the manager is closed. */
     final void checkOpen() {
@@ -27,17 +28,32 @@ abstract class BlockingState implements SharedState {
      */
     final boolean awaitChange(long deadline) throws InterruptedException {
         checkOpen();
-        if (deadline == Long.MIN_VALUE) {
-            changed.await();
-        } else {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
+        long left = deadline == Long.MIN_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
+        if (left <= 0) {
+            return false;
+        }
+        waiters++;
+        try {
+            if (deadline == Long.MIN_VALUE) {
+                changed.await();
+            } else {
+                changed.awaitNanos(left);
             }
-            changed.awaitNanos(left);
+        } finally {
+            waiters--;
         }
         checkOpen();
         return true;
+    }
+
+    /** How many callers wait for a change now (for tests that must act while one waits). */
+    final int waiters() {
+        lock.lock();
+        try {
+            return waiters;
+        } finally {
+            lock.unlock();
+        }
     }
 
     static long deadline(Object timeoutNanos) {

@@ -24,8 +24,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * than one processor) before it blocks, so a quick operation's answer costs no thread wake-up.
  * An interrupted caller sends a cancel and keeps waiting for the answer: either the server
  * aborted the call (InterruptedException) or it had already done it, and the result is returned
- * with the interrupt flag set again, so nothing taken from a queue is lost. When the connection
- * drops, every waiting call fails with {@link ManagerClosedException}.
+ * with the interrupt flag set again, so nothing taken from a queue is lost. The reader
+ * acknowledges each element a take brings ({@link Wire.Ack}) as soon as it has it: until then the
+ * manager keeps the element claimed and re-queues it if this JVM dies. An answer whose value this
+ * JVM cannot read (a missing class, an Error in its readObject, no memory for it) fails only its
+ * call; when the connection drops, or the reader meets anything else, every waiting call fails
+ * with {@link ManagerClosedException}: no caller is left waiting.
  */
 final class ManagerClient {
     private static final Map<String, ManagerClient> CLIENTS = new ConcurrentHashMap<>();
@@ -36,6 +40,8 @@ final class ManagerClient {
     private final FrameChannel frames;
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, CompletableFuture<Wire.Response>> pending = new ConcurrentHashMap<>();
+    /** Ids of pending takes, whose elements the reader acknowledges. */
+    private final java.util.Set<Long> takes = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     private ManagerClient(ManagerRef ref) throws IOException {
@@ -79,13 +85,18 @@ final class ManagerClient {
         long id = ids.incrementAndGet();
         CompletableFuture<Wire.Response> answer = new CompletableFuture<>();
         pending.put(id, answer);
+        if ("poll".equals(op)) {
+            takes.add(id);
+        }
         try {
             frames.write(Wire.encode(new Wire.Request(id, Thread.currentThread().getId(), kind, name, op, args)));
         } catch (IOException e) {
             pending.remove(id);
+            takes.remove(id);
             throw lost(e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             pending.remove(id);
+            takes.remove(id);
             throw e;
         }
         if (closed) {
@@ -121,7 +132,10 @@ final class ManagerClient {
         if (t instanceof Exception) {
             throw (Exception) t;
         }
-        throw (Error) t;
+        if (t instanceof Error) {
+            throw (Error) t;
+        }
+        throw new IllegalStateException("the manager failed the call: " + t, t);
     }
 
     private static Wire.Response awaitUninterruptibly(CompletableFuture<Wire.Response> f) throws ExecutionException {
@@ -149,13 +163,29 @@ final class ManagerClient {
     private void readLoop() {
         try {
             for (;;) {
-                Wire.Response r = (Wire.Response) Wire.decode(frames.read());
+                Wire.Response r;
+                try {
+                    r = (Wire.Response) Wire.decode(frames.read());
+                    if (takes.remove(r.id()) && Wire.needsAck("poll", r.ok(), r.value())) {
+                        frames.write(Wire.encode(new Wire.Ack(r.id())));
+                    }
+                } catch (Wire.UnreadableValue bad) {
+                    if (bad.request) {
+                        throw bad; // a manager sends no requests
+                    }
+                    if (takes.remove(bad.id)) { // this JVM has the element, if not in a readable form
+                        frames.write(Wire.encode(new Wire.Ack(bad.id)));
+                    }
+                    r = new Wire.Response(bad.id, false, new IllegalStateException(bad.getMessage()
+                            + (bad.getCause() instanceof ClassNotFoundException || bad.getCause() instanceof NoClassDefFoundError
+                                    ? " (is the class on this JVM's class path?)" : "")));
+                }
                 CompletableFuture<Wire.Response> f = pending.remove(r.id());
                 if (f != null) {
                     f.complete(r);
                 }
             }
-        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+        } catch (Throwable e) { // the connection, or this reader, is done: no caller may wait on it
             closed = true;
             frames.close();
             CLIENTS.remove(ref.id(), this);

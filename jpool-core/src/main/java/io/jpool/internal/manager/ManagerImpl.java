@@ -1,10 +1,21 @@
 package io.jpool.internal.manager;
 
 import java.nio.file.Path;
+import java.util.Set;
 
 /** Creates shared objects on a {@link ManagerServer} and hands out their proxies. */
 public final class ManagerImpl implements AutoCloseable {
-    private final ManagerServer server = ManagerServer.start();
+    private final ManagerServer server;
+
+    /** A manager with no allow-list. */
+    public ManagerImpl() {
+        this(null);
+    }
+
+    /** A manager that reads what other JVMs send only from {@code allowedClasses} (null: no list). */
+    public ManagerImpl(Set<String> allowedClasses) {
+        server = ManagerServer.start(allowedClasses);
+    }
 
     public <K, V> io.jpool.SharedMap<K, V> map(String name) {
         server.define("map", name, MapState::new);
@@ -48,6 +59,16 @@ public final class ManagerImpl implements AutoCloseable {
     /** The 0700 directory holding the manager's socket (removed by close). */
     public Path directory() {
         return server.directory();
+    }
+
+    /** {@code pattern} if it is a valid allowed-class pattern; else an exception that says the forms. */
+    public static String checkClassPattern(String pattern) {
+        return ValueFilter.checkPattern(pattern);
+    }
+
+    /** The server itself, for tests in this package. */
+    ManagerServer server() {
+        return server;
     }
 
     public boolean isClosed() {

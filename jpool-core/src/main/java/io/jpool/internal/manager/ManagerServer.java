@@ -1,6 +1,7 @@
 package io.jpool.internal.manager;
 
 import io.jpool.ManagerClosedException;
+import io.jpool.internal.ipc.Handshake;
 import io.jpool.internal.ipc.PrivateDirectories;
 
 import java.io.IOException;
@@ -31,15 +32,18 @@ import java.util.function.Supplier;
  *                          (one per JVM)   ◀══responses══                  (one per call)
  * </pre>
  * The socket lives in a fresh 0700 directory; a connection must first send the manager's random
- * 32-byte token. Every call runs on its own handler thread, so a blocked {@code take} or
- * {@code lock} never blocks other callers on the same connection. When a connection ends (its
- * process died), its running calls are interrupted and its locks released; a queue element taken
- * for a caller that can no longer receive it is put back at the head.
+ * 32-byte token, read on the connection's own thread with a deadline, so a silent or hostile
+ * peer holds up no other. Every call that may wait runs on its own handler thread, so a blocked
+ * {@code take} or {@code lock} never blocks other callers on the same connection. When a
+ * connection ends (its process died), its running calls are interrupted and its locks released;
+ * a queue element taken for a caller that has not acknowledged it is put back at the head. With
+ * an allow-list, values that connections send are read under it ({@link ValueFilter}).
  */
 final class ManagerServer implements AutoCloseable {
     /** Managers living in this JVM, by id: local proxies call them directly. */
     static final Map<String, ManagerServer> LOCAL = new ConcurrentHashMap<>();
     private static final AtomicInteger THREADS = new AtomicInteger();
+    private static final String DIRECTORY_PREFIX = "jpool-manager-";
 
     final ManagerRef ref;
     private final Path dir;
@@ -55,11 +59,17 @@ final class ManagerServer implements AutoCloseable {
     });
     private final Thread acceptor;
     private volatile boolean closed;
+    /** What connections' values are read under: limits, and the allow-list if one was set. */
+    final java.io.ObjectInputFilter filter;
+    /** How long a new connection has to send its token. */
+    final long handshakeTimeoutNanos = Handshake.DEFAULT_TIMEOUT_NANOS;
 
-    private ManagerServer() throws IOException {
+    private ManagerServer(Set<String> allowedClasses) throws IOException {
+        filter = ValueFilter.of(allowedClasses);
         byte[] token = new byte[32];
         new SecureRandom().nextBytes(token);
-        dir = PrivateDirectories.create("jpool-manager-");
+        PrivateDirectories.sweepStale(DIRECTORY_PREFIX, "s"); // left by managers whose JVM was killed
+        dir = PrivateDirectories.create(DIRECTORY_PREFIX);
         socket = dir.resolve("s");
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
@@ -68,9 +78,10 @@ final class ManagerServer implements AutoCloseable {
         acceptor.setDaemon(true);
     }
 
-    static ManagerServer start() {
+    /** A running manager; {@code allowedClasses} null for none (JDK serialization's limits only). */
+    static ManagerServer start(Set<String> allowedClasses) {
         try {
-            ManagerServer s = new ManagerServer();
+            ManagerServer s = new ManagerServer(allowedClasses);
             LOCAL.put(s.ref.id(), s);
             s.acceptor.start();
             return s;
@@ -120,6 +131,11 @@ final class ManagerServer implements AutoCloseable {
 
     void connectionClosed(ServerConnection c) {
         connections.remove(c);
+        releaseHeldBy(c);
+    }
+
+    /** Releases what the threads of connection {@code c} hold (its locks). */
+    void releaseHeldBy(ServerConnection c) {
         for (SharedState s : objects.values()) {
             s.releaseOwnedBy(c.id + "/");
         }
@@ -131,6 +147,10 @@ final class ManagerServer implements AutoCloseable {
                 SocketChannel ch = server.accept();
                 ServerConnection c = new ServerConnection(this, ch);
                 connections.add(c);
+                if (closed) {
+                    c.close();
+                    return;
+                }
                 c.start();
             } catch (IOException e) {
                 if (!closed) {

@@ -2,17 +2,36 @@ package io.jpool.internal.manager;
 
 import io.jpool.internal.future.Spin;
 import io.jpool.internal.ipc.FrameChannel;
+import io.jpool.internal.ipc.Handshake;
+
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One worker JVM's connection to a manager: authenticates it, reads its requests and runs each
- * on a handler thread (or, for an operation that never waits, on the reader thread itself). When it ends, running calls are interrupted and locks held through it are
- * released by the server.
+ * on a handler thread (or, for an operation that never waits, on the reader thread itself).
+ *
+ * <h2>How it works</h2>
+ * The first frame must be the manager's 32-byte token, read by {@link Handshake} (that size
+ * only, within its deadline), so an unauthenticated peer makes the manager allocate nothing it
+ * chose. Then each frame is one request; a request whose values cannot be read (a class outside
+ * the allow-list, an Error in a readObject) fails alone with an error answer, and any other
+ * Throwable on the reader ends this connection only.
+ *
+ * <p>An element a {@code take}/{@code poll} hands over is <em>claimed</em>, not gone: it stays
+ * here until the caller's JVM acknowledges it ({@link Wire.Ack}), and goes back to the head of
+ * its queue if the connection ends first (the taker died, even after the answer was written into
+ * its socket). When the connection ends, running calls are interrupted and locks held through it
+ * are released by the server; a call that finishes after that (a lock granted to a dead taker)
+ * is undone the same way.
  */
 final class ServerConnection {
     private static final AtomicLong IDS = new AtomicLong();
@@ -25,14 +44,20 @@ final class ServerConnection {
 
     final String id = "c" + IDS.incrementAndGet();
     private final ManagerServer server;
-    private final FrameChannel frames;
+    private final SocketChannel socket;
+    private volatile FrameChannel frames; // set once authenticated
     private final Map<Long, Thread> running = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Elements handed to a take whose caller has not acknowledged them yet, by request id. */
+    private final Map<Long, Claim> claims = new ConcurrentHashMap<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** An element taken from {@code queue} for a caller that has not confirmed it has it. */
+    private record Claim(QueueState queue, Object element) {
+    }
 
     ServerConnection(ManagerServer server, SocketChannel ch) {
         this.server = server;
-        this.frames = new FrameChannel(ch);
-        frames.pollBeforeBlocking(POLL_NANOS);
+        this.socket = ch;
     }
 
     void start() {
@@ -41,13 +66,36 @@ final class ServerConnection {
         reader.start();
     }
 
+    private boolean authenticate() {
+        try {
+            byte[] token = Handshake.readFirstFrame(socket, 32, server.handshakeTimeoutNanos);
+            if (!server.checkToken(token)) {
+                return false; // not one of ours: drop it without a word
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        FrameChannel f = new FrameChannel(socket);
+        f.pollBeforeBlocking(POLL_NANOS);
+        frames = f;
+        return !closed.get();
+    }
+
     private void readLoop() {
         try {
-            if (!server.checkToken(frames.read())) {
-                return; // not one of ours: drop it without a word
+            if (!authenticate()) {
+                return;
             }
             while (!closed.get()) {
-                Object msg = Wire.decode(frames.read());
+                Object msg;
+                try {
+                    msg = Wire.decode(frames.read(), server.filter);
+                } catch (Wire.UnreadableValue bad) {
+                    if (bad.request) {
+                        send(new Wire.Response(bad.id, false, new IllegalArgumentException(bad.getMessage())));
+                    }
+                    continue;
+                }
                 if (msg instanceof Wire.Request) {
                     Wire.Request r = (Wire.Request) msg;
                     if (isQuick(r)) {
@@ -59,6 +107,8 @@ final class ServerConnection {
                     } catch (RejectedExecutionException e) {
                         return; // manager closing
                     }
+                } else if (msg instanceof Wire.Ack) {
+                    claims.remove(((Wire.Ack) msg).id());
                 } else if (msg instanceof Wire.Cancel) {
                     running.computeIfPresent(((Wire.Cancel) msg).id(), (k, t) -> {
                         t.interrupt();
@@ -66,8 +116,8 @@ final class ServerConnection {
                     });
                 }
             }
-        } catch (IOException | ClassNotFoundException | RuntimeException e) {
-            // peer gone or spoke nonsense: end the connection
+        } catch (Throwable e) {
+            // peer gone, spoke nonsense, or reading it failed in a way no request can own
         } finally {
             close();
         }
@@ -105,6 +155,9 @@ final class ServerConnection {
         Object value;
         boolean ok;
         try {
+            if (closed.get()) {
+                throw new InterruptedException("the caller's connection ended");
+            }
             value = server.invoke(r.kind(), r.name(), r.op(), r.args(), id + "/" + r.threadId());
             ok = true;
         } catch (Throwable t) {
@@ -113,31 +166,46 @@ final class ServerConnection {
         }
         running.remove(r.id());
         Thread.interrupted(); // a late cancel must not interrupt (and so close) the channel write
-        if (!send(new Wire.Response(r.id(), ok, value)) && ok && value != null && "poll".equals(r.op())) {
+        if (Wire.needsAck(r.op(), ok, value)) {
             SharedState q = server.stateNamed(r.name());
             if (q instanceof QueueState) {
-                ((QueueState) q).putBack(value); // its taker is gone: lose nothing
+                claims.put(r.id(), new Claim((QueueState) q, value));
             }
+        }
+        send(new Wire.Response(r.id(), ok, value));
+        if (closed.get()) { // the caller is gone: what this call took goes back
+            giveBack(Collections.singletonList(r.id()));
+            server.releaseHeldBy(this);
         }
     }
 
-    private boolean send(Wire.Response response) {
+    private void send(Wire.Response response) {
         if (closed.get()) {
-            return false;
+            return;
         }
         byte[] bytes;
         try {
             bytes = Wire.encode(response);
-        } catch (IllegalArgumentException notSerializable) {
+        } catch (Throwable notSerializable) { // IllegalArgumentException, or an Error in a writeObject
             bytes = Wire.encode(new Wire.Response(response.id(), false,
-                    new IllegalStateException("the manager's answer could not be serialized: " + notSerializable.getMessage())));
+                    new IllegalStateException("the manager's answer could not be serialized: " + notSerializable)));
         }
         try {
             frames.write(bytes);
-            return true;
         } catch (IOException e) {
             close();
-            return false;
+        }
+    }
+
+    /** Puts the claimed elements of {@code ids} back at their queues' heads, latest first. */
+    private void giveBack(List<Long> ids) {
+        List<Long> order = new ArrayList<>(ids);
+        order.sort(Collections.reverseOrder());
+        for (Long i : order) {
+            Claim c = claims.remove(i);
+            if (c != null) {
+                c.queue().putBack(c.element());
+            }
         }
     }
 
@@ -145,8 +213,17 @@ final class ServerConnection {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        frames.close();
+        FrameChannel f = frames;
+        if (f != null) {
+            f.close();
+        }
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
         running.values().forEach(Thread::interrupt);
+        giveBack(new ArrayList<>(claims.keySet()));
         server.connectionClosed(this);
     }
 }

@@ -25,6 +25,11 @@ final class Wire {
         return WireFormat.decode(frame);
     }
 
+    /** The same, with JDK-serialized values read under {@code filter} (the manager's allow-list). */
+    static Object decode(byte[] frame, java.io.ObjectInputFilter filter) throws IOException, ClassNotFoundException {
+        return WireFormat.decode(frame, filter);
+    }
+
     /** A deep copy through the values' encoding: what a remote caller would see. */
     @SuppressWarnings("unchecked")
     static <T> T copy(T o) {
@@ -40,6 +45,41 @@ final class Wire {
 
     /** Request: caller thread's id (for lock ownership), target object, operation, arguments. */
     record Request(long id, long threadId, String kind, String name, String op, Object[] args) {
+    }
+
+    /**
+     * Says a non-null element taken for request {@code id} reached its caller: until then the
+     * manager keeps it claimed and puts it back at the queue's head if the connection ends.
+     */
+    record Ack(long id) {
+    }
+
+    /** Whether the answer to a call of {@code op} with this outcome must be acknowledged. */
+    static boolean needsAck(String op, boolean ok, Object value) {
+        return ok && value != null && "poll".equals(op);
+    }
+
+    /**
+     * A well-framed request or response one of whose values could not be read (a class refused
+     * or missing, an Error in its readObject, no memory for it): only that call fails, the
+     * connection goes on.
+     */
+    static final class UnreadableValue extends IOException {
+        private static final long serialVersionUID = 1L;
+        final long id;
+        final boolean request;
+
+        UnreadableValue(long id, boolean request, Throwable cause) {
+            super("could not read a value " + (request ? "sent to" : "sent by") + " the manager: " + describe(cause), cause);
+            this.id = id;
+            this.request = request;
+        }
+
+        private static String describe(Throwable t) {
+            String s = t.toString();
+            Throwable c = t.getCause();
+            return c == null || s.contains(c.toString()) ? s : s + " (" + c + ")";
+        }
     }
 
     /** A cancel for request {@code id}: its caller was interrupted. */

@@ -1,6 +1,5 @@
 package io.jpool.internal.manager;
 
-import io.jpool.internal.ipc.FrameChannel;
 import io.jpool.internal.process.ValueCodec;
 
 import java.io.ByteArrayInputStream;
@@ -25,6 +24,7 @@ import java.util.Arrays;
  * <pre>
  *   Request   'Q' id:long threadId:long kind:str name:str op:str argc:int value*argc   (argc -1: null args)
  *   Cancel    'C' id:long
+ *   Ack       'A' id:long
  *   Response  'R' id:long ok:byte(0|1) value
  *
  *   str       length:int (-1: null) wide:byte chars   (wide 0: one byte a char, all below 256; 1: two bytes a char)
@@ -41,11 +41,11 @@ import java.util.Arrays;
  * unchecked exception.
  */
 final class WireFormat {
-    private static final ObjectInputFilter LIMITS =
-            ObjectInputFilter.Config.createFilter("maxdepth=200;maxrefs=5000000;maxbytes=" + FrameChannel.MAX_FRAME);
+    private static final ObjectInputFilter LIMITS = ValueFilter.LIMITS;
 
     private static final byte REQUEST = 'Q';
     private static final byte CANCEL = 'C';
+    private static final byte ACK = 'A';
     private static final byte RESPONSE = 'R';
     private static final byte CODEC_VALUE = 'v';
     private static final byte JAVA_VALUE = 'j';
@@ -82,6 +82,9 @@ final class WireFormat {
         } else if (message instanceof Wire.Cancel) {
             out.write(CANCEL);
             out.writeLong(((Wire.Cancel) message).id());
+        } else if (message instanceof Wire.Ack) {
+            out.write(ACK);
+            out.writeLong(((Wire.Ack) message).id());
         } else {
             throw new IllegalArgumentException("not a manager message: "
                     + (message == null ? "null" : message.getClass().getName()));
@@ -91,6 +94,16 @@ final class WireFormat {
 
     /** The message in {@code frame}; IOException if the frame is not a whole, well-formed one. */
     static Object decode(byte[] frame) throws IOException, ClassNotFoundException {
+        return decode(frame, LIMITS);
+    }
+
+    /**
+     * The message in {@code frame}, its JDK-serialized values read under {@code filter}. A
+     * well-framed request or response with a value that cannot be read (any Throwable while
+     * reading it: a refused or missing class, an Error in its readObject, no memory for it)
+     * throws {@link Wire.UnreadableValue} naming the message, so that only that call fails.
+     */
+    static Object decode(byte[] frame, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
         In in = new In(frame);
         Object message;
         byte tag = in.readByte();
@@ -107,7 +120,7 @@ final class WireFormat {
                 }
                 Object[] args = argc == -1 ? null : new Object[argc];
                 for (int i = 0; i < argc; i++) {
-                    args[i] = readValue(in);
+                    args[i] = readValue(in, id, true, filter);
                 }
                 message = new Wire.Request(id, threadId, kind, name, op, args);
                 break;
@@ -118,7 +131,7 @@ final class WireFormat {
                 if (ok != 0 && ok != 1) {
                     throw new StreamCorruptedException("bad manager frame: ok flag " + ok);
                 }
-                Object value = readValue(in);
+                Object value = readValue(in, id, false, filter);
                 if (ok == 0 && !(value instanceof Throwable)) {
                     throw new StreamCorruptedException("bad manager frame: a failed response carries "
                             + (value == null ? "null" : value.getClass().getName()) + ", not a Throwable");
@@ -128,6 +141,9 @@ final class WireFormat {
             }
             case CANCEL:
                 message = new Wire.Cancel(in.readLong());
+                break;
+            case ACK:
+                message = new Wire.Ack(in.readLong());
                 break;
             default:
                 throw new StreamCorruptedException("bad manager frame: unknown message tag " + tag);
@@ -143,7 +159,7 @@ final class WireFormat {
         Out out = new Out();
         writeValue(out, value);
         In in = new In(out.toByteArray());
-        Object copy = readValue(in);
+        Object copy = readValue(in, 0, false, LIMITS);
         if (in.remaining() != 0) {
             throw new StreamCorruptedException("a copied value left " + in.remaining() + " bytes unread");
         }
@@ -200,10 +216,21 @@ final class WireFormat {
         return false;
     }
 
-    private static Object readValue(In in) throws IOException, ClassNotFoundException {
+    /** A value of message {@code id}; a value that is well framed but unreadable throws UnreadableValue. */
+    private static Object readValue(In in, long id, boolean request, ObjectInputFilter filter) throws IOException {
         byte kind = in.readByte();
         int length = in.readLength();
         int offset = in.skip(length);
+        try {
+            return decodeValue(in, kind, offset, length, filter);
+        } catch (Throwable t) { // the frame is sound, this one value is not: only its call fails
+            throw new Wire.UnreadableValue(id, request, t);
+        }
+    }
+
+    /** The value in {@code length} bytes at {@code offset}: it reads nothing outside them. */
+    private static Object decodeValue(In in, byte kind, int offset, int length, ObjectInputFilter filter)
+            throws IOException, ClassNotFoundException {
         if (kind == CODEC_VALUE) {
             try {
                 return ValueCodec.decode(in.bytes, offset, length);
@@ -212,15 +239,16 @@ final class WireFormat {
             }
         }
         if (kind == JAVA_VALUE) {
-            return deserialize(in.bytes, offset, length);
+            return deserialize(in.bytes, offset, length, filter);
         }
         throw new StreamCorruptedException("bad manager frame: unknown value kind " + kind);
     }
 
-    private static Object deserialize(byte[] bytes, int offset, int length) throws IOException, ClassNotFoundException {
+    private static Object deserialize(byte[] bytes, int offset, int length, ObjectInputFilter filter)
+            throws IOException, ClassNotFoundException {
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes, offset, length)) {
             {
-                setObjectInputFilter(LIMITS);
+                setObjectInputFilter(filter);
             }
 
             @Override

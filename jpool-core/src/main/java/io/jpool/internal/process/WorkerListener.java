@@ -1,6 +1,7 @@
 package io.jpool.internal.process;
 
 import io.jpool.internal.ipc.FrameChannel;
+import io.jpool.internal.ipc.Handshake;
 import io.jpool.internal.ipc.PrivateDirectories;
 
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,8 +25,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Each worker starts on two named pipes there ({@link WorkerPipes}) and later moves to the
  * pool's Unix domain socket in the same directory, opened on first need; where {@code mkfifo}
- * cannot run, workers use the socket from the start. An acceptor thread reads each connection's
- * HELLO and hands the channel to the worker number waiting for it.
+ * cannot run, workers use the socket from the start. An acceptor thread accepts connections; a
+ * short-lived thread per connection reads its HELLO ({@link Handshake}: a fixed size, a deadline)
+ * and hands the channel to the worker number waiting for it, so an idle or hostile connection
+ * stalls no worker.
  *
  * <p>The directory goes when the listener closes, once the pool has terminated, or at the JVM's
  * exit if that comes first ({@link PrivateDirectories}).
@@ -35,6 +39,8 @@ final class WorkerListener implements AutoCloseable {
     private final Path socket;
     private final byte[] token = new byte[Protocol.TOKEN_BYTES];
     private final Map<Long, CompletableFuture<FrameChannel>> waiting = new ConcurrentHashMap<>();
+    /** Connections still in their handshake: closed with the listener, so no greeter outlives it. */
+    private final Set<SocketChannel> greeting = ConcurrentHashMap.newKeySet();
     private final int maxFrame;
     private ServerSocketChannel server; // guarded by this; null until a worker needs the socket
     private Thread acceptor;
@@ -126,25 +132,51 @@ final class WorkerListener implements AutoCloseable {
             } catch (IOException e) {
                 return; // closed
             }
-            FrameChannel channel = new FrameChannel(ch, maxFrame);
-            try {
-                byte[] hello = channel.read();
-                ByteBuffer b = ByteBuffer.wrap(hello);
-                if (hello.length != Protocol.HEADER + Protocol.TOKEN_BYTES || b.get(0) != Protocol.HELLO) {
-                    channel.close();
-                    continue;
+            Thread hello = new Thread(() -> greet(ch), poolName + "-hello");
+            hello.setDaemon(true);
+            hello.start();
+        }
+    }
+
+    /**
+     * Reads a new connection's HELLO (on a thread of its own, so a peer that never sends one holds
+     * up no one) and hands the connection to the worker it names; anything else, or nothing within
+     * the handshake's deadline, closes it. The token is checked before the waiting worker is taken
+     * off the list, so a forged HELLO costs no worker its slot.
+     */
+    private void greet(SocketChannel ch) {
+        greeting.add(ch);
+        if (closed) {
+            greeting.remove(ch);
+            closeQuietly(ch);
+            return;
+        }
+        try {
+            byte[] hello = Handshake.readFirstFrame(ch, Protocol.HEADER + Protocol.TOKEN_BYTES, Handshake.DEFAULT_TIMEOUT_NANOS);
+            ByteBuffer b = ByteBuffer.wrap(hello);
+            byte[] candidate = new byte[Protocol.TOKEN_BYTES];
+            b.position(Protocol.HEADER);
+            b.get(candidate);
+            if (b.get(0) == Protocol.HELLO && MessageDigest.isEqual(token, candidate)) {
+                CompletableFuture<FrameChannel> f = waiting.remove(b.getLong(1));
+                FrameChannel channel = new FrameChannel(ch, maxFrame);
+                if (f != null && f.complete(channel)) {
+                    return;
                 }
-                long number = b.getLong(1);
-                byte[] candidate = new byte[Protocol.TOKEN_BYTES];
-                b.position(Protocol.HEADER);
-                b.get(candidate);
-                CompletableFuture<FrameChannel> f = waiting.remove(number);
-                if (!MessageDigest.isEqual(token, candidate) || f == null || !f.complete(channel)) {
-                    channel.close();
-                }
-            } catch (IOException e) {
-                channel.close();
             }
+        } catch (IOException e) {
+            // not one of ours, too slow, or the pool closed: drop it
+        } finally {
+            greeting.remove(ch);
+        }
+        closeQuietly(ch);
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // dropping it anyway
         }
     }
 
@@ -169,6 +201,7 @@ final class WorkerListener implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        greeting.forEach(WorkerListener::closeQuietly);
         PrivateDirectories.delete(dir);
         waiting.values().forEach(f -> f.completeExceptionally(new IOException("the pool closed")));
     }

@@ -1,0 +1,254 @@
+package io.jpool.internal.manager;
+
+import io.jpool.SharedCounter;
+import io.jpool.SharedEvent;
+import io.jpool.SharedLock;
+import io.jpool.SharedMap;
+import io.jpool.SharedQueue;
+import io.jpool.Task;
+import io.jpool.manager.ChildJvm;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The manager under real faults: takers and lock waiters stopped and killed mid-hand-over,
+ * values whose readObject throws on either side, unauthenticated peers.
+ */
+class ManagerFaultsTest {
+
+    /** Unreadable outside the JVM that made it: its readObject throws an Error anywhere else. */
+    static final class HomeOnly implements Serializable {
+        private static final long serialVersionUID = 1L;
+        final long home = ProcessHandle.current().pid();
+
+        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            if (ProcessHandle.current().pid() != home) {
+                throw new AssertionError("a HomeOnly cannot be read away from its home JVM");
+            }
+        }
+    }
+
+    private static void signal(Process p, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start();
+        assertThat(kill.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).isZero();
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(5); // polling a condition, not waiting for time to pass
+        }
+    }
+
+    /** Runs {@code task} in a child JVM and returns its result, failing (not hanging) after 90 s. */
+    @SuppressWarnings("unchecked")
+    private static <T> T runWithin(Task<T> task) throws Exception {
+        Process p = ChildJvm.start(task);
+        try {
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(p.getInputStream().readAllBytes());
+                } catch (IOException e) {
+                    return "";
+                }
+            });
+            if (!p.waitFor(90, TimeUnit.SECONDS)) {
+                throw new AssertionError("the child JVM hung");
+            }
+            String text = out.get(30, TimeUnit.SECONDS);
+            int i = text.indexOf("result:");
+            if (i < 0) {
+                throw new AssertionError("child JVM failed (exit " + p.exitValue() + "): " + text);
+            }
+            byte[] bytes = Base64.getDecoder().decode(text.substring(i + "result:".length()).trim());
+            return (T) new ObjectInputStream(new ByteArrayInputStream(bytes)).readObject();
+        } finally {
+            p.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void anElementHandedToATakerKilledBeforeItHadItGoesBackToTheQueue() throws Exception {
+        try (ManagerImpl m = new ManagerImpl()) {
+            SharedQueue<String> q = m.queue("q", 10);
+            QueueState state = (QueueState) m.server().stateNamed("q");
+            Process child = ChildJvm.start(() -> q.take());
+            try {
+                await(() -> state.waiters() == 1, "the child waits in take");
+                signal(child, "STOP");
+                q.put("precious");
+                await(() -> q.size() == 0, "the element is handed to the stopped taker");
+                child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                assertThat(q.poll(Duration.ofSeconds(30))).isEqualTo("precious");
+                assertThat(q.size()).isZero();
+            } finally {
+                child.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    @Test
+    void aLockGrantedToAWaiterKilledBeforeItHadItIsReleased() throws Exception {
+        try (ManagerImpl m = new ManagerImpl()) {
+            SharedLock lock = m.lock("l");
+            LockState state = (LockState) m.server().stateNamed("l");
+            lock.lock();
+            Process child = ChildJvm.start(() -> {
+                lock.lock();
+                return null;
+            });
+            try {
+                await(() -> state.waiters() == 1, "the child waits for the lock");
+                signal(child, "STOP");
+                lock.unlock(); // granted to the stopped child
+                child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                assertThat(lock.tryLock(Duration.ofSeconds(30))).isTrue();
+                lock.unlock();
+            } finally {
+                child.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    @Test
+    void anErrorReadingAnAnswerFailsThatCallAndNoOther() throws Exception {
+        try (ManagerImpl m = new ManagerImpl()) {
+            SharedMap<String, Object> map = m.map("m");
+            SharedCounter counter = m.counter("c");
+            SharedQueue<Object> q = m.queue("q", 10);
+            map.put("bad", new HomeOnly());
+            q.put(new HomeOnly());
+            q.put("next");
+            String seen = runWithin(() -> {
+                StringBuilder out = new StringBuilder();
+                try {
+                    map.get("bad");
+                    out.append("read it;");
+                } catch (IllegalStateException e) {
+                    out.append(e.getMessage().contains("AssertionError") ? "get failed;" : e.toString());
+                }
+                try {
+                    q.take();
+                    out.append("took it;");
+                } catch (IllegalStateException e) {
+                    out.append("take failed;");
+                }
+                out.append(q.take()).append(';').append(counter.incrementAndGet());
+                return out.toString();
+            });
+            assertThat(seen).isEqualTo("get failed;take failed;next;1");
+            assertThat(q.size()).as("the unreadable element counts as taken").isZero();
+        }
+    }
+
+    @Test
+    void anErrorReadingARequestFailsThatCallAndNoOther() throws Exception {
+        try (ManagerImpl m = new ManagerImpl()) {
+            SharedMap<String, Object> map = m.map("m");
+            SharedQueue<String> q = m.queue("q", 10);
+            String seen = runWithin(() -> {
+                // a take waits on the same connection while a call the manager cannot read fails
+                CompletableFuture<String> taken = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return q.take();
+                    } catch (Exception e) {
+                        return e.toString();
+                    }
+                });
+                String put;
+                try {
+                    map.put("bad", new HomeOnly());
+                    put = "stored";
+                } catch (IllegalArgumentException e) {
+                    put = e.getMessage().contains("AssertionError") ? "refused" : e.toString();
+                }
+                q.put("after");
+                return put + ";" + taken.get(60, TimeUnit.SECONDS);
+            });
+            assertThat(seen).isEqualTo("refused;after");
+            assertThat(map.size()).isZero();
+        }
+    }
+
+    @Test
+    void anUnauthenticatedPeerDeclaringAHugeFrameIsHungUpOnAtOnce() throws Exception {
+        try (ManagerImpl m = new ManagerImpl()) {
+            SharedCounter c = m.counter("c");
+            List<SocketChannel> peers = new ArrayList<>();
+            try {
+                for (int i = 0; i < 12; i++) {
+                    SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+                    ch.connect(UnixDomainSocketAddress.of(m.directory().resolve("s")));
+                    ch.write(ByteBuffer.allocate(4).putInt(0, 60 << 20));
+                    peers.add(ch);
+                }
+                for (SocketChannel ch : peers) {
+                    CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return ch.read(ByteBuffer.allocate(1));
+                        } catch (IOException e) {
+                            return -1;
+                        }
+                    });
+                    assertThat(read.get(10, TimeUnit.SECONDS)).as("hung up without reading the 60 MB").isEqualTo(-1);
+                }
+            } finally {
+                for (SocketChannel ch : peers) {
+                    ch.close();
+                }
+            }
+            assertThat(c.incrementAndGet()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void idleUnauthenticatedConnectionsSlowNoOneDown() throws Exception {
+        try (ManagerImpl m = new ManagerImpl()) {
+            SharedCounter c = m.counter("c");
+            SharedEvent e = m.event("e");
+            List<SocketChannel> idle = new ArrayList<>();
+            try {
+                for (int i = 0; i < 16; i++) {
+                    SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+                    ch.connect(UnixDomainSocketAddress.of(m.directory().resolve("s")));
+                    idle.add(ch);
+                }
+                long n = runWithin(() -> {
+                    for (int i = 0; i < 500; i++) {
+                        c.incrementAndGet();
+                    }
+                    e.set();
+                    return c.get();
+                });
+                assertThat(n).isEqualTo(500);
+                assertThat(e.isSet()).isTrue();
+            } finally {
+                for (SocketChannel ch : idle) {
+                    ch.close();
+                }
+            }
+        }
+    }
+}
