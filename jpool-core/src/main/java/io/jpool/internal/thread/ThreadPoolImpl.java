@@ -43,7 +43,9 @@ import java.util.concurrent.locks.LockSupport;
  * touched per task by two threads: the submitted count is the queue's own claimed indices, and
  * each worker counts its starts and ends in its own slots (summed by {@link #stats()}); only
  * tasks that end elsewhere (cancelled while queued, say) go to shared {@link LongAdder}s. A
- * submit wakes at most one parked worker, and none when all are busy or one spins.
+ * submit wakes at most one parked worker, and none when all are busy or one spins; so a worker
+ * that takes its first task after it started, spun or was woken wakes (or starts) another if
+ * more are queued, and a burst keeps the pool growing after the submits stop.
  *
  * <p>Shutdown sets {@link #shutdown}; workers drain the queue and exit when it is empty. A
  * submit that raced with shutdown re-checks after enqueueing and takes its task back. The
@@ -330,6 +332,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                     return;
                 }
                 long keepAliveNanos = Durations.toNanos(config.keepAlive());
+                runFirstAndWakeForMore();
                 for (;;) {
                     runQueued();
                     if (shutdown) {
@@ -355,6 +358,26 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 workerExited(this);
             }
         }
+
+        /**
+         * The first task after this worker started or was woken, if one is queued: once it has
+         * started, if more tasks are queued, wakes (or starts) another worker for them. So the
+         * pool keeps growing after the submits: a submit counts on one worker (a spinning one,
+         * an idle one it woke, one it started), which takes one task, while the submits that
+         * counted on it, or found the task taken, may have queued many; each worker that becomes
+         * busy passes the wake-up on, until the queue is empty or every worker is busy.
+         */
+        private void runFirstAndWakeForMore() {
+            PooledTask<?> task = pollStoredFromLanes();
+            if (task != null) {
+                runOne(task, clearAlmostFreeAndWakeForMore);
+            }
+        }
+
+        private final Runnable clearAlmostFreeAndWakeForMore = () -> {
+            clearAlmostFree();
+            wakeForMore();
+        };
 
         /**
          * Runs queued tasks until the queue is empty: the hot loop, kept apart from the idle
@@ -408,9 +431,9 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             clearAlmostFree();
             PooledTask<?> task = pollFromLanes(); // a submit may have missed us: look again before parking
             if (task != null) {
-                // leaves the idle stack once the task has started; submits that counted on our
-                // spin may have queued more than this task: then it wakes another worker too
-                runOne(task, spun ? leaveIdleAndWakeForMore : leaveIdle);
+                // leaves the idle stack once the task has started; submits that counted on us
+                // (idle or spinning) may have queued more than this task: then it wakes another too
+                runOne(task, leaveIdleAndWakeForMore);
                 if (onIdleStack) {
                     leaveIdle.run(); // it had ended already: nothing started
                 }
@@ -439,7 +462,11 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 }
                 boolean notPopped = idle.remove(this); // false: a submit popped and woke us
                 onIdleStack = false;
-                return !(notPopped && expired && queue.isEmpty());
+                if (notPopped && expired && queue.isEmpty()) {
+                    return false;
+                }
+                runFirstAndWakeForMore();
+                return true;
             }
         }
 
@@ -477,10 +504,18 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             wakeForMore();
         };
 
-        /** Submits that counted on a spinning worker wake nobody: if it finds more than the one task it takes, wake another. */
+        /**
+         * Submits that counted on this worker (spinning, idle or just started) woke nobody else:
+         * if it finds more than the one task it takes, wake another. A thread that cannot be
+         * started here is not this task's failure: the next submit or wake-up tries again.
+         */
         private void wakeForMore() {
             if (!queue.isEmpty()) {
-                wakeOrStartWorker();
+                try {
+                    wakeOrStartWorker();
+                } catch (RuntimeException | Error e) {
+                    // e.g. OutOfMemoryError "unable to create native thread": the task already started
+                }
             }
         }
 
