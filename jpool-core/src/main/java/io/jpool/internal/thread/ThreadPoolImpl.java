@@ -82,6 +82,13 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     private final Set<Worker> workers = ConcurrentHashMap.newKeySet();
     private final AtomicInteger workerCount = new AtomicInteger();
     /**
+     * Workers not parked idle: started and not yet exited, less those parked in {@code idleOnce}.
+     * Written only when a worker starts, parks, wakes or exits; read by the {@link #exitGuard}.
+     */
+    private final AtomicInteger awake = new AtomicInteger();
+    /** Keeps the JVM alive while tasks are queued or running (the workers are daemon threads). */
+    private final ExitGuard exitGuard;
+    /**
      * 1 from when a worker begins to poll the queue before going idle ({@code Worker.spinForTask})
      * until it has started the task it found or is on the idle stack; else 0.
      */
@@ -111,6 +118,16 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 : "jpool-" + POOL_NUMBERS.incrementAndGet();
         this.threadFactory = config.virtualThreads() ? ThreadFactories.virtual() : ThreadFactories.platform();
         this.queueRoom = config.queueCapacity() == Integer.MAX_VALUE ? null : new Semaphore(config.queueCapacity());
+        this.exitGuard = new ExitGuard(namePrefix + "-exit-guard", this::isQuiet);
+    }
+
+    /**
+     * No task queued and no worker awake (a running task's worker is awake). The queue first: a
+     * worker wakes before it takes a task, so a task taken after this look has its worker awake
+     * at the next.
+     */
+    private boolean isQuiet() {
+        return queue.isEmpty() && awake.get() == 0;
     }
 
     // ---------------------------------------------------------------- submit
@@ -127,6 +144,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             acquireRoom();
         }
         queue.offer(t);
+        exitGuard.workQueued(); // after the offer: see ExitGuard
         if (shutdown || broken.get() != null) {
             // raced with shutdown or a broken initializer: take the task back if no worker started it
             BrokenPoolException b = broken.get();
@@ -277,7 +295,15 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         }
         w.thread = t;
         workers.add(w);
-        t.start();
+        awake.incrementAndGet(); // before it can take a task: see isQuiet
+        try {
+            t.start();
+        } catch (RuntimeException | Error e) {
+            workers.remove(w);
+            awake.decrementAndGet();
+            workerCount.decrementAndGet();
+            throw e;
+        }
     }
 
     /** One worker thread's loop. */
@@ -445,6 +471,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             }
             queue.releaseTaken(); // a pool gone quiet keeps no finished task reachable
             long deadline = System.nanoTime() + keepAliveNanos;
+            awake.decrementAndGet(); // only after its last look at the queue: see isQuiet
             for (long left = keepAliveNanos;; left = deadline - System.nanoTime()) {
                 if (left > 0) {
                     LockSupport.parkNanos(ThreadPoolImpl.this, left);
@@ -460,6 +487,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                     Thread.interrupted(); // a stray interrupt would end every park at once
                     continue;
                 }
+                awake.incrementAndGet(); // before it looks at the queue again: see isQuiet
                 boolean notPopped = idle.remove(this); // false: a submit popped and woke us
                 onIdleStack = false;
                 if (notPopped && expired && queue.isEmpty()) {
@@ -616,6 +644,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             statsLock.unlock();
         }
         idle.remove(w);
+        awake.decrementAndGet();
         int left = workerCount.decrementAndGet();
         if (!queue.isEmpty() && broken.get() == null) {
             wakeOrStartWorker(); // retired while a task came in: someone must run it
