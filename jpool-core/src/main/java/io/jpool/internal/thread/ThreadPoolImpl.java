@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.RejectedExecutionException;
@@ -139,7 +140,37 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         }
         Durations.requirePositiveOrNull(timeout, "task timeout");
         rejectIfClosed();
-        PooledTask<T> t = PooledTask.of(this, task, timeout != null ? timeout : config.taskTimeout());
+        return enqueue(PooledTask.of(this, task, timeout != null ? timeout : config.taskTimeout()));
+    }
+
+    // The ExecutorService doors take a JDK Callable or Runnable as it is, with no adapter object:
+    // code typed as ExecutorService then costs what submit(Task) does (see PooledTask).
+
+    @Override
+    public <T> PoolFuture<T> submit(Callable<T> task) {
+        if (task == null) {
+            throw new NullPointerException("task is null");
+        }
+        rejectIfClosed();
+        return enqueue(PooledTask.of(this, task, config.taskTimeout()));
+    }
+
+    @Override
+    public PoolFuture<?> submit(Runnable task) {
+        if (task == null) {
+            throw new NullPointerException("task is null");
+        }
+        rejectIfClosed();
+        return enqueue(PooledTask.ofRunnable(this, task, config.taskTimeout()));
+    }
+
+    @Override
+    public void execute(Runnable command) {
+        submit(command);
+    }
+
+    /** Queues a task made for this pool and finds a worker for it; the task's checks are done. */
+    private <T> PoolFuture<T> enqueue(PooledTask<T> t) {
         if (queueRoom != null) {
             acquireRoom();
         }
