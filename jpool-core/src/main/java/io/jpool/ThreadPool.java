@@ -13,6 +13,9 @@ import java.util.Objects;
  * <ul>
  *   <li>Threads start lazily, up to {@code maxWorkers}; an idle thread is reused before a new one
  *       starts. Idle threads retire after a keep-alive.</li>
+ *   <li>Python's exit behaviour: idle pool threads never keep the JVM alive, so a program that
+ *       returns from {@code main} without closing its pool ends; tasks submitted and not yet
+ *       finished do keep it alive, until they are done.</li>
  *   <li>An {@link Builder#initializer initializer} runs once in each worker thread before its
  *       first task; if it throws, the pool is broken ({@link BrokenPoolException}).</li>
  *   <li>A task that waits on a pending future of its own pool runs it inline (work helping), so

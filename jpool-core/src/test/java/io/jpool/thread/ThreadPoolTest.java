@@ -402,7 +402,7 @@ class ThreadPoolTest {
         String prefix = "jpool-retention-" + System.nanoTime();
         try (ThreadPool pool = ThreadPool.builder().maxWorkers(1).threadNamePrefix(prefix).build()) {
             java.lang.ref.WeakReference<byte[]> result = resultOfOneTask(pool);
-            PoolTestSupport.awaitBlocked(PoolTestSupport.threadsNamed(prefix).get(0)); // parked, so it let go
+            PoolTestSupport.awaitBlocked(PoolTestSupport.threadsNamed(prefix + "-1").get(0)); // the worker parked, so it let go
             for (int i = 0; i < 100 && result.get() != null; i++) {
                 System.gc();
             }

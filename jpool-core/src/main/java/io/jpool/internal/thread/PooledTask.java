@@ -8,6 +8,7 @@ import io.jpool.internal.future.TaskFuture;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -37,7 +38,9 @@ import java.util.concurrent.TimeUnit;
  * <p>The task is 32 bytes, as small as the JDK's own: the pool lives in the future's outcome
  * field until the end ({@link #contextUntilEnd()}), the stop handshake in {@link #runner}, and
  * a time limit only in the subclass of timed tasks. The GC copies every waiting task of a long
- * queue, and a 32-byte task never straddles two cache lines.
+ * queue, and a 32-byte task never straddles two cache lines. For the same reason a JDK
+ * {@link Callable} or {@link Runnable} is held as it is, with no adapter object around it
+ * ({@link #ofRunnable}): the doors of {@code ExecutorService} cost what {@code submit(Task)} does.
  */
 class PooledTask<T> extends TaskFuture<T> implements Runnable {
     /** {@link #runner} markers of the stop handshake; see the class comment. */
@@ -56,7 +59,8 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
         }
     }
 
-    private final Task<T> task;
+    /** What to run: a {@link Callable} (a {@link Task} is one), or a {@link Runnable} in {@link OfRunnable}. */
+    private final Object task;
     /**
      * Who runs the task: the pool {@link ThreadPoolImpl.Worker} (whose thread it runs on), or the
      * {@link Thread} when no worker does ({@link #run()}); then a marker of the stop handshake, if
@@ -72,13 +76,49 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
      * the field ({@link Timed}): most have none, and every byte of a task is copied by the GC
      * while it waits in a long queue.
      */
-    static <T> PooledTask<T> of(ThreadPoolImpl pool, Task<T> task, Duration timeout) {
+    static <T> PooledTask<T> of(ThreadPoolImpl pool, Callable<T> task, Duration timeout) {
         return timeout == null ? new PooledTask<>(pool, task) : new Timed<>(pool, task, timeout);
     }
 
-    PooledTask(ThreadPoolImpl pool, Task<T> task) {
+    /** A task of {@code pool} that runs {@code task} and returns null; {@code timeout} null for none. */
+    static PooledTask<Object> ofRunnable(ThreadPoolImpl pool, Runnable task, Duration timeout) {
+        return timeout == null ? new OfRunnable(pool, task)
+                : new Timed<>(pool, java.util.concurrent.Executors.callable(task), timeout); // rare: an adapter
+    }
+
+    PooledTask(ThreadPoolImpl pool, Callable<T> task) {
         super(pool);
         this.task = task;
+    }
+
+    /** For {@link OfRunnable}: {@code task} is a Runnable. */
+    private PooledTask(ThreadPoolImpl pool, Runnable task) {
+        super(pool);
+        this.task = task;
+    }
+
+    /** Runs the task's code: {@link Callable#call}, overridden for a Runnable. */
+    @SuppressWarnings("unchecked")
+    T callTask() throws Exception {
+        return ((Callable<T>) task).call();
+    }
+
+    /** A Runnable's task: no adapter, its result null. */
+    private static final class OfRunnable extends PooledTask<Object> {
+        OfRunnable(ThreadPoolImpl pool, Runnable task) {
+            super(pool, task);
+        }
+
+        @Override
+        Object callTask() {
+            ((Runnable) task()).run();
+            return null;
+        }
+    }
+
+    /** The code this task runs, as submitted. */
+    final Object task() {
+        return task;
     }
 
     /** The pool, until the task ends (exact for the thread that ends it); null after. */
@@ -96,7 +136,7 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
     private static final class Timed<T> extends PooledTask<T> {
         private final Duration timeout;
 
-        Timed(ThreadPoolImpl pool, Task<T> task, Duration timeout) {
+        Timed(ThreadPoolImpl pool, Callable<T> task, Duration timeout) {
             super(pool, task);
             this.timeout = timeout;
         }
@@ -195,7 +235,7 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
                 if (timeout != null) {
                     timer = TaskTimer.schedule(this::timedOut, timeout);
                 }
-                T value = task.call();
+                T value = callTask();
                 if (almostFree != null) {
                     almostFree.run();
                 }

@@ -16,7 +16,8 @@ final class ThreadFactories {
     static ThreadFactory platform() {
         return r -> {
             Thread t = new Thread(r);
-            t.setDaemon(false); // like the JDK's executors: shut the pool down (or let idle threads retire)
+            // an idle worker never keeps the JVM alive; the pool's ExitGuard does while work is unfinished
+            t.setDaemon(true);
             return t;
         };
     }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.RejectedExecutionException;
@@ -43,7 +44,9 @@ import java.util.concurrent.locks.LockSupport;
  * touched per task by two threads: the submitted count is the queue's own claimed indices, and
  * each worker counts its starts and ends in its own slots (summed by {@link #stats()}); only
  * tasks that end elsewhere (cancelled while queued, say) go to shared {@link LongAdder}s. A
- * submit wakes at most one parked worker, and none when all are busy or one spins.
+ * submit wakes at most one parked worker, and none when all are busy or one spins; so a worker
+ * that takes its first task after it started, spun or was woken wakes (or starts) another if
+ * more are queued, and a burst keeps the pool growing after the submits stop.
  *
  * <p>Shutdown sets {@link #shutdown}; workers drain the queue and exit when it is empty. A
  * submit that raced with shutdown re-checks after enqueueing and takes its task back. The
@@ -80,6 +83,13 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     private final Set<Worker> workers = ConcurrentHashMap.newKeySet();
     private final AtomicInteger workerCount = new AtomicInteger();
     /**
+     * Workers not parked idle: started and not yet exited, less those parked in {@code idleOnce}.
+     * Written only when a worker starts, parks, wakes or exits; read by the {@link #exitGuard}.
+     */
+    private final AtomicInteger awake = new AtomicInteger();
+    /** Keeps the JVM alive while tasks are queued or running (the workers are daemon threads). */
+    private final ExitGuard exitGuard;
+    /**
      * 1 from when a worker begins to poll the queue before going idle ({@code Worker.spinForTask})
      * until it has started the task it found or is on the idle stack; else 0.
      */
@@ -109,6 +119,16 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 : "jpool-" + POOL_NUMBERS.incrementAndGet();
         this.threadFactory = config.virtualThreads() ? ThreadFactories.virtual() : ThreadFactories.platform();
         this.queueRoom = config.queueCapacity() == Integer.MAX_VALUE ? null : new Semaphore(config.queueCapacity());
+        this.exitGuard = new ExitGuard(namePrefix + "-exit-guard", this::isQuiet);
+    }
+
+    /**
+     * No task queued and no worker awake (a running task's worker is awake). The queue first: a
+     * worker wakes before it takes a task, so a task taken after this look has its worker awake
+     * at the next.
+     */
+    private boolean isQuiet() {
+        return queue.isEmpty() && awake.get() == 0;
     }
 
     // ---------------------------------------------------------------- submit
@@ -120,11 +140,42 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         }
         Durations.requirePositiveOrNull(timeout, "task timeout");
         rejectIfClosed();
-        PooledTask<T> t = PooledTask.of(this, task, timeout != null ? timeout : config.taskTimeout());
+        return enqueue(PooledTask.of(this, task, timeout != null ? timeout : config.taskTimeout()));
+    }
+
+    // The ExecutorService doors take a JDK Callable or Runnable as it is, with no adapter object:
+    // code typed as ExecutorService then costs what submit(Task) does (see PooledTask).
+
+    @Override
+    public <T> PoolFuture<T> submit(Callable<T> task) {
+        if (task == null) {
+            throw new NullPointerException("task is null");
+        }
+        rejectIfClosed();
+        return enqueue(PooledTask.of(this, task, config.taskTimeout()));
+    }
+
+    @Override
+    public PoolFuture<?> submit(Runnable task) {
+        if (task == null) {
+            throw new NullPointerException("task is null");
+        }
+        rejectIfClosed();
+        return enqueue(PooledTask.ofRunnable(this, task, config.taskTimeout()));
+    }
+
+    @Override
+    public void execute(Runnable command) {
+        submit(command);
+    }
+
+    /** Queues a task made for this pool and finds a worker for it; the task's checks are done. */
+    private <T> PoolFuture<T> enqueue(PooledTask<T> t) {
         if (queueRoom != null) {
             acquireRoom();
         }
         queue.offer(t);
+        exitGuard.workQueued(); // after the offer: see ExitGuard
         if (shutdown || broken.get() != null) {
             // raced with shutdown or a broken initializer: take the task back if no worker started it
             BrokenPoolException b = broken.get();
@@ -275,7 +326,15 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         }
         w.thread = t;
         workers.add(w);
-        t.start();
+        awake.incrementAndGet(); // before it can take a task: see isQuiet
+        try {
+            t.start();
+        } catch (RuntimeException | Error e) {
+            workers.remove(w);
+            awake.decrementAndGet();
+            workerCount.decrementAndGet();
+            throw e;
+        }
     }
 
     /** One worker thread's loop. */
@@ -330,6 +389,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                     return;
                 }
                 long keepAliveNanos = Durations.toNanos(config.keepAlive());
+                runFirstAndWakeForMore();
                 for (;;) {
                     runQueued();
                     if (shutdown) {
@@ -355,6 +415,26 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 workerExited(this);
             }
         }
+
+        /**
+         * The first task after this worker started or was woken, if one is queued: once it has
+         * started, if more tasks are queued, wakes (or starts) another worker for them. So the
+         * pool keeps growing after the submits: a submit counts on one worker (a spinning one,
+         * an idle one it woke, one it started), which takes one task, while the submits that
+         * counted on it, or found the task taken, may have queued many; each worker that becomes
+         * busy passes the wake-up on, until the queue is empty or every worker is busy.
+         */
+        private void runFirstAndWakeForMore() {
+            PooledTask<?> task = pollStoredFromLanes();
+            if (task != null) {
+                runOne(task, clearAlmostFreeAndWakeForMore);
+            }
+        }
+
+        private final Runnable clearAlmostFreeAndWakeForMore = () -> {
+            clearAlmostFree();
+            wakeForMore();
+        };
 
         /**
          * Runs queued tasks until the queue is empty: the hot loop, kept apart from the idle
@@ -408,9 +488,9 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             clearAlmostFree();
             PooledTask<?> task = pollFromLanes(); // a submit may have missed us: look again before parking
             if (task != null) {
-                // leaves the idle stack once the task has started; submits that counted on our
-                // spin may have queued more than this task: then it wakes another worker too
-                runOne(task, spun ? leaveIdleAndWakeForMore : leaveIdle);
+                // leaves the idle stack once the task has started; submits that counted on us
+                // (idle or spinning) may have queued more than this task: then it wakes another too
+                runOne(task, leaveIdleAndWakeForMore);
                 if (onIdleStack) {
                     leaveIdle.run(); // it had ended already: nothing started
                 }
@@ -422,6 +502,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             }
             queue.releaseTaken(); // a pool gone quiet keeps no finished task reachable
             long deadline = System.nanoTime() + keepAliveNanos;
+            awake.decrementAndGet(); // only after its last look at the queue: see isQuiet
             for (long left = keepAliveNanos;; left = deadline - System.nanoTime()) {
                 if (left > 0) {
                     LockSupport.parkNanos(ThreadPoolImpl.this, left);
@@ -437,9 +518,14 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                     Thread.interrupted(); // a stray interrupt would end every park at once
                     continue;
                 }
+                awake.incrementAndGet(); // before it looks at the queue again: see isQuiet
                 boolean notPopped = idle.remove(this); // false: a submit popped and woke us
                 onIdleStack = false;
-                return !(notPopped && expired && queue.isEmpty());
+                if (notPopped && expired && queue.isEmpty()) {
+                    return false;
+                }
+                runFirstAndWakeForMore();
+                return true;
             }
         }
 
@@ -477,10 +563,18 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             wakeForMore();
         };
 
-        /** Submits that counted on a spinning worker wake nobody: if it finds more than the one task it takes, wake another. */
+        /**
+         * Submits that counted on this worker (spinning, idle or just started) woke nobody else:
+         * if it finds more than the one task it takes, wake another. A thread that cannot be
+         * started here is not this task's failure: the next submit or wake-up tries again.
+         */
         private void wakeForMore() {
             if (!queue.isEmpty()) {
-                wakeOrStartWorker();
+                try {
+                    wakeOrStartWorker();
+                } catch (RuntimeException | Error e) {
+                    // e.g. OutOfMemoryError "unable to create native thread": the task already started
+                }
             }
         }
 
@@ -581,6 +675,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             statsLock.unlock();
         }
         idle.remove(w);
+        awake.decrementAndGet();
         int left = workerCount.decrementAndGet();
         if (!queue.isEmpty() && broken.get() == null) {
             wakeOrStartWorker(); // retired while a task came in: someone must run it

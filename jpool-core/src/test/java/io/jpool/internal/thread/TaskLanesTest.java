@@ -204,6 +204,6 @@ class TaskLanesTest {
     private static Object value(PooledTask<?> t) throws Exception {
         java.lang.reflect.Field f = PooledTask.class.getDeclaredField("task");
         f.setAccessible(true);
-        return ((io.jpool.Task<?>) f.get(t)).call();
+        return ((java.util.concurrent.Callable<?>) f.get(t)).call();
     }
 }

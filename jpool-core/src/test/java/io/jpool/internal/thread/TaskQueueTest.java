@@ -109,7 +109,7 @@ class TaskQueueTest {
                 for (PooledTask<?> t : taken.get(c).get(60, TimeUnit.SECONDS)) {
                     assertThat(seen.put(t, true)).as("taken twice").isNull();
                     // what one consumer takes from one producer comes in that producer's order
-                    int v = (Integer) ((io.jpool.Task<?>) field(t)).call();
+                    int v = (Integer) ((java.util.concurrent.Callable<?>) field(t)).call();
                     int producer = v / 1_000_000;
                     int seq = v % 1_000_000;
                     int slot = c * producers + producer;
