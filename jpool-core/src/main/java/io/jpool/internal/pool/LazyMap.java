@@ -319,7 +319,7 @@ public final class LazyMap<A, R> implements MapResult<R>, Iterator<R> {
                 }
                 items = java.util.Arrays.copyOf(items, n);
             }
-            Flight f = new Flight(submitter.apply(new MapChunk<>(fn, items)), nextIndex, n);
+            Flight f = new Flight(submitter.apply(new MapChunk<>(fn, items, nextIndex)), nextIndex, n);
             nextIndex += n;
             if (progress != null) {
                 // only for a listener: a done-callback makes the chunk's end take the slower path

@@ -12,6 +12,7 @@ import io.jpool.internal.future.Durations;
 import io.jpool.internal.ipc.FrameChannel;
 import io.jpool.internal.pool.AbstractPool;
 import io.jpool.internal.pool.MapChunk;
+import io.jpool.internal.pool.TaskNames;
 import io.jpool.internal.pool.TaskCounters;
 
 import java.io.IOException;
@@ -99,7 +100,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         this.archive = WorkerArchive.of(config);
         this.resultFilter = ResultFilter.create(config.allowedResultClasses(), config.maxResultBytes());
         this.initializerBytes = config.initializer() == null ? null
-                : encode(() -> Payloads.function(config.initializer(), JdkCodec.INSTANCE), "initializer");
+                : encode(() -> Payloads.function(config.initializer(), JdkCodec.INSTANCE), "initializer",
+                        config.initializer());
     }
 
     // ---------------------------------------------------------------- submit
@@ -111,7 +113,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         }
         Durations.requirePositiveOrNull(timeout, "task timeout");
         rejectIfClosed();
-        Blocks payload = encode(() -> Payloads.task(task, JdkCodec.INSTANCE), "task");
+        Blocks payload = encode(() -> Payloads.task(task, JdkCodec.INSTANCE), "task", task);
         return enqueue(new ProcessTask<>(this, taskIds.incrementAndGet(), Protocol.TASK, payload, task,
                 timeoutNanos(timeout)));
     }
@@ -121,7 +123,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     protected PoolFuture<Object[]> submitChunk(MapChunk<?, ?> chunk) {
         rejectIfClosed();
         byte[] fn = lastFunctionBytes(chunk.function());
-        Blocks payload = encode(() -> Payloads.chunk(fn, chunk, JdkCodec.INSTANCE), "map item");
+        Blocks payload = encode(() -> Payloads.chunk(fn, chunk, JdkCodec.INSTANCE), "map item", chunk);
         return enqueue(new ProcessTask<>(this, taskIds.incrementAndGet(), Protocol.CHUNK, payload, chunk,
                 timeoutNanos(null)));
     }
@@ -129,7 +131,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private byte[] lastFunctionBytes(Object fn) {
         FunctionBytes last = lastFunction;
         if (last == null || last.function != fn) {
-            last = new FunctionBytes(fn, encode(() -> Payloads.function(fn, JdkCodec.INSTANCE), "map function"));
+            last = new FunctionBytes(fn, encode(() -> Payloads.function(fn, JdkCodec.INSTANCE), "map function", fn));
             lastFunction = last;
         }
         return last.bytes;
@@ -181,13 +183,12 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         B run() throws IOException;
     }
 
-    private static <B> B encode(Encoding<B> encoding, String what) {
+    private static <B> B encode(Encoding<B> encoding, String what, Object subject) {
         try {
             return encoding.run();
         } catch (NotSerializableException e) {
-            throw new IllegalArgumentException("the " + what + " cannot be sent to a worker process: class "
-                    + e.getMessage() + " is not Serializable. A process task must capture only Serializable values "
-                    + "(a lambda written as a jpool Task, TaskFunction or RunnableTask is serializable itself)", e);
+            throw subject instanceof MapChunk ? SendErrors.unsendableItem((MapChunk<?, ?>) subject, e)
+                    : SendErrors.unsendable(what, subject, e);
         } catch (IOException e) {
             throw new IllegalArgumentException("the " + what + " cannot be serialized for a worker process: " + e, e);
         }
@@ -239,9 +240,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private void timeOut(ProcessTask<?> t) {
         WorkerLink w = t.link;
         t.stopReason = "its task ran past its time limit of " + Duration.ofNanos(t.timeoutNanos);
-        t.failRunningAndStop(new TaskTimeoutException("task #" + t.id + " ran past its time limit of "
-                + Duration.ofNanos(t.timeoutNanos) + ", so its worker" + (w == null ? "" : " (pid " + w.pid + ")")
-                + " was killed"));
+        t.failRunningAndStop(new TaskTimeoutException(TaskNames.timedOut(t.task, Duration.ofNanos(t.timeoutNanos),
+                "its worker" + (w == null ? "" : " (pid " + w.pid + ")") + " was killed")));
     }
 
     // ---------------------------------------------------------------- workers
