@@ -1,16 +1,37 @@
 package io.jpool;
 
 import io.jpool.internal.future.CompletionWaiter;
+import io.jpool.internal.future.ForeignFutures;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.Future;
 
 /**
  * Python's module-level helpers {@code as_completed} and {@code wait}, over any collection of
  * {@link PoolFuture}s (from one pool or several). A cancelled future counts as done at once.
+ * Other {@link Future}s (from {@code invokeAll}, or {@code CompletableFuture}s) go through
+ * {@link #of(Collection)} first.
  */
 public final class Futures {
     private Futures() {
+    }
+
+    /**
+     * Any futures as {@link PoolFuture}s, in the same order, for {@link #asCompleted} and
+     * {@link #waitFor}: the {@code List<Future<T>>} that {@code invokeAll} returns, or
+     * {@code CompletableFuture}s. A {@code PoolFuture} is returned as it is; any other future gets
+     * a stand-in that completes when it does (cancelling the stand-in does not cancel it). A
+     * future that is neither a {@code PoolFuture} nor a {@code CompletionStage} and is not done yet
+     * is waited on by a daemon thread until it is.
+     *
+     * <pre>{@code
+     * for (PoolFuture<String> f : Futures.asCompleted(Futures.of(pool.invokeAll(tasks)))) { ... }
+     * }</pre>
+     */
+    public static <T> List<PoolFuture<T>> of(Collection<? extends Future<? extends T>> fs) {
+        return ForeignFutures.adapt(fs);
     }
 
     /**

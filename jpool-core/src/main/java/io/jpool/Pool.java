@@ -1,6 +1,11 @@
 package io.jpool;
 
+import io.jpool.internal.pool.MapAsync;
+import io.jpool.internal.pool.StarMap;
+
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -55,6 +60,47 @@ public interface Pool extends ExecutorService, AutoCloseable {
      */
     <A, R> MapResult<R> map(TaskFunction<? super A, ? extends R> fn, Iterable<? extends A> items,
                             MapOptions options);
+
+    /**
+     * Python's {@code starmap} over pairs: applies {@code fn} to the key and value of every pair,
+     * lazily, with {@link MapOptions#defaults() default options}. Pairs are {@code Map.entry(a, b)}
+     * (or any {@code Map.Entry}, such as a map's {@code entrySet()}); for more arguments, give
+     * {@link #map} a record and a function of it: {@code pool.map(p -> area(p.w(), p.h()), rects)}.
+     *
+     * <pre>{@code
+     * MapResult<Double> powers = pool.starmap((Integer x, Integer y) -> Math.pow(x, y), List.of(Map.entry(2, 5), Map.entry(3, 2)));
+     * }</pre>
+     */
+    default <A, B, R> MapResult<R> starmap(TaskFunction2<? super A, ? super B, ? extends R> fn,
+                                           Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs) {
+        return starmap(fn, pairs, MapOptions.defaults());
+    }
+
+    /** As {@link #starmap(TaskFunction2, Iterable)}, with options as {@link #map(TaskFunction, Iterable, MapOptions)}. */
+    default <A, B, R> MapResult<R> starmap(TaskFunction2<? super A, ? super B, ? extends R> fn,
+                                           Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs,
+                                           MapOptions options) {
+        return map(StarMap.spread(fn), StarMap.arguments(pairs), options);
+    }
+
+    /**
+     * Python's {@code map_async}: submits every item at once (in chunks of
+     * {@link MapOptions#chunksize}) and returns one future of all the results, in input order.
+     * It fails with the first failed item's {@link TaskFailedException} (its index and cause);
+     * {@code cancel(true)} cancels every item. For callbacks, use
+     * {@link PoolFuture#whenDone whenDone}. Unlike {@link #map}, the input is read to its end at
+     * once, so it must be finite; the options' timeout, order and progress do not apply (use
+     * {@code get(timeout, unit)}).
+     */
+    default <A, R> PoolFuture<List<R>> mapAsync(TaskFunction<? super A, ? extends R> fn, Iterable<? extends A> items,
+                                                MapOptions options) {
+        return MapAsync.start(this, fn, items, options);
+    }
+
+    /** {@link #mapAsync(TaskFunction, Iterable, MapOptions)} with default options (chunks of 1). */
+    default <A, R> PoolFuture<List<R>> mapAsync(TaskFunction<? super A, ? extends R> fn, Iterable<? extends A> items) {
+        return mapAsync(fn, items, MapOptions.defaults());
+    }
 
     /**
      * Python's {@code shutdown(wait, cancel_futures)}: no new tasks are accepted; with

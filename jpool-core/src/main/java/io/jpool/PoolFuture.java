@@ -5,7 +5,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -99,6 +101,44 @@ public interface PoolFuture<T> extends Future<T> {
      * @return this future
      */
     PoolFuture<T> addDoneCallback(Consumer<? super PoolFuture<T>> callback);
+
+    /**
+     * Python's {@code apply_async(..., callback, error_callback)}: runs {@code callback} once the
+     * future is done, with the result and {@code null} if it succeeded, or {@code null} and the
+     * error if not: the task's exception, or a {@link CancellationException} if it was
+     * cancelled. Runs as {@link #addDoneCallback} does (once; at once if already done).
+     *
+     * <pre>{@code
+     * pool.submit(() -> fetch(url)).whenDone((page, error) -> {
+     *     if (error == null) save(page); else log(error);
+     * });
+     * }</pre>
+     *
+     * @return this future
+     */
+    default PoolFuture<T> whenDone(BiConsumer<? super T, ? super Throwable> callback) {
+        if (callback == null) {
+            throw new NullPointerException("whenDone callback is null");
+        }
+        return addDoneCallback(f -> {
+            Status s = f.status();
+            if (s == Status.SUCCESS) {
+                callback.accept(f.resultNow(), null);
+            } else if (s == Status.FAILED) {
+                callback.accept(null, f.exceptionNow());
+            } else {
+                callback.accept(null, new CancellationException("the task was cancelled"));
+            }
+        });
+    }
+
+    /**
+     * Python's {@code AsyncResult.successful()}: true if the task ended with a result; false while
+     * it is not done ({@link #isDone()} is {@code ready()}), and if it failed or was cancelled.
+     */
+    default boolean isSuccessful() {
+        return status() == Status.SUCCESS;
+    }
 
     /**
      * A {@link CompletableFuture} completed with this future's outcome. One way: completing or

@@ -2,6 +2,7 @@ package io.jpool;
 
 import io.jpool.internal.process.ProcessPoolConfig;
 import io.jpool.internal.process.ProcessPoolImpl;
+import io.jpool.internal.process.WorkerClassPath;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,9 @@ import java.util.Set;
  *   <li>Tasks, arguments and results travel with Java serialization over a private channel;
  *       results are read under an {@link java.io.ObjectInputFilter}.</li>
  *   <li>If the caller's JVM dies, its workers exit within seconds.</li>
+ *   <li>Workers run with this JVM's class path, completed from the class loaders of jpool and of
+ *       the building thread when the launcher's class path is not the application's
+ *       ({@code mvn exec:java}, IDEs, servers); see {@link Builder#classpath(String)}.</li>
  *   <li>After each result a worker polls its channel for 50 microseconds before it blocks, so a
  *       task sent right after the last one skips the worker's wake-up (on a machine of more than
  *       one CPU); an idle worker uses no CPU.</li>
@@ -86,7 +90,14 @@ public interface ProcessPool extends Pool {
             return this;
         }
 
-        /** The workers' class path; default: this JVM's. It must hold jpool and the tasks' classes. */
+        /**
+         * The workers' class path; it must hold jpool-core and the tasks' classes. Default: this
+         * JVM's {@code java.class.path}, plus, when jpool or the application was loaded from
+         * elsewhere (under {@code mvn exec:java}, an IDE runner or an application server), the jars
+         * and directories of the class loaders that loaded jpool and of the building thread's
+         * context class loader. Set it when classes come from inside another jar (a Spring Boot
+         * fat jar), which a worker cannot load: {@link #build()} then says so.
+         */
         public Builder classpath(String classpath) {
             Objects.requireNonNull(classpath, "classpath is null");
             if (classpath.isBlank()) {
@@ -201,9 +212,15 @@ public interface ProcessPool extends Pool {
             return this;
         }
 
-        /** Builds the pool. No worker starts until the first task is submitted. */
+        /**
+         * Builds the pool. No worker starts until the first task is submitted.
+         *
+         * @throws IllegalStateException if no {@link #classpath(String) classpath} was set and jpool
+         *     was loaded from inside another jar, where a worker cannot load it
+         */
         public ProcessPool build() {
-            return new ProcessPoolImpl(new ProcessPoolConfig(maxWorkers, List.copyOf(jvmOptions), classpath,
+            return new ProcessPoolImpl(new ProcessPoolConfig(maxWorkers, List.copyOf(jvmOptions),
+                    WorkerClassPath.resolve(classpath),
                     javaHome, Map.copyOf(environment), initializer, maxTasksPerWorker, taskTimeout, retries,
                     workerOutput, allowedResultClasses, maxResultBytes, classDataSharing ? classDataDirectory : null,
                     classDataSharing));

@@ -30,6 +30,14 @@ import java.util.Objects;
  */
 public interface ThreadPool extends Pool {
 
+    /**
+     * A pool of Python's default size, {@code min(32, cpus + 4)} threads, with default settings:
+     * {@code ThreadPoolExecutor()}.
+     */
+    static ThreadPool create() {
+        return builder().build();
+    }
+
     /** A pool of at most {@code maxWorkers} threads with default settings. */
     static ThreadPool create(int maxWorkers) {
         return builder().maxWorkers(maxWorkers).build();

@@ -238,6 +238,17 @@ public abstract class AbstractPool implements Pool {
         return c instanceof Task ? (Task<T>) c : new CallableAdapter<>(c);
     }
 
+    /**
+     * The JDK {@link Callable} or {@link Runnable} that {@code task} adapts, or null if
+     * {@code task} was submitted as a jpool task itself; for error messages.
+     */
+    public static Object adaptedFrom(Object task) {
+        if (task instanceof CallableAdapter) {
+            return ((CallableAdapter<?>) task).callable;
+        }
+        return task instanceof RunnableAdapter ? ((RunnableAdapter<?>) task).runnable : null;
+    }
+
     /** A JDK Callable as a Task; serializable exactly when the Callable is. */
     static final class CallableAdapter<T> implements Task<T> {
         private static final long serialVersionUID = 1L;

@@ -22,7 +22,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -68,8 +67,16 @@ public final class LazyMap<A, R> implements MapResult<R>, Iterator<R> {
     private final Duration timeout;
     private final long deadline; // valid when timeout != null
     private final ProgressListener progress;
-    /** Items of chunks done, kept only for a progress listener (by the chunks' done-callbacks). */
-    private final AtomicLong itemsDone = new AtomicLong();
+    /**
+     * Progress is told under this lock, so the listener sees done grow and never the same
+     * (done, total) twice, though chunks end in many threads at once.
+     */
+    private final Object progressLock = new Object();
+    /** Items of chunks done, kept only for a progress listener; under progressLock. */
+    private long itemsDone;
+    private long reportedDone = -1;     // under progressLock
+    private long reportedTotal = -1;    // under progressLock
+    private boolean progressFinished;   // under progressLock: (total, total) was told
     /** Items of the chunks the caller took so far; the caller's thread only. */
     private long itemsTaken;
     private volatile long knownTotal;
@@ -314,22 +321,19 @@ public final class LazyMap<A, R> implements MapResult<R>, Iterator<R> {
                 sourceDone = true;
                 knownTotal = nextIndex + n;
                 if (n == 0) {
-                    reportProgress();
+                    reportProgress(0);
                     return;
                 }
                 items = java.util.Arrays.copyOf(items, n);
             }
-            Flight f = new Flight(submitChunk(new MapChunk<>(fn, items)), nextIndex, n);
+            Flight f = new Flight(submitChunk(new MapChunk<>(fn, items, nextIndex)), nextIndex, n);
             nextIndex += n;
             if (progress != null) {
                 // only for a listener: a done-callback makes the chunk's end take the slower path
                 // (the listener stack's swap and the callback's claim) and shares one counter
                 // among the workers, which in a map of tiny items costs more than the items
                 final int size = n;
-                f.future.addDoneCallback(done -> {
-                    itemsDone.addAndGet(size);
-                    reportProgress();
-                });
+                f.future.addDoneCallback(done -> reportProgress(size));
             }
             if (ordered) {
                 inFlight.addLast(f);
@@ -359,10 +363,30 @@ public final class LazyMap<A, R> implements MapResult<R>, Iterator<R> {
         }
     }
 
-    private void reportProgress() {
-        if (progress != null) {
+    /**
+     * Adds {@code items} done and tells the listener if that is news: done grew, or the total
+     * just became known when every item was already done. So done only grows, no (done, total)
+     * is told twice, and (total, total) is told exactly once, last.
+     */
+    private void reportProgress(int items) {
+        if (progress == null) {
+            return;
+        }
+        synchronized (progressLock) {
+            itemsDone += items;
+            long done = itemsDone;
+            long total = knownTotal;
+            if (progressFinished || (done == reportedDone && total == reportedTotal)) {
+                return;
+            }
+            if (done == reportedDone && !(total >= 0 && done == total)) {
+                return; // only the total changed, and it is not the end: nothing new to show
+            }
+            reportedDone = done;
+            reportedTotal = total;
+            progressFinished = total >= 0 && done == total;
             try {
-                progress.onProgress(itemsDone.get(), knownTotal);
+                progress.onProgress(done, total);
             } catch (RuntimeException e) {
                 System.getLogger("io.jpool").log(System.Logger.Level.WARNING, "map progress listener threw", e);
             }

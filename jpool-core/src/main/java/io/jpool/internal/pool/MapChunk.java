@@ -14,10 +14,22 @@ public final class MapChunk<A, R> implements Task<Object[]> {
 
     private final TaskFunction<? super A, ? extends R> fn;
     private final Object[] items;
+    /** The map-wide index of the first item; for messages. Not sent to workers. */
+    private final transient long firstIndex;
 
     public MapChunk(TaskFunction<? super A, ? extends R> fn, Object[] items) {
+        this(fn, items, 0L);
+    }
+
+    public MapChunk(TaskFunction<? super A, ? extends R> fn, Object[] items, long firstIndex) {
         this.fn = fn;
         this.items = items;
+        this.firstIndex = firstIndex;
+    }
+
+    /** The index of the chunk's first item among the map's items. */
+    public long firstIndex() {
+        return firstIndex;
     }
 
     /** How many items this chunk holds. */

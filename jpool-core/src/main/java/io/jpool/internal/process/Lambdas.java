@@ -62,6 +62,17 @@ final class Lambdas {
     private Lambdas() {
     }
 
+    /** A serializable lambda's {@code SerializedLambda}, or null for anything else. */
+    static SerializedLambda serializedForm(Object task) {
+        Method writeReplace = WRITE_REPLACE.get(task.getClass());
+        try {
+            Object r = writeReplace == null ? null : writeReplace.invoke(task);
+            return r instanceof SerializedLambda ? (SerializedLambda) r : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** The lambda's bytes, or null if it must travel by Java serialization. */
     static byte[] encode(Object task) {
         Method writeReplace = WRITE_REPLACE.get(task.getClass());

@@ -13,6 +13,7 @@ import io.jpool.internal.ipc.FrameChannel;
 import io.jpool.internal.pool.AbstractPool;
 import io.jpool.internal.pool.ItemFailure;
 import io.jpool.internal.pool.MapChunk;
+import io.jpool.internal.pool.TaskNames;
 import io.jpool.internal.pool.TaskCounters;
 
 import java.io.IOException;
@@ -105,7 +106,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         this.archive = WorkerArchive.of(config);
         this.resultFilter = ResultFilter.create(config.allowedResultClasses(), config.maxResultBytes());
         this.initializerBytes = config.initializer() == null ? null
-                : encode(() -> Payloads.function(config.initializer(), JdkCodec.INSTANCE), "initializer");
+                : encode(() -> Payloads.function(config.initializer(), JdkCodec.INSTANCE), "initializer",
+                        config.initializer());
     }
 
     // ---------------------------------------------------------------- submit
@@ -117,7 +119,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         }
         Durations.requirePositiveOrNull(timeout, "task timeout");
         rejectIfClosed();
-        Blocks payload = encode(() -> Payloads.task(task, JdkCodec.INSTANCE), "task");
+        Blocks payload = encode(() -> Payloads.task(task, JdkCodec.INSTANCE), "task", task);
         return enqueue(new ProcessTask<>(this, taskIds.incrementAndGet(), Protocol.TASK, payload, task,
                 timeoutNanos(timeout)));
     }
@@ -134,11 +136,11 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         Blocks payload;
         MapChunk<?, ?> sent = chunk;
         try {
-            payload = encode(() -> Payloads.chunk(fn, chunk, JdkCodec.INSTANCE), "map item");
+            payload = encode(() -> Payloads.chunk(fn, chunk, JdkCodec.INSTANCE), "map item", chunk);
         } catch (IllegalArgumentException e) {
             sent = withUnsendableItemsFailed(chunk, e);
             MapChunk<?, ?> s = sent;
-            payload = encode(() -> Payloads.chunk(fn, s, JdkCodec.INSTANCE), "map item");
+            payload = encode(() -> Payloads.chunk(fn, s, JdkCodec.INSTANCE), "map item", s);
         }
         return enqueue(new ProcessTask<>(this, taskIds.incrementAndGet(), Protocol.CHUNK, payload, sent,
                 timeoutNanos(null)));
@@ -151,23 +153,27 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         for (int i = 0; i < items.length; i++) {
             Object item = items[i];
             try {
-                encode(() -> JdkCodec.INSTANCE.encode(item), "map item");
-            } catch (IllegalArgumentException itemError) {
+                JdkCodec.INSTANCE.encode(item);
+            } catch (IOException | RuntimeException itemError) {
                 // its text only: the exception's cause may hold the item itself
-                items[i] = new ItemFailure(new IllegalArgumentException(itemError.getMessage()));
+                items[i] = new ItemFailure(new IllegalArgumentException(
+                        itemError instanceof NotSerializableException
+                                ? SendErrors.mapItem(chunk.firstIndex() + i, item)
+                                : "map item " + (chunk.firstIndex() + i) + " cannot be sent to a worker process: "
+                                        + itemError));
                 any = true;
             }
         }
         if (!any) {
             throw e; // the items travel alone but not together: nothing to single out
         }
-        return new MapChunk<>(chunk.function(), items);
+        return new MapChunk<>(chunk.function(), items, chunk.firstIndex());
     }
 
     private byte[] lastFunctionBytes(Object fn) {
         FunctionBytes last = lastFunction;
         if (last == null || last.function != fn) {
-            last = new FunctionBytes(fn, encode(() -> Payloads.function(fn, JdkCodec.INSTANCE), "map function"));
+            last = new FunctionBytes(fn, encode(() -> Payloads.function(fn, JdkCodec.INSTANCE), "map function", fn));
             lastFunction = last;
         }
         return last.bytes;
@@ -219,13 +225,12 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         B run() throws IOException;
     }
 
-    private static <B> B encode(Encoding<B> encoding, String what) {
+    private static <B> B encode(Encoding<B> encoding, String what, Object subject) {
         try {
             return encoding.run();
         } catch (NotSerializableException e) {
-            throw new IllegalArgumentException("the " + what + " cannot be sent to a worker process: class "
-                    + e.getMessage() + " is not Serializable. A process task must capture only Serializable values "
-                    + "(a lambda written as a jpool Task, TaskFunction or RunnableTask is serializable itself)", e);
+            throw subject instanceof MapChunk ? SendErrors.unsendableItem((MapChunk<?, ?>) subject, e)
+                    : SendErrors.unsendable(what, subject, e);
         } catch (IOException e) {
             throw new IllegalArgumentException("the " + what + " cannot be serialized for a worker process: " + e, e);
         }
@@ -277,9 +282,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private void timeOut(ProcessTask<?> t) {
         WorkerLink w = t.link;
         t.stopReason = "its task ran past its time limit of " + Duration.ofNanos(t.timeoutNanos);
-        t.failRunningAndStop(new TaskTimeoutException("task #" + t.id + " ran past its time limit of "
-                + Duration.ofNanos(t.timeoutNanos) + ", so its worker" + (w == null ? "" : " (pid " + w.pid + ")")
-                + " was killed"));
+        t.failRunningAndStop(new TaskTimeoutException(TaskNames.timedOut(t.task, Duration.ofNanos(t.timeoutNanos),
+                "its worker" + (w == null ? "" : " (pid " + w.pid + ")") + " was killed")));
     }
 
     // ---------------------------------------------------------------- workers

@@ -281,9 +281,9 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
     }
 
     private void timedOut() {
-        failRunningAndStop(new TaskTimeoutException("task " + task + " ran past its time limit of " + timeout()
-                + "; its thread was interrupted (a thread pool cannot stop code that ignores interrupts: "
-                + "use a ProcessPool for that)"));
+        failRunningAndStop(new TaskTimeoutException(io.jpool.internal.pool.TaskNames.timedOut(task, timeout(),
+                "its thread was interrupted (a thread pool cannot stop code that ignores interrupts: "
+                + "use a ProcessPool for that)")));
     }
 
     /**
