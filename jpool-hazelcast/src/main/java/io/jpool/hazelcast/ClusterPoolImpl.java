@@ -58,8 +58,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The member announces each start on a topic of this pool; the listener moves the future
  * PENDING -> RUNNING and arms its time limit. The result may come first: it then starts and
  * completes the future itself. A {@link Semaphore} bounds the tasks in flight (Hazelcast's
- * executor queue is unbounded). One helper thread runs time limits and forwards cancels (each a
- * blocking round trip in Hazelcast) off the caller's and Hazelcast's threads.
+ * executor queue is unbounded). One helper thread runs time limits, re-runs, and forwards the
+ * stops of running tasks (each a blocking round trip in Hazelcast) off the caller's and
+ * Hazelcast's threads; a {@code cancel()} of a PENDING task waits for its member's answer
+ * instead, so that a task still queued there never runs.
  */
 final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
     private static final System.Logger LOG = System.getLogger("io.jpool.hazelcast");
@@ -261,7 +263,7 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
                 });
                 return;
             }
-            f.fail(new WorkerDiedException("cluster member " + (m == null ? "?" : m.getAddress())
+            f.fail(new WorkerDiedException("cluster member " + address(m)
                     + " left or died while running " + f.task + " (attempt " + attempt + " of " + (retries + 1)
                     + "); raise retries(n) to re-run such tasks on another member", cause));
             return;
@@ -272,6 +274,11 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
         }
         f.tryStart();
         f.fail(cause);
+    }
+
+    /** {@code host:port}, as members are given in join lists. */
+    static String address(Member m) {
+        return m == null ? "(unknown)" : m.getAddress().getHost() + ":" + m.getAddress().getPort();
     }
 
     private static Throwable unwrap(Throwable t) {
@@ -292,7 +299,7 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
         if (f != null && f.tryStart() && f.timeout != null) {
             f.timeoutCheck = helper.schedule(() -> {
                 f.failRunningAndStop(new TaskTimeoutException("task " + f.task + " ran past its time limit of "
-                        + f.timeout + " on member " + f.member.getAddress() + " and was interrupted there"));
+                        + f.timeout + " on member " + address(f.member) + " and was interrupted there"));
             }, f.timeout.toNanos(), TimeUnit.NANOSECONDS);
         }
     }
@@ -315,19 +322,35 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
         if (remote == null || helper.isShutdown()) {
             return;
         }
-        helper.execute(() -> {
+        try {
+            helper.execute(() -> cancelRemoteNow(f));
+        } catch (RejectedExecutionException e) {
+            cancelRemoteNow(f); // the helper just stopped: the pool is closing, send it from here
+        }
+    }
+
+    private static void cancelRemoteNow(ClusterFuture<?> f) {
+        Future<?> remote = f.remote;
+        if (remote != null) {
             try {
                 remote.cancel(true);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.DEBUG, "cancelling " + f.task + " on its member failed", e);
             }
-        });
+        }
     }
 
     void ending(ClusterFuture<?> f, PoolFuture.Status status, boolean wasRunning) {
         counters.ended(status);
         if (status == PoolFuture.Status.CANCELLED && !wasRunning) {
-            cancelRemote(f); // still queued on its member (or just starting): keep it from running
+            // Still queued on its member (or just starting there). The caller's cancel() waits for
+            // the member's answer, so a task cancelled while queued never runs; a shutdown, or a
+            // cancel from a Hazelcast thread (which must not block on its own cluster), sends it.
+            if (shutdown || Thread.currentThread().getName().startsWith("hz.")) {
+                cancelRemote(f);
+            } else {
+                cancelRemoteNow(f);
+            }
         }
     }
 
