@@ -22,7 +22,7 @@ import io.jpool.internal.manager.ManagerImpl;
  * object. After {@link #close()}, every proxy throws {@link ManagerClosedException}, and callers
  * blocked in {@code take}, {@code lock} or {@code await} are released with it.
  */
-public final class Manager implements AutoCloseable {
+public final class Manager implements SharedObjects {
     private final ManagerImpl impl;
 
     private Manager(ManagerImpl impl) {

@@ -6,12 +6,14 @@ import com.hazelcast.core.HazelcastInstance;
 import io.jpool.MapOptions;
 import io.jpool.MapResult;
 import io.jpool.PoolFuture;
+import io.jpool.SharedLock;
 import io.jpool.WorkerDiedException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -68,8 +70,11 @@ class ClusterFaultTest {
         return hz;
     }
 
-    static String hangInChild() throws InterruptedException {
+    static String hangInChild(SharedLock lock) throws InterruptedException {
         if (System.getProperty(CHILD) != null) {
+            if (lock != null) {
+                lock.tryLock(Duration.ZERO); // the first of the child's tasks holds it when the child dies
+            }
             Thread.sleep(600_000);
         }
         return "local";
@@ -89,9 +94,10 @@ class ClusterFaultTest {
         HazelcastInstance hz = startPair(child);
         ClusterPool pool = ClusterPool.builder().hazelcast(hz).build();
         toClose.add(pool::shutdownNow);
+        SharedLock lock = ClusterObjects.of(pool).lock("held-by-child");
         List<PoolFuture<String>> fs = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            fs.add(pool.submit(ClusterFaultTest::hangInChild));
+            fs.add(pool.submit(() -> hangInChild(lock)));
         }
         List<PoolFuture<String>> onChild = new ArrayList<>();
         for (PoolFuture<String> f : fs) {
@@ -109,6 +115,12 @@ class ClusterFaultTest {
                 Thread.sleep(5);
             }
         }
+        long lockDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!lock.isLocked()) {
+            assertThat(System.nanoTime()).as("the child never took the lock").isLessThan(lockDeadline);
+            Thread.sleep(5);
+        }
+        assertThat(lock.tryLock(Duration.ZERO)).isFalse();
         long killed = System.nanoTime();
         child[0].kill();
         for (PoolFuture<String> f : onChild) {
@@ -119,6 +131,10 @@ class ClusterFaultTest {
         System.out.printf("tasks of the killed member failed %d ms after SIGKILL%n",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
         assertThat(pool.submit(() -> 7).get(30, TimeUnit.SECONDS)).as("the pool goes on").isEqualTo(7);
+        assertThat(lock.tryLock(Duration.ofSeconds(30))).as("the dead holder's lock is released").isTrue();
+        System.out.printf("the dead child's lock was free %d ms after SIGKILL%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
+        lock.unlock();
     }
 
     @Test
