@@ -30,6 +30,8 @@ import java.util.Objects;
  *       naming the member, or re-runs them on another member under {@link Builder#retries retries}.
  *       A future ends exactly once, so no result reaches the caller twice; a task re-run after its
  *       member died may have run partly (or, if the member died just after it, wholly) there.</li>
+ *   <li>With {@link Builder#isolateInProcesses isolateInProcesses}, each member runs the tasks in
+ *       worker JVMs of a local {@link io.jpool.ProcessPool}: a crash costs a worker, not a member.</li>
  *   <li>At most {@link Builder#maxInFlight maxInFlight} tasks are in flight; submit blocks beyond
  *       that (Hazelcast's own executor queue is unbounded), so any map runs in bounded memory.</li>
  * </ul>
@@ -64,6 +66,7 @@ public interface ClusterPool extends Pool {
         int maxInFlight = 1024;
         Duration taskTimeout;
         String executorName = "jpool";
+        int isolation;
 
         Builder() {
         }
@@ -162,6 +165,21 @@ public interface ClusterPool extends Pool {
                 throw new IllegalArgumentException("executorName is blank: give a name such as \"jpool\"");
             }
             this.executorName = name;
+            return this;
+        }
+
+        /**
+         * Runs each task on its member inside a local {@link io.jpool.ProcessPool} of
+         * {@code workersPerMember} worker JVMs (started on the member's first such task, closed with
+         * the member), so a task that crashes, leaks or hangs costs a worker, not the member. Its
+         * future then fails as a process pool's would, for instance with
+         * {@link io.jpool.WorkerDiedException}. The default (not set) runs tasks in the member's threads.
+         */
+        public Builder isolateInProcesses(int workersPerMember) {
+            if (workersPerMember < 1) {
+                throw new IllegalArgumentException("workersPerMember must be at least 1, got " + workersPerMember);
+            }
+            this.isolation = workersPerMember;
             return this;
         }
 

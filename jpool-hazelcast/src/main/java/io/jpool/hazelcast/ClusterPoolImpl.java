@@ -76,6 +76,7 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
     private final int retries;
     private final Duration defaultTimeout;
     private final int maxInFlight;
+    private final int isolation;
     private final Semaphore inFlight;
     private final ConcurrentHashMap<Long, ClusterFuture<?>> live = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
@@ -92,6 +93,7 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
         this.retries = b.retries;
         this.defaultTimeout = b.taskTimeout;
         this.maxInFlight = b.maxInFlight;
+        this.isolation = b.isolation;
         this.inFlight = new Semaphore(b.maxInFlight);
         this.executor = hz.getExecutorService(b.executorName);
         int n = POOLS.incrementAndGet();
@@ -207,7 +209,7 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
         f.member = m;
         Future<T> remote;
         try {
-            remote = executor.submitToMember(new RemoteCall<>(f.task, startTopic, f.id), m);
+            remote = executor.submitToMember(new RemoteCall<>(f.task, startTopic, f.id, isolation), m);
         } catch (RuntimeException e) {
             answered(f, attempt, null, e);
             return;

@@ -293,6 +293,22 @@ class ClusterPoolTest {
     }
 
     @Test
+    void clientPoolRunsTasksOnTheMembersAndStopsItsClientOnClose() throws Exception {
+        ClusterPool p = ClusterPool.builder().client(cluster.addresses.toArray(new String[0]))
+                .clusterName(cluster.name).build();
+        HazelcastInstance client = p.hazelcast();
+        assertThat(p.stats().workers()).isEqualTo(2);
+        assertThat(p.submit(() -> Thread.currentThread().getName()).get(30, TimeUnit.SECONDS)).startsWith("hz.m");
+        try (MapResult<Integer> r = p.map((Integer n) -> n * 3, List.of(1, 2, 3), MapOptions.defaults())) {
+            List<Integer> out = new ArrayList<>();
+            r.forEach(out::add);
+            assertThat(out).containsExactly(3, 6, 9);
+        }
+        p.close();
+        assertThat(client.getLifecycleService().isRunning()).isFalse();
+    }
+
+    @Test
     void builderRejectsBadArgumentsSayingWhatToDo() {
         assertThatThrownBy(() -> ClusterPool.builder().retries(-1)).hasMessageContaining("at least 0");
         assertThatThrownBy(() -> ClusterPool.builder().maxInFlight(0)).hasMessageContaining("at least 1");
