@@ -29,7 +29,7 @@ import java.util.Set;
  * workers may run code you do not trust, start the manager with an allow-list
  * ({@link Builder#allowedClasses}): then nothing they send instantiates a class outside it here.
  */
-public final class Manager implements AutoCloseable {
+public final class Manager implements SharedObjects {
     private final ManagerImpl impl;
 
     private Manager(ManagerImpl impl) {

@@ -1,0 +1,54 @@
+package io.jpool.hazelcast;
+
+import com.hazelcast.cluster.Member;
+import io.jpool.Task;
+import io.jpool.internal.future.TaskFuture;
+
+import java.time.Duration;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * The future of one cluster task: jpool's {@link TaskFuture} state machine plus what the pool
+ * needs to place, re-run, time out and cancel the task on its member. Starting is driven by the
+ * member's start signal or, if that comes late or never, by the result itself.
+ */
+final class ClusterFuture<T> extends TaskFuture<T> {
+    final ClusterPoolImpl pool;
+    final long id;
+    final Task<T> task;
+    final Duration timeout;
+    /** The affinity key, or null for round-robin placement. */
+    final Object key;
+    /** Runs so far (1 after the first dispatch); written by the dispatching thread only. */
+    volatile int attempts;
+    /** The member of the current attempt. */
+    volatile Member member;
+    /** Hazelcast's future of the current attempt, for cancelling it there. */
+    volatile Future<T> remote;
+    /** The pending time-limit check, once started. */
+    volatile ScheduledFuture<?> timeoutCheck;
+
+    ClusterFuture(ClusterPoolImpl pool, long id, Task<T> task, Duration timeout, Object key) {
+        this.pool = pool;
+        this.id = id;
+        this.task = task;
+        this.timeout = timeout;
+        this.key = key;
+    }
+
+    @Override
+    protected void stopRunning() {
+        pool.cancelRemote(this);
+    }
+
+    @Override
+    protected void onEnding(Status finalStatus, boolean wasRunning) {
+        pool.ending(this, finalStatus, wasRunning);
+    }
+
+    @Override
+    protected void onDone(Status finalStatus, boolean wasRunning) {
+        pool.ended(this);
+    }
+}

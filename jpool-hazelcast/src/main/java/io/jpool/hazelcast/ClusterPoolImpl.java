@@ -1,0 +1,475 @@
+package io.jpool.hazelcast;
+
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceNotActiveException;
+import com.hazelcast.core.IExecutorService;
+import com.hazelcast.core.MemberLeftException;
+import com.hazelcast.partition.Partition;
+import com.hazelcast.spi.exception.TargetDisconnectedException;
+import com.hazelcast.spi.exception.TargetNotMemberException;
+import com.hazelcast.topic.ITopic;
+import io.jpool.PoolFuture;
+import io.jpool.PoolStats;
+import io.jpool.Task;
+import io.jpool.TaskTimeoutException;
+import io.jpool.WorkerDiedException;
+import io.jpool.internal.pool.AbstractPool;
+import io.jpool.internal.pool.TaskCounters;
+
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * How a {@link ClusterPool} works.
+ *
+ * <p>Each task becomes a {@link ClusterFuture} kept in {@link #live} by id, and a
+ * {@link RemoteCall} sent with {@code IExecutorService.submitToMember} to a member chosen here
+ * (round-robin, or the owner of the task's key). Choosing the member ourselves, rather than
+ * Hazelcast's {@code submit}, matters: Hazelcast silently re-runs a plain submit when its member
+ * dies, while {@code submitToMember} fails with {@link MemberLeftException} (a client's with
+ * {@link TargetDisconnectedException}), so the pool decides: fail the future with
+ * {@link WorkerDiedException} or re-run the task on another member under {@code retries}. The
+ * future ends once (one CAS), so a late or duplicate result is dropped.
+ *
+ * <p>The member announces each start on a topic of this pool; the listener moves the future
+ * PENDING -> RUNNING and arms its time limit. The result may come first: it then starts and
+ * completes the future itself. A {@link Semaphore} bounds the tasks in flight (Hazelcast's
+ * executor queue is unbounded). One helper thread runs time limits, re-runs, and forwards the
+ * stops of running tasks (each a blocking round trip in Hazelcast) off the caller's and
+ * Hazelcast's threads; a {@code cancel()} of a PENDING task waits for its member's answer
+ * instead, so that a task still queued there never runs.
+ */
+final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
+    private static final System.Logger LOG = System.getLogger("io.jpool.hazelcast");
+    private static final AtomicInteger POOLS = new AtomicInteger();
+
+    private final HazelcastInstance hz;
+    private final boolean owned;
+    private final IExecutorService executor;
+    private final String startTopic;
+    private final UUID startListener;
+    private final UUID membershipListener;
+    private final int retries;
+    private final Duration defaultTimeout;
+    private final int maxInFlight;
+    private final int isolation;
+    private final Semaphore inFlight;
+    private final ConcurrentHashMap<Long, ClusterFuture<?>> live = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final AtomicInteger roundRobin = new AtomicInteger();
+    private final TaskCounters counters = new TaskCounters();
+    private final ScheduledThreadPoolExecutor helper;
+    private final AtomicBoolean finishing = new AtomicBoolean();
+    private volatile Member[] members;
+    private volatile boolean shutdown;
+
+    private ClusterPoolImpl(HazelcastInstance hz, boolean owned, ClusterPool.Builder b) {
+        this.hz = hz;
+        this.owned = owned;
+        this.retries = b.retries;
+        this.defaultTimeout = b.taskTimeout;
+        this.maxInFlight = b.maxInFlight;
+        this.isolation = b.isolation;
+        this.inFlight = new Semaphore(b.maxInFlight);
+        this.executor = hz.getExecutorService(b.executorName);
+        int n = POOLS.incrementAndGet();
+        this.helper = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "jpool-cluster-" + n + "-helper");
+            t.setDaemon(true);
+            return t;
+        });
+        helper.setRemoveOnCancelPolicy(true);
+        this.startTopic = "jpool.started." + UUID.randomUUID();
+        ITopic<Long> topic = hz.getTopic(startTopic);
+        this.startListener = topic.addMessageListener(m -> started(m.getMessageObject()));
+        this.membershipListener = hz.getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent e) {
+                refreshMembers();
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent e) {
+                refreshMembers();
+            }
+        });
+        refreshMembers();
+    }
+
+    static ClusterPool start(ClusterPool.Builder b) {
+        switch (b.mode) {
+            case INSTANCE:
+                return new ClusterPoolImpl(b.instance, false, b);
+            case CLIENT:
+                return startOwned(HazelcastClient.newHazelcastClient(HazelcastConfigs.client(b.clusterName, b.addresses)), b);
+            default:
+                return startOwned(Hazelcast.newHazelcastInstance(
+                        HazelcastConfigs.member(b.clusterName, b.bindAddress, b.port, b.addresses)), b);
+        }
+    }
+
+    private static ClusterPool startOwned(HazelcastInstance hz, ClusterPool.Builder b) {
+        try {
+            return new ClusterPoolImpl(hz, true, b);
+        } catch (RuntimeException | Error e) {
+            hz.shutdown();
+            throw e;
+        }
+    }
+
+    private void refreshMembers() {
+        members = hz.getCluster().getMembers().stream().filter(m -> !m.isLiteMember()).toArray(Member[]::new);
+    }
+
+    @Override
+    public HazelcastInstance hazelcast() {
+        return hz;
+    }
+
+    // ---------------------------------------------------------------- submit
+
+    @Override
+    public <T> PoolFuture<T> submit(Task<T> task, Duration timeout) {
+        return submit(task, timeout, null);
+    }
+
+    @Override
+    public <T> PoolFuture<T> submit(Task<T> task, Object key) {
+        Objects.requireNonNull(key, "key is null: use submit(task) for round-robin placement");
+        return submit(task, null, key);
+    }
+
+    private <T> PoolFuture<T> submit(Task<T> task, Duration timeout, Object key) {
+        Objects.requireNonNull(task, "task is null");
+        if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+            throw new IllegalArgumentException("timeout must be positive or null (the pool's default), got " + timeout);
+        }
+        if (shutdown) {
+            throw new RejectedExecutionException("the cluster pool is shut down; submit before shutdown");
+        }
+        checkSerializable(task);
+        try {
+            inFlight.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RejectedExecutionException("interrupted while waiting for one of the pool's "
+                    + maxInFlight + " in-flight slots");
+        }
+        ClusterFuture<T> f = new ClusterFuture<>(this, ids.incrementAndGet(), task,
+                timeout != null ? timeout : defaultTimeout, key);
+        live.put(f.id, f);
+        if (shutdown) {
+            // Raced a shutdown that may already have seen the pool empty: take the task back.
+            live.remove(f.id);
+            inFlight.release();
+            finishIfIdle();
+            throw new RejectedExecutionException("the cluster pool is shut down; submit before shutdown");
+        }
+        counters.submitted();
+        dispatch(f, null);
+        return f;
+    }
+
+    /** Sends the task's next attempt to a member; {@code avoid} is a member that just failed it. */
+    private <T> void dispatch(ClusterFuture<T> f, Member avoid) {
+        Member m = f.key != null ? ownerOf(f.key) : null;
+        if (m == null || m.equals(avoid)) {
+            m = nextMember(avoid);
+        }
+        if (m == null) {
+            f.fail(new WorkerDiedException("no cluster member is left to run " + f.task
+                    + "; start members (ClusterMember) and submit again"));
+            return;
+        }
+        int attempt = ++f.attempts;
+        f.member = m;
+        Future<T> remote;
+        try {
+            remote = executor.submitToMember(new RemoteCall<>(f.task, startTopic, f.id, isolation), m);
+        } catch (RuntimeException e) {
+            answered(f, attempt, null, e);
+            return;
+        }
+        f.remote = remote;
+        if (f.isDone()) {
+            cancelRemote(f); // cancelled while we sent it: the cancel may have missed `remote`
+        }
+        ((CompletionStage<T>) remote).whenComplete((v, e) -> answered(f, attempt, v, e));
+    }
+
+    private Member ownerOf(Object key) {
+        try {
+            Partition p = hz.getPartitionService().getPartition(key);
+            return p == null ? null : p.getOwner();
+        } catch (RuntimeException e) {
+            return null; // no owner known yet (partitions not assigned): fall back to round-robin
+        }
+    }
+
+    private Member nextMember(Member avoid) {
+        Member[] ms = members;
+        if (ms.length == 0) {
+            return null;
+        }
+        for (int i = 0; i < ms.length; i++) {
+            Member m = ms[Math.floorMod(roundRobin.getAndIncrement(), ms.length)];
+            if (!m.equals(avoid)) {
+                return m;
+            }
+        }
+        return ms[0];
+    }
+
+    /** The result or failure of one attempt, from Hazelcast. */
+    private <T> void answered(ClusterFuture<T> f, int attempt, T value, Throwable error) {
+        if (error == null) {
+            f.tryStart(); // the start signal may come later, or never
+            f.complete(value);
+            return;
+        }
+        Throwable cause = unwrap(error);
+        if (f.isDone() || attempt != f.attempts) {
+            return; // cancelled, timed out, or a stale attempt already replaced
+        }
+        if (memberGone(cause)) {
+            Member m = f.member;
+            if (attempt <= retries && !shutdown) {
+                helper.execute(() -> {
+                    if (!f.isDone()) {
+                        dispatch(f, m);
+                    }
+                });
+                return;
+            }
+            f.fail(new WorkerDiedException("cluster member " + address(m)
+                    + " left or died while running " + f.task + " (attempt " + attempt + " of " + (retries + 1)
+                    + "); raise retries(n) to re-run such tasks on another member", cause));
+            return;
+        }
+        if (cause instanceof CancellationException) {
+            f.cancel(true);
+            return;
+        }
+        f.tryStart();
+        f.fail(cause);
+    }
+
+    /** {@code host:port}, as members are given in join lists. */
+    static String address(Member m) {
+        return m == null ? "(unknown)" : m.getAddress().getHost() + ":" + m.getAddress().getPort();
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static boolean memberGone(Throwable t) {
+        return t instanceof MemberLeftException || t instanceof TargetDisconnectedException
+                || t instanceof TargetNotMemberException || t instanceof HazelcastInstanceNotActiveException;
+    }
+
+    /** The start signal of task {@code id} from its member. */
+    private void started(Long id) {
+        ClusterFuture<?> f = live.get(id);
+        if (f != null && f.tryStart() && f.timeout != null) {
+            f.timeoutCheck = helper.schedule(() -> {
+                f.failRunningAndStop(new TaskTimeoutException("task " + f.task + " ran past its time limit of "
+                        + f.timeout + " on member " + address(f.member) + " and was interrupted there"));
+            }, f.timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private static void checkSerializable(Task<?> task) {
+        try (ObjectOutputStream out = new ObjectOutputStream(OutputStream.nullOutputStream())) {
+            out.writeObject(task);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("task " + task + " cannot be serialized for a cluster member (" + e
+                    + "); a cluster task must be Serializable (a jpool Task lambda is) and capture only "
+                    + "serializable values", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- future ends
+
+    /** Forwards a cancel (or a time limit's stop) to the task's member; Hazelcast interrupts it there. */
+    void cancelRemote(ClusterFuture<?> f) {
+        Future<?> remote = f.remote;
+        if (remote == null || helper.isShutdown()) {
+            return;
+        }
+        try {
+            helper.execute(() -> cancelRemoteNow(f));
+        } catch (RejectedExecutionException e) {
+            cancelRemoteNow(f); // the helper just stopped: the pool is closing, send it from here
+        }
+    }
+
+    private static void cancelRemoteNow(ClusterFuture<?> f) {
+        Future<?> remote = f.remote;
+        if (remote != null) {
+            try {
+                remote.cancel(true);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "cancelling " + f.task + " on its member failed", e);
+            }
+        }
+    }
+
+    void ending(ClusterFuture<?> f, PoolFuture.Status status, boolean wasRunning) {
+        counters.ended(status);
+        if (status == PoolFuture.Status.CANCELLED && !wasRunning) {
+            // Still queued on its member (or just starting there). The caller's cancel() waits for
+            // the member's answer, so a task cancelled while queued never runs; a shutdown, or a
+            // cancel from a Hazelcast thread (which must not block on its own cluster), sends it.
+            if (shutdown || Thread.currentThread().getName().startsWith("hz.")) {
+                cancelRemote(f);
+            } else {
+                cancelRemoteNow(f);
+            }
+        }
+    }
+
+    void ended(ClusterFuture<?> f) {
+        java.util.concurrent.ScheduledFuture<?> check = f.timeoutCheck;
+        if (check != null) {
+            check.cancel(false);
+        }
+        if (live.remove(f.id) != null) {
+            inFlight.release();
+        }
+        if (shutdown) {
+            finishIfIdle();
+        }
+    }
+
+    // ---------------------------------------------------------------- shutdown
+
+    @Override
+    protected int defaultMapBufferSize() {
+        return Math.max(64, 16 * Math.max(1, members.length));
+    }
+
+    @Override
+    public void shutdown(boolean wait, boolean cancelPending) {
+        shutdown = true;
+        if (cancelPending) {
+            for (ClusterFuture<?> f : live.values()) {
+                f.cancel(false);
+            }
+        }
+        finishIfIdle();
+        if (wait) {
+            awaitTerminationUninterruptibly();
+        }
+    }
+
+    @Override
+    public List<Runnable> shutdownNow() {
+        shutdown = true;
+        List<Runnable> neverStarted = new ArrayList<>();
+        for (ClusterFuture<?> f : live.values()) {
+            if (f.cancel(false)) {
+                Task<?> t = f.task;
+                neverStarted.add(() -> {
+                    try {
+                        t.call();
+                    } catch (Exception e) {
+                        throw new IllegalStateException("task " + t + " failed", e);
+                    }
+                });
+            } else {
+                f.cancel(true);
+            }
+        }
+        finishIfIdle();
+        return neverStarted;
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return shutdown;
+    }
+
+    /** Once shut down with nothing in flight: stops the helper and an owned instance, then terminates. */
+    private void finishIfIdle() {
+        if (!live.isEmpty() || !finishing.compareAndSet(false, true)) {
+            return;
+        }
+        // Not on a Hazelcast thread (it may be one finishing the last task): shutting an instance
+        // down from its own threads can wait for itself.
+        Thread t = new Thread(this::finish, "jpool-cluster-shutdown");
+        t.start();
+    }
+
+    private void finish() {
+        try {
+            helper.shutdown();
+            helper.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            if (hz.getLifecycleService().isRunning()) {
+                hz.getTopic(startTopic).removeMessageListener(startListener);
+                hz.getCluster().removeMembershipListener(membershipListener);
+                hz.getTopic(startTopic).destroy();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "removing the cluster pool's listeners failed", e);
+        }
+        try {
+            if (owned) {
+                hz.shutdown();
+            }
+        } finally {
+            terminate();
+        }
+    }
+
+    @Override
+    public PoolStats stats() {
+        int running = 0;
+        int pending = 0;
+        for (ClusterFuture<?> f : live.values()) {
+            if (f.isRunning()) {
+                running++;
+            } else if (!f.isDone()) {
+                pending++;
+            }
+        }
+        return new PoolStats(members.length, running, pending, counters.submittedCount(),
+                counters.completedCount(), counters.failedCount(), counters.cancelledCount());
+    }
+
+    @Override
+    public String toString() {
+        return "ClusterPool[" + hz.getName() + ", members=" + members.length + ", in flight=" + live.size() + "]";
+    }
+}

@@ -1,0 +1,183 @@
+package io.jpool.hazelcast;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.jpool.MapOptions;
+import io.jpool.MapResult;
+import io.jpool.PoolFuture;
+import io.jpool.SharedLock;
+import io.jpool.WorkerDiedException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A member in its own JVM is SIGKILLed while it runs tasks: its tasks fail with
+ * {@link WorkerDiedException} naming it, or are re-run elsewhere under retries, and a map loses
+ * and repeats nothing.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ClusterFaultTest {
+    /** Set in the child member's JVM only. */
+    static final String CHILD = "jpool.test.child";
+    /** Items run in this JVM (the child counts its own copy). */
+    static final AtomicInteger localItems = new AtomicInteger();
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final String cluster = "jpool-fault-" + UUID.randomUUID();
+    private final String local = "127.0.0.1:" + LoopbackCluster.freePort();
+    private final String remote = "127.0.0.1:" + LoopbackCluster.freePort();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    /** Starts the child member and this JVM's member concurrently, and waits for a 2-member cluster. */
+    private HazelcastInstance startPair(ChildMember[] child) throws Exception {
+        List<String> join = List.of(local, remote);
+        child[0] = new ChildMember(cluster, remote, join, List.of("-D" + CHILD + "=1", "-Xmx256m"));
+        toClose.add(child[0]);
+        Config cfg = HazelcastConfigs.member(cluster, "127.0.0.1",
+                Integer.parseInt(local.substring(local.indexOf(':') + 1)), join);
+        cfg.getNetworkConfig().setPortAutoIncrement(false);
+        cfg.getExecutorConfig("jpool").setPoolSize(4);
+        HazelcastInstance hz = Hazelcast.newHazelcastInstance(cfg);
+        toClose.add(() -> hz.getLifecycleService().terminate());
+        child[0].awaitReady();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (hz.getCluster().getMembers().size() < 2) {
+            assertThat(System.nanoTime()).as("child never joined: %s", child[0].lastLines()).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        return hz;
+    }
+
+    static String hangInChild(SharedLock lock) throws InterruptedException {
+        if (System.getProperty(CHILD) != null) {
+            if (lock != null) {
+                lock.tryLock(Duration.ZERO); // the first of the child's tasks holds it when the child dies
+            }
+            Thread.sleep(600_000);
+        }
+        return "local";
+    }
+
+    static long square(int n) throws InterruptedException {
+        if (System.getProperty(CHILD) == null) {
+            localItems.incrementAndGet();
+        }
+        Thread.sleep(1);
+        return (long) n * n;
+    }
+
+    @Test
+    void killedMemberFailsOnlyItsTasksWithWorkerDiedNamingIt() throws Exception {
+        ChildMember[] child = new ChildMember[1];
+        HazelcastInstance hz = startPair(child);
+        ClusterPool pool = ClusterPool.builder().hazelcast(hz).build();
+        toClose.add(pool::shutdownNow);
+        SharedLock lock = ClusterObjects.of(pool).lock("held-by-child");
+        List<PoolFuture<String>> fs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            fs.add(pool.submit(() -> hangInChild(lock)));
+        }
+        List<PoolFuture<String>> onChild = new ArrayList<>();
+        for (PoolFuture<String> f : fs) {
+            try {
+                assertThat(f.get(2, TimeUnit.SECONDS)).isEqualTo("local");
+            } catch (java.util.concurrent.TimeoutException e) {
+                onChild.add(f);
+            }
+        }
+        assertThat(onChild).as("round-robin sent half to the child").hasSize(2);
+        for (PoolFuture<String> f : onChild) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (f.status() != PoolFuture.Status.RUNNING) {
+                assertThat(System.nanoTime()).isLessThan(deadline);
+                Thread.sleep(5);
+            }
+        }
+        long lockDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!lock.isLocked()) {
+            assertThat(System.nanoTime()).as("the child never took the lock").isLessThan(lockDeadline);
+            Thread.sleep(5);
+        }
+        assertThat(lock.tryLock(Duration.ZERO)).isFalse();
+        long killed = System.nanoTime();
+        child[0].kill();
+        for (PoolFuture<String> f : onChild) {
+            assertThatThrownBy(() -> f.get(60, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(WorkerDiedException.class).hasMessageContaining(remote)
+                    .hasMessageContaining("retries");
+        }
+        System.out.printf("tasks of the killed member failed %d ms after SIGKILL%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
+        assertThat(pool.submit(() -> 7).get(30, TimeUnit.SECONDS)).as("the pool goes on").isEqualTo(7);
+        assertThat(lock.tryLock(Duration.ofSeconds(30))).as("the dead holder's lock is released").isTrue();
+        System.out.printf("the dead child's lock was free %d ms after SIGKILL%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
+        lock.unlock();
+    }
+
+    @Test
+    void mapSurvivesAMemberKilledHalfwayUnderRetries() throws Exception {
+        mapSurvivesKill(2_000, 10);
+    }
+
+    @Test
+    @Tag("slow")
+    void longMapSurvivesAMemberKilledHalfwayUnderRetries() throws Exception {
+        mapSurvivesKill(100_000, 100);
+    }
+
+    private void mapSurvivesKill(int n, int chunksize) throws Exception {
+        ChildMember[] child = new ChildMember[1];
+        HazelcastInstance hz = startPair(child);
+        ClusterPool pool = ClusterPool.builder().hazelcast(hz).retries(2).build();
+        toClose.add(pool::shutdownNow);
+        localItems.set(0);
+        List<Integer> items = IntStream.range(0, n).boxed().collect(Collectors.toList());
+        List<Long> out = new ArrayList<>(n);
+        int localAtKill = -1;
+        long killed = 0;
+        try (MapResult<Long> r = pool.map(ClusterFaultTest::square, items,
+                MapOptions.defaults().chunksize(chunksize).buffersize(8))) {
+            for (Long v : r) {
+                out.add(v);
+                if (out.size() == n / 4) {
+                    localAtKill = localItems.get();
+                    killed = System.nanoTime();
+                    child[0].kill();
+                }
+            }
+        }
+        System.out.printf("map of %d survived a SIGKILL at item %d; finished %d ms after it%n",
+                n, n / 4, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
+        assertThat(localAtKill).as("the child ran part of the first quarter").isLessThan(n / 4);
+        assertThat(out).hasSize(n);
+        for (int i = 0; i < n; i++) {
+            if (out.get(i) != (long) i * i) {
+                throw new AssertionError("item " + i + " is " + out.get(i));
+            }
+        }
+        assertThat(hz.getCluster().getMembers()).hasSize(1);
+    }
+}
