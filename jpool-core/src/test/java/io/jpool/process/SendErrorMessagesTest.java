@@ -1,9 +1,11 @@
 package io.jpool.process;
 
 import io.jpool.MapOptions;
+import io.jpool.MapResult;
 import io.jpool.PoolFuture;
 import io.jpool.ProcessPool;
 import io.jpool.Task;
+import io.jpool.TaskFailedException;
 import io.jpool.TaskFunction;
 import io.jpool.TaskTimeoutException;
 import io.jpool.ThreadPool;
@@ -13,6 +15,7 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -100,11 +103,11 @@ class SendErrorMessagesTest {
         try (ProcessPool pool = ProcessSupport.pool(1).build()) {
             List<Object> items = Arrays.asList("a", "b", new Object(), "d");
             TaskFunction<Object, Integer> fn = x -> 1;
-            assertThatThrownBy(() -> pool.map(fn, items, MapOptions.defaults().chunksize(4)))
-                    .isInstanceOf(IllegalArgumentException.class)
+            Throwable cause = failureOfItem(pool.map(fn, items, MapOptions.defaults().chunksize(4)), 2);
+            assertThat(cause).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("map item 2 (java.lang.Object) cannot be sent to a worker process: it is"
-                            + " not Serializable")
-                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("captur"));
+                            + " not Serializable");
+            assertThat(cause.getMessage()).doesNotContain("captur");
         }
     }
 
@@ -113,10 +116,29 @@ class SendErrorMessagesTest {
         try (ProcessPool pool = ProcessSupport.pool(1).build()) {
             List<Object> items = Arrays.asList("a", new Holder());
             TaskFunction<Object, Integer> fn = x -> 1;
-            assertThatThrownBy(() -> pool.map(fn, items, MapOptions.defaults().chunksize(2)))
-                    .hasMessageStartingWith("map item 1 (" + Holder.class.getName() + ") cannot be sent to a worker"
-                            + " process: its field bar (java.lang.Thread) is not Serializable");
+            Throwable cause = failureOfItem(pool.map(fn, items, MapOptions.defaults().chunksize(2)), 1);
+            assertThat(cause).hasMessageStartingWith("map item 1 (" + Holder.class.getName() + ") cannot be sent to a"
+                    + " worker process: its field bar (java.lang.Thread) is not Serializable");
         }
+    }
+
+    /** Iterates a map whose only failing item is {@code index}: the others yield 1; returns that item's cause. */
+    private static Throwable failureOfItem(MapResult<Integer> results, int index) {
+        Throwable cause = null;
+        int i = 0;
+        Iterator<Integer> it = results.iterator();
+        while (it.hasNext()) {
+            try {
+                assertThat(it.next()).as("item %d", i).isEqualTo(1);
+            } catch (TaskFailedException e) {
+                assertThat(e.index()).isEqualTo(index);
+                assertThat(i).isEqualTo(index);
+                cause = e.getCause();
+            }
+            i++;
+        }
+        assertThat(cause).as("item %d failed", index).isNotNull();
+        return cause;
     }
 
     @Test
