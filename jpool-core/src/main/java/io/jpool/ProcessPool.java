@@ -154,7 +154,20 @@ public interface ProcessPool extends Pool {
 
         /**
          * How many times a task whose worker died is run again on a fresh worker; 0 or more.
-         * Never after a timeout or an exception thrown by the task.
+         * Never after a timeout, a cancel or an exception thrown by the task.
+         *
+         * <p>Retries are <em>at-least-once</em>: a worker may die halfway through a task, so a
+         * task that is run again may already have partly run (written a file, sent a message);
+         * make retried tasks idempotent. Its result reaches the caller once, and a map's items
+         * come back once each, in order.
+         *
+         * <p>What counts as an attempt: a task counts one each time its frame reached a worker
+         * whole. A task whose frame could not be written (the worker died as it was sent) never
+         * ran there and is sent again without using up a retry, even with {@code retries(0)}; nor
+         * does a worker killed while it started (say by the OOM killer) cost any task a retry: it
+         * is replaced. If the pool breaks (its initializer failed, or three starts in a row failed
+         * with no successful start since), a task due for a retry fails with
+         * {@link io.jpool.BrokenPoolException} instead.
          */
         public Builder retries(int retries) {
             if (retries < 0) {

@@ -61,6 +61,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * the reader waits for the process's exit code, tells why it died ({@link DeathReport}), fails or
  * re-queues (under {@code retries}) the task it ran, and lets dispatch start a replacement.
  *
+ * <p>Nothing a worker sends kills its reader: an Error while decoding a result or an exception
+ * fails that task only; a corrupt frame, or any Throwable while reading one, kills the worker as
+ * faulty, and the reader always ends in {@link #workerDied}, which re-queues its task under
+ * {@code retries}. A task whose frame could not be written to its worker never ran there and is
+ * re-queued without using up an attempt. A worker killed from outside while it starts is replaced;
+ * other start failures break the pool only three in a row, an initializer's at once. A broken
+ * pool fails every task not yet done, one due for a retry included.
+ *
  * <p>Timeouts run on one shared timer thread: at the deadline the future fails with
  * {@link TaskTimeoutException} at once, and its worker is killed (SIGKILL). {@code cancel(true)}
  * and {@code shutdownNow} kill the same way. Once shut down with no task and no worker left,
@@ -92,6 +100,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private int workerCount; // starting + alive
     private int starting;
     private int startFailuresInARow;
+    private long tasksRetried;
+    private long itemsRetried;
     private long workerNumbers;
     private WorkerListener listener;
     private BrokenPoolException broken;
@@ -256,7 +266,9 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                 break;
             }
             pending.pollFirst();
-            if (t.attempts == 0 ? !t.tryStart() : !t.isRunning()) {
+            // a first run starts the future; a retry finds it RUNNING (attempts alone cannot tell:
+            // a run that did not count gave its attempt back)
+            if (!t.tryStart() && !t.isRunning()) {
                 idle.addFirst(w); // cancelled while queued
                 continue;
             }
@@ -352,10 +364,10 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             w.reader = reader;
             reader.start();
         } catch (StartFailure e) {
-            startFailed(number, w, e.getMessage(), e.getCause(), e.fatal);
+            startFailed(number, w, e.getMessage(), e.getCause(), e.fatal, e.killed);
             return;
         } catch (Throwable e) {
-            startFailed(number, w, "could not start a worker JVM with " + command.get(0) + ": " + e, e, false);
+            startFailed(number, w, "could not start a worker JVM with " + command.get(0) + ": " + e, e, false, false);
             return;
         }
         workerReady(w);
@@ -434,7 +446,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         boolean exited = w.awaitExitWithin(1000);
         return new StartFailure("a worker JVM (pid " + w.pid + ") "
                 + (exited ? "exited with code " + w.process.exitValue() + " before it connected" : otherwise)
-                + stderrText(w) + "\ncommand: " + String.join(" ", command), cause);
+                + stderrText(w) + "\ncommand: " + String.join(" ", command), cause,
+                exited && killedFromOutside(w, w.process.exitValue()));
     }
 
     /** Runs the pool's initializer in the new worker, if it has one, and waits for its READY. */
@@ -449,12 +462,14 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         } catch (IOException e) {
             int code = w.awaitExit();
             throw new StartFailure("a worker JVM (pid " + w.pid + ") died during start-up with exit code " + code
-                    + stderrText(w), e);
+                    + stderrText(w), e, killedFromOutside(w, code));
         }
         if (Protocol.type(reply) == Protocol.INIT_FAILED) {
             Throwable error = decodeError(reply);
-            throw new StartFailure("the pool's initializer failed in worker pid " + w.pid + ", so the pool is broken: "
-                    + error, error, true);
+            StartFailure f = new StartFailure("the pool's initializer failed in worker pid " + w.pid
+                    + ", so the pool is broken: " + error, error, false);
+            f.fatal = true;
+            throw f;
         }
         if (Protocol.type(reply) != Protocol.READY) {
             throw new IOException("unexpected frame " + Protocol.type(reply) + " from a starting worker");
@@ -466,29 +481,38 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         return lines.isEmpty() ? "" : "; its stderr:\n  " + String.join("\n  ", lines);
     }
 
+    /** True if a starting worker was killed by a signal the pool did not send (the OOM killer, say). */
+    private static boolean killedFromOutside(WorkerLink w, int exitCode) {
+        return exitCode > 128 && w.killReason == null;
+    }
+
     /** Raised inside {@link #launch}: the message is the BrokenPoolException's. */
     private static final class StartFailure extends Exception {
         private static final long serialVersionUID = 1L;
-        /** True if the pool breaks at once (its initializer failed), whatever happened before. */
-        final boolean fatal;
+        /** The worker was killed from outside while it started: it is replaced, whatever happened before. */
+        final boolean killed;
+        /** The pool breaks at once (its initializer failed), whatever happened before. */
+        boolean fatal;
 
         StartFailure(String message, Throwable cause) {
             this(message, cause, false);
         }
 
-        StartFailure(String message, Throwable cause, boolean fatal) {
+        StartFailure(String message, Throwable cause, boolean killed) {
             super(message, cause);
-            this.fatal = fatal;
+            this.killed = killed;
         }
     }
 
     /**
-     * A worker failed to start. One killed while it started (a signal, the OOM killer) is simply
-     * replaced, as is one that dies later; the pool breaks, failing every task not yet done, only
-     * when its initializer failed or {@link #START_FAILURES_TO_BREAK} starts failed in a row with
-     * no successful start since (a bad option, a missing class path).
+     * A worker failed to start. One killed from outside while it started (a signal, the OOM
+     * killer) is simply replaced, as is one that dies later, and does not count as a failed start.
+     * The pool breaks, failing every task not yet done, only when its initializer failed or
+     * {@link #START_FAILURES_TO_BREAK} starts failed in a row with no successful start since (a bad
+     * option, a missing class path).
      */
-    private void startFailed(long number, WorkerLink w, String message, Throwable cause, boolean fatal) {
+    private void startFailed(long number, WorkerLink w, String message, Throwable cause, boolean fatal,
+            boolean killed) {
         if (w != null) {
             w.kill("it failed to start", 0);
             archive.exited(w.cds, w.awaitExit());
@@ -507,11 +531,13 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             if (w != null) {
                 links.remove(w);
             }
-            startFailuresInARow++;
+            if (!killed) {
+                startFailuresInARow++;
+            }
             if (shutdown && broken == null && noLivePendingLocked()) {
                 e = null; // started for nothing while the pool closed
                 toFail = List.of();
-            } else if (!fatal && broken == null && startFailuresInARow < START_FAILURES_TO_BREAK) {
+            } else if (!fatal && broken == null && (killed || startFailuresInARow < START_FAILURES_TO_BREAK)) {
                 e = null; // replaced by the next dispatch
                 toFail = List.of();
                 replace = dispatchLocked();
@@ -755,6 +781,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                     retry = true;
                     t.link = null;
                     pending.addFirst(t);
+                    tasksRetried++;
+                    itemsRetried += t.task instanceof MapChunk ? ((MapChunk<?, ?>) t.task).size() : 1;
                 } else {
                     brokenBy = broken; // nothing will run it any more
                 }
@@ -873,7 +901,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         }
         List<Runnable> neverStarted = new ArrayList<>();
         for (ProcessTask<?> t : queued) {
-            if (t.attempts == 0 && t.cancel(false)) {
+            if (t.status() == PoolFuture.Status.PENDING && t.cancel(false)) {
                 neverStarted.add(t);
             } else {
                 t.cancel(true);
@@ -941,6 +969,26 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     @Override
     protected int defaultMapBufferSize() {
         return Math.max(16, 8 * config.maxWorkers()); // chunks queued per worker hide the round trips
+    }
+
+    /** How many times a task was re-queued to run again after its worker died (for tests and figures). */
+    public long tasksRetried() {
+        lock.lock();
+        try {
+            return tasksRetried;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many map items (a plain task counts as one) were re-queued to run again (for tests and figures). */
+    public long itemsRetried() {
+        lock.lock();
+        try {
+            return itemsRetried;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** How many live workers' channels moved from pipes to the socket (for tests). */
