@@ -28,7 +28,16 @@ import java.util.Set;
  *       {@code cancel(true)} on a running task does the same.</li>
  *   <li>Tasks, arguments and results travel with Java serialization over a private channel;
  *       results are read under an {@link java.io.ObjectInputFilter}.</li>
- *   <li>If the caller's JVM dies, its workers exit within seconds.</li>
+ *   <li>If the caller's JVM dies, its workers exit within seconds. A worker that exits or is
+ *       killed takes every process its tasks started with it; tasks read an empty
+ *       {@code System.in}.</li>
+ *   <li>Isolation is against faults, not a sandbox: a worker runs as your user, with your
+ *       environment, and can signal or ptrace its caller, read your files and open connections.
+ *       For code you do not trust, start workers under OS limits or a sandbox with
+ *       {@link Builder#launcher(String...) launcher}, and set
+ *       {@link Builder#allowedResultClasses allowedResultClasses}. What a worker sends back is
+ *       decoded under the limits in the README's "Trust" table, so a hostile result fails its
+ *       task instead of pinning the caller's CPU or memory.</li>
  *   <li>Workers run with this JVM's class path, completed from the class loaders of jpool and of
  *       the building thread when the launcher's class path is not the application's
  *       ({@code mvn exec:java}, IDEs, servers); see {@link Builder#classpath(String)}.</li>
@@ -68,6 +77,7 @@ public interface ProcessPool extends Pool {
         private long maxResultBytes = 256L << 20;
         private boolean classDataSharing = true;
         private Path classDataDirectory; // null: the user's cache directory
+        private List<String> launcher = List.of();
 
         Builder() {
         }
@@ -226,6 +236,43 @@ public interface ProcessPool extends Pool {
         }
 
         /**
+         * Starts each worker JVM through {@code command}: the worker's command line becomes
+         * {@code command} followed by {@code java ...}. This is how workers run under OS limits or a
+         * sandbox, which jpool itself does not give (see the class note): for example
+         * {@code launcher("prlimit", "--as=2000000000", "--")}, {@code launcher("setpriv",
+         * "--no-new-privs", "--")}, {@code launcher("nice", "-n", "10")} or
+         * {@code launcher("systemd-run", "--user", "--scope", "-p", "MemoryMax=1G", "--")}.
+         * <p>The launcher should exec the command it is given (as all of these do), so that the
+         * worker's pid is the launcher's. One that forks and waits (such as {@code bwrap}) works
+         * too: the pool kills a worker together with all its descendants, stdin and the channel
+         * pass through, and {@link ProcessPool#workerPids()} then lists the launchers' pids.
+         * Default: none, {@code java} is started directly.
+         *
+         * @throws IllegalArgumentException if a word of {@code command} is null or empty
+         */
+        public Builder launcher(String... command) {
+            Objects.requireNonNull(command, "command is null");
+            return launcher(Arrays.asList(command));
+        }
+
+        /** As {@link #launcher(String...)}; an empty list starts {@code java} directly again. */
+        public Builder launcher(List<String> command) {
+            Objects.requireNonNull(command, "command is null");
+            if (command.isEmpty()) {
+                this.launcher = List.of();
+                return this;
+            }
+            for (String word : command) {
+                if (word == null || word.isEmpty()) {
+                    throw new IllegalArgumentException("launcher words must be non-empty, got " + command
+                            + "; pass the program first, e.g. launcher(\"prlimit\", \"--as=2000000000\", \"--\")");
+                }
+            }
+            this.launcher = List.copyOf(command);
+            return this;
+        }
+
+        /**
          * Builds the pool. No worker starts until the first task is submitted.
          *
          * @throws IllegalStateException if no {@link #classpath(String) classpath} was set and jpool
@@ -236,7 +283,7 @@ public interface ProcessPool extends Pool {
                     WorkerClassPath.resolve(classpath),
                     javaHome, Map.copyOf(environment), initializer, maxTasksPerWorker, taskTimeout, retries,
                     workerOutput, allowedResultClasses, maxResultBytes, classDataSharing ? classDataDirectory : null,
-                    classDataSharing));
+                    classDataSharing, launcher));
         }
     }
 }

@@ -18,10 +18,12 @@ import java.util.Set;
  * @param allowedResultClasses  null for no allow-list
  * @param classDataDirectory    where the class-data archives are; null for the user's cache directory
  * @param classDataSharing      whether workers use (and make) a class-data archive, see {@link WorkerArchive}
+ * @param launcher              words put before the worker's {@code java} command (an OS sandbox or limits); empty for none
  */
 public record ProcessPoolConfig(int maxWorkers, List<String> jvmOptions, String classpath, Path javaHome,
                                 Map<String, String> environment, RunnableTask initializer,
                                 int maxTasksPerWorker, Duration taskTimeout, int retries,
                                 WorkerOutput workerOutput, Set<String> allowedResultClasses,
-                                long maxResultBytes, Path classDataDirectory, boolean classDataSharing) {
+                                long maxResultBytes, Path classDataDirectory, boolean classDataSharing,
+                                List<String> launcher) {
 }

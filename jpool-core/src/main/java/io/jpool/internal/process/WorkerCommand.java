@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The command line of a worker JVM: jpool's defaults for a quick start and a known way to die,
- * then the user's options (which win where they repeat one), then the class path and main class.
+ * The command line of a worker JVM: the user's launcher prefix if any (prlimit, setpriv...), then
+ * java with jpool's defaults for a quick start and a known way to die, then the user's options (which win where they repeat one), then the class path and main class.
  * Nothing secret goes here: {@code ps} shows it. The token travels over stdin.
  */
 final class WorkerCommand {
@@ -18,7 +18,7 @@ final class WorkerCommand {
 
     /** The command with {@code extra} options after jpool's and before the user's. */
     static List<String> build(ProcessPoolConfig config, List<String> extra) {
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(config.launcher());
         cmd.add(config.javaHome().resolve("bin").resolve("java").toString());
         cmd.add("-XX:+ExitOnOutOfMemoryError"); // out of memory: exit code 3, told apart in the report
         cmd.add("-Xshare:auto");                // the JDK's class data archive: faster start

@@ -96,7 +96,7 @@ final class WorkerLink {
             letGoOfStdin();
             c.write(Protocol.header(Protocol.EXIT, 0));
         } catch (IOException e) {
-            process.destroyForcibly();
+            ProcessTree.destroy(process);
         }
     }
 
@@ -124,7 +124,7 @@ final class WorkerLink {
             killReason = reason;
             killedForTask = forTask;
         }
-        process.destroyForcibly();
+        ProcessTree.destroy(process);
     }
 
     /**
@@ -147,12 +147,12 @@ final class WorkerLink {
     int awaitExit() {
         try {
             if (!process.waitFor(2, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+                ProcessTree.destroy(process);
                 process.waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            process.destroyForcibly();
+            ProcessTree.destroy(process);
         }
         return process.isAlive() ? -1 : process.exitValue();
     }

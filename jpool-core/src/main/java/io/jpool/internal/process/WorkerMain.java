@@ -8,6 +8,7 @@ import io.jpool.internal.ipc.FrameChannel;
 import io.jpool.internal.ipc.PrivateDirectories;
 import io.jpool.internal.pool.MapChunk;
 
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -36,7 +37,8 @@ import java.util.HexFormat;
  * <p>A daemon thread keeps reading stdin: end-of-file means the caller's JVM is gone, and the
  * worker halts at once. (The caller writes there once more only when it retires the worker: that
  * byte ends the watch, so the exiting JVM has no thread in a native read to wait for.) The channel's end-of-file does the same.
- * Either way no worker outlives its caller.
+ * Either way no worker outlives its caller, and before it halts it kills every process its tasks
+ * started. Tasks see an empty {@code System.in}: the real stdin is this watch's pipe.
  */
 public final class WorkerMain {
     /**
@@ -75,7 +77,9 @@ public final class WorkerMain {
             Runtime.getRuntime().halt(Protocol.EXIT_BAD_HANDSHAKE);
         }
         warmUp(handshake[6]);
-        watchParent(handshake[1]);
+        InputStream callerPipe = System.in;
+        System.setIn(new ByteArrayInputStream(new byte[0])); // tasks read an empty stdin, not the caller's pipe
+        watchParent(handshake[1], callerPipe);
         try {
             FrameChannel channel = "pipes".equals(handshake[0]) ? openPipes(handshake[1], handshake[2])
                     : connectSocket(handshake[1]);
@@ -121,6 +125,7 @@ public final class WorkerMain {
             } else if (type == Protocol.INIT) {
                 runInitializer(frame);
             } else if (type == Protocol.EXIT) {
+                ProcessTree.destroyDescendantsOfThisProcess();
                 System.out.flush();
                 System.err.flush();
                 Runtime.getRuntime().halt(0);
@@ -298,12 +303,13 @@ public final class WorkerMain {
 
     /** Exits: the caller is gone or let go of this worker. */
     private static void channelGone() {
+        ProcessTree.destroyDescendantsOfThisProcess(); // nothing a task started outlives the caller
         removeOrphanedDirectory(poolFile, parentPid);
         Runtime.getRuntime().halt(Protocol.EXIT_PARENT_GONE);
     }
 
-    /** Halts when stdin ends: the caller's JVM is gone (its end of the pipe closed). */
-    private static void watchParent(String fileInPoolDirectory) {
+    /** Halts when {@code callerPipe} (the JVM's stdin) ends: the caller's JVM is gone (its end closed). */
+    private static void watchParent(String fileInPoolDirectory, InputStream callerPipe) {
         poolFile = fileInPoolDirectory;
         startDaemon("jpool-parent-watch", new Runnable() {
             @Override
@@ -311,7 +317,7 @@ public final class WorkerMain {
                 // found here, off the start's path: ProcessHandle's first use costs ~10 ms
                 parentPid = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
                 try {
-                    if (System.in.read() >= 0) {
+                    if (callerPipe.read() >= 0) {
                         return; // the pool lets this worker go (an EXIT frame follows): stop watching,
                     }           // so that no thread sits in a native read when the JVM exits
                 } catch (IOException ignored) {
