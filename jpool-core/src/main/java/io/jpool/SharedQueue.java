@@ -16,6 +16,35 @@ public interface SharedQueue<E> extends Serializable {
     /** Takes the head, waiting for one. */
     E take() throws InterruptedException;
 
+    /**
+     * {@link #put}, declaring no checked exception, for lambdas such as {@link RunnableTask}:
+     * interrupted while waiting for room, it throws {@link IllegalStateException} (caused by the
+     * {@link InterruptedException}) with the thread's interrupt flag set again, and adds nothing.
+     */
+    default void putUnchecked(E e) {
+        try {
+            put(e);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for room in a SharedQueue; nothing was added", interrupted);
+        }
+    }
+
+    /**
+     * {@link #take}, declaring no checked exception, for lambdas such as {@link RunnableTask}:
+     * interrupted while waiting, it throws {@link IllegalStateException} (caused by the
+     * {@link InterruptedException}) with the thread's interrupt flag set again, and takes nothing.
+     * An element already on its way when the interrupt came is returned, with the flag set.
+     */
+    default E takeUnchecked() {
+        try {
+            return take();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for an element of a SharedQueue; nothing was taken", interrupted);
+        }
+    }
+
     /** Adds {@code e} if there is room now; false otherwise. */
     boolean offer(E e);
 

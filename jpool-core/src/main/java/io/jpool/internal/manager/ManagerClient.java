@@ -24,9 +24,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * than one processor) before it blocks, so a quick operation's answer costs no thread wake-up.
  * An interrupted caller sends a cancel and keeps waiting for the answer: either the server
  * aborted the call (InterruptedException) or it had already done it, and the result is returned
- * with the interrupt flag set again, so nothing taken from a queue is lost. The reader
- * acknowledges each element a take brings ({@link Wire.Ack}) as soon as it has it: until then the
- * manager keeps the element claimed and re-queues it if this JVM dies. An answer whose value this
+ * with the interrupt flag set again, so nothing taken from a queue is lost. The calling thread
+ * acknowledges each element a take brings ({@link Wire.Ack}) once it has it: until then the
+ * manager keeps the element claimed and re-queues it if this JVM dies; if the acknowledgement
+ * cannot be sent, the connection is gone, the element goes back, and the take fails. (The reader
+ * never writes: it must keep draining the answers, or a manager writing to this JVM could stall
+ * behind a large request that it is not reading.) An answer whose value this
  * JVM cannot read (a missing class, an Error in its readObject, no memory for it) fails only its
  * call; when the connection drops, or the reader meets anything else, every waiting call fails
  * with {@link ManagerClosedException}: no caller is left waiting.
@@ -40,8 +43,6 @@ final class ManagerClient {
     private final FrameChannel frames;
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, CompletableFuture<Wire.Response>> pending = new ConcurrentHashMap<>();
-    /** Ids of pending takes, whose elements the reader acknowledges. */
-    private final java.util.Set<Long> takes = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     private ManagerClient(ManagerRef ref) throws IOException {
@@ -85,18 +86,13 @@ final class ManagerClient {
         long id = ids.incrementAndGet();
         CompletableFuture<Wire.Response> answer = new CompletableFuture<>();
         pending.put(id, answer);
-        if ("poll".equals(op)) {
-            takes.add(id);
-        }
         try {
             frames.write(Wire.encode(new Wire.Request(id, Thread.currentThread().getId(), kind, name, op, args)));
         } catch (IOException e) {
             pending.remove(id);
-            takes.remove(id);
             throw lost(e);
         } catch (RuntimeException | Error e) {
             pending.remove(id);
-            takes.remove(id);
             throw e;
         }
         if (closed) {
@@ -122,6 +118,9 @@ final class ManagerClient {
         } finally {
             pending.remove(id);
         }
+        if ("poll".equals(op) && !(r.ok() && r.value() == null)) {
+            acknowledge(id, r);
+        }
         if (r.ok()) {
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -136,6 +135,21 @@ final class ManagerClient {
             throw (Error) t;
         }
         throw new IllegalStateException("the manager failed the call: " + t, t);
+    }
+
+    /**
+     * Tells the manager that this JVM has what take {@code id} brought (for a failed answer there
+     * may be nothing claimed; the manager then ignores it). A taken element whose acknowledgement
+     * cannot be sent goes back to its queue, so the take must not return it.
+     */
+    private void acknowledge(long id, Wire.Response r) {
+        try {
+            frames.write(Wire.encode(new Wire.Ack(id)));
+        } catch (IOException e) {
+            if (Wire.needsAck("poll", r.ok(), r.value())) {
+                throw lost(e);
+            }
+        }
     }
 
     private static Wire.Response awaitUninterruptibly(CompletableFuture<Wire.Response> f) throws ExecutionException {
@@ -166,16 +180,12 @@ final class ManagerClient {
                 Wire.Response r;
                 try {
                     r = (Wire.Response) Wire.decode(frames.read());
-                    if (takes.remove(r.id()) && Wire.needsAck("poll", r.ok(), r.value())) {
-                        frames.write(Wire.encode(new Wire.Ack(r.id())));
-                    }
                 } catch (Wire.UnreadableValue bad) {
                     if (bad.request) {
                         throw bad; // a manager sends no requests
                     }
-                    if (takes.remove(bad.id)) { // this JVM has the element, if not in a readable form
-                        frames.write(Wire.encode(new Wire.Ack(bad.id)));
-                    }
+                    // a take's element that this JVM cannot read is acknowledged all the same: it
+                    // would fail every taker like this one, so it fails this take and is gone
                     r = new Wire.Response(bad.id, false, new IllegalStateException(bad.getMessage()
                             + (bad.getCause() instanceof ClassNotFoundException || bad.getCause() instanceof NoClassDefFoundError
                                     ? " (is the class on this JVM's class path?)" : "")));

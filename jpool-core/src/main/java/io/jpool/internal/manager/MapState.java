@@ -16,6 +16,16 @@ final class MapState implements SharedState {
             case "put": return map.put(key(a[0]), value(a[1]));
             case "putIfAbsent": return map.putIfAbsent(key(a[0]), value(a[1]));
             case "remove": return map.remove(key(a[0]));
+            case "removeIfEquals": return a[1] != null && map.remove(key(a[0]), a[1]);
+            case "replaceIfEquals": return map.replace(key(a[0]), value(a[1]), value(a[2]));
+            case "containsValue": return map.containsValue(value(a[0]));
+            case "computeIfAbsent": return map.computeIfAbsent(key(a[0]), (java.util.function.Function<Object, Object>) a[1]);
+            case "putAll": {
+                java.util.Map<Object, Object> all = (java.util.Map<Object, Object>) a[0];
+                all.forEach((k, v) -> { key(k); value(v); });
+                map.putAll(all);
+                return null;
+            }
             case "replace": return map.replace(key(a[0]), value(a[1]));
             case "containsKey": return map.containsKey(key(a[0]));
             case "merge": return map.merge(key(a[0]), value(a[1]), (BiFunction<Object, Object, Object>) a[2]);

@@ -11,8 +11,13 @@ import io.jpool.SharedQueue;
 import io.jpool.SharedValue;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /** The proxy of each shared-object type: every method is one call to the manager. */
 final class Proxies {
@@ -38,21 +43,51 @@ final class Proxies {
             super(ref, "map", name);
         }
 
-        @Override public V get(K key) { return (V) call("get", key); }
+        @Override public V get(Object key) { return (V) call("get", key); }
         @Override public V put(K key, V value) { return (V) call("put", key, value); }
         @Override public V putIfAbsent(K key, V value) { return (V) call("putIfAbsent", key, value); }
-        @Override public V remove(K key) { return (V) call("remove", key); }
+        @Override public V remove(Object key) { return (V) call("remove", key); }
+        @Override public boolean remove(Object key, Object value) { return (Boolean) call("removeIfEquals", key, value); }
         @Override public V replace(K key, V value) { return (V) call("replace", key, value); }
-        @Override public boolean containsKey(K key) { return (Boolean) call("containsKey", key); }
+        @Override public boolean replace(K key, V oldValue, V newValue) {
+            return (Boolean) call("replaceIfEquals", key, oldValue, newValue);
+        }
+        @Override public boolean containsKey(Object key) { return (Boolean) call("containsKey", key); }
+        @Override public boolean containsValue(Object value) { return (Boolean) call("containsValue", value); }
         @Override public V merge(K key, V value, SerializableBiFunction<? super V, ? super V, ? extends V> fn) {
             return (V) call("merge", key, value, java.util.Objects.requireNonNull(fn, "merge function is null"));
         }
         @Override public V compute(K key, SerializableBiFunction<? super K, ? super V, ? extends V> fn) {
             return (V) call("compute", key, java.util.Objects.requireNonNull(fn, "compute function is null"));
         }
+        @Override public V computeIfAbsent(K key, SerializableFunction<? super K, ? extends V> fn) {
+            return (V) call("computeIfAbsent", key, java.util.Objects.requireNonNull(fn, "computeIfAbsent function is null"));
+        }
+
+        // Plain functions (code written against ConcurrentMap): on the manager if they happen to
+        // be serializable, else in the caller through ConcurrentMap's compare-and-set defaults.
+        @Override public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> fn) {
+            return fn instanceof SerializableBiFunction ? merge(key, value, (SerializableBiFunction<? super V, ? super V, ? extends V>) fn)
+                    : SharedMap.super.merge(key, value, fn);
+        }
+        @Override public V compute(K key, BiFunction<? super K, ? super V, ? extends V> fn) {
+            return fn instanceof SerializableBiFunction ? compute(key, (SerializableBiFunction<? super K, ? super V, ? extends V>) fn)
+                    : SharedMap.super.compute(key, fn);
+        }
+        @Override public V computeIfAbsent(K key, Function<? super K, ? extends V> fn) {
+            return fn instanceof SerializableFunction ? computeIfAbsent(key, (SerializableFunction<? super K, ? extends V>) fn)
+                    : SharedMap.super.computeIfAbsent(key, fn);
+        }
+
         @Override public int size() { return (Integer) call("size"); }
+        @Override public boolean isEmpty() { return size() == 0; }
         @Override public void clear() { call("clear"); }
+        @Override public void putAll(Map<? extends K, ? extends V> m) { call("putAll", new java.util.HashMap<>(m)); }
         @Override public Map<K, V> snapshot() { return (Map<K, V>) call("snapshot"); }
+        @Override public Set<Map.Entry<K, V>> entrySet() { return Collections.unmodifiableMap(snapshot()).entrySet(); }
+        @Override public Set<K> keySet() { return Collections.unmodifiableSet(snapshot().keySet()); }
+        @Override public Collection<V> values() { return Collections.unmodifiableCollection(snapshot().values()); }
+        @Override String contents() { return snapshot().toString(); }
     }
 
     @SuppressWarnings("unchecked")
@@ -69,6 +104,7 @@ final class Proxies {
         @Override public E remove(int index) { return (E) call("remove", index); }
         @Override public int size() { return (Integer) call("size"); }
         @Override public List<E> snapshot() { return (List<E>) call("snapshot"); }
+        @Override String contents() { return snapshot().toString(); }
     }
 
     @SuppressWarnings("unchecked")
@@ -99,6 +135,7 @@ final class Proxies {
         }
         @Override public int size() { return (Integer) call("size"); }
         @Override public int capacity() { return (Integer) call("capacity"); }
+        @Override String contents() { return label() + " " + size() + " of " + capacity(); }
     }
 
     static final class LockProxy extends SharedProxy implements SharedLock {
@@ -114,6 +151,7 @@ final class Proxies {
         }
         @Override public void unlock() { call("unlock"); }
         @Override public boolean isLocked() { return (Boolean) call("isLocked"); }
+        @Override String contents() { return label() + (isLocked() ? " locked" : " free"); }
     }
 
     static final class CounterProxy extends SharedProxy implements SharedCounter {
@@ -131,6 +169,7 @@ final class Proxies {
         @Override public boolean compareAndSet(long expected, long value) {
             return (Boolean) call("compareAndSet", expected, value);
         }
+        @Override String contents() { return label() + "=" + get(); }
     }
 
     @SuppressWarnings("unchecked")
@@ -144,6 +183,7 @@ final class Proxies {
         @Override public T get() { return (T) call("get"); }
         @Override public void set(T value) { call("set", value); }
         @Override public boolean compareAndSet(T expected, T value) { return (Boolean) call("compareAndSet", expected, value); }
+        @Override String contents() { return label() + "=" + get(); }
         @Override public T updateAndGet(SerializableFunction<? super T, ? extends T> fn) {
             return (T) call("updateAndGet", java.util.Objects.requireNonNull(fn, "update function is null"));
         }
@@ -159,6 +199,7 @@ final class Proxies {
         @Override public void set() { call("set"); }
         @Override public void clear() { call("clear"); }
         @Override public boolean isSet() { return (Boolean) call("isSet"); }
+        @Override String contents() { return label() + (isSet() ? " set" : " clear"); }
         @Override public boolean await(Duration timeout) throws InterruptedException {
             return (Boolean) callInterruptibly("await", timeout == null ? null : nanos(timeout));
         }

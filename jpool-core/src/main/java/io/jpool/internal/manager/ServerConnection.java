@@ -135,7 +135,7 @@ final class ServerConnection {
             case "list":
                 return true;
             case "map":
-                return !op.equals("merge") && !op.equals("compute");
+                return !op.equals("merge") && !op.equals("compute") && !op.equals("computeIfAbsent");
             case "value":
                 return !op.equals("updateAndGet");
             case "event":

@@ -56,8 +56,24 @@ abstract class SharedProxy implements Serializable {
         }
     }
 
+    /**
+     * What {@code toString} shows of the object now (one call to the manager), as Python's
+     * proxies' {@code str} shows their referent: the contents of a map or list, else the kind and
+     * name with the state.
+     */
+    abstract String contents();
+
+    /** {@code SharedKind[name]}, the prefix of the non-collection proxies' strings. */
+    final String label() {
+        return "Shared" + Character.toUpperCase(kind.charAt(0)) + kind.substring(1) + "[" + name + "]";
+    }
+
     @Override
     public String toString() {
-        return "Shared" + Character.toUpperCase(kind.charAt(0)) + kind.substring(1) + "[" + name + " @ manager " + ref.id() + "]";
+        try {
+            return contents();
+        } catch (RuntimeException unreachable) { // closed manager, or a value this JVM cannot read
+            return label() + " @ manager " + ref.id() + " (" + unreachable.getClass().getSimpleName() + ")";
+        }
     }
 }

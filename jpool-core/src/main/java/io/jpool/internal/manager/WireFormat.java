@@ -246,9 +246,18 @@ final class WireFormat {
 
     private static Object deserialize(byte[] bytes, int offset, int length, ObjectInputFilter filter)
             throws IOException, ClassNotFoundException {
+        // every element takes at least a byte of the stream, so a longer array is a lie that
+        // would only make this JVM allocate for it
+        ObjectInputFilter bounded = info -> {
+            if (info.arrayLength() > length) {
+                throw new IllegalArgumentException("the value declares an array of " + info.arrayLength()
+                        + " elements in " + length + " bytes");
+            }
+            return filter.checkInput(info);
+        };
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes, offset, length)) {
             {
-                setObjectInputFilter(filter);
+                setObjectInputFilter(bounded);
             }
 
             @Override

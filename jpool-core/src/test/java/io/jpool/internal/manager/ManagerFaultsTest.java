@@ -193,6 +193,52 @@ class ManagerFaultsTest {
     }
 
     @Test
+    void craftedFramesFailTheirCallOrEndOnlyTheirConnection() throws Exception {
+        try (ManagerImpl m = new ManagerImpl()) {
+            SharedCounter c = m.counter("c");
+            ManagerRef ref = m.server().ref;
+            // a value whose stream declares a huge array, in an otherwise sound request: that call fails
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+                out.writeObject(new long[1]);
+            }
+            byte[] stream = bytes.toByteArray();
+            ByteBuffer.wrap(stream).putInt(stream.length - 12, 0x7ffffff0); // now long[0x7ffffff0], in a few dozen bytes
+            ByteBuffer request = ByteBuffer.allocate(256);
+            request.put((byte) 'Q').putLong(1).putLong(1);
+            for (String s : new String[] {"map", "m", "get"}) {
+                request.putInt(s.length()).put((byte) 0).put(s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+            request.putInt(1).put((byte) 'j').putInt(stream.length).put(stream).flip();
+            m.map("m");
+            try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                ch.connect(UnixDomainSocketAddress.of(ref.socketPath()));
+                io.jpool.internal.ipc.FrameChannel frames = new io.jpool.internal.ipc.FrameChannel(ch);
+                frames.write(ref.token());
+                byte[] body = new byte[request.remaining()];
+                request.get(body);
+                frames.write(body);
+                Wire.Response r = (Wire.Response) Wire.decode(frames.read());
+                assertThat(r.id()).isEqualTo(1);
+                assertThat(r.ok()).isFalse();
+                assertThat(((Throwable) r.value()).getMessage()).contains("could not read a value sent to the manager")
+                        .contains("declares an array of 2147483632 elements");
+                frames.write(new byte[0]); // not a message at all: this connection ends
+                assertThat(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        frames.read();
+                        return "read";
+                    } catch (IOException e) {
+                        return "closed";
+                    }
+                }).get(10, TimeUnit.SECONDS)).isEqualTo("closed");
+            }
+            assertThat(c.incrementAndGet()).isEqualTo(1);
+            assertThat(m.map("m").size()).isZero();
+        }
+    }
+
+    @Test
     void anUnauthenticatedPeerDeclaringAHugeFrameIsHungUpOnAtOnce() throws Exception {
         try (ManagerImpl m = new ManagerImpl()) {
             SharedCounter c = m.counter("c");
