@@ -7,7 +7,8 @@
 #                              1M items (50k with chunksize 1, where each item is a round trip)
 #   jpool-bench/run.sh full    long: 2 forks, 5 + 10 iterations, 1M-item maps, Python at full size
 # Each profile also runs the thread throughput workload as paired rounds in one JVM
-# (PairedThroughput: 1, 12 or 60 s per submitter count), where the VM's swings hit every executor alike.
+# (PairedThroughput: 1, 12 or 60 s per submitter count), where the VM's swings hit every executor alike,
+# and as a plain program would (PlainHarness: Callables through the ExecutorService interface, default heap).
 #
 # JAVA_HOME picks the JDK the benchmarks run on (default: `java` on PATH); virtual threads are
 # measured on 21+ only. Extra arguments go to JMH, e.g. `run.sh quick ThreadThroughput -prof jfr`
@@ -67,6 +68,10 @@ echo "== paired rounds of the thread throughput workload, ${paired_s} s each ($(
 "$java" -Xms2g -Xmx2g -cp "$cp" io.jpool.bench.PairedThroughput "$paired_s" jpool,tpe,fjp > "$out/paired.json"
 cat "$out/paired.json"
 
+echo "== plain harness: 1M Callables through ExecutorService, default heap, 2+7 rounds ($(( $(date +%s) - start )) s) =="
+"$java" -cp "$cp" io.jpool.bench.PlainHarness callable jpool,tpe,fjp > "$out/plain.json"
+cat "$out/plain.json"
+
 if [ "${BENCH_SKIP_PYTHON:-0}" = 1 ]; then
     echo '{"results": {}}' > "$out/peers.json"
 else
@@ -75,7 +80,7 @@ else
 fi
 
 echo "== report ($(( $(date +%s) - start )) s) =="
-python3 "$here/report.py" --jmh "$out/jmh.json" --peers "$out/peers.json" --peers "$out/paired.json" --out "$out/report" \
+python3 "$here/report.py" --jmh "$out/jmh.json" --peers "$out/peers.json" --peers "$out/paired.json" --peers "$out/plain.json" --out "$out/report" \
     --profile "$profile" --java "$jdk_full" --command "jpool-bench/run.sh $profile $*" \
     --load "$load_before -> $(cut -d' ' -f1 /proc/loadavg)" "${skips[@]}" > /dev/null
 cat "$out/report.md"

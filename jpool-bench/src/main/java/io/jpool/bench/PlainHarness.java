@@ -24,9 +24,9 @@ import java.util.concurrent.TimeUnit;
  * costs against jpool's own {@code submit(Task)}: {@code callable} (submit(Callable)),
  * {@code runnable} (submit(Runnable)), {@code invokeAll}, {@code execute} (waits for a counter of
  * runs, not futures) and {@code task} (jpool's {@code submit(Task)}; the JDK executors take the
- * same lambda as a Callable). Prints one JSON object: per door and submitter count, each
- * executor's median rate (M tasks/s), median latency (us per submit-then-get) and jpool's ratio
- * to FJP.
+ * same lambda as a Callable). Prints one JSON object for the report ({@code run.sh}): per door and
+ * submitter count ({@code tp.plain_<door>_<n>sub}), each executor's median rate in tasks/s; the
+ * rounds, median latencies (us per submit-then-get) and jpool's ratio to FJP go to stderr.
  *
  * <p>Usage: {@code PlainHarness [doors, default callable,runnable,execute,invokeAll,task]
  * [executors, default jpool,tpe,fjp]}.
@@ -57,8 +57,9 @@ public final class PlainHarness {
         try {
             for (String door : doors) {
                 for (int submitters = 1; submitters <= 2; submitters++) {
-                    json.append(sep).append("\"plain.").append(door).append('_').append(submitters).append("sub\": {");
+                    json.append(sep).append("\"tp.plain_").append(door).append('_').append(submitters).append("sub\": {");
                     sep = ", ";
+                    String colSep = "";
                     double jpool = Double.NaN;
                     double fjp = Double.NaN;
                     for (int i = 0; i < kinds.size(); i++) {
@@ -76,12 +77,13 @@ public final class PlainHarness {
                         double rate = median(rates);
                         jpool = kinds.get(i).equals("jpool") ? rate : jpool;
                         fjp = kinds.get(i).equals("fjp") ? rate : fjp;
-                        json.append(String.format(Locale.ROOT, "\"%s\": %.2f, \"%s_latency_us\": %.2f, ",
-                                kinds.get(i), rate, kinds.get(i), median(latencies)));
+                        json.append(String.format(Locale.ROOT, "%s\"%s\": %.0f", colSep, kinds.get(i), rate * 1e6));
+                        colSep = ", ";
                         System.err.printf(Locale.ROOT, "%s %d submitter(s) %s: %.2f M/s (rounds %s), %.2f us%n",
                                 door, submitters, kinds.get(i), rate, rates, median(latencies));
                     }
-                    json.append(String.format(Locale.ROOT, "\"jpool_vs_fjp\": %.2f}", jpool / fjp));
+                    json.append('}');
+                    System.err.printf(Locale.ROOT, "%s %d submitter(s): jpool / FJP %.2f%n", door, submitters, jpool / fjp);
                 }
             }
         } finally {

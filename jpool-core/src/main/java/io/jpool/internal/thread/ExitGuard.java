@@ -35,9 +35,29 @@ final class ExitGuard {
 
     /** A task was queued: makes sure a guard runs until the pool is quiet again. */
     void workQueued() {
-        if (!running.get() && running.compareAndSet(false, true)) {
+        if (claimForQueuedWork()) {
             start();
         }
+    }
+
+    /** The submit's side of the handshake: true if no guard runs and this caller must start one. */
+    boolean claimForQueuedWork() {
+        return !running.get() && running.compareAndSet(false, true);
+    }
+
+    /**
+     * The guard's side, once it found the pool quiet: lets go of {@link #running}, then looks again.
+     * True if the guard exits: the pool is still quiet, or a submit claimed {@code running} meanwhile
+     * (and starts a new guard). False if work came and this guard goes on.
+     */
+    boolean releaseUnlessWorkCame() {
+        running.set(false);
+        return quiet.getAsBoolean() || !running.compareAndSet(false, true);
+    }
+
+    /** For tests of the handshake: as if a guard thread ran. */
+    void markRunning() {
+        running.set(true);
     }
 
     /** True while a guard thread runs (or is about to). */
@@ -67,9 +87,8 @@ final class ExitGuard {
             if (++quietLooks < 2) {
                 continue; // a pool between two tasks of a sequence: do not exit and restart each time
             }
-            running.set(false);
-            if (quiet.getAsBoolean() || !running.compareAndSet(false, true)) {
-                return; // quiet, or a submit started a new guard
+            if (releaseUnlessWorkCame()) {
+                return;
             }
             quietLooks = 0;
         }
