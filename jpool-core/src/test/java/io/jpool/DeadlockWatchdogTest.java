@@ -107,13 +107,15 @@ class DeadlockWatchdogTest {
 
     @Test
     void aThrowingCallbackDoesNotStopTheWatchdog() throws Exception {
+        CountDownLatch firstCall = new CountDownLatch(1);
         CountDownLatch calls = new CountDownLatch(2);
         try (DeadlockWatchdog watchdog = DeadlockWatchdog.start(Duration.ofMillis(5), r -> {
+            firstCall.countDown();
             calls.countDown();
             throw new IllegalStateException("callback failed");
         })) {
             deadlock("dl-throw-a");
-            awaitDeadlock();
+            assertThat(firstCall.await(30, TimeUnit.SECONDS)).as("first deadlock reported").isTrue();
             freeThem();
             first = null;
             second = null;
