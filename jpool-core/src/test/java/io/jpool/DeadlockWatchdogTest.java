@@ -91,16 +91,19 @@ class DeadlockWatchdogTest {
     void watchdogReportsANewDeadlockOnceAndItsThreadEndsOnClose() throws Exception {
         List<String> reports = new CopyOnWriteArrayList<>();
         CompletableFuture<String> firstReport = new CompletableFuture<>();
-        try (DeadlockWatchdog watchdog = DeadlockWatchdog.start(Duration.ofMillis(5), r -> {
+        DeadlockWatchdog watchdog = DeadlockWatchdog.start(Duration.ofMillis(5), r -> {
             reports.add(r);
             firstReport.complete(r);
-        })) {
+        });
+        try {
             assertThat(PoolTestSupport.threadsNamed("jpool-deadlock-watchdog")).hasSize(1);
             deadlock("dl-watch");
             assertThat(firstReport.get(30, TimeUnit.SECONDS)).contains("\"dl-watch-first\"", "\"dl-watch-second\"");
             // an observation window of many periods, not a synchronisation: the same deadlock is not reported again
             Thread.sleep(200);
             assertThat(reports).hasSize(1);
+        } finally {
+            watchdog.close();
         }
         assertThat(PoolTestSupport.threadsNamed("jpool-deadlock-watchdog")).isEmpty();
     }
@@ -109,11 +112,12 @@ class DeadlockWatchdogTest {
     void aThrowingCallbackDoesNotStopTheWatchdog() throws Exception {
         CountDownLatch firstCall = new CountDownLatch(1);
         CountDownLatch calls = new CountDownLatch(2);
-        try (DeadlockWatchdog watchdog = DeadlockWatchdog.start(Duration.ofMillis(5), r -> {
+        DeadlockWatchdog watchdog = DeadlockWatchdog.start(Duration.ofMillis(5), r -> {
             firstCall.countDown();
             calls.countDown();
             throw new IllegalStateException("callback failed");
-        })) {
+        });
+        try {
             deadlock("dl-throw-a");
             assertThat(firstCall.await(30, TimeUnit.SECONDS)).as("first deadlock reported").isTrue();
             freeThem();
@@ -122,6 +126,8 @@ class DeadlockWatchdogTest {
             assertThat(DeadlockWatchdog.findDeadlocks()).isEmpty();
             deadlock("dl-throw-b"); // a second deadlock, after the first callback threw
             assertThat(calls.await(30, TimeUnit.SECONDS)).as("second deadlock reported").isTrue();
+        } finally {
+            watchdog.close();
         }
     }
 

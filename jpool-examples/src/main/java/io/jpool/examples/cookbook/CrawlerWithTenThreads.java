@@ -11,7 +11,7 @@ import java.io.PrintStream;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URL;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,7 +99,7 @@ public final class CrawlerWithTenThreads {
     }
 
     static Page fetch(String base, String path) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) new URL(base + path).openConnection();
+        HttpURLConnection c = (HttpURLConnection) URI.create(base + path).toURL().openConnection();
         c.setConnectTimeout(10_000);
         c.setReadTimeout(30_000);
         try (InputStream in = c.getInputStream()) {

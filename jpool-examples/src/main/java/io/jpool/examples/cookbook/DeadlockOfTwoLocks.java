@@ -50,8 +50,8 @@ public final class DeadlockOfTwoLocks {
         ReentrantLock a = new ReentrantLock();
         ReentrantLock b = new ReentrantLock();
         CompletableFuture<String> reported = new CompletableFuture<>();
-        try (DeadlockWatchdog watchdog = DeadlockWatchdog.start(period, reported::complete);
-             ThreadPool executor = ThreadPool.builder().maxWorkers(2).threadNamePrefix("locker").build()) {
+        DeadlockWatchdog watchdog = DeadlockWatchdog.start(period, reported::complete);
+        try (ThreadPool executor = ThreadPool.builder().maxWorkers(2).threadNamePrefix("locker").build()) {
             // the latch makes the deadlock certain: each takes its second lock only once both hold their first
             CountDownLatch bothHoldOne = new CountDownLatch(2);
             PoolFuture<String> one = executor.submit(() -> lockBoth("one", a, b, bothHoldOne));
@@ -73,6 +73,8 @@ public final class DeadlockOfTwoLocks {
             PoolFuture<String> four = executor.submit(() -> lockBoth("four", a, b, null));
             out.println("same lock order: \"" + three.get(60, TimeUnit.SECONDS) + "\", \""
                     + four.get(60, TimeUnit.SECONDS) + "\"");
+        } finally {
+            watchdog.close();
         }
     }
 
