@@ -41,6 +41,7 @@ public final class ForeignFutures {
         return out;
     }
 
+    @SuppressWarnings("unchecked") // a Future that is a CompletionStage is one of the same values
     private static <T> PoolFuture<T> standIn(Future<? extends T> f) {
         TaskFuture<T> s = new TaskFuture<>();
         s.tryStart();

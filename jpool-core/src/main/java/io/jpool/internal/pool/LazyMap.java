@@ -9,6 +9,7 @@ import io.jpool.TaskFunction;
 import io.jpool.WaitTimeoutException;
 import io.jpool.internal.future.Durations;
 import io.jpool.internal.future.TaskFuture;
+import io.jpool.internal.jfr.JfrEvents;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -67,6 +68,8 @@ public final class LazyMap<A, R> implements MapResult<R>, Iterator<R> {
     private final Duration timeout;
     private final long deadline; // valid when timeout != null
     private final ProgressListener progress;
+    /** Whether chunks report their end: for a listener, or for a JFR recording of map progress. */
+    private final boolean tracked;
     /**
      * Progress is told under this lock, so the listener sees done grow and never the same
      * (done, total) twice, though chunks end in many threads at once.
@@ -122,6 +125,7 @@ public final class LazyMap<A, R> implements MapResult<R>, Iterator<R> {
         this.timeout = options.timeout();
         this.deadline = timeout == null ? 0L : System.nanoTime() + Math.min(Durations.toNanos(timeout), Long.MAX_VALUE / 4);
         this.progress = options.progress();
+        this.tracked = progress != null || JfrEvents.mapProgressEnabled();
         this.knownTotal = items instanceof Collection ? ((Collection<?>) items).size() : -1;
         this.source = items.iterator();
         fill();
@@ -328,8 +332,8 @@ public final class LazyMap<A, R> implements MapResult<R>, Iterator<R> {
             }
             Flight f = new Flight(submitChunk(new MapChunk<>(fn, items, nextIndex)), nextIndex, n);
             nextIndex += n;
-            if (progress != null) {
-                // only for a listener: a done-callback makes the chunk's end take the slower path
+            if (tracked) {
+                // only for a listener or a recording: a done-callback makes the chunk's end take the slower path
                 // (the listener stack's swap and the callback's claim) and shares one counter
                 // among the workers, which in a map of tiny items costs more than the items
                 final int size = n;
@@ -369,7 +373,7 @@ public final class LazyMap<A, R> implements MapResult<R>, Iterator<R> {
      * is told twice, and (total, total) is told exactly once, last.
      */
     private void reportProgress(int items) {
-        if (progress == null) {
+        if (!tracked) {
             return;
         }
         synchronized (progressLock) {
@@ -385,6 +389,10 @@ public final class LazyMap<A, R> implements MapResult<R>, Iterator<R> {
             reportedDone = done;
             reportedTotal = total;
             progressFinished = total >= 0 && done == total;
+            JfrEvents.mapProgress(done, total);
+            if (progress == null) {
+                return;
+            }
             try {
                 progress.onProgress(done, total);
             } catch (RuntimeException e) {

@@ -15,7 +15,8 @@ import java.util.function.Supplier;
 /**
  * Forwards one stream of a worker (its stdout or stderr) to the caller as {@link WorkerOutput}
  * says, on its own daemon thread, and keeps the last lines for error messages. Bytes are passed
- * through as they are (INHERIT) or cut into lines with the worker's pid in front (PREFIXED).
+ * through as they are (INHERIT) or cut into lines with the worker's pid in front (PREFIXED, and
+ * LOGGER, which logs each line to {@code System.Logger} "io.jpool.worker").
  */
 final class OutputPump implements Runnable {
     private static final int TAIL_LINES = 20;
@@ -28,12 +29,17 @@ final class OutputPump implements Runnable {
     private final ArrayDeque<String> tail = new ArrayDeque<>();
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
     private final Thread thread;
+    /** The level of a line under {@link WorkerOutput#LOGGER}. */
+    private final System.Logger.Level level;
+    private static final System.Logger WORKER_LOG = System.getLogger("io.jpool.worker");
 
     OutputPump(InputStream in, Supplier<PrintStream> target, WorkerOutput mode, long pid, String threadName) {
         this.in = in;
         this.target = target;
         this.mode = mode;
         this.prefix = "[worker " + pid + "] ";
+        // the pool hands the stderr pump System.err: its lines are warnings
+        this.level = target.get() == System.err ? System.Logger.Level.WARNING : System.Logger.Level.INFO;
         this.thread = new Thread(this, threadName);
         thread.setDaemon(true);
     }
@@ -66,7 +72,7 @@ final class OutputPump implements Runnable {
             byte b = buf[i];
             if (b == '\n') {
                 endLine();
-            } else if (line.size() < (mode == WorkerOutput.PREFIXED ? 1 << 16 : MAX_LINE)) {
+            } else if (line.size() < (mode == WorkerOutput.PREFIXED || mode == WorkerOutput.LOGGER ? 1 << 16 : MAX_LINE)) {
                 line.write(b);
             }
         }
@@ -80,6 +86,8 @@ final class OutputPump implements Runnable {
         line.reset();
         if (mode == WorkerOutput.PREFIXED) {
             target.get().println(prefix + text);
+        } else if (mode == WorkerOutput.LOGGER) {
+            WORKER_LOG.log(level, prefix + text);
         }
         synchronized (tail) {
             if (tail.size() == TAIL_LINES) {

@@ -10,6 +10,7 @@ import io.jpool.TaskTimeoutException;
 import io.jpool.WorkerDiedException;
 import io.jpool.internal.future.Durations;
 import io.jpool.internal.ipc.FrameChannel;
+import io.jpool.internal.jfr.JfrEvents;
 import io.jpool.internal.pool.AbstractPool;
 import io.jpool.internal.pool.ItemFailure;
 import io.jpool.internal.pool.MapChunk;
@@ -205,7 +206,13 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         return limit == null ? 0L : Durations.toNanos(limit);
     }
 
+    /** This pool's name, as its threads are named. */
+    String poolName() {
+        return name;
+    }
+
     private <T> PoolFuture<T> enqueue(ProcessTask<T> t) {
+        JfrEvents.taskQueued(name, t.id, t.task);
         List<Runnable> sends;
         lock.lock();
         try {
@@ -288,6 +295,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         if (t.timeoutNanos > 0) {
             t.timer = TIMER.schedule(() -> timeOut(t), t.timeoutNanos, TimeUnit.NANOSECONDS);
         }
+        t.startedNanos = System.nanoTime();
+        JfrEvents.taskStarted(name, t.id, w.pid, t.startedNanos - t.queuedNanos);
         w.send(t.frameType, t.id, t.payload);
     }
 
@@ -562,6 +571,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     }
 
     private void workerReady(WorkerLink w) {
+        JfrEvents.workerStarted(name, w.pid, System.nanoTime() - w.launchedNanos);
         List<Runnable> sends;
         boolean retire = false;
         lock.lock();
@@ -756,6 +766,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             lock.unlock();
         }
         int code = w.awaitExit();
+        JfrEvents.workerDied(name, w.pid, code, w.killReason);
         archive.exited(w.cds, code); // before the pool can count the worker gone
         w.closeChannel();
         List<String> tail = w.stderr.lastLines(2000);

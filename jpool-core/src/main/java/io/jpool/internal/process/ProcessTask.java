@@ -2,6 +2,7 @@ package io.jpool.internal.process;
 
 import io.jpool.Task;
 import io.jpool.internal.future.Spin;
+import io.jpool.internal.jfr.JfrEvents;
 import io.jpool.internal.future.TaskFuture;
 
 import java.util.concurrent.ScheduledFuture;
@@ -30,6 +31,9 @@ final class ProcessTask<T> extends TaskFuture<T> implements Runnable {
     /** How many times its frame could not be written to the worker it was given to. */
     int unsent;
     volatile ScheduledFuture<?> timer;
+    /** {@code System.nanoTime()} at submit and when last sent to a worker (0: never), for JFR. */
+    final long queuedNanos = System.nanoTime();
+    volatile long startedNanos;
 
     ProcessTask(ProcessPoolImpl pool, long id, byte frameType, Blocks payload, Task<T> task, long timeoutNanos) {
         this.pool = pool;
@@ -72,6 +76,7 @@ final class ProcessTask<T> extends TaskFuture<T> implements Runnable {
             t.cancel(false);
         }
         pool.ended(this, finalStatus, wasRunning);
+        JfrEvents.taskEnded(pool.poolName(), id, task, finalStatus.name(), queuedNanos, startedNanos);
     }
 
     /** Runs the task here, in the calling thread: what {@code shutdownNow} hands back can be run. */

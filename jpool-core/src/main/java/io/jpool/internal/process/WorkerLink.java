@@ -19,6 +19,8 @@ final class WorkerLink {
     final WorkerArchive.Plan cds;
     final Process process;
     final long pid;
+    /** {@code System.nanoTime()} soon after its JVM was launched: its start-up time, for JFR. */
+    final long launchedNanos = System.nanoTime();
     final OutputPump stdout;
     final OutputPump stderr;
     volatile FrameChannel channel;

@@ -1,0 +1,92 @@
+package io.jpool.internal.jfr;
+
+import io.jpool.internal.pool.TaskNames;
+
+/**
+ * The JDK Flight Recorder events of jpool (category "jpool"), one method per event.
+ *
+ * <h2>How it works</h2>
+ * Each method makes its event and fills it only if {@code shouldCommit()} says a recording wants
+ * it. Until a recording starts, the JDK leaves event classes uninstrumented, so
+ * {@code shouldCommit()} is a constant false, the JIT drops the allocation, and a call costs
+ * nothing; once one runs, it costs a flag check unless the event is enabled.
+ */
+public final class JfrEvents {
+    private JfrEvents() {
+    }
+
+    public static void taskQueued(String pool, long taskId, Object task) {
+        TaskQueued e = new TaskQueued();
+        if (e.shouldCommit()) {
+            e.pool = pool;
+            e.taskId = taskId;
+            e.task = TaskNames.describe(task);
+            e.commit();
+        }
+    }
+
+    public static void taskStarted(String pool, long taskId, long workerPid, long queueWaitNanos) {
+        TaskStarted e = new TaskStarted();
+        if (e.shouldCommit()) {
+            e.pool = pool;
+            e.taskId = taskId;
+            e.workerPid = workerPid;
+            e.queueWait = queueWaitNanos;
+            e.commit();
+        }
+    }
+
+    /**
+     * @param queuedNanos {@code System.nanoTime()} at submit
+     * @param startedNanos at start, or 0 if it never started
+     */
+    public static void taskEnded(String pool, long taskId, Object task, String outcome, long queuedNanos,
+                                 long startedNanos) {
+        TaskEnded e = new TaskEnded();
+        if (e.shouldCommit()) {
+            long now = System.nanoTime();
+            e.pool = pool;
+            e.taskId = taskId;
+            e.task = TaskNames.describe(task);
+            e.outcome = outcome;
+            e.queueWait = startedNanos == 0 ? -1 : startedNanos - queuedNanos;
+            e.runTime = startedNanos == 0 ? -1 : now - startedNanos;
+            e.commit();
+        }
+    }
+
+    public static void workerStarted(String pool, long workerPid, long startupNanos) {
+        WorkerStarted e = new WorkerStarted();
+        if (e.shouldCommit()) {
+            e.pool = pool;
+            e.workerPid = workerPid;
+            e.startupTime = startupNanos;
+            e.commit();
+        }
+    }
+
+    public static void workerDied(String pool, long workerPid, int exitCode, String cause) {
+        WorkerDied e = new WorkerDied();
+        if (e.shouldCommit()) {
+            e.pool = pool;
+            e.workerPid = workerPid;
+            e.exitCode = exitCode;
+            e.cause = cause;
+            e.commit();
+        }
+    }
+
+    /** Whether a recording wants map progress (then a map tracks it even without a listener). */
+    public static boolean mapProgressEnabled() {
+        return new MapProgress().isEnabled();
+    }
+
+    public static void mapProgress(long done, long total) {
+        MapProgress e = new MapProgress();
+        if (e.shouldCommit()) {
+            e.done = done;
+            e.total = total;
+            e.commit();
+        }
+    }
+}
