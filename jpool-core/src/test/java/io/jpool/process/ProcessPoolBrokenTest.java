@@ -83,7 +83,7 @@ class ProcessPoolBrokenTest {
             for (int round = 0; round < 8; round++) {
                 int delayMillis = random.nextInt(40);
                 // the worker answers, then halts a moment later: the next task is sent to it as it dies
-                assertThat(pool.submit(() -> {
+                PoolFuture<Integer> answer = pool.submit(() -> {
                     Thread halter = new Thread(() -> {
                         try {
                             Thread.sleep(delayMillis);
@@ -94,7 +94,12 @@ class ProcessPoolBrokenTest {
                     });
                     halter.start();
                     return 1;
-                }).get(60, TimeUnit.SECONDS)).isEqualTo(1);
+                });
+                try {
+                    answer.get(60, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    // it halted before its answer went out: no matter, the next task is the point
+                }
                 byte[] big = new byte[16 << 20];
                 big[big.length - 1] = 7;
                 PoolFuture<Integer> next = pool.submit(() -> (int) big[big.length - 1]);

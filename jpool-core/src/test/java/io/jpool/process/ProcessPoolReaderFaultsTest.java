@@ -180,6 +180,43 @@ class ProcessPoolReaderFaultsTest {
         }
     }
 
+    /**
+     * A RESULT frame for task #1 (a fresh pool's first task) whose value is a 60-odd-byte object
+     * stream declaring a {@code long[0x7ffffff0]}: decoding it asks the caller for 16 GB.
+     */
+    static byte[] hugeArrayResult() throws IOException {
+        java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream o = new java.io.ObjectOutputStream(stream)) {
+            o.writeObject(new long[0]);
+        }
+        byte[] s = stream.toByteArray();
+        java.nio.ByteBuffer.wrap(s).putInt(s.length - 4, 0x7ffffff0); // the array's length, last in the stream
+        java.nio.ByteBuffer frame = java.nio.ByteBuffer.allocate(9 + 1 + 4 + s.length);
+        frame.put((byte) 6).putLong(1L); // RESULT, task #1
+        frame.put((byte) 0).putInt(s.length).put(s); // by the JDK codec: [int n][object stream]
+        return frame.array();
+    }
+
+    @Test
+    void aResultThatWouldTakeTheCallersMemoryFailsItsTaskOnly() throws Exception {
+        byte[] frame = hugeArrayResult();
+        // retries: the task's own result, arriving after the forged one, is a reply for a task
+        // its worker no longer runs, so that worker is killed as faulty, perhaps with the next task
+        ProcessPool pool = ProcessSupport.pool(1).retries(2).build();
+        try {
+            PoolFuture<Integer> bad = pool.submit(() -> writeRawFrame(frame));
+            Throwable e = bad.exception(Duration.ofSeconds(60));
+            // an OutOfMemoryError on a heap under 16 GB; on a larger one, the stream's end
+            assertThat(e).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("the result of task #1 could not be read");
+            for (int i = 0; i < 3; i++) {
+                assertThat(pool.submit(() -> 7).get(60, TimeUnit.SECONDS)).isEqualTo(7);
+            }
+        } finally {
+            closeWithin(pool, 60);
+        }
+    }
+
     /** Closes the pool on another thread and asserts it returned in time. */
     static void closeWithin(ProcessPool pool, int seconds) throws Exception {
         CompletableFuture<Void> closed = CompletableFuture.runAsync(pool::close);
