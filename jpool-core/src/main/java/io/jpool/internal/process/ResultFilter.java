@@ -110,8 +110,8 @@ final class ResultFilter implements ObjectInputFilter {
     final class Check implements ObjectInputFilter {
         private final long length;
         private final long unrolledLimit;
-        /** Collections, maps and entries read so far, with the elements each reaches. */
-        private final Map<Object, Long> reach = new IdentityHashMap<>();
+        /** Collections, maps and entries read so far, with the elements each reaches; made on first use. */
+        private Map<Object, Long> reach;
         /** The length of a byte[] that arrived beside the stream (a blob) and is checked next, or -1. */
         private long blob = -1;
 
@@ -182,11 +182,16 @@ final class ResultFilter implements ObjectInputFilter {
             } else {
                 return;
             }
+            if (reach == null) {
+                reach = new IdentityHashMap<>();
+            }
             reach.put(obj, n);
         }
 
         private long add(long n, Object element, Object container) {
-            long sum = n + (element == null ? 1 : reach.getOrDefault(element, 1L));
+            boolean counted = reach != null
+                    && (element instanceof Collection || element instanceof Map || element instanceof Map.Entry);
+            long sum = n + (counted ? reach.getOrDefault(element, 1L) : 1);
             if (sum > unrolledLimit) {
                 throw new Refused("a " + container.getClass().getName() + " that reaches more than " + unrolledLimit
                         + " elements through shared sub-collections in a stream of " + length + " bytes"
