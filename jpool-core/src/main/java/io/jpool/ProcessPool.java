@@ -196,7 +196,11 @@ public interface ProcessPool extends Pool {
         /**
          * Only these classes (names; a trailing {@code .*} or {@code .**} allows a package, as in
          * {@link java.io.ObjectInputFilter} patterns) may appear in results and exceptions read
-         * from workers, besides the JDK's and jpool's own. Default: no allow-list, only the limits.
+         * from workers, besides the JDK's ({@code java.*}, {@code javax.*}, so JDK exceptions
+         * always arrive as themselves) and jpool's own. A class outside the list is never loaded
+         * into an instance in the caller: a result holding one fails its task naming the class,
+         * and an exception of one arrives as a {@link RemoteTaskException} (class name, message,
+         * remote trace). Default: no allow-list, only the decoding limits (README, "Trust").
          */
         public Builder allowedResultClasses(String... patterns) {
             Objects.requireNonNull(patterns, "patterns is null");

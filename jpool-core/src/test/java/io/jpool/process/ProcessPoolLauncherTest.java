@@ -44,6 +44,24 @@ class ProcessPoolLauncherTest {
     }
 
     @Test
+    void aLauncherThatForksInsteadOfExecingStillHasItsWorkerKilled() throws Exception {
+        // sh runs java as a child and waits for it (the "; exit" keeps sh from exec'ing it)
+        try (ProcessPool pool = ProcessSupport.pool(1).launcher("sh", "-c", "\"$0\" \"$@\"; exit $?").build()) {
+            long java = pool.submit(ProcessPoolFaultsTest::pid).get(60, TimeUnit.SECONDS);
+            long launcher = pool.workerPids().get(0);
+            assertThat(java).isNotEqualTo(launcher);
+            assertThat(ProcessHandle.of(java).flatMap(ProcessHandle::parent).map(ProcessHandle::pid)).contains(launcher);
+            PoolFuture<Object> hang = pool.submit(() -> {
+                Thread.sleep(Long.MAX_VALUE);
+                return null;
+            }, Duration.ofMillis(300));
+            assertThat(hang.exception(null)).isInstanceOf(TaskTimeoutException.class);
+            ProcessSupport.assertAllDead(List.of(java, launcher));
+            assertThat(pool.submit(() -> 5).get(60, TimeUnit.SECONDS)).isEqualTo(5);
+        }
+    }
+
+    @Test
     void aLauncherThatCannotStartFailsTheTaskNamingIt() throws Exception {
         try (ProcessPool pool = ProcessSupport.pool(1).launcher("/nonexistent/jpool-launcher").build()) {
             assertThat(pool.submit(() -> 1).exception(Duration.ofSeconds(60))).hasMessageContaining("/nonexistent/jpool-launcher");

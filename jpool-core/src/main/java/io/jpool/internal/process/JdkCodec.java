@@ -68,7 +68,10 @@ public final class JdkCodec implements Codec {
             throw new InvalidObjectException("bad object stream length " + n);
         }
         try (BlobInput in = new BlobInput(bytes, offset + 4, n, offset + 4 + n, offset + length, tail)) {
-            if (filter != null) {
+            if (filter instanceof ResultFilter) {
+                in.check = ((ResultFilter) filter).forStream(n); // limits that need the stream's length and state
+                in.setObjectInputFilter(in.check);
+            } else if (filter != null) {
                 in.setObjectInputFilter(filter);
             }
             Object value = in.readObject();
@@ -114,6 +117,8 @@ public final class JdkCodec implements Codec {
         private final int end;
         /** The last blob, read by the frame into an array of its own; null once claimed. */
         private byte[] tail;
+        /** The stream's decode limits, told of each object read; null for none. */
+        private ResultFilter.Check check;
 
         BlobInput(byte[] bytes, int streamOffset, int streamLength, int blobsOffset, int end, byte[] tail)
                 throws IOException {
@@ -127,8 +132,14 @@ public final class JdkCodec implements Codec {
 
         @Override
         protected Object resolveObject(Object obj) throws IOException {
+            if (check != null) {
+                check.resolved(obj);
+            }
             if (obj instanceof BlobRef) {
                 int n = ((BlobRef) obj).length;
+                if (check != null) {
+                    check.blobRead(n); // the filter sees the array that replaces the stand-in
+                }
                 if (tail != null && blobCursor == end && n == tail.length) {
                     byte[] b = tail; // the frame's tail is this blob: no copy
                     tail = null;

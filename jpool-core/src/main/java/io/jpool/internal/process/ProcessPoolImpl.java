@@ -18,7 +18,6 @@ import io.jpool.internal.pool.TaskNames;
 import io.jpool.internal.pool.TaskCounters;
 
 import java.io.IOException;
-import java.io.InvalidClassException;
 import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
 import java.nio.charset.StandardCharsets;
@@ -716,13 +715,12 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         try {
             value = Payloads.readValue(frame, Protocol.HEADER, frame.length - Protocol.HEADER, tail,
                     JdkCodec.INSTANCE, resultFilter);
-        } catch (InvalidClassException e) {
-            t.fail(new IllegalStateException("the result of task #" + t.id + " was refused by the pool's result filter: "
-                    + e.getMessage() + " (allow its classes with ProcessPool.builder().allowedResultClasses(...))", e));
-            return;
         } catch (ClassNotFoundException e) {
             t.fail(new IllegalStateException("the result of task #" + t.id + " has a class this JVM cannot load: "
                     + e.getMessage(), e));
+            return;
+        } catch (IOException | RuntimeException e) { // a limit or the allow-list refused it, or bad bytes
+            t.fail(ResultFilter.failure("the result of task #" + t.id, e));
             return;
         } catch (Throwable e) {
             // an Error too (in a readObject, or out of memory): this task fails, the reader goes on

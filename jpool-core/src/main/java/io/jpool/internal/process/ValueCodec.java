@@ -110,14 +110,14 @@ public final class ValueCodec {
     /** The value held in {@code length} bytes at {@code offset}; bad bytes throw an unchecked exception. */
     public static Object decode(byte[] bytes, int offset, int length) {
         ByteBuffer in = ByteBuffer.wrap(bytes, offset, length);
-        Object v = read(in);
+        Object v = read(in, 0);
         if (in.hasRemaining()) {
             throw new IllegalArgumentException("trailing bytes after a value");
         }
         return v;
     }
 
-    private static Object read(ByteBuffer in) {
+    private static Object read(ByteBuffer in, int depth) {
         byte tag = in.get();
         switch (tag) {
             case NULL: return null;
@@ -145,13 +145,16 @@ public final class ValueCodec {
                 return b;
             }
             case ARRAY: {
+                if (depth >= MAX_DEPTH) { // the encoder never nests deeper: a crafted frame must not cost the stack
+                    throw new IllegalArgumentException("arrays nested deeper than " + MAX_DEPTH);
+                }
                 int n = in.getInt();
                 if (n < 0 || n > in.remaining()) {
                     throw new IllegalArgumentException("bad array length " + n);
                 }
                 Object[] a = new Object[n];
                 for (int i = 0; i < n; i++) {
-                    a[i] = read(in);
+                    a[i] = read(in, depth + 1);
                 }
                 return a;
             }
