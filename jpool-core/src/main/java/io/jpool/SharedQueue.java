@@ -7,7 +7,9 @@ import java.time.Duration;
  * A bounded blocking FIFO queue that lives in a {@link Manager}, with
  * {@link java.util.concurrent.BlockingQueue} semantics, shared by threads and worker processes.
  * A blocked {@code take} or {@code put} does not block other callers. If a worker process dies
- * while blocked in {@code take}, no element is lost.
+ * while blocked in {@code take}, no element is lost: an element leaves the queue only once the
+ * taking JVM has confirmed that it has it, and one handed to a taker that dies first (stopped,
+ * then killed, say) goes back to the head.
  */
 public interface SharedQueue<E> extends Serializable {
     /** Adds {@code e}, waiting for room. */
