@@ -260,7 +260,7 @@ class CookbookTest {
 
     @Test
     void deadlockIsReportedBrokenAndAvoided() throws Exception {
-        DeadlockOfTwoLocks.run(out, Duration.ofMillis(20));
+        DeadlockOfTwoLocks.run(out, Duration.ofMillis(20), Duration.ofSeconds(1));
         String text = bytes.toString(StandardCharsets.UTF_8);
         assertThat(text)
                 .contains("the watchdog found a deadlock; its report, abridged:")
@@ -268,7 +268,9 @@ class CookbookTest {
                 .contains("DeadlockOfTwoLocks.lockBoth(DeadlockOfTwoLocks.java")
                 .contains("one is RUNNING, two is RUNNING: the pool makes no progress")
                 .contains("after one.cancel(true): two returned \"two done\", one is CANCELLED")
-                .contains("same lock order: \"three done\", \"four done\"");
+                .contains("same lock order: \"three done\", \"four done\"")
+                .contains("deadlocked on synchronized in a worker: TaskTimeoutException after 1000 ms, its worker killed")
+                .endsWith("the pool goes on: next task done" + System.lineSeparator());
         assertThat(text.lines().filter(l -> l.startsWith("  \"locker"))).hasSize(2);
         assertNoThreadsLeft("locker");
         assertNoThreadsLeft("jpool-deadlock-watchdog");
