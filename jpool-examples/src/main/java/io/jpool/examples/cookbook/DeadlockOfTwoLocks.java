@@ -2,12 +2,14 @@ package io.jpool.examples.cookbook;
 
 import io.jpool.DeadlockWatchdog;
 import io.jpool.PoolFuture;
+import io.jpool.ProcessPool;
 import io.jpool.ThreadPool;
 
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -37,16 +39,19 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>The tasks wait with {@code lockInterruptibly()}, so an interrupt frees them; a thread stuck
  * in {@code synchronized} or in {@code lock()} cannot be freed, and only a {@code ProcessPool}
- * with a {@code taskTimeout} (which kills the worker) gets such a task out.
+ * with a time limit (which kills the worker) gets such a task out: the program ends with that.
  */
 public final class DeadlockOfTwoLocks {
 
     public static void main(String[] args) throws Exception {
-        run(System.out, Duration.ofSeconds(1));
+        run(System.out, Duration.ofSeconds(1), Duration.ofSeconds(3));
     }
 
-    /** Runs the program; the watchdog looks every {@code period}. */
-    public static void run(PrintStream out, Duration period) throws Exception {
+    /**
+     * Runs the program; the watchdog looks every {@code period}, and the task that deadlocks in a
+     * worker process is killed {@code taskTimeout} after it starts.
+     */
+    public static void run(PrintStream out, Duration period, Duration taskTimeout) throws Exception {
         ReentrantLock a = new ReentrantLock();
         ReentrantLock b = new ReentrantLock();
         CompletableFuture<String> reported = new CompletableFuture<>();
@@ -75,6 +80,46 @@ public final class DeadlockOfTwoLocks {
                     + four.get(60, TimeUnit.SECONDS) + "\"");
         } finally {
             watchdog.close();
+        }
+
+        // A deadlock on synchronized cannot be interrupted: no thread pool gets its workers back.
+        // In a ProcessPool the task's time limit kills its worker JVM, and the pool goes on.
+        try (ProcessPool pool = ProcessPool.create(1)) {
+            PoolFuture<String> stuck = pool.submit(DeadlockOfTwoLocks::deadlockOnMonitors, taskTimeout);
+            try {
+                out.println("unexpected: " + stuck.get());
+            } catch (ExecutionException e) {
+                out.println("deadlocked on synchronized in a worker: " + e.getCause().getClass().getSimpleName()
+                        + " after " + taskTimeout.toMillis() + " ms, its worker killed");
+            }
+            out.println("the pool goes on: " + pool.submit(() -> "next task done").get());
+        }
+    }
+
+    /** Runs in a worker: two threads that deadlock on two monitors; waits for them forever. */
+    static String deadlockOnMonitors() throws InterruptedException {
+        Object a = new Object();
+        Object b = new Object();
+        CountDownLatch bothHoldOne = new CountDownLatch(2);
+        Thread one = new Thread(() -> synchronizedBoth(a, b, bothHoldOne));
+        Thread two = new Thread(() -> synchronizedBoth(b, a, bothHoldOne));
+        one.start();
+        two.start();
+        one.join();
+        return "never";
+    }
+
+    private static void synchronizedBoth(Object first, Object second, CountDownLatch bothHoldOne) {
+        synchronized (first) {
+            bothHoldOne.countDown();
+            try {
+                bothHoldOne.await();
+            } catch (InterruptedException e) {
+                return;
+            }
+            synchronized (second) {
+                bothHoldOne.countDown();
+            }
         }
     }
 

@@ -23,7 +23,7 @@ import java.util.stream.IntStream;
  *
  * with ThreadPoolExecutor(max_workers=2) as executor:
  *     try:
- *         for r in executor.map(slow_echo, [0.1, 0.1, 5, 0.1], timeout=1):
+ *         for r in executor.map(slow_echo, [0.1, 0.1, 3, 0.1], timeout=1):
  *             print("got", r)
  *     except TimeoutError:
  *         print("TimeoutError: map did not finish within 1 s")
@@ -37,7 +37,7 @@ public final class MapWithTimeoutAndChunksize {
 
     /**
      * Sums the squares of 0..n-1 on two worker processes in chunks of {@code n / 20}, then maps on
-     * threads with a deadline of {@code timeout} that one slow item (5 timeouts long) misses.
+     * threads with a deadline of {@code timeout} that one slow item (3 timeouts long) misses.
      */
     public static void run(PrintStream out, int n, Duration timeout) throws Exception {
         List<Integer> items = IntStream.range(0, n).boxed().collect(Collectors.toList());
@@ -49,7 +49,7 @@ public final class MapWithTimeoutAndChunksize {
         }
 
         long step = timeout.toMillis() / 10;
-        List<Long> sleeps = List.of(step, step, timeout.toMillis() * 5, step);
+        List<Long> sleeps = List.of(step, step, timeout.toMillis() * 3, step);
         List<Long> got = new ArrayList<>();
         try (ThreadPool executor = ThreadPool.create(2);
              MapResult<Long> results = executor.map((Long ms) -> {

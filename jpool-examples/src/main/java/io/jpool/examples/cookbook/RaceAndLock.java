@@ -2,6 +2,8 @@ package io.jpool.examples.cookbook;
 
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -41,35 +43,52 @@ public final class RaceAndLock {
     private static volatile long counter;
     private static final ReentrantLock LOCK = new ReentrantLock();
 
+    /** Runs the race with 1,000,000 increments a thread, or as many as {@code args[0]} says. */
     public static void main(String[] args) throws Exception {
-        run(System.out, 1_000_000);
+        run(System.out, args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000);
     }
 
     /** Two threads add {@code perThread} each, without and then with a lock; returns {unlocked, locked}. */
     public static long[] run(PrintStream out, int perThread) throws InterruptedException {
         long expected = 2L * perThread;
         counter = 0;
-        race(perThread, () -> counter++);
+        race(perThread, RaceAndLock::addWithoutLock);
         long unlocked = counter;
         out.println("without a lock: " + unlocked + " (expected " + expected + ", lost " + (expected - unlocked) + ")");
 
         counter = 0;
-        race(perThread, () -> {
+        race(perThread, RaceAndLock::addWithLock);
+        long locked = counter;
+        out.println("with a lock:    " + locked + " (expected " + expected + ")");
+        return new long[] {unlocked, locked};
+    }
+
+    // Each thread runs its whole loop in one call: a tight loop spends most of its time in the
+    // read-add-write, which is where the other thread's update gets lost.
+    private static void addWithoutLock(int times) {
+        for (int i = 0; i < times; i++) {
+            counter++;
+        }
+    }
+
+    private static void addWithLock(int times) {
+        for (int i = 0; i < times; i++) {
             LOCK.lock();
             try {
                 counter++;
             } finally {
                 LOCK.unlock();
             }
-        });
-        long locked = counter;
-        out.println("with a lock:    " + locked + " (expected " + expected + ")");
-        return new long[] {unlocked, locked};
+        }
     }
 
-    /** Runs {@code increment} perThread times on each of two threads released together. */
-    private static void race(int perThread, Runnable increment) throws InterruptedException {
+    /**
+     * Runs {@code add} with perThread on each of two threads. Each spins until both run, so
+     * they start on two CPUs at once, as Python's threads never can.
+     */
+    private static void race(int perThread, IntConsumer add) throws InterruptedException {
         CountDownLatch start = new CountDownLatch(1);
+        AtomicInteger running = new AtomicInteger();
         Thread[] threads = new Thread[2];
         for (int t = 0; t < threads.length; t++) {
             threads[t] = new Thread(() -> {
@@ -78,9 +97,11 @@ public final class RaceAndLock {
                 } catch (InterruptedException e) {
                     return;
                 }
-                for (int i = 0; i < perThread; i++) {
-                    increment.run();
+                running.incrementAndGet();
+                while (running.get() < threads.length) {
+                    Thread.onSpinWait();
                 }
+                add.accept(perThread);
             }, "incrementer-" + t);
             threads[t].start();
         }

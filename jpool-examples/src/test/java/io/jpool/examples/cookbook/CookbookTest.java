@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Runs every cookbook program with short inputs and checks what it prints, so none can rot.
@@ -75,6 +76,13 @@ class CookbookTest {
     }
 
     @Test
+    void anUnknownProgramNameSaysWhichOnesExist() {
+        assertThatThrownBy(() -> Cookbook.main(new String[] {"NoSuchProgram"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("no cookbook program named \"NoSuchProgram\": pick one of [TenThreadsWithDoneCallback,");
+    }
+
+    @Test
     void tenThreadsRunEveryTaskAndItsCallback() throws Exception {
         TenThreadsWithDoneCallback.run(out, 20, Duration.ofMillis(20));
         List<String> lines = lines();
@@ -116,19 +124,20 @@ class CookbookTest {
 
     @Test
     void mapSumsInChunksAndTimesOut() throws Exception {
-        MapWithTimeoutAndChunksize.run(out, 1000, Duration.ofMillis(500));
+        // the two fast items take 100 ms of the 1 s deadline: room for a busy machine
+        MapWithTimeoutAndChunksize.run(out, 1000, Duration.ofSeconds(1));
         long expected = IntStream.range(0, 1000).mapToLong(x -> (long) x * x).sum();
         assertThat(lines()).containsExactly(
                 "sum of squares below 1000 in chunks of 50: " + expected,
-                "got 50",
-                "got 50",
-                "TimeoutError: map did not finish within 500 ms, after 2 results");
+                "got 100",
+                "got 100",
+                "TimeoutError: map did not finish within 1000 ms, after 2 results");
     }
 
     @Test
     void asCompletedGivesCompletionOrder() {
-        // 600 ms between finishes: order holds even on a busy machine
-        List<String> order = AsCompletedInCompletionOrder.run(out, Duration.ofMillis(600));
+        // 1 s between finishes: order holds even on a busy machine
+        List<String> order = AsCompletedInCompletionOrder.run(out, Duration.ofSeconds(1));
         assertThat(order).containsExactly("fast", "medium", "slow");
         assertThat(lines()).containsExactly("fast finished", "medium finished", "slow finished");
     }
@@ -251,7 +260,7 @@ class CookbookTest {
 
     @Test
     void deadlockIsReportedBrokenAndAvoided() throws Exception {
-        DeadlockOfTwoLocks.run(out, Duration.ofMillis(20));
+        DeadlockOfTwoLocks.run(out, Duration.ofMillis(20), Duration.ofSeconds(1));
         String text = bytes.toString(StandardCharsets.UTF_8);
         assertThat(text)
                 .contains("the watchdog found a deadlock; its report, abridged:")
@@ -259,7 +268,9 @@ class CookbookTest {
                 .contains("DeadlockOfTwoLocks.lockBoth(DeadlockOfTwoLocks.java")
                 .contains("one is RUNNING, two is RUNNING: the pool makes no progress")
                 .contains("after one.cancel(true): two returned \"two done\", one is CANCELLED")
-                .contains("same lock order: \"three done\", \"four done\"");
+                .contains("same lock order: \"three done\", \"four done\"")
+                .contains("deadlocked on synchronized in a worker: TaskTimeoutException after 1000 ms, its worker killed")
+                .endsWith("the pool goes on: next task done" + System.lineSeparator());
         assertThat(text.lines().filter(l -> l.startsWith("  \"locker"))).hasSize(2);
         assertNoThreadsLeft("locker");
         assertNoThreadsLeft("jpool-deadlock-watchdog");
