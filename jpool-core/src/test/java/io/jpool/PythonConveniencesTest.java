@@ -135,6 +135,11 @@ class PythonConveniencesTest {
                     .stream().collect(Collectors.toList())).containsExactly("abab", "ccc");
             assertThat(pool.mapAsync((Integer x) -> x + 1, List.of(1, 2, 3), MapOptions.defaults().chunksize(2))
                     .get(60, TimeUnit.SECONDS)).containsExactly(2, 3, 4);
+            PoolFuture<List<Integer>> failing = pool.mapAsync((Integer x) -> 6 / x, List.of(1, 2, 0),
+                    MapOptions.defaults().chunksize(2));
+            assertThat(failing.exception(Duration.ofSeconds(60))).isInstanceOf(TaskFailedException.class)
+                    .hasCauseInstanceOf(ArithmeticException.class);
+            assertThat(((TaskFailedException) failing.exceptionNow()).index()).isEqualTo(2);
             pids = pool.workerPids();
         }
         for (long pid : pids) {
