@@ -29,7 +29,11 @@ import java.util.Objects;
  *   <li>A member that leaves or dies fails only its tasks with {@link io.jpool.WorkerDiedException}
  *       naming the member, or re-runs them on another member under {@link Builder#retries retries}.
  *       A future ends exactly once, so no result reaches the caller twice; a task re-run after its
- *       member died may have run partly (or, if the member died just after it, wholly) there.</li>
+ *       member died may have run partly (or, if the member died just after it, wholly) there. A
+ *       task lost with a member before it started (no start reported) is sent to another member
+ *       without counting as a retry.</li>
+ *   <li>A future is completed, and its done-callbacks run, on a Hazelcast response thread: keep
+ *       callbacks short and never block in them (hand blocking work to another executor).</li>
  *   <li>With {@link Builder#isolateInProcesses isolateInProcesses}, each member runs the tasks in
  *       worker JVMs of a local {@link io.jpool.ProcessPool}: a crash costs a worker, not a member.</li>
  *   <li>At most {@link Builder#maxInFlight maxInFlight} tasks are in flight; submit blocks beyond

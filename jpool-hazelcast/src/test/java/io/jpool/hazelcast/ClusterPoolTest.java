@@ -309,6 +309,29 @@ class ClusterPoolTest {
     }
 
     @Test
+    void tasksSentJustAfterAMemberLeftGoElsewhereWithoutRetries() throws Exception {
+        String address = "127.0.0.1:" + LoopbackCluster.freePort();
+        List<String> join = new ArrayList<>(cluster.addresses);
+        join.add(address);
+        HazelcastInstance third = com.hazelcast.core.Hazelcast.newHazelcastInstance(HazelcastConfigs.member(
+                cluster.name, "127.0.0.1", Integer.parseInt(address.substring(address.indexOf(':') + 1)), join));
+        try (ClusterPool p = ClusterPool.builder().hazelcast(cluster.members.get(0)).build()) {
+            assertThat(p.stats().workers()).isEqualTo(3);
+            third.shutdown();
+            List<PoolFuture<Integer>> fs = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                fs.add(p.submit(() -> 1));
+            }
+            for (PoolFuture<Integer> f : fs) {
+                assertThat(f.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+            }
+            assertThat(p.stats().workers()).isEqualTo(2);
+        } finally {
+            third.getLifecycleService().terminate();
+        }
+    }
+
+    @Test
     void builderRejectsBadArgumentsSayingWhatToDo() {
         assertThatThrownBy(() -> ClusterPool.builder().retries(-1)).hasMessageContaining("at least 0");
         assertThatThrownBy(() -> ClusterPool.builder().maxInFlight(0)).hasMessageContaining("at least 1");
