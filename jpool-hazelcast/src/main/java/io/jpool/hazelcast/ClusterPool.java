@@ -44,7 +44,8 @@ public interface ClusterPool extends Pool {
 
     /**
      * Submits a task to the member that owns {@code key} (Hazelcast's partitioning), so it runs
-     * where that key's data lives.
+     * where that key's data lives. Pass a {@code Task}-typed value: a bare lambda with a key can
+     * also match {@code submit(Runnable, result)}, and javac then calls the call ambiguous.
      */
     <T> PoolFuture<T> submit(Task<T> task, Object key);
 
@@ -71,6 +72,7 @@ public interface ClusterPool extends Pool {
         Duration taskTimeout;
         String executorName = "jpool";
         int isolation;
+        List<String> allowedClasses = List.of();
 
         Builder() {
         }
@@ -184,6 +186,28 @@ public interface ClusterPool extends Pool {
                 throw new IllegalArgumentException("workersPerMember must be at least 1, got " + workersPerMember);
             }
             this.isolation = workersPerMember;
+            return this;
+        }
+
+        /**
+         * For {@link #embedded()} and {@link #client client(...)}: only classes whose names start
+         * with these prefixes (such as {@code "com.example.app."}), besides the JDK's, Hazelcast's
+         * and jpool's, may be deserialized by the pool's own member or client: tasks it runs,
+         * results and exceptions it receives. Hazelcast's own deny-list of known gadget classes
+         * applies too. For {@link #hazelcast(HazelcastInstance)}, configure that instance's
+         * {@code JavaSerializationFilterConfig}. Default: no allow-list.
+         */
+        public Builder allowedClasses(String... prefixes) {
+            Objects.requireNonNull(prefixes, "prefixes is null");
+            List<String> out = new ArrayList<>();
+            for (String p : prefixes) {
+                if (p == null || p.isBlank()) {
+                    throw new IllegalArgumentException("a class prefix is null or blank: give a package prefix "
+                            + "such as \"com.example.app.\"");
+                }
+                out.add(p.trim());
+            }
+            this.allowedClasses = List.copyOf(out);
             return this;
         }
 

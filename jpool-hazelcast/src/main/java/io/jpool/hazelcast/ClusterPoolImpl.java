@@ -1,6 +1,8 @@
 package io.jpool.hazelcast;
 
 import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.config.Config;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
@@ -124,11 +126,16 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
         switch (b.mode) {
             case INSTANCE:
                 return new ClusterPoolImpl(b.instance, false, b);
-            case CLIENT:
-                return startOwned(HazelcastClient.newHazelcastClient(HazelcastConfigs.client(b.clusterName, b.addresses)), b);
-            default:
-                return startOwned(Hazelcast.newHazelcastInstance(
-                        HazelcastConfigs.member(b.clusterName, b.bindAddress, b.port, b.addresses)), b);
+            case CLIENT: {
+                ClientConfig c = HazelcastConfigs.client(b.clusterName, b.addresses);
+                HazelcastConfigs.allow(c.getSerializationConfig(), b.allowedClasses);
+                return startOwned(HazelcastClient.newHazelcastClient(c), b);
+            }
+            default: {
+                Config c = HazelcastConfigs.member(b.clusterName, b.bindAddress, b.port, b.addresses);
+                HazelcastConfigs.allow(c.getSerializationConfig(), b.allowedClasses);
+                return startOwned(Hazelcast.newHazelcastInstance(c), b);
+            }
         }
     }
 
