@@ -20,8 +20,12 @@ final class ClusterFuture<T> extends TaskFuture<T> {
     final Duration timeout;
     /** The affinity key, or null for round-robin placement. */
     final Object key;
-    /** Runs so far (1 after the first dispatch); written by the dispatching thread only. */
+    /** Sends so far (1 after the first): tells a stale attempt's answer from the current one's. */
     volatile int attempts;
+    /** Re-runs after its member left or died, at most the pool's retries. */
+    volatile int retried;
+    /** Re-sends after its member had left before the task arrived. */
+    volatile int misroutes;
     /** The member of the current attempt. */
     volatile Member member;
     /** Hazelcast's future of the current attempt, for cancelling it there. */

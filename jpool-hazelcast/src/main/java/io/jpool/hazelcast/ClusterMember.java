@@ -22,7 +22,9 @@ import java.util.concurrent.CountDownLatch;
  * Options: {@code --cluster NAME} (default {@code jpool}), {@code --bind HOST} (default
  * {@code 127.0.0.1}: this machine only), {@code --port N} (first port tried, default 5701),
  * {@code --join HOST:PORT,...} (members to join; default this member's own address),
- * {@code --threads N} (tasks run at once, default 16), {@code --exit-with-parent} (stop when
+ * {@code --threads N} (tasks run at once, default 16), {@code --allow PREFIX,...} (only these
+ * classes, besides the JDK's, Hazelcast's and jpool's, may be deserialized: see
+ * {@link ClusterPool.Builder#allowedClasses}), {@code --exit-with-parent} (stop when
  * standard input closes, so a member started by another program never outlives it). Once in
  * the cluster it prints one line {@code jpool member HOST:PORT ready in cluster NAME}.
  */
@@ -69,6 +71,7 @@ public final class ClusterMember {
         int port = 5701;
         int threads = 16;
         List<String> join = new ArrayList<>();
+        List<String> allow = new ArrayList<>();
         boolean exitWithParent = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -84,6 +87,13 @@ public final class ClusterMember {
                         }
                     }
                     break;
+                case "--allow":
+                    for (String p : value(args, ++i, a).split(",")) {
+                        if (!p.isBlank()) {
+                            allow.add(p.trim());
+                        }
+                    }
+                    break;
                 case "--exit-with-parent": exitWithParent = true; break;
                 default:
                     throw usage("unknown option " + a);
@@ -91,6 +101,7 @@ public final class ClusterMember {
         }
         Config cfg = HazelcastConfigs.member(cluster, bind, port, join);
         cfg.getExecutorConfig("jpool").setPoolSize(threads);
+        HazelcastConfigs.allow(cfg.getSerializationConfig(), allow);
         HazelcastInstance hz = Hazelcast.newHazelcastInstance(cfg);
         CountDownLatch stopped = new CountDownLatch(1);
         hz.getLifecycleService().addLifecycleListener(e -> {
@@ -144,6 +155,6 @@ public final class ClusterMember {
 
     private static IllegalArgumentException usage(String problem) {
         return new IllegalArgumentException(problem + "; usage: ClusterMember [--cluster NAME] [--bind HOST] "
-                + "[--port N] [--join HOST:PORT,...] [--threads N] [--exit-with-parent]");
+                + "[--port N] [--join HOST:PORT,...] [--threads N] [--allow PREFIX,...] [--exit-with-parent]");
     }
 }

@@ -29,7 +29,11 @@ import java.util.Objects;
  *   <li>A member that leaves or dies fails only its tasks with {@link io.jpool.WorkerDiedException}
  *       naming the member, or re-runs them on another member under {@link Builder#retries retries}.
  *       A future ends exactly once, so no result reaches the caller twice; a task re-run after its
- *       member died may have run partly (or, if the member died just after it, wholly) there.</li>
+ *       member died may have run partly (or, if the member died just after it, wholly) there. A
+ *       task lost with a member before it started (no start reported) is sent to another member
+ *       without counting as a retry.</li>
+ *   <li>A future is completed, and its done-callbacks run, on a Hazelcast response thread: keep
+ *       callbacks short and never block in them (hand blocking work to another executor).</li>
  *   <li>With {@link Builder#isolateInProcesses isolateInProcesses}, each member runs the tasks in
  *       worker JVMs of a local {@link io.jpool.ProcessPool}: a crash costs a worker, not a member.</li>
  *   <li>At most {@link Builder#maxInFlight maxInFlight} tasks are in flight; submit blocks beyond
@@ -40,7 +44,8 @@ public interface ClusterPool extends Pool {
 
     /**
      * Submits a task to the member that owns {@code key} (Hazelcast's partitioning), so it runs
-     * where that key's data lives.
+     * where that key's data lives. Pass a {@code Task}-typed value: a bare lambda with a key can
+     * also match {@code submit(Runnable, result)}, and javac then calls the call ambiguous.
      */
     <T> PoolFuture<T> submit(Task<T> task, Object key);
 
@@ -67,6 +72,7 @@ public interface ClusterPool extends Pool {
         Duration taskTimeout;
         String executorName = "jpool";
         int isolation;
+        List<String> allowedClasses = List.of();
 
         Builder() {
         }
@@ -180,6 +186,28 @@ public interface ClusterPool extends Pool {
                 throw new IllegalArgumentException("workersPerMember must be at least 1, got " + workersPerMember);
             }
             this.isolation = workersPerMember;
+            return this;
+        }
+
+        /**
+         * For {@link #embedded()} and {@link #client client(...)}: only classes whose names start
+         * with these prefixes (such as {@code "com.example.app."}), besides the JDK's, Hazelcast's
+         * and jpool's, may be deserialized by the pool's own member or client: tasks it runs,
+         * results and exceptions it receives. Hazelcast's own deny-list of known gadget classes
+         * applies too. For {@link #hazelcast(HazelcastInstance)}, configure that instance's
+         * {@code JavaSerializationFilterConfig}. Default: no allow-list.
+         */
+        public Builder allowedClasses(String... prefixes) {
+            Objects.requireNonNull(prefixes, "prefixes is null");
+            List<String> out = new ArrayList<>();
+            for (String p : prefixes) {
+                if (p == null || p.isBlank()) {
+                    throw new IllegalArgumentException("a class prefix is null or blank: give a package prefix "
+                            + "such as \"com.example.app.\"");
+                }
+                out.add(p.trim());
+            }
+            this.allowedClasses = List.copyOf(out);
             return this;
         }
 

@@ -1,6 +1,8 @@
 package io.jpool.hazelcast;
 
 import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.config.Config;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
@@ -9,6 +11,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.core.IExecutorService;
 import com.hazelcast.core.MemberLeftException;
+import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import com.hazelcast.partition.Partition;
 import com.hazelcast.spi.exception.TargetDisconnectedException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
@@ -21,9 +24,6 @@ import io.jpool.WorkerDiedException;
 import io.jpool.internal.pool.AbstractPool;
 import io.jpool.internal.pool.TaskCounters;
 
-import java.io.IOException;
-import java.io.ObjectOutputStream;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +66,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
     private static final System.Logger LOG = System.getLogger("io.jpool.hazelcast");
     private static final AtomicInteger POOLS = new AtomicInteger();
+    /** Re-sends of a task whose member had left before it arrived; bounds a stale member list. */
+    private static final int MAX_MISROUTES = 3;
 
     private final HazelcastInstance hz;
     private final boolean owned;
@@ -124,11 +126,16 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
         switch (b.mode) {
             case INSTANCE:
                 return new ClusterPoolImpl(b.instance, false, b);
-            case CLIENT:
-                return startOwned(HazelcastClient.newHazelcastClient(HazelcastConfigs.client(b.clusterName, b.addresses)), b);
-            default:
-                return startOwned(Hazelcast.newHazelcastInstance(
-                        HazelcastConfigs.member(b.clusterName, b.bindAddress, b.port, b.addresses)), b);
+            case CLIENT: {
+                ClientConfig c = HazelcastConfigs.client(b.clusterName, b.addresses);
+                HazelcastConfigs.allow(c.getSerializationConfig(), b.allowedClasses);
+                return startOwned(HazelcastClient.newHazelcastClient(c), b);
+            }
+            default: {
+                Config c = HazelcastConfigs.member(b.clusterName, b.bindAddress, b.port, b.addresses);
+                HazelcastConfigs.allow(c.getSerializationConfig(), b.allowedClasses);
+                return startOwned(Hazelcast.newHazelcastInstance(c), b);
+            }
         }
     }
 
@@ -171,7 +178,6 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
         if (shutdown) {
             throw new RejectedExecutionException("the cluster pool is shut down; submit before shutdown");
         }
-        checkSerializable(task);
         try {
             inFlight.acquire();
         } catch (InterruptedException e) {
@@ -181,17 +187,31 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
         }
         ClusterFuture<T> f = new ClusterFuture<>(this, ids.incrementAndGet(), task,
                 timeout != null ? timeout : defaultTimeout, key);
-        live.put(f.id, f);
+        live.put(f.id, f); // before it is sent: its start signal looks it up here
         if (shutdown) {
             // Raced a shutdown that may already have seen the pool empty: take the task back.
-            live.remove(f.id);
-            inFlight.release();
-            finishIfIdle();
+            withdraw(f);
             throw new RejectedExecutionException("the cluster pool is shut down; submit before shutdown");
         }
+        try {
+            dispatch(f, null);
+        } catch (HazelcastSerializationException e) {
+            withdraw(f);
+            throw new IllegalArgumentException("task " + task + " cannot be serialized for a cluster member ("
+                    + e.getMessage() + "); a cluster task must be Serializable (a jpool Task lambda is) and "
+                    + "capture only serializable values", e);
+        }
+        // Counted once sent (a task refused above was never submitted); a result may be counted a
+        // moment earlier, which a stats() snapshot taken in between shows.
         counters.submitted();
-        dispatch(f, null);
         return f;
+    }
+
+    /** Takes back a task that was never sent. */
+    private void withdraw(ClusterFuture<?> f) {
+        live.remove(f.id);
+        inFlight.release();
+        finishIfIdle();
     }
 
     /** Sends the task's next attempt to a member; {@code avoid} is a member that just failed it. */
@@ -210,6 +230,12 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
         Future<T> remote;
         try {
             remote = executor.submitToMember(new RemoteCall<>(f.task, startTopic, f.id, isolation), m);
+        } catch (HazelcastSerializationException e) {
+            if (attempt == 1) {
+                throw e; // submit() refuses the task
+            }
+            f.fail(e);
+            return;
         } catch (RuntimeException e) {
             answered(f, attempt, null, e);
             return;
@@ -218,7 +244,9 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
         if (f.isDone()) {
             cancelRemote(f); // cancelled while we sent it: the cancel may have missed `remote`
         }
-        ((CompletionStage<T>) remote).whenComplete((v, e) -> answered(f, attempt, v, e));
+        // Run on the thread that completes Hazelcast's future (its plain whenComplete hops to
+        // another executor first, which costs a thread wake-up per task): answered() never blocks.
+        ((CompletionStage<T>) remote).whenCompleteAsync((v, e) -> answered(f, attempt, v, e), Runnable::run);
     }
 
     private Member ownerOf(Object key) {
@@ -255,19 +283,28 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
         if (f.isDone() || attempt != f.attempts) {
             return; // cancelled, timed out, or a stale attempt already replaced
         }
+        boolean neverStarted = cause instanceof TargetNotMemberException
+                || (memberGone(cause) && f.status() == PoolFuture.Status.PENDING);
+        if (neverStarted && f.misroutes < MAX_MISROUTES && !shutdown) {
+            // Sent to a member that had just left (our member list lags the cluster's), or lost
+            // with a member before it started: a member reports a start as the task begins, long
+            // before its death is detected, so a task with no start almost surely never ran and
+            // sending it elsewhere is no retry.
+            f.misroutes++;
+            refreshMembers();
+            redispatch(f);
+            return;
+        }
         if (memberGone(cause)) {
             Member m = f.member;
-            if (attempt <= retries && !shutdown) {
-                helper.execute(() -> {
-                    if (!f.isDone()) {
-                        dispatch(f, m);
-                    }
-                });
+            if (f.retried < retries && !shutdown) {
+                f.retried++;
+                redispatch(f);
                 return;
             }
             f.fail(new WorkerDiedException("cluster member " + address(m)
-                    + " left or died while running " + f.task + " (attempt " + attempt + " of " + (retries + 1)
-                    + "); raise retries(n) to re-run such tasks on another member", cause));
+                    + " left or died while running " + f.task + " (run " + (f.retried + 1) + " of at most "
+                    + (retries + 1) + "); raise retries(n) to re-run such tasks on another member", cause));
             return;
         }
         if (cause instanceof CancellationException) {
@@ -281,6 +318,15 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
     /** {@code host:port}, as members are given in join lists. */
     static String address(Member m) {
         return m == null ? "(unknown)" : m.getAddress().getHost() + ":" + m.getAddress().getPort();
+    }
+
+    private void redispatch(ClusterFuture<?> f) {
+        Member failed = f.member;
+        helper.execute(() -> {
+            if (!f.isDone()) {
+                dispatch(f, failed);
+            }
+        });
     }
 
     private static Throwable unwrap(Throwable t) {
@@ -303,16 +349,6 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
                 f.failRunningAndStop(new TaskTimeoutException("task " + f.task + " ran past its time limit of "
                         + f.timeout + " on member " + address(f.member) + " and was interrupted there"));
             }, f.timeout.toNanos(), TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private static void checkSerializable(Task<?> task) {
-        try (ObjectOutputStream out = new ObjectOutputStream(OutputStream.nullOutputStream())) {
-            out.writeObject(task);
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("task " + task + " cannot be serialized for a cluster member (" + e
-                    + "); a cluster task must be Serializable (a jpool Task lambda is) and capture only "
-                    + "serializable values", e);
         }
     }
 
@@ -419,7 +455,7 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
 
     /** Once shut down with nothing in flight: stops the helper and an owned instance, then terminates. */
     private void finishIfIdle() {
-        if (!live.isEmpty() || !finishing.compareAndSet(false, true)) {
+        if (!shutdown || !live.isEmpty() || !finishing.compareAndSet(false, true)) {
             return;
         }
         // Not on a Hazelcast thread (it may be one finishing the last task): shutting an instance

@@ -1,7 +1,10 @@
 package io.jpool.hazelcast;
 
 import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.config.ClassFilter;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.JavaSerializationFilterConfig;
+import com.hazelcast.config.SerializationConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 
@@ -39,6 +42,19 @@ final class HazelcastConfigs {
             members.forEach(join.getTcpIpConfig()::addMember);
         }
         return c;
+    }
+
+    /**
+     * Restricts Java deserialization to the JDK's, Hazelcast's, jpool's and {@code prefixes}'
+     * classes (Hazelcast's defaults, including its deny-list, stay on); no-op without prefixes.
+     */
+    static void allow(SerializationConfig config, List<String> prefixes) {
+        if (prefixes.isEmpty()) {
+            return;
+        }
+        ClassFilter allowed = new ClassFilter().addPrefixes("io.jpool.");
+        allowed.addPrefixes(prefixes.toArray(new String[0]));
+        config.setJavaSerializationFilterConfig(new JavaSerializationFilterConfig().setWhitelist(allowed));
     }
 
     /** A client config connecting to {@code members} of {@code clusterName}. */

@@ -309,12 +309,54 @@ class ClusterPoolTest {
     }
 
     @Test
+    void tasksSentJustAfterAMemberLeftGoElsewhereWithoutRetries() throws Exception {
+        String address = "127.0.0.1:" + LoopbackCluster.freePort();
+        List<String> join = new ArrayList<>(cluster.addresses);
+        join.add(address);
+        HazelcastInstance third = com.hazelcast.core.Hazelcast.newHazelcastInstance(HazelcastConfigs.member(
+                cluster.name, "127.0.0.1", Integer.parseInt(address.substring(address.indexOf(':') + 1)), join));
+        try (ClusterPool p = ClusterPool.builder().hazelcast(cluster.members.get(0)).build()) {
+            assertThat(p.stats().workers()).isEqualTo(3);
+            third.shutdown();
+            List<PoolFuture<Integer>> fs = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                fs.add(p.submit(() -> 1));
+            }
+            for (PoolFuture<Integer> f : fs) {
+                assertThat(f.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+            }
+            assertThat(p.stats().workers()).isEqualTo(2);
+        } finally {
+            third.getLifecycleService().terminate();
+        }
+    }
+
+    @Test
+    void allowListRefusesResultsOfOtherClassesAndAcceptsListedOnes() throws Exception {
+        String[] members = cluster.addresses.toArray(new String[0]);
+        try (ClusterPool strict = ClusterPool.builder().client(members).clusterName(cluster.name)
+                .allowedClasses("com.example.other.").build()) {
+            PoolFuture<org.example.Payload> f = strict.submit(() -> new org.example.Payload("x"));
+            assertThatThrownBy(() -> f.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .rootCause().hasMessageContaining("org.example.Payload");
+            assertThat(strict.submit(() -> "jdk classes pass").get(30, TimeUnit.SECONDS)).isEqualTo("jdk classes pass");
+        }
+        try (ClusterPool allowing = ClusterPool.builder().client(members).clusterName(cluster.name)
+                .allowedClasses("org.example.").build()) {
+            assertThat(allowing.submit(() -> new org.example.Payload("y")).get(30, TimeUnit.SECONDS).text())
+                    .isEqualTo("y");
+        }
+    }
+
+    @Test
     void builderRejectsBadArgumentsSayingWhatToDo() {
         assertThatThrownBy(() -> ClusterPool.builder().retries(-1)).hasMessageContaining("at least 0");
         assertThatThrownBy(() -> ClusterPool.builder().maxInFlight(0)).hasMessageContaining("at least 1");
         assertThatThrownBy(() -> ClusterPool.builder().clusterName(" ")).hasMessageContaining("blank");
         assertThatThrownBy(() -> ClusterPool.builder().client("127.0.0.1:1", "")).hasMessageContaining("host:port");
         assertThatThrownBy(() -> ClusterPool.builder().taskTimeout(Duration.ZERO)).hasMessageContaining("positive");
+        assertThatThrownBy(() -> ClusterPool.builder().allowedClasses("")).hasMessageContaining("package prefix");
+        assertThatThrownBy(() -> ClusterPool.builder().isolateInProcesses(0)).hasMessageContaining("at least 1");
         assertThatThrownBy(() -> pool.submit(() -> 1, Duration.ofSeconds(-1))).hasMessageContaining("positive");
     }
 }

@@ -1,0 +1,244 @@
+package io.jpool.bench;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.IExecutorService;
+import io.jpool.MapOptions;
+import io.jpool.MapResult;
+import io.jpool.PoolFuture;
+import io.jpool.hazelcast.ClusterMember;
+import io.jpool.hazelcast.ClusterPool;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Serializable;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@link ClusterPool} against raw Hazelcast {@link IExecutorService} on the same 2-member loopback
+ * cluster (a member in this JVM, which also submits, and one {@link ClusterMember} in its own JVM),
+ * printed side by side as a Markdown table: member start-up and cluster formation, tiny-task round
+ * trip (p50, p99), submit-all-then-get-all throughput of tiny tasks, and a map with chunksize 1000
+ * against per-item raw submits. Not JMH: a cluster is built once and each figure is one timed pass
+ * after a warm-up, so run it a few times and on a quiet machine.
+ *
+ * <pre>
+ * mvn -B -ntp -q -pl jpool-bench -am package -DskipTests dependency:build-classpath \
+ *     -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
+ * java --add-opens java.base/java.lang=ALL-UNNAMED ... -Xmx1g \
+ *     -cp jpool-bench/target/classes:$(cat jpool-bench/target/classpath.txt) io.jpool.bench.ClusterBench [scale]
+ * </pre>
+ * {@code scale} (default 1.0) multiplies the sizes: 100k tasks, a 1M-item map, 100k raw per-item submits.
+ */
+public final class ClusterBench {
+
+    /** The raw side's tiny task. */
+    static final class Tiny implements Callable<Integer>, Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Integer call() {
+            return 1;
+        }
+    }
+
+    /** The raw side's per-item map task. */
+    static final class Item implements Callable<Integer>, Serializable {
+        private static final long serialVersionUID = 1L;
+        private final int n;
+
+        Item(int n) {
+            this.n = n;
+        }
+
+        @Override
+        public Integer call() {
+            return n + 1;
+        }
+    }
+
+    private ClusterBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        double scale = args.length > 0 ? Double.parseDouble(args[0]) : 1.0;
+        int tasks = (int) (100_000 * scale);
+        int mapItems = (int) (1_000_000 * scale);
+        int rawItems = (int) (100_000 * scale);
+        String cluster = "jpool-bench-" + UUID.randomUUID();
+        String local = "127.0.0.1:" + freePort();
+        String remote = "127.0.0.1:" + freePort();
+        List<String> rows = new ArrayList<>();
+
+        long t0 = System.nanoTime();
+        Process child = new ProcessBuilder(ClusterMember.command(List.of("-Xmx512m"), "--cluster", cluster,
+                "--port", port(remote), "--join", local + "," + remote)).redirectErrorStream(true).start();
+        Config cfg = new Config().setClusterName(cluster);
+        cfg.setProperty("hazelcast.phone.home.enabled", "false");
+        cfg.setProperty("hazelcast.logging.type", "none");
+        cfg.getNetworkConfig().setPort(Integer.parseInt(port(local))).setPortAutoIncrement(false);
+        cfg.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+        cfg.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
+        cfg.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
+        cfg.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true).setMembers(Arrays.asList(local, remote));
+        HazelcastInstance hz = Hazelcast.newHazelcastInstance(cfg);
+        long firstMember = System.nanoTime() - t0;
+        awaitReady(child);
+        while (hz.getCluster().getMembers().size() < 2) {
+            Thread.sleep(5);
+        }
+        long formed = System.nanoTime() - t0;
+        rows.add(String.format("| member start-up (this JVM) | %.0f ms | | |", firstMember / 1e6));
+        rows.add(String.format("| 2-member cluster formed (child JVM spawned at the same time) | %.0f ms | | |", formed / 1e6));
+
+        IExecutorService raw = hz.getExecutorService("jpool");
+        try (ClusterPool pool = ClusterPool.builder().hazelcast(hz).build()) {
+            Tiny tiny = new Tiny();
+            // Round trip: warm both sides, then time sequential tiny tasks.
+            for (int i = 0; i < 2000; i++) {
+                raw.submit(tiny).get();
+                pool.submit(tiny).get();
+            }
+            long[] rawRt = roundTrips(() -> raw.submit(tiny).get(), 3000);
+            long[] poolRt = roundTrips(() -> pool.submit(tiny).get(), 3000);
+            rows.add(String.format("| tiny-task round trip p50 | %d us | %d us | %.2fx |",
+                    rawRt[0] / 1000, poolRt[0] / 1000, (double) poolRt[0] / rawRt[0]));
+            rows.add(String.format("| tiny-task round trip p99 | %d us | %d us | %.2fx |",
+                    rawRt[1] / 1000, poolRt[1] / 1000, (double) poolRt[1] / rawRt[1]));
+
+            // Throughput: submit all, then get all.
+            long s = System.nanoTime();
+            List<Future<Integer>> rf = new ArrayList<>(tasks);
+            for (int i = 0; i < tasks; i++) {
+                rf.add(raw.submit(tiny));
+            }
+            for (Future<Integer> f : rf) {
+                f.get();
+            }
+            double rawTps = tasks / ((System.nanoTime() - s) / 1e9);
+            rf = null;
+            s = System.nanoTime();
+            List<PoolFuture<Integer>> pf = new ArrayList<>(tasks);
+            for (int i = 0; i < tasks; i++) {
+                pf.add(pool.submit(tiny));
+            }
+            for (PoolFuture<Integer> f : pf) {
+                f.get();
+            }
+            double poolTps = tasks / ((System.nanoTime() - s) / 1e9);
+            pf = null;
+            rows.add(String.format("| %,d tiny tasks, submit all then get all | %,.0f tasks/s | %,.0f tasks/s | %.2fx |",
+                    tasks, rawTps, poolTps, poolTps / rawTps));
+
+            // Map: raw per-item submits against ClusterPool.map with chunksize 1000.
+            s = System.nanoTime();
+            List<Future<Integer>> items = new ArrayList<>(rawItems);
+            for (int i = 0; i < rawItems; i++) {
+                items.add(raw.submit(new Item(i)));
+            }
+            long check = 0;
+            for (Future<Integer> f : items) {
+                check += f.get();
+            }
+            double rawIps = rawItems / ((System.nanoTime() - s) / 1e9);
+            items = null;
+            s = System.nanoTime();
+            long sum = 0;
+            try (MapResult<Integer> r = pool.map((Integer n) -> n + 1, () -> range(mapItems),
+                    MapOptions.defaults().chunksize(1000))) {
+                for (Integer v : r) {
+                    sum += v;
+                }
+            }
+            double mapIps = mapItems / ((System.nanoTime() - s) / 1e9);
+            rows.add(String.format("| map: raw per-item submits (%,d) vs ClusterPool.map chunksize 1000 (%,d) "
+                    + "| %,.0f items/s | %,.0f items/s | %.1fx |", rawItems, mapItems, rawIps, mapIps, mapIps / rawIps));
+            if (check == 0 || sum == 0) {
+                throw new AssertionError("no work done");
+            }
+        } finally {
+            hz.shutdown();
+            child.destroyForcibly();
+            child.waitFor(30, TimeUnit.SECONDS);
+        }
+        System.out.println();
+        System.out.println("| ClusterBench (2 members on loopback, JDK " + Runtime.version().feature() + ", "
+                + Runtime.getRuntime().availableProcessors() + " CPUs) | raw IExecutorService | ClusterPool | ratio |");
+        System.out.println("|---|---|---|---|");
+        rows.forEach(System.out::println);
+    }
+
+    private interface Call {
+        void run() throws Exception;
+    }
+
+    /** p50 and p99 of {@code n} sequential calls, in nanoseconds. */
+    private static long[] roundTrips(Call c, int n) throws Exception {
+        long[] t = new long[n];
+        for (int i = 0; i < n; i++) {
+            long s = System.nanoTime();
+            c.run();
+            t[i] = System.nanoTime() - s;
+        }
+        Arrays.sort(t);
+        return new long[] {t[n / 2], t[(int) (n * 0.99)]};
+    }
+
+    private static java.util.Iterator<Integer> range(int n) {
+        return new java.util.Iterator<>() {
+            int i;
+
+            @Override
+            public boolean hasNext() {
+                return i < n;
+            }
+
+            @Override
+            public Integer next() {
+                return i++;
+            }
+        };
+    }
+
+    private static void awaitReady(Process child) throws IOException {
+        BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream()));
+        for (String line; (line = r.readLine()) != null; ) {
+            if (line.startsWith("jpool member ")) {
+                Thread t = new Thread(() -> drain(r), "member-output");
+                t.setDaemon(true);
+                t.start();
+                return;
+            }
+        }
+        throw new IllegalStateException("the child member exited before it was ready");
+    }
+
+    private static void drain(BufferedReader r) {
+        try {
+            while (r.readLine() != null) {
+                // keep the child's pipe from filling
+            }
+        } catch (IOException ignored) {
+            // the child is gone
+        }
+    }
+
+    private static String port(String address) {
+        return address.substring(address.indexOf(':') + 1);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.jpool.examples;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.jpool.MapOptions;
+import io.jpool.MapResult;
+import io.jpool.hazelcast.ClusterMember;
+import io.jpool.hazelcast.ClusterPool;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The cluster part of the demo, with no setup: starts two {@link ClusterMember} JVMs on loopback,
+ * connects to them as a client, maps the primes workload across them showing which member ran
+ * what, and SIGKILLs one member halfway while the map completes on the other ({@code retries}).
+ */
+public final class ClusterDemo {
+    private static final int LIMIT = 4_000_000;
+    private static final int CHUNKS = 64;
+    /** Held so the level sticks: Hazelcast's client logs every connection step at INFO. */
+    private static final java.util.logging.Logger HAZELCAST_LOG = java.util.logging.Logger.getLogger("com.hazelcast");
+
+    private ClusterDemo() {
+    }
+
+    /** Runs the demo on its own: {@code java -cp <examples + jpool + hazelcast> io.jpool.examples.ClusterDemo}. */
+    public static void main(String[] args) throws Exception {
+        run();
+    }
+
+    /** Primes in [from, to), by trial division: deliberately CPU-bound. */
+    static int countPrimes(int from, int to) {
+        int count = 0;
+        for (int n = Math.max(2, from); n < to; n++) {
+            boolean prime = true;
+            for (int d = 2; (long) d * d <= n; d++) {
+                if (n % d == 0) {
+                    prime = false;
+                    break;
+                }
+            }
+            if (prime) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** Where a task runs: the address of the member in this JVM. */
+    static String here() {
+        HazelcastInstance member = Hazelcast.getAllHazelcastInstances().iterator().next();
+        return member.getCluster().getLocalMember().getAddress().getHost() + ":"
+                + member.getCluster().getLocalMember().getAddress().getPort();
+    }
+
+    static void run() throws Exception {
+        System.out.println("== Cluster: two member JVMs on loopback, one killed halfway ==");
+        HAZELCAST_LOG.setLevel(java.util.logging.Level.WARNING);
+        String cluster = "jpool-demo-" + ProcessHandle.current().pid();
+        String a = "127.0.0.1:" + freePort();
+        String b = "127.0.0.1:" + freePort();
+        List<Process> members = new ArrayList<>();
+        try {
+            long t0 = System.nanoTime();
+            for (String address : List.of(a, b)) {
+                members.add(new ProcessBuilder(ClusterMember.command(List.of("-Xmx256m"), "--cluster", cluster,
+                        "--port", address.substring(address.indexOf(':') + 1), "--join", a + "," + b))
+                        .redirectErrorStream(true).start());
+            }
+            for (Process p : members) {
+                System.out.println(awaitReady(p).get(120, TimeUnit.SECONDS));
+            }
+            try (ClusterPool pool = ClusterPool.builder().client(a, b).clusterName(cluster).retries(2).build()) {
+                System.out.printf("cluster of %d members up in %d ms%n", pool.stats().workers(),
+                        (System.nanoTime() - t0) / 1_000_000);
+                List<Integer> starts = new ArrayList<>();
+                for (int i = 0; i < CHUNKS; i++) {
+                    starts.add(i * (LIMIT / CHUNKS));
+                }
+                int step = LIMIT / CHUNKS;
+                Map<String, Integer> ranOn = new TreeMap<>();
+                long total = 0;
+                int done = 0;
+                t0 = System.nanoTime();
+                try (MapResult<String> r = pool.map((Integer s) -> countPrimes(s, s + step) + "@" + here(), starts,
+                        MapOptions.defaults().ordered(false))) {
+                    for (String result : r) {
+                        String[] parts = result.split("@");
+                        total += Integer.parseInt(parts[0]);
+                        ranOn.merge(parts[1], 1, Integer::sum);
+                        if (++done == CHUNKS / 2) {
+                            System.out.println("killing member " + b + " (SIGKILL) after " + done + " of " + CHUNKS
+                                    + " chunks; its chunks are re-run on " + a);
+                            members.get(1).destroyForcibly();
+                        }
+                    }
+                }
+                System.out.printf("%d primes below %d in %d ms (expected 283146); chunks per member: %s%n",
+                        total, LIMIT, (System.nanoTime() - t0) / 1_000_000, ranOn);
+            }
+        } finally {
+            for (Process p : members) {
+                p.destroyForcibly();
+                p.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** The member's "ready" line; its later output is drained so its pipe never fills. */
+    private static CompletableFuture<String> awaitReady(Process p) {
+        CompletableFuture<String> ready = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    if (line.startsWith("jpool member ")) {
+                        ready.complete(line);
+                    }
+                }
+            } catch (IOException e) {
+                // the member is gone
+            }
+            ready.completeExceptionally(new IllegalStateException("a member exited before it was ready"));
+        }, "cluster-demo-member-output");
+        t.setDaemon(true);
+        t.start();
+        return ready;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
