@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -109,15 +110,26 @@ public final class PrivateDirectories {
     }
 
     private static void remove(Path dir) {
-        try (Stream<Path> left = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) left::iterator) {
-                Files.deleteIfExists(p);
+        // a pool still winding down may make a file (a new worker's pipes) between the listing and
+        // the directory's deletion: list again, a few times, rather than leave the directory
+        for (int attempt = 1; ; attempt++) {
+            try (Stream<Path> left = Files.list(dir)) {
+                for (Path p : (Iterable<Path>) left::iterator) {
+                    Files.deleteIfExists(p);
+                }
+                Files.deleteIfExists(dir);
+                return;
+            } catch (NoSuchFileException gone) {
+                return; // deleted already (by a worker whose parent died, say)
+            } catch (DirectoryNotEmptyException refilled) {
+                if (attempt == 5) {
+                    System.getLogger("io.jpool").log(System.Logger.Level.WARNING, "could not delete " + dir, refilled);
+                    return;
+                }
+            } catch (IOException | UncheckedIOException e) { // the listing's iterator throws the latter
+                System.getLogger("io.jpool").log(System.Logger.Level.WARNING, "could not delete " + dir, e);
+                return;
             }
-            Files.deleteIfExists(dir);
-        } catch (NoSuchFileException gone) {
-            // deleted already (by a worker whose parent died, say)
-        } catch (IOException | UncheckedIOException e) { // the listing's iterator throws the latter
-            System.getLogger("io.jpool").log(System.Logger.Level.WARNING, "could not delete " + dir, e);
         }
     }
 }
