@@ -228,4 +228,33 @@ class WireTest {
             }
         }
     }
+
+    /** Its readObject throws an Error, as a class missing a dependency or a hostile one may. */
+    static final class Exploding implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        private void readObject(java.io.ObjectInputStream in) {
+            throw new StackOverflowError("exploding on read");
+        }
+    }
+
+    @Test
+    void anAckRoundTrips() throws Exception {
+        assertThat(((Wire.Ack) roundTrip(new Wire.Ack(-3L))).id()).isEqualTo(-3L);
+    }
+
+    @Test
+    void anUnreadableValueNamesItsMessageSoThatOnlyItsCallFails() throws Exception {
+        byte[] request = Wire.encode(new Wire.Request(11L, 1L, "map", "m", "put", new Object[] {"k", new Exploding()}));
+        assertThatThrownBy(() -> Wire.decode(request)).isInstanceOfSatisfying(Wire.UnreadableValue.class, e -> {
+            assertThat(e.id).isEqualTo(11L);
+            assertThat(e.request).isTrue();
+            assertThat(e.getMessage()).contains("StackOverflowError").contains("exploding on read");
+        });
+        byte[] response = Wire.encode(new Wire.Response(12L, true, new Exploding()));
+        assertThatThrownBy(() -> Wire.decode(response)).isInstanceOfSatisfying(Wire.UnreadableValue.class, e -> {
+            assertThat(e.id).isEqualTo(12L);
+            assertThat(e.request).isFalse();
+        });
+    }
 }
