@@ -48,6 +48,9 @@ import java.util.concurrent.locks.LockSupport;
  * that takes its first task after it started, spun or was woken wakes (or starts) another if
  * more are queued, and a burst keeps the pool growing after the submits stop.
  *
+ * <p>Workers are daemon threads: an {@link ExitGuard} keeps the JVM alive while tasks are queued
+ * or running, and only then, for which each worker counts itself {@link #awake} except while parked.
+ *
  * <p>Shutdown sets {@link #shutdown}; workers drain the queue and exit when it is empty. A
  * submit that raced with shutdown re-checks after enqueueing and takes its task back. The
  * pool is terminated ({@link #terminate()}) when shut down with no worker left.
