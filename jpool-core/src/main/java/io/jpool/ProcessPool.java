@@ -24,6 +24,12 @@ import java.util.Set;
  *       next task before another starts.</li>
  *   <li>A worker that dies mid-task fails that task with {@link WorkerDiedException} (or re-runs
  *       it under {@link Builder#retries retries}); a fresh worker replaces it.</li>
+ *   <li>A worker killed while it starts is replaced too. The pool breaks only if its initializer
+ *       fails or starts keep failing; then every task not yet done fails with
+ *       {@link BrokenPoolException}.</li>
+ *   <li>Whatever a worker sends, the caller survives it: a result or exception that cannot be
+ *       decoded (an Error in its {@code readObject}, out of memory) fails that task; a corrupt
+ *       frame counts as the worker's death.</li>
  *   <li>A task past its time limit is killed with its worker ({@link TaskTimeoutException});
  *       {@code cancel(true)} on a running task does the same.</li>
  *   <li>Tasks, arguments and results travel with Java serialization over a private channel;

@@ -114,6 +114,9 @@ class ProcessPoolKillChaosTest {
         }
         seen.addAll(pool.workerPids());
         ProcessSupport.assertAllDead(seen);
+        // no reader, starter, pump or socket thread of the pool outlives it
+        String name = pool.toString().replaceAll(".*\\[(jpool-process-\\d+),.*", "$1");
+        io.jpool.thread.PoolTestSupport.assertNoThreadsLeft(name + "-");
     }
 
     /** Maps {@code x -> 3x + 1} and checks every value, in order, none missing, none twice. */

@@ -157,6 +157,8 @@ class ProcessPoolReaderFaultsTest {
             pids.addAll(pool.workerPids());
             closeWithin(pool, 60);
             ProcessSupport.assertAllDead(pids);
+            String name = pool.toString().replaceAll(".*\\[(jpool-process-\\d+),.*", "$1");
+            io.jpool.thread.PoolTestSupport.assertNoThreadsLeft(name + "-");
         } finally {
             closeWithin(pool, 60);
         }

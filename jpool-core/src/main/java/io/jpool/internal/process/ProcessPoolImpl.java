@@ -81,6 +81,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private static final int MAX_UNSENT = 3;
     /** Starts that fail in a row, with no successful one since, before the pool breaks. */
     private static final int START_FAILURES_TO_BREAK = 3;
+    /** How long workers may keep being killed while they start, none starting, before the pool breaks. */
+    private static final long KILLED_STARTS_NANOS_TO_BREAK = TimeUnit.SECONDS.toNanos(60);
     private static final ScheduledThreadPoolExecutor TIMER = newTimer();
 
     private final ProcessPoolConfig config;
@@ -100,6 +102,9 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private int workerCount; // starting + alive
     private int starting;
     private int startFailuresInARow;
+    /** Failed starts in a row, killed ones included, and when the first of them failed. */
+    private int killedStartsInARow;
+    private long killedStartsSince;
     private long tasksRetried;
     private long itemsRetried;
     private long workerNumbers;
@@ -515,9 +520,10 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     /**
      * A worker failed to start. One killed from outside while it started (a signal, the OOM
      * killer) is simply replaced, as is one that dies later, and does not count as a failed start.
-     * The pool breaks, failing every task not yet done, only when its initializer failed or
+     * The pool breaks, failing every task not yet done, only when its initializer failed,
      * {@link #START_FAILURES_TO_BREAK} starts failed in a row with no successful start since (a bad
-     * option, a missing class path).
+     * option, a missing class path), or starts kept failing, killed ones included, for
+     * {@link #KILLED_STARTS_NANOS_TO_BREAK} with none succeeding.
      */
     private void startFailed(long number, WorkerLink w, String message, Throwable cause, boolean fatal,
             boolean killed) {
@@ -542,10 +548,23 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             if (!killed) {
                 startFailuresInARow++;
             }
+            if (killedStartsInARow++ == 0) {
+                killedStartsSince = System.nanoTime();
+            }
+            // workers killed at every start (a memory limit below what they need) must not keep the
+            // pool starting JVMs for ever: after a while with none started, that breaks it too
+            boolean killedForLong = killedStartsInARow >= START_FAILURES_TO_BREAK
+                    && System.nanoTime() - killedStartsSince > KILLED_STARTS_NANOS_TO_BREAK;
+            if (killed && killedForLong) {
+                message = "worker JVMs keep being killed while they start (" + killedStartsInARow
+                        + " in a row, none started for " + (System.nanoTime() - killedStartsSince) / 1_000_000_000L
+                        + " s; a memory limit, the OOM killer?): the last one: " + message;
+            }
             if (shutdown && broken == null && noLivePendingLocked()) {
                 e = null; // started for nothing while the pool closed
                 toFail = List.of();
-            } else if (!fatal && broken == null && (killed || startFailuresInARow < START_FAILURES_TO_BREAK)) {
+            } else if (!fatal && broken == null
+                    && (killed ? !killedForLong : startFailuresInARow < START_FAILURES_TO_BREAK)) {
                 e = null; // replaced by the next dispatch
                 toFail = List.of();
                 replace = dispatchLocked();
@@ -577,6 +596,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         try {
             starting--;
             startFailuresInARow = 0;
+            killedStartsInARow = 0;
             idle.addFirst(w);
             sends = dispatchLocked();
             if (shutdown && noLivePendingLocked() && idle.remove(w)) {
