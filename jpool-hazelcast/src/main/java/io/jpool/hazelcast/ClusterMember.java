@@ -45,7 +45,7 @@ public final class ClusterMember {
 
     /**
      * The command that starts a member in a new JVM with this JVM's {@code java}, class path and
-     * {@link #JVM_FLAGS}, plus {@code --exit-with-parent}: for a program (a demo, a test) that
+     * {@link #JVM_FLAGS} (on JDK 24+ also {@code --sun-misc-unsafe-memory-access=allow}), plus {@code --exit-with-parent}: for a program (a demo, a test) that
      * starts members on this machine with {@link ProcessBuilder}.
      *
      * @param jvmOptions extra JVM options, such as {@code -Xmx512m}
@@ -55,6 +55,9 @@ public final class ClusterMember {
         List<String> cmd = new ArrayList<>();
         cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         cmd.addAll(JVM_FLAGS);
+        if (Runtime.version().feature() >= 24) {
+            cmd.add("--sun-misc-unsafe-memory-access=allow"); // else JDK 24+ warns about Hazelcast's Unsafe use
+        }
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

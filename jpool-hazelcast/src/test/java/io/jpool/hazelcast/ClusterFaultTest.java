@@ -139,19 +139,27 @@ class ClusterFaultTest {
 
     @Test
     void mapSurvivesAMemberKilledHalfwayUnderRetries() throws Exception {
-        mapSurvivesKill(2_000, 10);
+        mapSurvivesKill(2_000, 10, false);
     }
 
     @Test
     @Tag("slow")
     void longMapSurvivesAMemberKilledHalfwayUnderRetries() throws Exception {
-        mapSurvivesKill(100_000, 100);
+        mapSurvivesKill(100_000, 100, false);
     }
 
-    private void mapSurvivesKill(int n, int chunksize) throws Exception {
+    @Test
+    @Tag("slow")
+    void clientMapSurvivesAMemberKilledHalfwayUnderRetries() throws Exception {
+        mapSurvivesKill(20_000, 10, true);
+    }
+
+    private void mapSurvivesKill(int n, int chunksize, boolean asClient) throws Exception {
         ChildMember[] child = new ChildMember[1];
         HazelcastInstance hz = startPair(child);
-        ClusterPool pool = ClusterPool.builder().hazelcast(hz).retries(2).build();
+        ClusterPool pool = asClient
+                ? ClusterPool.builder().client(local, remote).clusterName(cluster).retries(2).build()
+                : ClusterPool.builder().hazelcast(hz).retries(2).build();
         toClose.add(pool::shutdownNow);
         localItems.set(0);
         List<Integer> items = IntStream.range(0, n).boxed().collect(Collectors.toList());
@@ -169,8 +177,8 @@ class ClusterFaultTest {
                 }
             }
         }
-        System.out.printf("map of %d survived a SIGKILL at item %d; finished %d ms after it%n",
-                n, n / 4, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
+        System.out.printf("%s map of %d survived a SIGKILL at item %d; finished %d ms after it%n",
+                asClient ? "client" : "member", n, n / 4, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
         assertThat(localAtKill).as("the child ran part of the first quarter").isLessThan(n / 4);
         assertThat(out).hasSize(n);
         for (int i = 0; i < n; i++) {
