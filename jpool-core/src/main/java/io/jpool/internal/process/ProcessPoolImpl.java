@@ -787,6 +787,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         JfrEvents.workerDied(name, w.pid, code, w.killReason);
         archive.exited(w.cds, code); // before the pool can count the worker gone
         w.closeChannel();
+        w.awaitSendEnd(); // a frame being written to it fails now; then sentWhole is final
         List<String> tail = w.stderr.lastLines(2000);
         w.stdout.awaitEnd(2000); // its last output is forwarded before its task's failure is reported
         List<Runnable> sends = List.of();
@@ -801,7 +802,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             // killed for another task (a late cancel of the task it ran before), or its frame never
             // reached the worker whole: it did not run there, so that attempt does not count
             boolean innocent = t != null && ((w.killedForTask > 0 && w.killedForTask != t.id)
-                    || (w.unsentTask == t.id && ++t.unsent <= MAX_UNSENT));
+                    || (w.sentWhole != t.id && ++t.unsent <= MAX_UNSENT));
             if (innocent) {
                 t.attempts--;
             }

@@ -38,8 +38,14 @@ final class WorkerLink {
      * Unlike {@link #killReason}, such a death is the worker's, so its task may be retried.
      */
     volatile String faultReason;
-    /** The id of the task whose frame could not be written to it (it never ran here), or 0. */
-    volatile long unsentTask;
+    /**
+     * The id of the task whose frame was last written to it whole, or 0. Final once the death
+     * handler has closed the channel and {@link #awaitSendEnd waited}: a send that starts later
+     * finds the channel closed.
+     */
+    volatile long sentWhole;
+    /** Held while a frame is written, so the death handler can wait for a send to end. */
+    private final java.util.concurrent.locks.ReentrantLock sending = new java.util.concurrent.locks.ReentrantLock();
 
     WorkerLink(long number, Process process, OutputPump stdout, OutputPump stderr, WorkerArchive.Plan cds) {
         this.cds = cds;
@@ -64,7 +70,7 @@ final class WorkerLink {
     /**
      * Sends task {@code id}'s {@code body} as one frame, its trailing array (a large byte[]) as the
      * frame's tail. If the write fails the worker never got the task whole, so it cannot have run
-     * it: the task is marked unsent before the worker is killed, and its reader re-queues it.
+     * it: the death handler sees that it was not {@link #sentWhole sent whole} and re-queues it.
      */
     void send(byte type, long id, Blocks body) {
         send(type, id, body.head(), body.trailing());
@@ -72,6 +78,7 @@ final class WorkerLink {
 
     private void send(byte type, long id, ByteBuffer[] body, byte[] tail) {
         FrameChannel c = channel;
+        sending.lock();
         try {
             ByteBuffer[] parts = Protocol.withHeader(type, id, body);
             if (tail == null) {
@@ -79,11 +86,29 @@ final class WorkerLink {
             } else {
                 c.write(parts, tail);
             }
-        } catch (IOException | RuntimeException e) {
             if (id != 0) {
-                unsentTask = id;
+                sentWhole = id;
             }
+        } catch (IOException | RuntimeException e) {
             fault("its channel failed while the pool wrote to it: " + e.getMessage()); // the reader reports the task
+        } finally {
+            sending.unlock();
+        }
+    }
+
+    /**
+     * Waits (a few seconds at most) for a send under way to end, so that {@link #sentWhole} is
+     * final: the death handler calls it after closing the channel, which ends a blocked write.
+     * Without it, a worker that died while its task's frame was being written could be judged
+     * before the write failed, and that task failed for a send that never reached it.
+     */
+    void awaitSendEnd() {
+        try {
+            if (sending.tryLock(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                sending.unlock();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
