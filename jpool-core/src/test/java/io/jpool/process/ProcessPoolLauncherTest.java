@@ -62,6 +62,28 @@ class ProcessPoolLauncherTest {
     }
 
     @Test
+    void aWorkerUnderAForkingLauncherExitsAndRemovesThePoolDirectoryWhenTheCallerIsKilled() throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process caller = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+                ForkingLauncherCallerMain.class.getName()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        long worker;
+        Path dir;
+        try {
+            String[] line = new java.io.BufferedReader(new java.io.InputStreamReader(caller.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8)).readLine().split(" ");
+            worker = Long.parseLong(line[1]);
+            dir = Path.of(line[2]);
+            assertThat(dir).isDirectory();
+        } finally {
+            caller.destroyForcibly();
+            caller.getInputStream().close();
+        }
+        assertThat(caller.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        ProcessSupport.assertAllDead(List.of(worker));
+        assertThat(Files.exists(dir)).as("the dead caller's pool directory, removed by its worker").isFalse();
+    }
+
+    @Test
     void aLauncherThatCannotStartFailsTheTaskNamingIt() throws Exception {
         try (ProcessPool pool = ProcessSupport.pool(1).launcher("/nonexistent/jpool-launcher").build()) {
             assertThat(pool.submit(() -> 1).exception(Duration.ofSeconds(60))).hasMessageContaining("/nonexistent/jpool-launcher");

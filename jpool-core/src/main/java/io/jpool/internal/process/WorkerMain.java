@@ -300,6 +300,8 @@ public final class WorkerMain {
     /** A file in the pool's directory (a pipe or the socket), and the caller's pid. */
     private static volatile String poolFile;
     private static volatile long parentPid = -1;
+    /** This process, or the launcher under the caller that started it (see {@link #findCaller}). */
+    private static volatile ProcessHandle callerChild;
 
     /** Exits: the caller is gone or let go of this worker. */
     private static void channelGone() {
@@ -315,7 +317,7 @@ public final class WorkerMain {
             @Override
             public void run() {
                 // found here, off the start's path: ProcessHandle's first use costs ~10 ms
-                parentPid = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+                findCaller();
                 try {
                     if (callerPipe.read() >= 0) {
                         return; // the pool lets this worker go (an EXIT frame follows): stop watching,
@@ -326,6 +328,32 @@ public final class WorkerMain {
                 channelGone();
             }
         });
+    }
+
+    /**
+     * The caller is this JVM's parent, unless a launcher that forks (ProcessPool.Builder#launcher)
+     * stands between them: then it is the nearest java ancestor, at most three up, and the
+     * launcher's parent is watched instead of this JVM's.
+     */
+    private static void findCaller() {
+        ProcessHandle child = ProcessHandle.current();
+        java.util.Optional<ProcessHandle> parent = child.parent();
+        for (int i = 0; i < 3 && parent.isPresent() && !isJava(parent.get()); i++) {
+            child = parent.get();
+            parent = child.parent();
+        }
+        if (parent.isPresent() && isJava(parent.get())) {
+            callerChild = child;
+            parentPid = parent.get().pid();
+        } else { // no java ancestor (a caller not named java): the parent, as without a launcher
+            callerChild = ProcessHandle.current();
+            parentPid = callerChild.parent().map(ProcessHandle::pid).orElse(-1L);
+        }
+    }
+
+    private static boolean isJava(ProcessHandle h) {
+        return h.info().command().map(c -> java.nio.file.Path.of(c).getFileName().toString().equals("java"))
+                .orElse(false);
     }
 
     /**
@@ -341,7 +369,8 @@ public final class WorkerMain {
             // a moment after its sockets and pipes closed: give that moment (at most ~0.5 s).
             boolean parentAlive = parent > 0;
             for (int i = 0; i < 50 && parentAlive; i++) {
-                parentAlive = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) == parent;
+                ProcessHandle child = callerChild != null ? callerChild : ProcessHandle.current();
+                parentAlive = child.parent().map(ProcessHandle::pid).orElse(-1L) == parent;
                 if (parentAlive) {
                     Thread.sleep(10);
                 }
