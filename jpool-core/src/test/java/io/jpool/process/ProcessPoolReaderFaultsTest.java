@@ -130,17 +130,20 @@ class ProcessPoolReaderFaultsTest {
             throw new IllegalStateException("no pipe to the caller found");
         }
         try (DataOutputStream d = new DataOutputStream(new FileOutputStream(out.toFile()))) {
-            d.writeInt(body.length);
-            d.write(body);
+            d.writeInt(body == null ? Integer.MAX_VALUE : body.length); // null: a length past any limit
+            if (body != null) {
+                d.write(body);
+            }
         }
         return 1;
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"empty", "truncated", "unknownType"})
+    @ValueSource(strings = {"empty", "truncated", "unknownType", "tooLong"})
     void aCorruptFrameCountsAsTheWorkersDeath(String kind) throws Exception {
         byte[] body = kind.equals("empty") ? new byte[0]
                 : kind.equals("truncated") ? new byte[] {6, 0, 0} // a RESULT whose id is cut short
+                : kind.equals("tooLong") ? null
                 : new byte[] {99, 0, 0, 0, 0, 0, 0, 0, 1};
         ProcessPool pool = ProcessSupport.pool(1).build();
         try {
@@ -151,7 +154,8 @@ class ProcessPoolReaderFaultsTest {
                 return 0;
             });
             Throwable e = bad.exception(Duration.ofSeconds(60));
-            assertThat(e).isInstanceOf(WorkerDiedException.class).hasMessageContaining("corrupt frame");
+            assertThat(e).isInstanceOf(WorkerDiedException.class)
+                    .hasMessageContaining(body == null ? "channel failed: bad frame length" : "corrupt frame");
             pids.addAll(pool.workerPids());
             assertThat(pool.submit(() -> 7).get(60, TimeUnit.SECONDS)).isEqualTo(7);
             pids.addAll(pool.workerPids());

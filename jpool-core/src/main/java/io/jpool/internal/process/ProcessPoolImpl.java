@@ -645,8 +645,14 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                     ProcessTask<?> t = finishedTask(Protocol.id(frame));
                     deliver(t, type, frame, w.channel.tail());
                 }
-            } catch (IOException e) {
+            } catch (java.io.EOFException e) {
                 // the channel ended: the worker exited or was killed
+            } catch (IOException e) {
+                // the channel failed under a live worker (a frame longer than allowed, say): its
+                // report says so rather than name the kill that follows
+                if (!w.awaitExitWithin(1000)) {
+                    w.fault("its channel failed: " + e.getMessage());
+                }
             } catch (CorruptFrame e) {
                 w.fault("it sent a corrupt frame: " + e.getMessage());
             } catch (Throwable e) {
