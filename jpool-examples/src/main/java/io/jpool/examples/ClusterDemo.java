@@ -127,6 +127,8 @@ public final class ClusterDemo {
                         if (++done == chunks / 2) {
                             out.println("killing member " + b + " (SIGKILL) after " + done + " of " + chunks
                                     + " chunks; its chunks are re-run on " + a);
+                            // killed on purpose: the client's connection-reset warnings would only repeat this line
+                            HAZELCAST_LOG.setLevel(java.util.logging.Level.SEVERE);
                             members.get(1).destroyForcibly();
                         }
                     }
@@ -137,6 +139,7 @@ public final class ClusterDemo {
                 return new Outcome(total, done, ranOn, b, members.stream().map(Process::pid).toList());
             }
         } finally {
+            HAZELCAST_LOG.setLevel(java.util.logging.Level.WARNING);
             for (Process p : members) {
                 p.destroyForcibly();
                 p.waitFor(30, TimeUnit.SECONDS);
