@@ -10,7 +10,9 @@ import io.jpool.hazelcast.ClusterPool;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,10 @@ import java.util.concurrent.TimeUnit;
 public final class ClusterDemo {
     private static final int LIMIT = 4_000_000;
     private static final int CHUNKS = 64;
+    /** The number of primes below {@link #LIMIT}, for the reader to compare. */
+    private static final int PRIMES_BELOW_LIMIT = 283_146;
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration MAP_TIMEOUT = Duration.ofSeconds(180);
     /** Held so the level sticks: Hazelcast's client logs every connection step at INFO. */
     private static final java.util.logging.Logger HAZELCAST_LOG = java.util.logging.Logger.getLogger("com.hazelcast");
 
@@ -62,8 +68,27 @@ public final class ClusterDemo {
                 + member.getCluster().getLocalMember().getAddress().getPort();
     }
 
+    /** What the cluster part did, for the caller (and the test) to check. */
+    record Outcome(long primes, int chunks, Map<String, Integer> chunksPerMember, String killed,
+                   List<Long> memberPids) {
+    }
+
+    /** The demo's run: primes below 4,000,000 in 64 chunks. */
     static void run() throws Exception {
-        System.out.println("== Cluster: two member JVMs on loopback, one killed halfway ==");
+        run(System.out, LIMIT, CHUNKS);
+    }
+
+    /**
+     * Starts two members, maps {@code chunks} chunks of the primes below {@code limit} across them
+     * and SIGKILLs the second member once half the chunks are back; every wait is bounded and both
+     * member JVMs are gone when this returns.
+     */
+    static Outcome run(PrintStream out, int limit, int chunks) throws Exception {
+        if (chunks < 2 || limit < chunks) {
+            throw new IllegalArgumentException("need at least 2 chunks and limit >= chunks, got limit " + limit
+                    + " and " + chunks + " chunks");
+        }
+        out.println("== Cluster: two member JVMs on loopback, one killed halfway ==");
         HAZELCAST_LOG.setLevel(java.util.logging.Level.WARNING);
         String cluster = "jpool-demo-" + ProcessHandle.current().pid();
         String a = "127.0.0.1:" + freePort();
@@ -77,41 +102,49 @@ public final class ClusterDemo {
                         .redirectErrorStream(true).start());
             }
             for (Process p : members) {
-                System.out.println(awaitReady(p).get(120, TimeUnit.SECONDS));
+                out.println(awaitReady(p).get(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
             }
             try (ClusterPool pool = ClusterPool.builder().client(a, b).clusterName(cluster).retries(2).build()) {
-                System.out.printf("cluster of %d members up in %d ms%n", pool.stats().workers(),
+                out.printf("cluster of %d members up in %d ms%n", pool.stats().workers(),
                         (System.nanoTime() - t0) / 1_000_000);
                 List<Integer> starts = new ArrayList<>();
-                for (int i = 0; i < CHUNKS; i++) {
-                    starts.add(i * (LIMIT / CHUNKS));
+                int step = limit / chunks;
+                for (int i = 0; i < chunks; i++) {
+                    starts.add(i * step);
                 }
-                int step = LIMIT / CHUNKS;
+                int last = (chunks - 1) * step; // the last chunk runs to limit, whatever the rounding
                 Map<String, Integer> ranOn = new TreeMap<>();
                 long total = 0;
                 int done = 0;
                 t0 = System.nanoTime();
-                try (MapResult<String> r = pool.map((Integer s) -> countPrimes(s, s + step) + "@" + here(), starts,
-                        MapOptions.defaults().ordered(false))) {
+                // the whole map is bounded: a lost member's chunks are retried, a stuck cluster times out
+                try (MapResult<String> r = pool.map((Integer s) -> countPrimes(s, s == last ? limit : s + step)
+                                + "@" + here(), starts, MapOptions.defaults().ordered(false).timeout(MAP_TIMEOUT))) {
                     for (String result : r) {
                         String[] parts = result.split("@");
                         total += Integer.parseInt(parts[0]);
                         ranOn.merge(parts[1], 1, Integer::sum);
-                        if (++done == CHUNKS / 2) {
-                            System.out.println("killing member " + b + " (SIGKILL) after " + done + " of " + CHUNKS
+                        if (++done == chunks / 2) {
+                            out.println("killing member " + b + " (SIGKILL) after " + done + " of " + chunks
                                     + " chunks; its chunks are re-run on " + a);
+                            // killed on purpose: the client's connection-reset warnings would only repeat this line
+                            HAZELCAST_LOG.setLevel(java.util.logging.Level.SEVERE);
                             members.get(1).destroyForcibly();
                         }
                     }
                 }
-                System.out.printf("%d primes below %d in %d ms (expected 283146); chunks per member: %s%n",
-                        total, LIMIT, (System.nanoTime() - t0) / 1_000_000, ranOn);
+                out.printf("%d primes below %d in %d ms%s; chunks per member: %s%n", total, limit,
+                        (System.nanoTime() - t0) / 1_000_000, limit == LIMIT ? " (expected " + PRIMES_BELOW_LIMIT + ")" : "",
+                        ranOn);
+                return new Outcome(total, done, ranOn, b, members.stream().map(Process::pid).toList());
             }
         } finally {
+            HAZELCAST_LOG.setLevel(java.util.logging.Level.WARNING);
             for (Process p : members) {
                 p.destroyForcibly();
                 p.waitFor(30, TimeUnit.SECONDS);
             }
+            out.println();
         }
     }
 

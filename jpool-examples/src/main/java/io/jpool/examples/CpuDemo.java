@@ -3,6 +3,7 @@ package io.jpool.examples;
 import io.jpool.MapOptions;
 import io.jpool.Pool;
 import io.jpool.ProcessPool;
+import io.jpool.ProgressBar;
 import io.jpool.ThreadPool;
 
 import java.util.ArrayList;
@@ -50,10 +51,12 @@ final class CpuDemo {
         System.out.printf("sequential:          %8d primes in %5d ms%n", sequential, (System.nanoTime() - t0) / 1_000_000);
 
         try (ThreadPool threads = ThreadPool.create(cpus)) {
-            time("ThreadPool(" + cpus + "):", threads, chunkStarts, step);
+            time("ThreadPool(" + cpus + "):", threads, chunkStarts, step, MapOptions.defaults());
         }
         try (ProcessPool processes = ProcessPool.builder().maxWorkers(cpus).build()) {
-            time("ProcessPool(" + cpus + "):", processes, chunkStarts, step);
+            // the longest map of the demo: a progress bar, redrawn in place on a terminal
+            ProgressBar bar = ProgressBar.to(System.out, "chunks", System.console() != null);
+            time("ProcessPool(" + cpus + "):", processes, chunkStarts, step, MapOptions.defaults().onProgress(bar));
             // the same workers answer again: reuse, not a JVM per task
             List<Long> pids = processes.map((Integer i) -> ProcessHandle.current().pid(), chunkStarts).stream()
                     .collect(Collectors.toList());
@@ -63,9 +66,9 @@ final class CpuDemo {
         System.out.println();
     }
 
-    private static void time(String label, Pool pool, List<Integer> starts, int step) {
+    private static void time(String label, Pool pool, List<Integer> starts, int step, MapOptions options) {
         long t = System.nanoTime();
-        int total = pool.map((Integer from) -> countPrimes(from, from + step), starts, MapOptions.defaults())
+        int total = pool.map((Integer from) -> countPrimes(from, from + step), starts, options)
                 .stream().mapToInt(Integer::intValue).sum();
         System.out.printf("%-20s %8d primes in %5d ms%n", label, total, (System.nanoTime() - t) / 1_000_000);
     }

@@ -20,6 +20,7 @@ public final class Demo {
         CpuDemo.run();
         IsolationDemo.run();
         ManagerDemo.run();
+        ClusterDemo.run();
     }
 
     private Demo() {

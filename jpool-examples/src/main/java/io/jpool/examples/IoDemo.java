@@ -2,15 +2,16 @@ package io.jpool.examples;
 
 import io.jpool.Futures;
 import io.jpool.PoolFuture;
+import io.jpool.ProgressBar;
 import io.jpool.ThreadPool;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The classic I/O case: fetch 50 slow pages one after another, then through a ThreadPool of 10,
@@ -37,24 +38,19 @@ final class IoDemo {
             long sequentialMs = (System.nanoTime() - t0) / 1_000_000;
             System.out.printf("sequential:           %5d ms%n", sequentialMs);
 
-            AtomicInteger done = new AtomicInteger();
             long t1 = System.nanoTime();
             List<PoolFuture<String>> futures = new ArrayList<>();
             try (ThreadPool pool = ThreadPool.builder().maxWorkers(10).threadNamePrefix("fetcher").build()) {
                 for (int i = 0; i < PAGES; i++) {
                     String url = server.url(i);
-                    futures.add(pool.submit(() -> fetch(url)).addDoneCallback(f -> {
-                        synchronized (done) { // callbacks run on several threads: keep the count in step
-                            System.out.print("\rprogress: " + done.incrementAndGet() + "/" + PAGES + " pages");
-                        }
-                    }));
+                    futures.add(pool.submit(() -> fetch(url)));
                 }
                 List<String> completionOrder = new ArrayList<>();
-                for (PoolFuture<String> f : Futures.asCompleted(futures)) {
+                ProgressBar bar = ProgressBar.to(System.out, "pages", System.console() != null);
+                for (PoolFuture<String> f : bar.track(Futures.asCompleted(futures, Duration.ofSeconds(60)), PAGES)) {
                     completionOrder.add(f.resultNow().substring("page ".length()));
                 }
                 long pooledMs = (System.nanoTime() - t1) / 1_000_000;
-                System.out.println();
                 System.out.printf("ThreadPool(10):       %5d ms  (%.1fx faster)%n", pooledMs,
                         (double) sequentialMs / Math.max(1, pooledMs));
                 List<String> inOrder = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.jpool.examples.cookbook;
 
 import io.jpool.MapOptions;
 import io.jpool.ProcessPool;
+import io.jpool.ProgressBar;
 
 import java.awt.Color;
 import java.awt.GradientPaint;
@@ -37,8 +38,7 @@ import javax.imageio.ImageIO;
  * print(f"wrote {len(written)} files")
  * }</pre>
  *
- * <p>The progress display is a plain {@code onProgress} listener for now: a ready-made console
- * progress bar is coming to jpool-core (issue 17, item 6), and this program will use it.
+ * <p>{@link ProgressBar} is {@code tqdm}: redrawn in place on a terminal, plain lines in a log.
  */
 public final class ImageBatchInProcessPool {
     static final int SIZE = 256;
@@ -72,7 +72,8 @@ public final class ImageBatchInProcessPool {
         long t0 = System.nanoTime();
         // headless: the workers draw off-screen and need no display
         try (ProcessPool pool = ProcessPool.builder().maxWorkers(workers).jvmOptions("-Djava.awt.headless=true").build()) {
-            MapOptions options = MapOptions.defaults().onProgress(new Progress(out, count));
+            MapOptions options = MapOptions.defaults()
+                    .onProgress(ProgressBar.to(out, "images", out == System.out && System.console() != null));
             for (String target : pool.map(ImageBatchInProcessPool::process, inputs, options)) {
                 written.add(Path.of(target));
             }
@@ -119,27 +120,6 @@ public final class ImageBatchInProcessPool {
         Path p = dir.resolve(String.format("photo_%03d.jpg", i));
         ImageIO.write(img, "jpg", p.toFile());
         return p;
-    }
-
-    /** A text progress bar, one line per tenth of the work (plain lines work in logs and on terminals). */
-    static final class Progress implements io.jpool.ProgressListener {
-        private final PrintStream out;
-        private final long total;
-        private long shownTenths = -1;
-
-        Progress(PrintStream out, long total) {
-            this.out = out;
-            this.total = total;
-        }
-
-        @Override
-        public synchronized void onProgress(long done, long knownTotal) {
-            long tenths = total == 0 ? 10 : done * 10 / total;
-            if (tenths > shownTenths) { // listeners run on several threads: show each step once, in order
-                shownTenths = tenths;
-                out.printf("[%-10s] %d/%d%n", "#".repeat((int) tenths), done, total);
-            }
-        }
     }
 
     private ImageBatchInProcessPool() {

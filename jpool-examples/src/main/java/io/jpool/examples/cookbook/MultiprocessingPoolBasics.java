@@ -5,11 +5,11 @@ import io.jpool.PoolFuture;
 import io.jpool.ProcessPool;
 
 import java.io.PrintStream;
-import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -18,7 +18,7 @@ import java.util.stream.IntStream;
 
 /**
  * {@code multiprocessing.Pool}: {@code map}, {@code imap_unordered}, {@code starmap},
- * {@code apply_async} with a callback, and {@code AsyncResult.get(timeout)}. Mirrors the
+ * {@code apply_async} and {@code map_async} with callbacks, and {@code AsyncResult.get(timeout)}. Mirrors the
  * example at the top of the Python documentation of {@code multiprocessing.Pool}:
  *
  * <pre>{@code
@@ -31,6 +31,7 @@ import java.util.stream.IntStream;
  *         print(i)
  *     print(pool.starmap(pow, [(2, 3), (3, 2), (10, 2)]))
  *     pool.apply_async(f, (20,), callback=collected.append)
+ *     pool.map_async(f, range(10), callback=print)
  *     res = pool.apply_async(f, (20,))
  *     print(res.get(timeout=1))
  *     res = pool.apply_async(os.getpid, ())
@@ -44,15 +45,11 @@ import java.util.stream.IntStream;
  *         print("We lacked patience and got a multiprocessing.TimeoutError")
  * }</pre>
  *
- * <p>starmap, apply_async's callbacks and map_async are written in their plain form here: the
- * conveniences for them ({@code starmap}, a submit with success and error callbacks) are coming
- * to jpool-core (issue 17, item 4), and this program will use them once they exist.
+ * <p>{@code starmap} takes pairs ({@code Map.entry(a, b)}); for more arguments, map over a record.
+ * {@code whenDone((result, error) -> ...)} is {@code apply_async}'s {@code callback} and
+ * {@code error_callback} in one; {@code mapAsync} is {@code map_async}.
  */
 public final class MultiprocessingPoolBasics {
-
-    /** An argument tuple for starmap: a record that travels to the worker. */
-    record Pow(int base, int exponent) implements Serializable {
-    }
 
     public static void main(String[] args) throws Exception {
         run(System.out, 4, Duration.ofSeconds(1));
@@ -74,21 +71,27 @@ public final class MultiprocessingPoolBasics {
             }
             out.println("imap_unordered: " + unordered);
 
-            // starmap, plain form: the tuple is a record, unpacked inside the task
-            List<Pow> pairs = List.of(new Pow(2, 3), new Pow(3, 2), new Pow(10, 2));
-            out.println(pool.map((Pow p) -> (int) Math.pow(p.base(), p.exponent()), pairs)
-                    .stream().collect(Collectors.toList()));
+            // starmap: each pair's key and value become the two arguments
+            out.println(pool.starmap((Integer base, Integer exponent) -> (int) Math.pow(base, exponent),
+                    List.of(Map.entry(2, 3), Map.entry(3, 2), Map.entry(10, 2))).stream().collect(Collectors.toList()));
 
-            // apply_async(callback=...), plain form: the callback runs in this JVM when the
-            // result arrives, on the thread that completes the future
+            // apply_async(callback=..., error_callback=...): whenDone runs in this JVM when the
+            // result arrives, with the result or the error
             List<Integer> collected = Collections.synchronizedList(new ArrayList<>());
-            CountDownLatch called = new CountDownLatch(1);
-            pool.submit(() -> f(20)).addDoneCallback(fut -> {
-                collected.add(fut.resultNow());
+            CountDownLatch called = new CountDownLatch(2);
+            pool.submit(() -> f(20)).whenDone((result, error) -> {
+                collected.add(result);
                 called.countDown();
             });
-            called.await();
-            out.println("callback collected " + collected);
+            // map_async(callback=...): one future of the whole list
+            PoolFuture<List<Integer>> all = pool.mapAsync(MultiprocessingPoolBasics::f, range10).whenDone((squares, error) -> {
+                out.println("map_async callback: " + (error == null ? squares : error));
+                called.countDown();
+            });
+            if (!called.await(patience.toMillis() * 30, TimeUnit.MILLISECONDS)) { // generous: workers may be starting
+                throw new TimeoutException("the callbacks did not run within " + patience.multipliedBy(30));
+            }
+            out.println("callback collected " + collected + "; map_async successful: " + all.isSuccessful());
 
             long timeoutMs = patience.toMillis();
             PoolFuture<Integer> res = pool.submit(() -> f(20));

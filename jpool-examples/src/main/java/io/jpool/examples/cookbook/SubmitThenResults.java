@@ -30,7 +30,7 @@ public final class SubmitThenResults {
     /** Squares 0..n-1 on a pool and prints the list of results. */
     public static List<Integer> run(PrintStream out, int n) throws Exception {
         List<Integer> results = new ArrayList<>();
-        try (ThreadPool executor = ThreadPool.create(Runtime.getRuntime().availableProcessors())) {
+        try (ThreadPool executor = ThreadPool.create()) { // Python's default size: min(32, cpus + 4)
             List<PoolFuture<Integer>> futures = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 int x = i;
