@@ -45,7 +45,8 @@ public final class ClusterMember {
 
     /**
      * The command that starts a member in a new JVM with this JVM's {@code java}, class path and
-     * {@link #JVM_FLAGS} (on JDK 24+ also {@code --sun-misc-unsafe-memory-access=allow}), plus {@code --exit-with-parent}: for a program (a demo, a test) that
+     * {@link #JVM_FLAGS} (on JDK 24+ also {@code --sun-misc-unsafe-memory-access=allow}; with
+     * fewer than 3 CPUs also a common pool of parallelism 2, see the README), plus {@code --exit-with-parent}: for a program (a demo, a test) that
      * starts members on this machine with {@link ProcessBuilder}.
      *
      * @param jvmOptions extra JVM options, such as {@code -Xmx512m}
@@ -55,6 +56,11 @@ public final class ClusterMember {
         List<String> cmd = new ArrayList<>();
         cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         cmd.addAll(JVM_FLAGS);
+        if (Runtime.getRuntime().availableProcessors() < 3) {
+            // With a common pool of parallelism 1 (fewer than 3 CPUs), Hazelcast's default async
+            // executor starts a new thread for every completed invocation.
+            cmd.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=2");
+        }
         if (Runtime.version().feature() >= 24) {
             cmd.add("--sun-misc-unsafe-memory-access=allow"); // else JDK 24+ warns about Hazelcast's Unsafe use
         }

@@ -13,6 +13,7 @@ import com.hazelcast.core.IExecutorService;
 import com.hazelcast.core.MemberLeftException;
 import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import com.hazelcast.partition.Partition;
+import com.hazelcast.spi.impl.DelegatingCompletableFuture;
 import com.hazelcast.spi.exception.TargetDisconnectedException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
 import com.hazelcast.topic.ITopic;
@@ -244,9 +245,37 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
         if (f.isDone()) {
             cancelRemote(f); // cancelled while we sent it: the cancel may have missed `remote`
         }
-        // Run on the thread that completes Hazelcast's future (its plain whenComplete hops to
-        // another executor first, which costs a thread wake-up per task): answered() never blocks.
-        ((CompletionStage<T>) remote).whenCompleteAsync((v, e) -> answered(f, attempt, v, e), Runnable::run);
+        onCompletion(f, attempt, remote);
+    }
+
+    /**
+     * Calls {@link #answered} when Hazelcast's future completes, on the thread that completes it.
+     * Registered on the invocation future underneath Hazelcast's wrapper: the wrapper's callbacks
+     * go through Hazelcast's default async executor, which on a machine with fewer than 3 CPUs
+     * (a common pool of parallelism 1) starts a new thread for every callback. A failure is taken
+     * from the invocation future; a value through the wrapper's {@code get()}, which returns at
+     * once then and deserializes it.
+     */
+    private <T> void onCompletion(ClusterFuture<T> f, int attempt, Future<T> remote) {
+        Object inner = remote instanceof DelegatingCompletableFuture
+                ? ((DelegatingCompletableFuture<T>) remote).getDelegate() : remote;
+        ((CompletionStage<?>) inner).whenCompleteAsync((ignored, error) -> {
+            if (error != null) {
+                answered(f, attempt, null, error);
+                return;
+            }
+            T value;
+            try {
+                value = remote.get();
+            } catch (ExecutionException | CancellationException | InterruptedException e) {
+                answered(f, attempt, null, e instanceof ExecutionException ? e.getCause() : e);
+                return;
+            } catch (RuntimeException e) {
+                answered(f, attempt, null, e); // the value could not be deserialized here
+                return;
+            }
+            answered(f, attempt, value, null);
+        }, Runnable::run);
     }
 
     private Member ownerOf(Object key) {

@@ -9,12 +9,14 @@ import io.jpool.Task;
 
 import java.io.IOException;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ScheduledFuture;
 
 /**
  * What travels to a member for one task: the task, its id and the pool's start topic. On the
- * member it first announces "task {@code id} started" on that topic (so the caller's future
- * turns RUNNING), then runs the task. The announcement is asynchronous and may reach the caller
- * after the result, or not at all if the member dies; the caller's future accepts both. With
+ * member it runs the task and, if the task is still running {@link StartSignals#DELAY_MICROS}
+ * after it started, announces "task {@code id} started" on that topic (so the caller's future
+ * turns RUNNING). The announcement is asynchronous and may reach the caller after the result, or
+ * not at all if the member dies; the caller's future accepts both. With
  * isolation, the member hands the task to its local process pool and waits for it there.
  *
  * <p>{@link DataSerializable}, not {@code Serializable}: the envelope is written field by field,
@@ -64,13 +66,17 @@ final class RemoteCall<T> implements Callable<T>, DataSerializable, HazelcastIns
 
     @Override
     public T call() throws Exception {
-        if (member != null) {
-            member.<Long>getTopic(startTopic).publishAsync(id);
+        ScheduledFuture<?> startReport = member == null ? null : StartSignals.schedule(member, startTopic, id);
+        try {
+            if (isolation > 0 && member != null) {
+                return MemberProcessPools.run(member, isolation, task);
+            }
+            return task.call();
+        } finally {
+            if (startReport != null) {
+                startReport.cancel(false); // a task that ended first needs none: its result says it
+            }
         }
-        if (isolation > 0 && member != null) {
-            return MemberProcessPools.run(member, isolation, task);
-        }
-        return task.call();
     }
 
     @Override
