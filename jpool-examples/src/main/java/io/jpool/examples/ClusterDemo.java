@@ -43,22 +43,9 @@ public final class ClusterDemo {
         run();
     }
 
-    /** Primes in [from, to), by trial division: deliberately CPU-bound. */
+    /** Primes in [from, to): the CPU demo's workload. */
     static int countPrimes(int from, int to) {
-        int count = 0;
-        for (int n = Math.max(2, from); n < to; n++) {
-            boolean prime = true;
-            for (int d = 2; (long) d * d <= n; d++) {
-                if (n % d == 0) {
-                    prime = false;
-                    break;
-                }
-            }
-            if (prime) {
-                count++;
-            }
-        }
-        return count;
+        return CpuDemo.countPrimes(from, to);
     }
 
     /** Where a task runs: the address of the member in this JVM. */

@@ -108,15 +108,7 @@ public final class LazyMap<A, R> implements MapResult<R>, Iterator<R> {
     public LazyMap(Function<MapChunk<A, R>, PoolFuture<Object[]>> submitter,
                    TaskFunction<? super A, ? extends R> fn, Iterable<? extends A> items,
                    MapOptions options, int defaultBuffersize) {
-        if (fn == null) {
-            throw new NullPointerException("map function is null");
-        }
-        if (items == null) {
-            throw new NullPointerException("map items are null (pass an empty list for no items)");
-        }
-        if (options == null) {
-            throw new NullPointerException("map options are null: use MapOptions.defaults()");
-        }
+        checkArguments(fn, items, options);
         this.submitter = submitter;
         this.fn = fn;
         this.chunksize = options.chunksize();
@@ -398,6 +390,19 @@ public final class LazyMap<A, R> implements MapResult<R>, Iterator<R> {
             } catch (RuntimeException e) {
                 System.getLogger("io.jpool").log(System.Logger.Level.WARNING, "map progress listener threw", e);
             }
+        }
+    }
+
+    /** The checks every map makes of its arguments, with messages that say what to pass. */
+    static void checkArguments(Object fn, Object items, MapOptions options) {
+        if (fn == null) {
+            throw new NullPointerException("map function is null");
+        }
+        if (items == null) {
+            throw new NullPointerException("map items are null (pass an empty list for no items)");
+        }
+        if (options == null) {
+            throw new NullPointerException("map options are null: use MapOptions.defaults()");
         }
     }
 }

@@ -36,15 +36,7 @@ public final class MapAsync<R> extends TaskFuture<List<R>> {
     /** Submits every chunk of {@code items} to {@code pool}; see the class note. */
     public static <A, R> PoolFuture<List<R>> start(Pool pool, TaskFunction<? super A, ? extends R> fn,
                                                    Iterable<? extends A> items, MapOptions options) {
-        if (fn == null) {
-            throw new NullPointerException("map function is null");
-        }
-        if (items == null) {
-            throw new NullPointerException("map items are null (pass an empty list for no items)");
-        }
-        if (options == null) {
-            throw new NullPointerException("map options are null: use MapOptions.defaults()");
-        }
+        LazyMap.checkArguments(fn, items, options);
         MapAsync<R> all = new MapAsync<>();
         all.tryStart();
         int chunksize = options.chunksize();
