@@ -33,6 +33,7 @@ public final class ProgressBar implements ProgressListener {
     private final LongSupplier clock;
     private final long start;
     private long lastDrawn = Long.MIN_VALUE;
+    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
     private int lastWidth;
     private boolean finished;
 
@@ -104,7 +105,16 @@ public final class ProgressBar implements ProgressListener {
     }
 
     @Override
-    public synchronized void onProgress(long done, long total) {
+    public void onProgress(long done, long total) {
+        lock.lock(); // a j.u.c lock, not a monitor: a virtual thread that prints here must not pin
+        try {
+            draw(done, total);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void draw(long done, long total) {
         if (finished) {
             return;
         }

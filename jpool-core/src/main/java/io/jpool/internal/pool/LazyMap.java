@@ -74,7 +74,8 @@ public final class LazyMap<A, R> implements MapResult<R>, Iterator<R> {
      * Progress is told under this lock, so the listener sees done grow and never the same
      * (done, total) twice, though chunks end in many threads at once.
      */
-    private final Object progressLock = new Object();
+    /** A j.u.c lock, not a monitor: the listener may print, and a virtual thread must not pin. */
+    private final java.util.concurrent.locks.ReentrantLock progressLock = new java.util.concurrent.locks.ReentrantLock();
     /** Items of chunks done, kept only for a progress listener; under progressLock. */
     private long itemsDone;
     private long reportedDone = -1;     // under progressLock
@@ -368,7 +369,8 @@ public final class LazyMap<A, R> implements MapResult<R>, Iterator<R> {
         if (!tracked) {
             return;
         }
-        synchronized (progressLock) {
+        progressLock.lock();
+        try {
             itemsDone += items;
             long done = itemsDone;
             long total = knownTotal;
@@ -390,6 +392,8 @@ public final class LazyMap<A, R> implements MapResult<R>, Iterator<R> {
             } catch (RuntimeException e) {
                 System.getLogger("io.jpool").log(System.Logger.Level.WARNING, "map progress listener threw", e);
             }
+        } finally {
+            progressLock.unlock();
         }
     }
 
