@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A pool of reusable worker JVMs, for isolation: a task may crash its JVM, leak, hang or call
@@ -66,6 +67,21 @@ public interface ProcessPool extends Pool {
 
     /** The pids of the worker processes alive now. */
     List<Long> workerPids();
+
+    /**
+     * Starts workers now, up to {@code maxWorkers}, so that the first tasks do not wait for a JVM
+     * to start (like {@link java.util.concurrent.ThreadPoolExecutor#prestartAllCoreThreads()}).
+     * It returns at once; wait on the future to have the start-up off the first task's path:
+     * <pre>{@code pool.prestart().join(); // every worker connected and initialised}</pre>
+     *
+     * @return a future of the number of workers this call started (0 when {@code maxWorkers} are
+     *     already alive or starting); it completes when each of them has connected and run the
+     *     pool's {@link Builder#initializer initializer}, or fails with a
+     *     {@link BrokenPoolException} that says why, when one of them could not start
+     * @throws java.util.concurrent.RejectedExecutionException if the pool is shut down
+     * @throws BrokenPoolException if the pool is broken
+     */
+    CompletableFuture<Integer> prestart();
 
     /** Builds a {@link ProcessPool}; every setter checks its argument at once. */
     final class Builder {
