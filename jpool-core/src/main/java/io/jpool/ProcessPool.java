@@ -113,7 +113,20 @@ public interface ProcessPool extends Pool {
             return this;
         }
 
-        /** Options for each worker JVM, e.g. {@code "-Xmx256m"}; added to jpool's defaults. */
+        /**
+         * Options for each worker JVM, e.g. {@code "-Xmx256m"}. They come after jpool's defaults on
+         * the command line, so where one repeats a default the user's wins. The defaults:
+         * {@code -XX:+ExitOnOutOfMemoryError} (a worker out of memory dies with a known code),
+         * {@code -Xshare:auto} with the pool's class-data archive (a quicker start),
+         * {@code -XX:-UsePerfData} (no hsperfdata file per worker) and
+         * {@code -XX:+DisplayVMOutputToStderr}. jpool sets no collector, heap, stack or compiler
+         * option: measured on an idle worker, none of them cut its memory by more than a few
+         * percent without costing some tasks (the serial collector slows a worker's start on
+         * JDK 17 and its allocation-heavy parallel tasks; {@code -XX:TieredStopAtLevel=1} slows
+         * long CPU-bound tasks). A pool of many short, small tasks may still choose
+         * {@code "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"}; jpool-bench's {@code WorkerMemory}
+         * shows what an idle worker takes.
+         */
         public Builder jvmOptions(String... options) {
             for (String o : Objects.requireNonNull(options, "jvmOptions is null")) {
                 Objects.requireNonNull(o, "a jvm option is null");
