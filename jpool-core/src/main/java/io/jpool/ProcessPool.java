@@ -76,8 +76,10 @@ public interface ProcessPool extends Pool {
      *
      * @return a future of the number of workers this call started (0 when {@code maxWorkers} are
      *     already alive or starting); it completes when each of them has connected and run the
-     *     pool's {@link Builder#initializer initializer}, or fails with a
-     *     {@link BrokenPoolException} that says why, when one of them could not start
+     *     pool's {@link Builder#initializer initializer}; when one of them could not start, it
+     *     fails with the pool's {@link BrokenPoolException} if that broke the pool (its
+     *     initializer failed, starts keep failing), else with a {@link WorkerDiedException}; both
+     *     say why (exit code, the worker's stderr, the command)
      * @throws java.util.concurrent.RejectedExecutionException if the pool is shut down
      * @throws BrokenPoolException if the pool is broken
      */

@@ -2,6 +2,7 @@ package io.jpool.process;
 
 import io.jpool.BrokenPoolException;
 import io.jpool.ProcessPool;
+import io.jpool.WorkerDiedException;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -56,10 +57,27 @@ class ProcessPoolPrestartTest {
         try (ProcessPool pool = ProcessSupport.pool(1).jvmOptions("-XX:+NoSuchJpoolTestOption").build()) {
             assertThatThrownBy(() -> pool.prestart().get(60, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class)
-                    .cause().isInstanceOf(BrokenPoolException.class)
+                    .cause().isInstanceOf(WorkerDiedException.class)
                     .hasMessageContaining("could not start")
                     .hasMessageContaining("NoSuchJpoolTestOption");
+            assertThat(pool.isShutdown()).isFalse(); // one failed start does not break the pool
         }
+    }
+
+    @Test
+    void closingWhilePrestartingLeavesNoWorkerAndEndsTheFuture() throws Exception {
+        ProcessPool pool = ProcessSupport.pool(2).build();
+        java.util.concurrent.CompletableFuture<Integer> f = pool.prestart();
+        List<Long> pids = new ArrayList<>(pool.workerPids());
+        pool.close();
+        pids.addAll(pool.workerPids());
+        try {
+            f.get(60, TimeUnit.SECONDS); // the workers were up in time, then retired
+        } catch (ExecutionException e) {
+            assertThat(e.getCause()).hasMessageContaining("could not start"); // or killed while starting
+        }
+        ProcessSupport.assertAllDead(pids);
+        assertThat(pool.workerPids()).isEmpty();
     }
 
     @Test

@@ -335,19 +335,31 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         return CompletableFuture.allOf(started.toArray(new CompletableFuture<?>[0])).thenApply(v -> n);
     }
 
-    /** Tells {@link #prestart()}'s caller how worker {@code number}'s start ended. */
+    /**
+     * Tells {@link #prestart()}'s caller how worker {@code number}'s start ended: the pool's
+     * BrokenPoolException if the failure broke it, else a WorkerDiedException (the pool starts
+     * another worker when a task needs one).
+     */
     private void prestartEnded(long number, String failure, Throwable cause) {
         CompletableFuture<Void> ready;
+        BrokenPoolException b;
         lock.lock();
         try {
             ready = prestarting.remove(number);
+            b = broken;
         } finally {
             lock.unlock();
         }
-        if (ready != null && failure == null) {
+        if (ready == null) {
+            return;
+        }
+        if (failure == null) {
             ready.complete(null);
-        } else if (ready != null) {
-            ready.completeExceptionally(new BrokenPoolException("a prestarted worker could not start: " + failure, cause));
+        } else if (b != null) {
+            ready.completeExceptionally(new BrokenPoolException(b.getMessage(), b.getCause()));
+        } else {
+            ready.completeExceptionally(new WorkerDiedException("a prestarted worker could not start (the pool"
+                    + " starts another when a task needs one): " + failure, cause));
         }
     }
 
