@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A pool of reusable worker JVMs, for isolation: a task may crash its JVM, leak, hang or call
@@ -67,6 +68,23 @@ public interface ProcessPool extends Pool {
     /** The pids of the worker processes alive now. */
     List<Long> workerPids();
 
+    /**
+     * Starts workers now, up to {@code maxWorkers}, so that the first tasks do not wait for a JVM
+     * to start (like {@link java.util.concurrent.ThreadPoolExecutor#prestartAllCoreThreads()}).
+     * It returns at once; wait on the future to have the start-up off the first task's path:
+     * <pre>{@code pool.prestart().join(); // every worker connected and initialised}</pre>
+     *
+     * @return a future of the number of workers this call started (0 when {@code maxWorkers} are
+     *     already alive or starting); it completes when each of them has connected and run the
+     *     pool's {@link Builder#initializer initializer}; when one of them could not start, it
+     *     fails with the pool's {@link BrokenPoolException} if that broke the pool (its
+     *     initializer failed, starts keep failing), else with a {@link WorkerDiedException}; both
+     *     say why (exit code, the worker's stderr, the command)
+     * @throws java.util.concurrent.RejectedExecutionException if the pool is shut down
+     * @throws BrokenPoolException if the pool is broken
+     */
+    CompletableFuture<Integer> prestart();
+
     /** Builds a {@link ProcessPool}; every setter checks its argument at once. */
     final class Builder {
         private int maxWorkers = Runtime.getRuntime().availableProcessors();
@@ -97,7 +115,20 @@ public interface ProcessPool extends Pool {
             return this;
         }
 
-        /** Options for each worker JVM, e.g. {@code "-Xmx256m"}; added to jpool's defaults. */
+        /**
+         * Options for each worker JVM, e.g. {@code "-Xmx256m"}. They come after jpool's defaults on
+         * the command line, so where one repeats a default the user's wins. The defaults:
+         * {@code -XX:+ExitOnOutOfMemoryError} (a worker out of memory dies with a known code),
+         * {@code -Xshare:auto} with the pool's class-data archive (a quicker start),
+         * {@code -XX:-UsePerfData} (no hsperfdata file per worker) and
+         * {@code -XX:+DisplayVMOutputToStderr}. jpool sets no collector, heap, stack or compiler
+         * option: measured on an idle worker, none of them cut its memory by more than a few
+         * percent without costing some tasks (the serial collector slows a worker's start on
+         * JDK 17 and its allocation-heavy parallel tasks; {@code -XX:TieredStopAtLevel=1} slows
+         * long CPU-bound tasks). A pool of many short, small tasks may still choose
+         * {@code "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"}; jpool-bench's {@code WorkerMemory}
+         * shows what an idle worker takes.
+         */
         public Builder jvmOptions(String... options) {
             for (String o : Objects.requireNonNull(options, "jvmOptions is null")) {
                 Objects.requireNonNull(o, "a jvm option is null");

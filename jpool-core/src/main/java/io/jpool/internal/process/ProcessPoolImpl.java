@@ -24,9 +24,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -110,6 +112,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private long workerNumbers;
     private WorkerListener listener;
     private BrokenPoolException broken;
+    /** Workers started by {@link #prestart()}, by number, until each is ready or failed. */
+    private final Map<Long, CompletableFuture<Void>> prestarting = new HashMap<>();
     private volatile boolean shutdown;
     private volatile FunctionBytes lastFunction;
     private boolean terminating;
@@ -313,13 +317,60 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
 
     // ---------------------------------------------------------------- workers
 
-    private void startWorkerLocked() {
+    @Override
+    public CompletableFuture<Integer> prestart() {
+        List<CompletableFuture<Void>> started = new ArrayList<>();
+        lock.lock();
+        try {
+            rejectIfClosed();
+            while (workerCount < config.maxWorkers()) {
+                CompletableFuture<Void> ready = new CompletableFuture<>();
+                prestarting.put(startWorkerLocked(), ready);
+                started.add(ready);
+            }
+        } finally {
+            lock.unlock();
+        }
+        int n = started.size();
+        return CompletableFuture.allOf(started.toArray(new CompletableFuture<?>[0])).thenApply(v -> n);
+    }
+
+    /**
+     * Tells {@link #prestart()}'s caller how worker {@code number}'s start ended: the pool's
+     * BrokenPoolException if the failure broke it, else a WorkerDiedException (the pool starts
+     * another worker when a task needs one).
+     */
+    private void prestartEnded(long number, String failure, Throwable cause) {
+        CompletableFuture<Void> ready;
+        BrokenPoolException b;
+        lock.lock();
+        try {
+            ready = prestarting.remove(number);
+            b = broken;
+        } finally {
+            lock.unlock();
+        }
+        if (ready == null) {
+            return;
+        }
+        if (failure == null) {
+            ready.complete(null);
+        } else if (b != null) {
+            ready.completeExceptionally(new BrokenPoolException(b.getMessage(), b.getCause()));
+        } else {
+            ready.completeExceptionally(new WorkerDiedException("a prestarted worker could not start (the pool"
+                    + " starts another when a task needs one): " + failure, cause));
+        }
+    }
+
+    private long startWorkerLocked() {
         workerCount++;
         starting++;
         long number = ++workerNumbers;
         Thread starter = new Thread(() -> launch(number), name + "-start-" + number);
         starter.setDaemon(true);
         starter.start();
+        return number;
     }
 
     /** Starts worker {@code number}, waits for its HELLO and its initializer, then puts it to work. */
@@ -378,12 +429,16 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             reader.start();
         } catch (StartFailure e) {
             startFailed(number, w, e.getMessage(), e.getCause(), e.fatal, e.killed);
+            prestartEnded(number, e.getMessage(), e.getCause());
             return;
         } catch (Throwable e) {
-            startFailed(number, w, "could not start a worker JVM with " + command.get(0) + ": " + e, e, false, false);
+            String message = "could not start a worker JVM with " + command.get(0) + ": " + e;
+            startFailed(number, w, message, e, false, false);
+            prestartEnded(number, message, e);
             return;
         }
         workerReady(w);
+        prestartEnded(number, null, null);
     }
 
     private WorkerListener listener() throws IOException {
