@@ -1,0 +1,19 @@
+package io.jpool.internal.adaptive;
+
+/**
+ * What an adaptive pool tells its {@link AdaptiveController} at one tick. Counters are running
+ * totals since the pool started (the controller takes the differences); the rest is the state now.
+ *
+ * @param nanoTime         the clock ({@link System#nanoTime()} in a pool, a fake one in tests)
+ * @param completed        tasks that ended so far, whatever their outcome
+ * @param sampledCpuNanos  CPU time of the sampled tasks so far
+ * @param sampledWallNanos wall time of the same sampled tasks so far
+ * @param queued           tasks waiting to start now
+ * @param busy             workers running a task now
+ * @param cpuContention    how much slower than alone a CPU-bound thread runs on this machine now
+ *                         (system load / CPUs, at least 1): wall time a task spent waiting for a CPU
+ *                         is not "wait" in the Goetz sense, so the controller takes it out
+ */
+public record AdaptiveSample(long nanoTime, long completed, long sampledCpuNanos, long sampledWallNanos,
+                             long queued, int busy, double cpuContention) {
+}
