@@ -1,10 +1,14 @@
 package io.jpool.internal.thread;
 
+import io.jpool.AdaptiveStats;
 import io.jpool.BrokenPoolException;
 import io.jpool.PoolFuture;
 import io.jpool.PoolStats;
 import io.jpool.Task;
 import io.jpool.ThreadPool;
+import io.jpool.internal.adaptive.AdaptiveSample;
+import io.jpool.internal.adaptive.AdaptiveSizing;
+import io.jpool.internal.adaptive.TaskSampler;
 import io.jpool.internal.future.Durations;
 import io.jpool.internal.future.Spin;
 import io.jpool.internal.pool.AbstractPool;
@@ -13,6 +17,7 @@ import io.jpool.internal.pool.TaskCounters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,6 +58,13 @@ import java.util.concurrent.locks.LockSupport;
  * pool is terminated ({@link #terminate()}) when shut down with no worker left.
  * A failing initializer breaks the pool: queued tasks fail with {@link BrokenPoolException} and
  * so does every later submit.
+ *
+ * <p>Adaptive sizing ({@link #sizing}, null for a fixed size): the worker cap is
+ * {@link #workerCap}, which a ticker thread ({@link AdaptiveSizing}) sets to its controller's
+ * target. Submits start workers only below the cap; a worker above it retires between tasks
+ * ({@link Worker#runQueuedSized}) or when woken idle, by taking itself off {@link #workerCount}
+ * with a CAS so that no more than the excess retire. A fixed-size pool pays one read of the cap
+ * where it read maxWorkers, and a test of {@code sizing} per drain of the queue.
  */
 public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
@@ -112,6 +124,10 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     private volatile boolean shutdown;
     /** Set by shutdownNow before it looks at what the workers run. */
     private volatile boolean stopping;
+    /** Null unless adaptive. */
+    private final AdaptiveSizing sizing;
+    /** The most workers to run now: maxWorkers, or an adaptive pool's target. */
+    private volatile int workerCap;
 
     public ThreadPoolImpl(ThreadPoolConfig config) {
         this.config = config;
@@ -120,6 +136,14 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         this.threadFactory = config.virtualThreads() ? ThreadFactories.virtual() : ThreadFactories.platform();
         this.queueRoom = config.queueCapacity() == Integer.MAX_VALUE ? null : new Semaphore(config.queueCapacity());
         this.exitGuard = new ExitGuard(namePrefix + "-exit-guard", this::isQuiet);
+        if (config.adaptive() != null) {
+            this.sizing = new AdaptiveSizing(config.adaptive(), namePrefix + "-sizing");
+            this.workerCap = sizing.target();
+            sizing.bind(new SizedPool());
+        } else {
+            this.sizing = null;
+            this.workerCap = config.maxWorkers();
+        }
     }
 
     /**
@@ -264,7 +288,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             LockSupport.unpark(w.thread);
             return;
         }
-        if (workerCount.get() >= config.maxWorkers()) {
+        if (workerCount.get() >= workerCap) {
             return; // no idle worker and none to start: each busy one polls the queue before it parks
         }
         if (submitted != null && submitted.status() != PoolFuture.Status.PENDING) {
@@ -291,7 +315,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         if (submitted != null && submitted.status() != PoolFuture.Status.PENDING) {
             return; // a polling worker took it meanwhile
         }
-        for (int c; (c = workerCount.get()) < config.maxWorkers(); ) {
+        for (int c; (c = workerCount.get()) < workerCap; ) {
             if (workerCount.compareAndSet(c, c + 1)) {
                 startWorker();
                 return;
@@ -334,6 +358,9 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             awake.decrementAndGet();
             workerCount.decrementAndGet();
             throw e;
+        }
+        if (sizing != null) {
+            sizing.ensureRunning();
         }
     }
 
@@ -391,7 +418,11 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 long keepAliveNanos = Durations.toNanos(config.keepAlive());
                 runFirstAndWakeForMore();
                 for (;;) {
-                    runQueued();
+                    if (sizing == null) {
+                        runQueued();
+                    } else if (!runQueuedSized()) {
+                        return; // retired: above the adaptive target
+                    }
                     if (shutdown) {
                         return;
                     }
@@ -444,6 +475,51 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             for (PooledTask<?> task; (task = pollStoredFromLanes()) != null; ) {
                 runOne(task, clearAlmostFree); // stops counting as almost free once the task has started
             }
+        }
+
+        /**
+         * {@link #runQueued} for an adaptive pool: times one task in {@link TaskSampler#EVERY},
+         * and retires the worker if the pool has more than its target.
+         *
+         * @return false if the worker retired (it left {@link #workerCount} already)
+         */
+        private boolean runQueuedSized() {
+            TaskSampler sampler = sizing.sampler();
+            for (;;) {
+                if (workerCount.get() > workerCap && tryRetire()) {
+                    return false;
+                }
+                PooledTask<?> task = pollStoredFromLanes();
+                if (task == null) {
+                    return true;
+                }
+                if (++sinceSample >= TaskSampler.EVERY) {
+                    sinceSample = 0;
+                    long cpu = TaskSampler.cpuNow();
+                    long wall = System.nanoTime();
+                    runOne(task, clearAlmostFree);
+                    sampler.record(cpu, wall);
+                } else {
+                    runOne(task, clearAlmostFree);
+                }
+            }
+        }
+
+        /** Tasks since this worker last timed one; the first task is timed. */
+        private int sinceSample = TaskSampler.EVERY - 1;
+
+        /** Set once this worker took itself off {@link #workerCount} to retire. */
+        private boolean retired;
+
+        /** Leaves {@link #workerCount} if it is above the cap: true if this worker must now exit. */
+        private boolean tryRetire() {
+            for (int c; (c = workerCount.get()) > workerCap; ) {
+                if (workerCount.compareAndSet(c, c - 1)) {
+                    retired = true;
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Tasks this worker took; its first choice of lane moves on every {@link TaskLanes#TURN}. */
@@ -523,6 +599,9 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 onIdleStack = false;
                 if (notPopped && expired && queue.isEmpty()) {
                     return false;
+                }
+                if (sizing != null && workerCount.get() > workerCap && tryRetire()) {
+                    return false; // trimmed: workerExited wakes another for any queued task
                 }
                 runFirstAndWakeForMore();
                 return true;
@@ -676,7 +755,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         }
         idle.remove(w);
         awake.decrementAndGet();
-        int left = workerCount.decrementAndGet();
+        int left = w.retired ? workerCount.get() : workerCount.decrementAndGet();
         if (!queue.isEmpty() && broken.get() == null) {
             wakeOrStartWorker(); // retired while a task came in: someone must run it
         } else if (left == 0 && shutdown && queue.isEmpty()) {
@@ -796,6 +875,52 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                     submitted, completed, failed, cancelled);
         } finally {
             statsLock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<AdaptiveStats> adaptiveStats() {
+        return sizing == null ? Optional.empty() : Optional.of(sizing.stats());
+    }
+
+    /** What the adaptive ticker sees of this pool and does to it. */
+    private final class SizedPool implements AdaptiveSizing.Pool {
+        @Override
+        public AdaptiveSample sample(long nanoTime, double cpuContention) {
+            PoolStats s = stats();
+            TaskSampler sampler = sizing.sampler();
+            return new AdaptiveSample(nanoTime, s.completed() + s.failed() + s.cancelled(), sampler.cpuNanos(),
+                    sampler.wallNanos(), s.queued(), s.busy(), cpuContention);
+        }
+
+        @Override
+        public void applyTarget(int target) {
+            workerCap = target;
+            // idle workers above the target: wake them to retire (a busy one retires between tasks)
+            for (int excess = workerCount.get() - target; excess > 0; excess--) {
+                Worker w = idle.pollLast(); // the coldest first
+                if (w == null) {
+                    break;
+                }
+                LockSupport.unpark(w.thread);
+            }
+            if (!queue.isEmpty() && workerCount.get() < target && broken.get() == null && !shutdown) {
+                try {
+                    wakeOrStartWorker(); // each worker that takes a task wakes or starts the next
+                } catch (RuntimeException | Error e) {
+                    // cannot start a thread now: the next tick tries again
+                }
+            }
+        }
+
+        @Override
+        public boolean isQuiet() {
+            return workerCount.get() == 0 && queue.isEmpty();
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return ThreadPoolImpl.this.isTerminated();
         }
     }
 
