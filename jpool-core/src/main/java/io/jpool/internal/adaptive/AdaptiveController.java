@@ -18,7 +18,8 @@ import io.jpool.AdaptiveStats;
  *   <li><b>Load fell</b>: nothing queued during a whole window and fewer workers busy than the
  *       target: the target drops to the most that were busy (at least min).</li>
  *   <li><b>Estimate</b> (Goetz): {@code cpus x (1 + wait/compute)}, from the tasks' sampled CPU
- *       and wall time, less the time they waited for a CPU as far as the machine's load tells.
+ *       and wall time, less the time they waited for a CPU (the scheduler's count, or else
+ *       an estimate from the machine's load).
  *       Taken as the target once, when first measured, and again when the ratio rises far
  *       above the highest seen since (the work turned I/O-bound). Between those, the estimate
  *       is not followed: with more busy threads than CPUs, CPU-bound tasks wait for a CPU, which
@@ -29,7 +30,8 @@ import io.jpool.AdaptiveStats;
  *       a quarter more or fewer workers for a window. A probe up is kept only if the rate rose by
  *       more than {@code margin}; a probe down is kept unless the rate fell by more than margin
  *       from the rate before the first step down: so the pool settles at the fewest workers that
- *       give (nearly) the best rate. Going up is tried only with tasks queued. After a rejected
+ *       give (nearly) the best rate. Going up is tried only with tasks queued and work that is not
+ *       CPU-bound. After a rejected
  *       probe either way the target holds for a few windows.</li>
  * </ol>
  * Every change records a reason in words. Not thread-safe: one ticker thread drives it, and
@@ -152,8 +154,13 @@ public final class AdaptiveController {
         double rate = (s.completed() - w.completed()) * 1e9 / (s.nanoTime() - w.nanoTime());
         long cpu = s.sampledCpuNanos() - w.sampledCpuNanos();
         long wall = s.sampledWallNanos() - w.sampledWallNanos();
+        long runQueue = s.sampledRunQueueNanos() < 0 || w.sampledRunQueueNanos() < 0 ? -1
+                : s.sampledRunQueueNanos() - w.sampledRunQueueNanos();
         if (cpu > 0 && wall > 0) {
-            double r = Math.max(0.0, wall / (cpu * Math.max(1.0, s.cpuContention())) - 1.0);
+            // wall = wait + cpu + time waiting for a CPU: measured, or else estimated from the load
+            double r = runQueue >= 0 ? (double) (wall - runQueue - cpu) / cpu
+                    : (double) wall / cpu - Math.max(1.0, s.cpuContention());
+            r = Math.max(0.0, r);
             ratio = Double.isNaN(ratio) ? r : 0.5 * ratio + 0.5 * r;
         }
         // the highest ratio since the last estimate, before this window: a rise far above it is a new workload
@@ -232,7 +239,9 @@ public final class AdaptiveController {
                     return false;
                 }
                 baseRate = 0.5 * baseRate + 0.5 * rate;
-                boolean canUp = queued && target < settings.max();
+                // CPU-bound work gains nothing from more threads than CPUs, bar a bigger share of
+                // a busy machine taken from its other programs: no probing up then
+                boolean canUp = queued && target < settings.max() && ratio >= CPU_BOUND_RATIO;
                 boolean canDown = target > settings.min() && (queued || peak >= target);
                 if (canUp && (nextProbeUp || !canDown)) {
                     return probe(true, s, "probing up from " + target + " (throughput " + fmt(baseRate) + "/s)");

@@ -8,12 +8,15 @@ package io.jpool.internal.adaptive;
  * @param completed        tasks that ended so far, whatever their outcome
  * @param sampledCpuNanos  CPU time of the sampled tasks so far
  * @param sampledWallNanos wall time of the same sampled tasks so far
+ * @param sampledRunQueueNanos time the same sampled tasks spent runnable but waiting for a CPU, as
+ *                         the OS scheduler counts it; -1 where unknown (then cpuContention stands in)
  * @param queued           tasks waiting to start now
  * @param busy             workers running a task now
  * @param cpuContention    how much slower than alone a CPU-bound thread runs on this machine now
- *                         (system load / CPUs, at least 1): wall time a task spent waiting for a CPU
- *                         is not "wait" in the Goetz sense, so the controller takes it out
+ *                         (system load / CPUs, at least 1), used when the run-queue time is unknown:
+ *                         wall time a task spent waiting for a CPU is not "wait" in the Goetz sense,
+ *                         so the controller takes it out
  */
 public record AdaptiveSample(long nanoTime, long completed, long sampledCpuNanos, long sampledWallNanos,
-                             long queued, int busy, double cpuContention) {
+                             long sampledRunQueueNanos, long queued, int busy, double cpuContention) {
 }

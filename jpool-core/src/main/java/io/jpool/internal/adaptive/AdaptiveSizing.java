@@ -114,8 +114,11 @@ public final class AdaptiveSizing {
     }
 
     private void tick() {
-        double load = OS.getSystemLoadAverage(); // negative where unavailable
-        double contention = load > 0 ? Math.max(1.0, load / cpus) : 1.0;
+        double contention = 1.0;
+        if (!sampler.runQueueKnown()) {
+            double load = OS.getSystemLoadAverage(); // negative where unavailable
+            contention = load > 0 ? Math.max(1.0, load / cpus) : 1.0;
+        }
         boolean changed;
         synchronized (controller) {
             changed = controller.onTick(pool.sample(System.nanoTime(), contention));

@@ -443,6 +443,9 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 }
                 clearAlmostFree();
                 CURRENT_WORKER.remove();
+                if (probe != null) {
+                    probe.close();
+                }
                 workerExited(this);
             }
         }
@@ -484,7 +487,6 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
          * @return false if the worker retired (it left {@link #workerCount} already)
          */
         private boolean runQueuedSized() {
-            TaskSampler sampler = sizing.sampler();
             for (;;) {
                 if (workerCount.get() > workerCap && tryRetire()) {
                     return false;
@@ -495,15 +497,20 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 }
                 if (++sinceSample >= TaskSampler.EVERY) {
                     sinceSample = 0;
-                    long cpu = TaskSampler.cpuNow();
-                    long wall = System.nanoTime();
+                    if (probe == null) {
+                        probe = sizing.sampler().newProbe();
+                    }
+                    probe.begin();
                     runOne(task, clearAlmostFree);
-                    sampler.record(cpu, wall);
+                    probe.end();
                 } else {
                     runOne(task, clearAlmostFree);
                 }
             }
         }
+
+        /** Times this worker's sampled tasks; opened at the first, closed when the worker exits. */
+        private TaskSampler.Probe probe;
 
         /** Tasks since this worker last timed one; the first task is timed. */
         private int sinceSample = TaskSampler.EVERY - 1;
@@ -890,7 +897,8 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             PoolStats s = stats();
             TaskSampler sampler = sizing.sampler();
             return new AdaptiveSample(nanoTime, s.completed() + s.failed() + s.cancelled(), sampler.cpuNanos(),
-                    sampler.wallNanos(), s.queued(), s.busy(), cpuContention);
+                    sampler.wallNanos(), sampler.runQueueKnown() ? sampler.runQueueNanos() : -1, s.queued(), s.busy(),
+                    cpuContention);
         }
 
         @Override

@@ -18,7 +18,11 @@ class AdaptiveControllerTest {
     private static final int CPUS = 4;
 
     /** A workload: rate (tasks/s), CPU and wall seconds per task, for n workers all busy. */
-    record Model(IntToDoubleFunction rate, IntToDoubleFunction cpu, IntToDoubleFunction wall) {
+    record Model(IntToDoubleFunction rate, IntToDoubleFunction cpu, IntToDoubleFunction wall,
+                 IntToDoubleFunction runQueue) {
+        Model(IntToDoubleFunction rate, IntToDoubleFunction cpu, IntToDoubleFunction wall) {
+            this(rate, cpu, wall, null);
+        }
     }
 
     /** Drives a controller through fake time; tasks are always queued (a backlog) unless told. */
@@ -28,17 +32,24 @@ class AdaptiveControllerTest {
         double completed;
         double cpu;
         double wall;
+        double runQueue;
         long queued = 10_000;
         int busyCap = Integer.MAX_VALUE;
         long lastCompleted = -1;
 
         Sim(int min, int max) {
+            this(min, max, -1);
+        }
+
+        /** With {@code runQueue} 0, the run-queue wait is known (and comes from the model). */
+        Sim(int min, int max, double runQueue) {
+            this.runQueue = runQueue;
             c = new AdaptiveController(AdaptiveController.Settings.of(min, max, CPUS));
             c.onTick(sample(0));
         }
 
         AdaptiveSample sample(int busy) {
-            return new AdaptiveSample(now, (long) completed, (long) (cpu * 1e9), (long) (wall * 1e9), queued, busy, 1.0);
+            return new AdaptiveSample(now, (long) completed, (long) (cpu * 1e9), (long) (wall * 1e9), runQueue < 0 ? -1 : (long) (runQueue * 1e9), queued, busy, 1.0);
         }
 
         /** Runs the model for {@code seconds} of fake time. */
@@ -51,6 +62,9 @@ class AdaptiveControllerTest {
                 // every task is sampled here: the pool samples 1 in N, the ratio is the same
                 cpu += done * m.cpu().applyAsDouble(busy);
                 wall += done * m.wall().applyAsDouble(busy);
+                if (runQueue >= 0) {
+                    runQueue += done * m.runQueue().applyAsDouble(busy);
+                }
                 now += TICK;
                 c.onTick(sample(busy));
             }
@@ -115,6 +129,23 @@ class AdaptiveControllerTest {
         }
         assertThat(high).as("%s", sim.c.stats()).isLessThanOrEqualTo(CPUS + 1);
         assertThat(sim.c.target()).isBetween(CPUS, CPUS + 1);
+    }
+
+    @Test
+    void cpuBoundWorkOnABusyMachineStaysNearTheCpuCountThoughMoreThreadsWouldGetMoreOfIt() {
+        // 20 runnable threads of other programs: each thread gets an equal share of the CPUs, so
+        // more workers would take more of the machine from them; the run-queue wait says so
+        int others = 20;
+        Model loaded = new Model(n -> n * ((double) CPUS / (n + others)) / 0.002, n -> 0.002,
+                n -> 0.002 * (n + others) / CPUS, n -> 0.002 * ((double) (n + others) / CPUS - 1));
+        Sim sim = new Sim(1, 256, 0);
+        int high = 0;
+        for (int i = 0; i < 200; i++) {
+            sim.run(loaded, 0.1);
+            high = Math.max(high, sim.c.target());
+        }
+        assertThat(high).as("%s", sim.c.stats()).isLessThanOrEqualTo(CPUS + 1);
+        assertThat(sim.c.stats().waitComputeRatio()).isLessThan(0.5);
     }
 
     @Test
