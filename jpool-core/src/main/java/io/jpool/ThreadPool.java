@@ -80,7 +80,7 @@ public interface ThreadPool extends Pool {
         private Consumer<AdaptiveStats> adaptiveListener;
 
         /** The most workers {@link #adaptive()} asks for without bounds of its own. */
-        static final int DEFAULT_ADAPTIVE_MAX = 256;
+        static final int DEFAULT_ADAPTIVE_MAX = 512;
 
         Builder() {
         }
@@ -96,7 +96,7 @@ public interface ThreadPool extends Pool {
         }
 
         /**
-         * Lets the pool find its own size, between 1 and 256 workers: see
+         * Lets the pool find its own size, between 1 and 512 workers (or #CPUs if more): see
          * {@link #adaptive(int, int)}.
          */
         public Builder adaptive() {

@@ -184,7 +184,7 @@ class ThreadPoolAdaptiveTest {
         try (ThreadPool pool = ThreadPool.builder().adaptive().threadNamePrefix("adaptive-lazy").build()) {
             assertThat(PoolTestSupport.threadsNamed("adaptive-lazy")).isEmpty();
             assertThat(pool.submit(() -> 7).get(30, TimeUnit.SECONDS)).isEqualTo(7);
-            assertThat(pool.adaptiveStats().orElseThrow().target()).isBetween(1, 256);
+            assertThat(pool.adaptiveStats().orElseThrow().target()).isBetween(1, 512);
         }
         PoolTestSupport.assertNoThreadsLeft("adaptive-lazy");
     }

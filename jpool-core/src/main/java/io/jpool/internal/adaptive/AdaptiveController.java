@@ -27,8 +27,8 @@ import io.jpool.AdaptiveStats;
  *   <li><b>CPU-bound</b>: tasks compute more than they wait (ratio below 1) and the target is
  *       above the estimate: the target drops to the estimate.</li>
  *   <li><b>Hill climbing</b> on the completion rate: measure a window at the target, then probe
- *       a quarter more or fewer workers for a window. A probe up is kept only if the rate rose by
- *       more than {@code margin}; a probe down is kept unless the rate fell by more than margin
+ *       a quarter more or fewer workers for a window (half more after a kept step up). A probe
+ *       up is kept only if the rate rose by more than {@code margin}; a probe down is kept unless the rate fell by more than margin
  *       from the rate before the first step down: so the pool settles at the fewest workers that
  *       give (nearly) the best rate. Going up is tried only with tasks queued and work that is not
  *       CPU-bound. After a rejected
@@ -60,6 +60,8 @@ public final class AdaptiveController {
     private double baseRate = Double.NaN;
     private boolean nextProbeUp = true;
     private int rejectedInARow;
+    /** Steps up kept in a row. */
+    private int keptUps;
     private int holdWindows;
 
     private AdaptiveSample last;
@@ -203,6 +205,7 @@ public final class AdaptiveController {
                 if (rate > baseRate * (1 + settings.margin())) {
                     baseRate = rate;
                     rejectedInARow = 0;
+                    keptUps++;
                     if (queued && target < settings.max()) {
                         return probe(true, s, "more workers raised throughput to " + fmt(rate) + "/s; probing up");
                     }
@@ -254,7 +257,11 @@ public final class AdaptiveController {
     }
 
     private boolean probe(boolean up, AdaptiveSample s, String why) {
-        int step = Math.max(1, target / 4);
+        // a quarter; half once a step up was kept, so a pool far below its best gets there in a few windows
+        int step = Math.max(1, target / (up && keptUps > 0 ? 2 : 4));
+        if (!up) {
+            keptUps = 0;
+        }
         int to = clamp(up ? target + step : target - step);
         if (to == target) {
             phase = Phase.HOLD;
@@ -264,6 +271,7 @@ public final class AdaptiveController {
     }
 
     private boolean reject(double rate, AdaptiveSample s, String why) {
+        keptUps = 0;
         holdWindows = ++rejectedInARow >= 2 ? HOLD_WINDOWS : 0;
         if (rejectedInARow >= 2) {
             rejectedInARow = 0;
