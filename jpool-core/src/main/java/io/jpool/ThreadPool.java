@@ -105,7 +105,7 @@ public interface ThreadPool extends Pool {
 
         /**
          * Lets the pool find its own size between {@code min} and {@code max} workers, instead of a
-         * fixed {@link #maxWorkers}. It times one task in 16 (CPU time against wall time), starts
+         * fixed {@link #maxWorkers}. It times some tasks (CPU, CPU-queue and wall time), starts
          * from {@code cpus x (1 + wait/compute)} (Goetz), probes a quarter more or fewer workers and
          * keeps a change only if it raises the completion rate (a step down is kept unless the rate
          * falls), adds workers when queued tasks see no task end for 500 ms, and shrinks when the

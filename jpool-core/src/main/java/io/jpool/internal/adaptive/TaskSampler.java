@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Sums the CPU time, the time waiting for a CPU, and the wall time of the tasks a pool samples.
- * A worker times one task in {@link #EVERY} with its own {@link Probe}: reading a thread's times
- * costs a system call or two, which a no-op task must not pay each time. The sums are
+ * A worker times one task in a few ({@link #interval}) with its own {@link Probe}: reading a
+ * thread's times costs two system calls, a few microseconds, which a no-op task must not pay:
+ * short tasks are timed one in 256, long ones (where that cost is lost in the noise) one in 4. The sums are
  * {@link LongAdder}s: workers add to them rarely and apart, the controller reads them each tick.
  *
  * <p>Why the time waiting for a CPU: on a busy machine a CPU-bound task's wall time is mostly
@@ -22,8 +23,8 @@ import java.util.concurrent.atomic.LongAdder;
  * falls back to the machine's load average.
  */
 public final class TaskSampler {
-    /** One task in this many is timed, per worker. */
-    public static final int EVERY = 16;
+    /** Tasks shorter than this are timed rarely: their timing would cost a share of them. */
+    private static final long SHORT_TASK_NANOS = 100_000L;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final Path SCHEDSTAT = Path.of("/proc/thread-self/schedstat");
 
@@ -35,6 +36,11 @@ public final class TaskSampler {
     /** True if this JVM can measure the current thread's CPU time (adaptive sizing needs it). */
     public static boolean supported() {
         return THREADS.isCurrentThreadCpuTimeSupported() && THREADS.isThreadCpuTimeEnabled();
+    }
+
+    /** How many tasks to run before timing the next, given the wall time of the last one timed. */
+    public static int interval(long lastWallNanos) {
+        return lastWallNanos >= SHORT_TASK_NANOS ? 4 : 256;
     }
 
     /** A probe for the calling worker thread only; close it when the worker exits. */
@@ -87,7 +93,8 @@ public final class TaskSampler {
             }
         }
 
-        public void end() {
+        /** Ends the timing begun by {@link #begin()}; returns the task's wall time in nanoseconds. */
+        public long end() {
             long cpu1;
             long runQueue1;
             if (runQueue0 >= 0 && readSchedstat()) {
@@ -99,7 +106,7 @@ public final class TaskSampler {
             }
             long wall = System.nanoTime() - wall0;
             if (cpu0 < 0 || cpu1 <= cpu0 || wall <= 0) {
-                return; // not measurable on this thread
+                return wall; // not measurable on this thread
             }
             if (runQueue0 >= 0 && runQueue1 >= runQueue0) {
                 runQueueNanos.add(runQueue1 - runQueue0);
@@ -107,11 +114,12 @@ public final class TaskSampler {
                 runQueueKnown = false;
                 // cpu0 and cpu1 came from different clocks: drop this sample
                 if (runQueue0 >= 0) {
-                    return;
+                    return wall;
                 }
             }
             cpuNanos.add(cpu1 - cpu0);
             wallNanos.add(wall);
+            return wall;
         }
 
         /** Reads on-CPU and run-queue nanoseconds into {@link #times}; false if it cannot. */

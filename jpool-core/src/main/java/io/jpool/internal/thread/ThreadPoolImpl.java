@@ -481,7 +481,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         }
 
         /**
-         * {@link #runQueued} for an adaptive pool: times one task in {@link TaskSampler#EVERY},
+         * {@link #runQueued} for an adaptive pool: times one task in {@link TaskSampler#interval},
          * and retires the worker if the pool has more than its target.
          *
          * @return false if the worker retired (it left {@link #workerCount} already)
@@ -495,14 +495,14 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 if (task == null) {
                     return true;
                 }
-                if (++sinceSample >= TaskSampler.EVERY) {
+                if (++sinceSample >= sampleEvery) {
                     sinceSample = 0;
                     if (probe == null) {
                         probe = sizing.sampler().newProbe();
                     }
                     probe.begin();
                     runOne(task, clearAlmostFree);
-                    probe.end();
+                    sampleEvery = TaskSampler.interval(probe.end());
                 } else {
                     runOne(task, clearAlmostFree);
                 }
@@ -513,7 +513,9 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         private TaskSampler.Probe probe;
 
         /** Tasks since this worker last timed one; the first task is timed. */
-        private int sinceSample = TaskSampler.EVERY - 1;
+        private int sinceSample = Integer.MAX_VALUE - 1;
+        /** Time one task in this many ({@link TaskSampler#interval}). */
+        private int sampleEvery = Integer.MAX_VALUE;
 
         /** Set once this worker took itself off {@link #workerCount} to retire. */
         private boolean retired;
