@@ -20,8 +20,9 @@ import io.jpool.AdaptiveStats;
  *   <li><b>Estimate</b> (Goetz): {@code cpus x (1 + wait/compute)}, from the tasks' sampled CPU
  *       and wall time, less the time they waited for a CPU (the scheduler's count, or else
  *       an estimate from the machine's load).
- *       Taken as the target once, when first measured, and again when the ratio rises far
- *       above the highest seen since (the work turned I/O-bound). Between those, the estimate
+ *       Taken as the target when first measured with work to do, again after the load fell
+ *       and work came back, and when the ratio rises far above the highest seen since (the
+ *       work turned I/O-bound). Between those, the estimate
  *       is not followed: with more busy threads than CPUs, CPU-bound tasks wait for a CPU, which
  *       inflates the ratio and would make the estimate chase the pool's own size.</li>
  *   <li><b>CPU-bound</b>: tasks compute more than they wait (ratio below 1) and the target is
@@ -178,6 +179,7 @@ public final class AdaptiveController {
         if (!queued && peak < target) {
             int to = clamp(peak);
             if (to < target) {
+                ratioOfEstimate = Double.NaN; // when work queues up again, start from the estimate
                 return change(to, Phase.UNMEASURED, s, "load fell: nothing queued, at most " + peak
                         + " of " + target + " workers busy");
             }
@@ -186,7 +188,9 @@ public final class AdaptiveController {
             return false; // nothing measured yet: hold
         }
         int estimate = estimate();
-        if (Double.isNaN(highestRatio) || (queued && ratio > RATIO_JUMP * highestRatio + 1 && estimate > target)) {
+        boolean demand = queued || peak >= target;
+        if ((Double.isNaN(highestRatio) && demand)
+                || (queued && ratio > RATIO_JUMP * highestRatio + 1 && estimate > target)) {
             ratioOfEstimate = ratio;
             return change(estimate, Phase.UNMEASURED, s, "estimate: " + settings.cpus() + " CPUs x (1 + wait/compute "
                     + fmt(ratio) + ")" + (estimate == settings.max() || estimate == settings.min() ? ", clamped" : ""));

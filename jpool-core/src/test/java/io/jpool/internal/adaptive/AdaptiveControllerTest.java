@@ -215,6 +215,38 @@ class AdaptiveControllerTest {
     }
 
     @Test
+    void workThatComesBackAfterTheLoadFellGetsTheEstimateAgain() {
+        Sim sim = new Sim(1, 256);
+        sim.run(io(100_000), 3);
+        sim.queued = 0;
+        sim.busyCap = 0;
+        sim.run(io(100_000), 5);
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isEqualTo(1);
+        long changes = sim.c.stats().changes();
+        sim.run(io(100_000), 5);
+        assertThat(sim.c.stats().changes()).as("idle: no flapping").isEqualTo(changes);
+        sim.queued = 10_000;
+        sim.busyCap = Integer.MAX_VALUE;
+        sim.run(io(100_000), 1.5);
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isGreaterThanOrEqualTo(192);
+
+        Sim cpu = new Sim(1, 256);
+        cpu.run(cpuBound(), 3);
+        cpu.queued = 0;
+        cpu.busyCap = 0;
+        cpu.run(cpuBound(), 5);
+        assertThat(cpu.c.target()).isEqualTo(1);
+        cpu.queued = 10_000;
+        cpu.busyCap = Integer.MAX_VALUE;
+        int high = 0;
+        for (int i = 0; i < 15; i++) {
+            cpu.run(cpuBound(), 0.1);
+            high = Math.max(high, cpu.c.target());
+        }
+        assertThat(high).as("back to the CPU count within 1.5 s: %s", cpu.c.stats()).isBetween(CPUS, CPUS + 1);
+    }
+
+    @Test
     void statsSayWhatChangedAndWhy() {
         Sim sim = new Sim(2, 40);
         AdaptiveStats initial = sim.c.stats();
