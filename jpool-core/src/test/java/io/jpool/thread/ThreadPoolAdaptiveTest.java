@@ -135,7 +135,7 @@ class ThreadPoolAdaptiveTest {
     }
 
     @Test
-    void theTargetFallsWhenTheLoadIsGone() throws Exception {
+    void theTargetFallsWhenTheLoadIsGoneAndRisesWhenItComesBack() throws Exception {
         try (ThreadPool pool = ThreadPool.builder().adaptive(1, 64).threadNamePrefix("adaptive-fall").build()) {
             List<PoolFuture<Integer>> fs = new ArrayList<>();
             for (int i = 0; i < 400; i++) {
@@ -154,6 +154,26 @@ class ThreadPoolAdaptiveTest {
             AdaptiveStats s = pool.adaptiveStats().orElseThrow();
             assertThat(s.target()).as("%s", s).isEqualTo(1);
             assertThat(s.reason()).startsWith("load fell");
+
+            // and grows again when I/O-bound work comes back
+            Concurrency c = new Concurrency();
+            fs.clear();
+            for (int i = 0; i < 1000; i++) {
+                fs.add(pool.submit(() -> {
+                    c.enter();
+                    try {
+                        Thread.sleep(20);
+                    } finally {
+                        c.exit();
+                    }
+                    return 1;
+                }));
+            }
+            for (PoolFuture<Integer> f : fs) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+            assertThat(c.peak.get()).as("peak after the load came back; %s", pool.adaptiveStats())
+                    .isGreaterThanOrEqualTo(Math.max(16, 4 * CPUS));
         }
         PoolTestSupport.assertNoThreadsLeft("adaptive-fall");
     }
