@@ -1,10 +1,14 @@
 package io.jpool;
 
+import io.jpool.internal.adaptive.AdaptiveConfig;
+import io.jpool.internal.adaptive.TaskSampler;
 import io.jpool.internal.thread.ThreadPoolConfig;
 import io.jpool.internal.thread.ThreadPoolImpl;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * A pool of threads: Python's {@code ThreadPoolExecutor}, faster than the JDK's, with
@@ -26,9 +30,22 @@ import java.util.Objects;
  *       {@link ProcessPool} for code that must be stopped for sure.</li>
  *   <li>With {@link Builder#queueCapacity queueCapacity}, submit blocks while that many tasks
  *       wait to start (backpressure), instead of rejecting.</li>
+ *   <li>With {@link Builder#adaptive() adaptive()}, the pool finds its size: it measures its
+ *       tasks' wait and compute time, starts from {@code cpus x (1 + wait/compute)}, keeps a
+ *       change of size only if it raises the completion rate, adds workers when queued tasks make
+ *       no progress, and shrinks when the work turns CPU-bound or the load falls
+ *       ({@link #adaptiveStats()} says where it stands and why).</li>
  * </ul>
  */
 public interface ThreadPool extends Pool {
+
+    /**
+     * An adaptive pool's sizing: the target it follows, the measured wait/compute ratio and why
+     * the target last changed. Empty for a pool of fixed size.
+     */
+    default Optional<AdaptiveStats> adaptiveStats() {
+        return Optional.empty();
+    }
 
     /**
      * A pool of Python's default size, {@code min(32, cpus + 4)} threads, with default settings:
@@ -57,6 +74,13 @@ public interface ThreadPool extends Pool {
         private int queueCapacity = Integer.MAX_VALUE;
         private Duration keepAlive = Duration.ofSeconds(60);
         private Duration taskTimeout;
+        private boolean maxWorkersSet;
+        private int adaptiveMin;
+        private int adaptiveMax;
+        private Consumer<AdaptiveStats> adaptiveListener;
+
+        /** The most workers {@link #adaptive()} asks for without bounds of its own. */
+        static final int DEFAULT_ADAPTIVE_MAX = 512;
 
         Builder() {
         }
@@ -67,6 +91,47 @@ public interface ThreadPool extends Pool {
                 throw new IllegalArgumentException("maxWorkers must be at least 1, got " + maxWorkers);
             }
             this.maxWorkers = maxWorkers;
+            this.maxWorkersSet = true;
+            return this;
+        }
+
+        /**
+         * Lets the pool find its own size, between 1 and 512 workers (or #CPUs if more): see
+         * {@link #adaptive(int, int)}.
+         */
+        public Builder adaptive() {
+            return adaptive(1, Math.max(DEFAULT_ADAPTIVE_MAX, Runtime.getRuntime().availableProcessors()));
+        }
+
+        /**
+         * Lets the pool find its own size between {@code min} and {@code max} workers, instead of a
+         * fixed {@link #maxWorkers}. It times some tasks (CPU, CPU-queue and wall time), starts
+         * from {@code cpus x (1 + wait/compute)} (Goetz), probes a quarter more or fewer workers and
+         * keeps a change only if it raises the completion rate (a step down is kept unless the rate
+         * falls), adds workers when queued tasks see no task end for 500 ms, and shrinks when the
+         * work turns CPU-bound or the load falls. A controller thread looks every 100 ms; workers
+         * above the target retire between tasks. Use it when you cannot tell how I/O-bound the
+         * tasks are, or when that changes; a fixed size remains the better choice when you know it.
+         */
+        public Builder adaptive(int min, int max) {
+            if (min < 1) {
+                throw new IllegalArgumentException("adaptive min must be at least 1, got " + min);
+            }
+            if (max < min) {
+                throw new IllegalArgumentException("adaptive max must be at least min (" + min + "), got " + max);
+            }
+            this.adaptiveMin = min;
+            this.adaptiveMax = max;
+            return this;
+        }
+
+        /**
+         * Called on the pool's sizing thread at every change of an {@link #adaptive()} pool's
+         * target, with the new state and the reason; keep it short. Exceptions it throws are
+         * ignored.
+         */
+        public Builder adaptiveListener(Consumer<AdaptiveStats> listener) {
+            this.adaptiveListener = Objects.requireNonNull(listener, "adaptiveListener is null");
             return this;
         }
 
@@ -129,8 +194,27 @@ public interface ThreadPool extends Pool {
                 throw new IllegalStateException("virtualThreads(true) needs JDK 21 or newer; this JVM is "
                         + Runtime.version() + ". Run on JDK 21+ or use platform threads.");
             }
-            return new ThreadPoolImpl(new ThreadPoolConfig(maxWorkers, threadNamePrefix, initializer,
-                    virtualThreads, queueCapacity, keepAlive, taskTimeout));
+            AdaptiveConfig adaptive = null;
+            if (adaptiveMax > 0) {
+                if (maxWorkersSet) {
+                    throw new IllegalStateException("both maxWorkers(" + maxWorkers + ") and adaptive() were set: "
+                            + "an adaptive pool's most workers is adaptive(min, max)'s max; choose one");
+                }
+                if (virtualThreads) {
+                    throw new IllegalStateException("adaptive() measures each worker thread's CPU time, which "
+                            + "virtual threads do not report: use platform threads, or a fixed maxWorkers");
+                }
+                if (!TaskSampler.supported()) {
+                    throw new IllegalStateException("adaptive() needs thread CPU time, which this JVM does not "
+                            + "measure (ThreadMXBean.isThreadCpuTimeEnabled() is false): enable it, or set maxWorkers");
+                }
+                adaptive = new AdaptiveConfig(adaptiveMin, adaptiveMax, adaptiveListener);
+            } else if (adaptiveListener != null) {
+                throw new IllegalStateException("adaptiveListener(...) was set but not adaptive(): "
+                        + "call adaptive() or adaptive(min, max) too");
+            }
+            return new ThreadPoolImpl(new ThreadPoolConfig(adaptive != null ? adaptive.max() : maxWorkers,
+                    threadNamePrefix, initializer, virtualThreads, queueCapacity, keepAlive, taskTimeout, adaptive));
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.jpool.internal.thread;
 
 import io.jpool.RunnableTask;
+import io.jpool.internal.adaptive.AdaptiveConfig;
 
 import java.time.Duration;
 
@@ -11,8 +12,9 @@ import java.time.Duration;
  * @param initializer      null for none
  * @param queueCapacity    Integer.MAX_VALUE for unbounded
  * @param taskTimeout      null for none
+ * @param adaptive         null for a fixed maxWorkers; else maxWorkers is its max
  */
 public record ThreadPoolConfig(int maxWorkers, String threadNamePrefix, RunnableTask initializer,
                                boolean virtualThreads, int queueCapacity, Duration keepAlive,
-                               Duration taskTimeout) {
+                               Duration taskTimeout, AdaptiveConfig adaptive) {
 }

@@ -1,10 +1,14 @@
 package io.jpool.internal.thread;
 
+import io.jpool.AdaptiveStats;
 import io.jpool.BrokenPoolException;
 import io.jpool.PoolFuture;
 import io.jpool.PoolStats;
 import io.jpool.Task;
 import io.jpool.ThreadPool;
+import io.jpool.internal.adaptive.AdaptiveSample;
+import io.jpool.internal.adaptive.AdaptiveSizing;
+import io.jpool.internal.adaptive.TaskSampler;
 import io.jpool.internal.future.Durations;
 import io.jpool.internal.future.Spin;
 import io.jpool.internal.pool.AbstractPool;
@@ -13,6 +17,7 @@ import io.jpool.internal.pool.TaskCounters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,6 +61,13 @@ import java.util.concurrent.locks.LockSupport;
  * pool is terminated ({@link #terminate()}) when shut down with no worker left.
  * A failing initializer breaks the pool: queued tasks fail with {@link BrokenPoolException} and
  * so does every later submit.
+ *
+ * <p>Adaptive sizing ({@link #sizing}, null for a fixed size): the worker cap is
+ * {@link #workerCap}, which a ticker thread ({@link AdaptiveSizing}) sets to its controller's
+ * target. Submits start workers only below the cap; a worker above it retires between tasks
+ * ({@link Worker#runQueuedSized}) or when woken idle, by taking itself off {@link #workerCount}
+ * with a CAS so that no more than the excess retire. A fixed-size pool pays one read of the cap
+ * where it read maxWorkers, and a test of {@code sizing} per drain of the queue.
  */
 public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
@@ -115,6 +127,10 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     private volatile boolean shutdown;
     /** Set by shutdownNow before it looks at what the workers run. */
     private volatile boolean stopping;
+    /** Null unless adaptive. */
+    private final AdaptiveSizing sizing;
+    /** The most workers to run now: maxWorkers, or an adaptive pool's target. */
+    private volatile int workerCap;
 
     public ThreadPoolImpl(ThreadPoolConfig config) {
         this.config = config;
@@ -123,6 +139,14 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         this.threadFactory = config.virtualThreads() ? ThreadFactories.virtual() : ThreadFactories.platform();
         this.queueRoom = config.queueCapacity() == Integer.MAX_VALUE ? null : new Semaphore(config.queueCapacity());
         this.exitGuard = new ExitGuard(namePrefix + "-exit-guard", this::isQuiet);
+        if (config.adaptive() != null) {
+            this.sizing = new AdaptiveSizing(config.adaptive(), namePrefix + "-sizing");
+            this.workerCap = sizing.target();
+            sizing.bind(new SizedPool());
+        } else {
+            this.sizing = null;
+            this.workerCap = config.maxWorkers();
+        }
     }
 
     /**
@@ -267,7 +291,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             LockSupport.unpark(w.thread);
             return;
         }
-        if (workerCount.get() >= config.maxWorkers()) {
+        if (workerCount.get() >= workerCap) {
             return; // no idle worker and none to start: each busy one polls the queue before it parks
         }
         if (submitted != null && submitted.status() != PoolFuture.Status.PENDING) {
@@ -294,7 +318,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         if (submitted != null && submitted.status() != PoolFuture.Status.PENDING) {
             return; // a polling worker took it meanwhile
         }
-        for (int c; (c = workerCount.get()) < config.maxWorkers(); ) {
+        for (int c; (c = workerCount.get()) < workerCap; ) {
             if (workerCount.compareAndSet(c, c + 1)) {
                 startWorker();
                 return;
@@ -337,6 +361,9 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             awake.decrementAndGet();
             workerCount.decrementAndGet();
             throw e;
+        }
+        if (sizing != null) {
+            sizing.ensureRunning();
         }
     }
 
@@ -394,7 +421,11 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 long keepAliveNanos = Durations.toNanos(config.keepAlive());
                 runFirstAndWakeForMore();
                 for (;;) {
-                    runQueued();
+                    if (sizing == null) {
+                        runQueued();
+                    } else if (!runQueuedSized()) {
+                        return; // retired: above the adaptive target
+                    }
                     if (shutdown) {
                         return;
                     }
@@ -415,6 +446,9 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 }
                 clearAlmostFree();
                 CURRENT_WORKER.remove();
+                if (probe != null) {
+                    probe.close();
+                }
                 workerExited(this);
             }
         }
@@ -447,6 +481,57 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             for (PooledTask<?> task; (task = pollStoredFromLanes()) != null; ) {
                 runOne(task, clearAlmostFree); // stops counting as almost free once the task has started
             }
+        }
+
+        /**
+         * {@link #runQueued} for an adaptive pool: times one task in {@link TaskSampler#interval},
+         * and retires the worker if the pool has more than its target.
+         *
+         * @return false if the worker retired (it left {@link #workerCount} already)
+         */
+        private boolean runQueuedSized() {
+            for (;;) {
+                if (workerCount.get() > workerCap && tryRetire()) {
+                    return false;
+                }
+                PooledTask<?> task = pollStoredFromLanes();
+                if (task == null) {
+                    return true;
+                }
+                if (++sinceSample >= sampleEvery) {
+                    sinceSample = 0;
+                    if (probe == null) {
+                        probe = sizing.sampler().newProbe();
+                    }
+                    probe.begin();
+                    runOne(task, clearAlmostFree);
+                    sampleEvery = TaskSampler.interval(probe.end());
+                } else {
+                    runOne(task, clearAlmostFree);
+                }
+            }
+        }
+
+        /** Times this worker's sampled tasks; opened at the first, closed when the worker exits. */
+        private TaskSampler.Probe probe;
+
+        /** Tasks since this worker last timed one; the first task is timed. */
+        private int sinceSample = Integer.MAX_VALUE - 1;
+        /** Time one task in this many ({@link TaskSampler#interval}). */
+        private int sampleEvery = Integer.MAX_VALUE;
+
+        /** Set once this worker took itself off {@link #workerCount} to retire. */
+        private boolean retired;
+
+        /** Leaves {@link #workerCount} if it is above the cap: true if this worker must now exit. */
+        private boolean tryRetire() {
+            for (int c; (c = workerCount.get()) > workerCap; ) {
+                if (workerCount.compareAndSet(c, c - 1)) {
+                    retired = true;
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Tasks this worker took; its first choice of lane moves on every {@link TaskLanes#TURN}. */
@@ -526,6 +611,9 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 onIdleStack = false;
                 if (notPopped && expired && queue.isEmpty()) {
                     return false;
+                }
+                if (sizing != null && workerCount.get() > workerCap && tryRetire()) {
+                    return false; // trimmed: workerExited wakes another for any queued task
                 }
                 runFirstAndWakeForMore();
                 return true;
@@ -679,7 +767,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         }
         idle.remove(w);
         awake.decrementAndGet();
-        int left = workerCount.decrementAndGet();
+        int left = w.retired ? workerCount.get() : workerCount.decrementAndGet();
         if (!queue.isEmpty() && broken.get() == null) {
             wakeOrStartWorker(); // retired while a task came in: someone must run it
         } else if (left == 0 && shutdown && queue.isEmpty()) {
@@ -799,6 +887,53 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                     submitted, completed, failed, cancelled);
         } finally {
             statsLock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<AdaptiveStats> adaptiveStats() {
+        return sizing == null ? Optional.empty() : Optional.of(sizing.stats());
+    }
+
+    /** What the adaptive ticker sees of this pool and does to it. */
+    private final class SizedPool implements AdaptiveSizing.Pool {
+        @Override
+        public AdaptiveSample sample(long nanoTime, double cpuContention) {
+            PoolStats s = stats();
+            TaskSampler sampler = sizing.sampler();
+            return new AdaptiveSample(nanoTime, s.completed() + s.failed() + s.cancelled(), sampler.cpuNanos(),
+                    sampler.wallNanos(), sampler.runQueueKnown() ? sampler.runQueueNanos() : -1, s.queued(), s.busy(),
+                    cpuContention);
+        }
+
+        @Override
+        public void applyTarget(int target) {
+            workerCap = target;
+            // idle workers above the target: wake them to retire (a busy one retires between tasks)
+            for (int excess = workerCount.get() - target; excess > 0; excess--) {
+                Worker w = idle.pollLast(); // the coldest first
+                if (w == null) {
+                    break;
+                }
+                LockSupport.unpark(w.thread);
+            }
+            if (!queue.isEmpty() && workerCount.get() < target && broken.get() == null && !shutdown) {
+                try {
+                    wakeOrStartWorker(); // each worker that takes a task wakes or starts the next
+                } catch (RuntimeException | Error e) {
+                    // cannot start a thread now: the next tick tries again
+                }
+            }
+        }
+
+        @Override
+        public boolean isQuiet() {
+            return workerCount.get() == 0 && queue.isEmpty();
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return ThreadPoolImpl.this.isTerminated();
         }
     }
 

@@ -1,0 +1,332 @@
+package io.jpool.internal.adaptive;
+
+import io.jpool.AdaptiveStats;
+
+/**
+ * Decides how many workers an adaptive pool should run. Pure logic: it sees only the samples it
+ * is given ({@link #onTick}), with their clock, so tests drive it with a fake clock and a
+ * synthetic workload.
+ *
+ * <h2>How it works</h2>
+ * Samples arrive every tick (about 100 ms); they are summed over windows (about 500 ms), and
+ * every decision but starvation is taken at the end of a window, in this order:
+ * <ol>
+ *   <li><b>Starvation</b> (every tick): tasks queued, every worker busy, and no task ended for
+ *       {@code starvationNanos}: add half as many workers again (at least one), up to max, and
+ *       again every {@code starvationRepeatNanos} while nothing ends. This frees tasks that wait
+ *       for each other, whatever the estimate says.</li>
+ *   <li><b>Load fell</b>: nothing queued during a whole window and fewer workers busy than the
+ *       target: the target drops to the most that were busy (at least min).</li>
+ *   <li><b>Estimate</b> (Goetz): {@code cpus x (1 + wait/compute)}, from the tasks' sampled CPU
+ *       and wall time, less the time they waited for a CPU (the scheduler's count, or else
+ *       an estimate from the machine's load).
+ *       Taken as the target when first measured with work to do, again after the load fell
+ *       and work came back, and when the ratio rises far above the highest seen since (the
+ *       work turned I/O-bound). Between those, the estimate
+ *       is not followed: with more busy threads than CPUs, CPU-bound tasks wait for a CPU, which
+ *       inflates the ratio and would make the estimate chase the pool's own size.</li>
+ *   <li><b>CPU-bound</b>: tasks compute more than they wait (ratio below 1) and the target is
+ *       above the estimate: the target drops to the estimate.</li>
+ *   <li><b>Hill climbing</b> on the completion rate: measure a window at the target, then probe
+ *       a quarter more or fewer workers for a window (half more after a kept step up). A probe
+ *       up is kept only if the rate rose by more than {@code margin}; a probe down is kept unless the rate fell by more than margin
+ *       from the rate before the first step down: so the pool settles at the fewest workers that
+ *       give (nearly) the best rate. Going up is tried only with tasks queued and work that is not
+ *       CPU-bound. After a rejected
+ *       probe either way the target holds for a few windows.</li>
+ * </ol>
+ * Every change records a reason in words. Not thread-safe: one ticker thread drives it, and
+ * readers take {@link #stats()} under the pool's own lock (or accept a slightly stale one).
+ */
+public final class AdaptiveController {
+    /** Wait/compute below this: the work is CPU-bound. */
+    static final double CPU_BOUND_RATIO = 1.0;
+    /** A new estimate is taken when the ratio grows past this factor of the one last used. */
+    private static final double RATIO_JUMP = 4.0;
+    /** Windows to hold after a probe up and down were both rejected. */
+    private static final int HOLD_WINDOWS = 4;
+
+    private enum Phase { UNMEASURED, HOLD, PROBE_UP, PROBE_DOWN }
+
+    private final Settings settings;
+    private int target;
+    private volatile AdaptiveStats stats;
+    private long changes;
+    private String reason;
+
+    private Phase phase = Phase.UNMEASURED;
+    private double ratio = Double.NaN;
+    private double ratioOfEstimate = Double.NaN;
+    /** The rate the last probe is judged against (NaN: measure one at the target first). */
+    private double baseRate = Double.NaN;
+    private boolean nextProbeUp = true;
+    private int rejectedInARow;
+    /** Steps up kept in a row. */
+    private int keptUps;
+    private int holdWindows;
+
+    private AdaptiveSample last;
+    private AdaptiveSample windowStart;
+    private long lastProgressNanos;
+    private boolean queuedInWindow;
+    private int peakBusy;
+
+    /**
+     * The controller's tuning.
+     *
+     * @param min                   fewest workers, at least 1
+     * @param max                   most workers, at least min
+     * @param cpus                  CPUs of the machine
+     * @param windowNanos           how long each measurement window lasts
+     * @param starvationNanos       no task ended for this long, with tasks queued: starvation
+     * @param starvationRepeatNanos while starving, add workers again this often
+     * @param margin                relative change of rate below which a probe counts as noise
+     */
+    public record Settings(int min, int max, int cpus, long windowNanos, long starvationNanos,
+                           long starvationRepeatNanos, double margin) {
+        public Settings {
+            if (min < 1 || max < min) {
+                throw new IllegalArgumentException("adaptive bounds must satisfy 1 <= min <= max, got min=" + min
+                        + ", max=" + max);
+            }
+            if (cpus < 1 || windowNanos <= 0 || starvationNanos <= 0 || starvationRepeatNanos <= 0
+                    || !(margin >= 0 && margin < 1)) {
+                throw new IllegalArgumentException("bad adaptive settings: " + cpus + " cpus, window "
+                        + windowNanos + " ns, starvation " + starvationNanos + "/" + starvationRepeatNanos
+                        + " ns, margin " + margin);
+            }
+        }
+
+        /** The pool's settings: 500 ms windows, 500 ms to starvation, then every 100 ms, 5% margin. */
+        public static Settings of(int min, int max, int cpus) {
+            return new Settings(min, max, cpus, 500_000_000L, 500_000_000L, 100_000_000L, 0.05);
+        }
+    }
+
+    public AdaptiveController(Settings settings) {
+        this.settings = settings;
+        this.target = clamp(settings.cpus());
+        this.reason = "initial: " + settings.cpus() + " CPUs, clamped to [" + settings.min() + ", "
+                + settings.max() + "]; nothing measured yet";
+        publish();
+    }
+
+    /** The number of workers to aim at now. */
+    public int target() {
+        return target;
+    }
+
+    /** The last published snapshot; safe to read from any thread. */
+    public AdaptiveStats stats() {
+        return stats;
+    }
+
+    /**
+     * Takes one tick's sample; returns true if the target changed (then {@link #stats()} says
+     * why). Samples must come in clock order.
+     */
+    public boolean onTick(AdaptiveSample s) {
+        if (last == null) {
+            last = s;
+            lastProgressNanos = s.nanoTime();
+            startWindow(s);
+            return false;
+        }
+        if (s.completed() != last.completed()) {
+            lastProgressNanos = s.nanoTime();
+        }
+        last = s;
+        queuedInWindow |= s.queued() > 0;
+        peakBusy = Math.max(peakBusy, s.busy());
+        long stalled = s.nanoTime() - lastProgressNanos;
+        if (s.queued() > 0 && s.busy() >= target && target < settings.max() && stalled >= settings.starvationNanos()) {
+            // next add after starvationRepeatNanos more without progress
+            lastProgressNanos = s.nanoTime() - settings.starvationNanos() + settings.starvationRepeatNanos();
+            return change(target + Math.max(1, target / 2), Phase.UNMEASURED, s, "starvation: " + s.queued()
+                    + " tasks queued, all " + s.busy() + " workers busy and no task ended for "
+                    + stalled / 1_000_000 + " ms");
+        }
+        if (s.nanoTime() - windowStart.nanoTime() < settings.windowNanos()) {
+            return false;
+        }
+        return endWindow(s);
+    }
+
+    private boolean endWindow(AdaptiveSample s) {
+        AdaptiveSample w = windowStart;
+        double rate = (s.completed() - w.completed()) * 1e9 / (s.nanoTime() - w.nanoTime());
+        long cpu = s.sampledCpuNanos() - w.sampledCpuNanos();
+        long wall = s.sampledWallNanos() - w.sampledWallNanos();
+        long runQueue = s.sampledRunQueueNanos() < 0 || w.sampledRunQueueNanos() < 0 ? -1
+                : s.sampledRunQueueNanos() - w.sampledRunQueueNanos();
+        if (cpu > 0 && wall > 0) {
+            // wall = wait + cpu + time waiting for a CPU: measured, or else estimated from the load
+            double r = runQueue >= 0 ? (double) (wall - runQueue - cpu) / cpu
+                    : (double) wall / cpu - Math.max(1.0, s.cpuContention());
+            r = Math.max(0.0, r);
+            ratio = Double.isNaN(ratio) ? r : 0.5 * ratio + 0.5 * r;
+        }
+        // the highest ratio since the last estimate, before this window: a rise far above it is a new workload
+        double highestRatio = ratioOfEstimate;
+        if (!Double.isNaN(ratioOfEstimate) && ratio > ratioOfEstimate) {
+            ratioOfEstimate = ratio;
+        }
+        boolean queued = queuedInWindow;
+        int peak = peakBusy;
+        startWindow(s);
+        publish(); // the ratio may have moved
+
+        if (!queued && peak < target) {
+            int to = clamp(peak);
+            if (to < target) {
+                ratioOfEstimate = Double.NaN; // when work queues up again, start from the estimate
+                return change(to, Phase.UNMEASURED, s, "load fell: nothing queued, at most " + peak
+                        + " of " + target + " workers busy");
+            }
+        }
+        if (Double.isNaN(ratio)) {
+            return false; // nothing measured yet: hold
+        }
+        int estimate = estimate();
+        boolean demand = queued || peak >= target;
+        if ((Double.isNaN(highestRatio) && demand)
+                || (queued && ratio > RATIO_JUMP * highestRatio + 1 && estimate > target)) {
+            ratioOfEstimate = ratio;
+            return change(estimate, Phase.UNMEASURED, s, "estimate: " + settings.cpus() + " CPUs x (1 + wait/compute "
+                    + fmt(ratio) + ")" + (estimate == settings.max() || estimate == settings.min() ? ", clamped" : ""));
+        }
+        if (ratio < CPU_BOUND_RATIO && target > estimate) {
+            ratioOfEstimate = ratio;
+            return change(estimate, Phase.UNMEASURED, s, "CPU-bound: wait/compute " + fmt(ratio)
+                    + ", estimate " + estimate);
+        }
+        return climb(rate, queued, peak, s);
+    }
+
+    private boolean climb(double rate, boolean queued, int peak, AdaptiveSample s) {
+        switch (phase) {
+            case PROBE_UP:
+                if (rate > baseRate * (1 + settings.margin())) {
+                    baseRate = rate;
+                    rejectedInARow = 0;
+                    keptUps++;
+                    if (queued && target < settings.max()) {
+                        return probe(true, s, "more workers raised throughput to " + fmt(rate) + "/s; probing up");
+                    }
+                    phase = Phase.HOLD;
+                    return false;
+                }
+                nextProbeUp = false;
+                return reject(rate, s, "more workers did not raise throughput (" + fmt(rate) + "/s vs " + fmt(baseRate) + "/s)");
+            case PROBE_DOWN:
+                if (rate >= baseRate * (1 - settings.margin())) {
+                    rejectedInARow = 0;
+                    if (target > settings.min()) {
+                        return probe(false, s, "fewer workers kept throughput (" + fmt(rate) + "/s vs "
+                                + fmt(baseRate) + "/s); probing down");
+                    }
+                    phase = Phase.HOLD;
+                    baseRate = rate;
+                    return false;
+                }
+                nextProbeUp = true;
+                return reject(rate, s, "fewer workers lowered throughput (" + fmt(rate) + "/s vs " + fmt(baseRate) + "/s)");
+            case UNMEASURED:
+                phase = Phase.HOLD;
+                baseRate = rate;
+                return false;
+            default: // HOLD
+                if (holdWindows > 0) {
+                    holdWindows--;
+                    baseRate = rate;
+                    return false;
+                }
+                if (Double.isNaN(baseRate)) {
+                    baseRate = rate;
+                    return false;
+                }
+                baseRate = 0.5 * baseRate + 0.5 * rate;
+                // CPU-bound work gains nothing from more threads than CPUs, bar a bigger share of
+                // a busy machine taken from its other programs: no probing up then
+                boolean canUp = queued && target < settings.max() && ratio >= CPU_BOUND_RATIO;
+                boolean canDown = target > settings.min() && (queued || peak >= target);
+                if (canUp && (nextProbeUp || !canDown)) {
+                    return probe(true, s, "probing up from " + target + " (throughput " + fmt(baseRate) + "/s)");
+                }
+                if (canDown) {
+                    return probe(false, s, "probing down from " + target + " (throughput " + fmt(baseRate) + "/s)");
+                }
+                return false;
+        }
+    }
+
+    private boolean probe(boolean up, AdaptiveSample s, String why) {
+        // a quarter; half once a step up was kept, so a pool far below its best gets there in a few windows
+        int step = Math.max(1, target / (up && keptUps > 0 ? 2 : 4));
+        if (!up) {
+            keptUps = 0;
+        }
+        int to = clamp(up ? target + step : target - step);
+        if (to == target) {
+            phase = Phase.HOLD;
+            return false;
+        }
+        return change(to, up ? Phase.PROBE_UP : Phase.PROBE_DOWN, s, why);
+    }
+
+    private boolean reject(double rate, AdaptiveSample s, String why) {
+        keptUps = 0;
+        holdWindows = ++rejectedInARow >= 2 ? HOLD_WINDOWS : 0;
+        if (rejectedInARow >= 2) {
+            rejectedInARow = 0;
+        }
+        int back = lastKept;
+        return change(back, Phase.UNMEASURED, s, why + "; back to " + back);
+    }
+
+    /** The target before the probe under way: where a rejected probe returns. */
+    private int lastKept;
+
+    private boolean change(int to, Phase next, AdaptiveSample s, String why) {
+        to = clamp(to);
+        boolean probing = next == Phase.PROBE_UP || next == Phase.PROBE_DOWN;
+        lastKept = probing ? target : to; // a rejected probe step returns to where it started
+        if (next == Phase.UNMEASURED) {
+            baseRate = Double.NaN;
+        }
+        phase = next;
+        startWindow(s);
+        if (to == target) {
+            return false;
+        }
+        target = to;
+        changes++;
+        reason = why;
+        publish();
+        return true;
+    }
+
+    private void startWindow(AdaptiveSample s) {
+        windowStart = s;
+        queuedInWindow = s.queued() > 0;
+        peakBusy = s.busy();
+    }
+
+    private int estimate() {
+        double ratioForEstimate = ratio < CPU_BOUND_RATIO ? 0 : ratio;
+        double e = settings.cpus() * (1 + ratioForEstimate);
+        return clamp(e >= Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) Math.round(e));
+    }
+
+    private int clamp(int n) {
+        return Math.max(settings.min(), Math.min(settings.max(), n));
+    }
+
+    private void publish() {
+        stats = new AdaptiveStats(target, settings.min(), settings.max(), ratio, reason, changes);
+    }
+
+    private static String fmt(double d) {
+        return d >= 100 || d == Math.rint(d) ? String.valueOf(Math.round(d)) : String.format(java.util.Locale.ROOT, "%.2f", d);
+    }
+}

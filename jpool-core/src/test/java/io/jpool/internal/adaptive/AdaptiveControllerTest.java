@@ -1,0 +1,272 @@
+package io.jpool.internal.adaptive;
+
+import io.jpool.AdaptiveStats;
+import org.junit.jupiter.api.Test;
+
+import java.util.function.IntToDoubleFunction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The controller's decisions on synthetic workloads, with a fake clock: a model gives the
+ * completion rate and each task's CPU and wall time for a number of workers, and the test
+ * ticks the controller every 100 ms of fake time as a pool would.
+ */
+class AdaptiveControllerTest {
+    private static final long TICK = 100_000_000L;
+    private static final int CPUS = 4;
+
+    /** A workload: rate (tasks/s), CPU and wall seconds per task, for n workers all busy. */
+    record Model(IntToDoubleFunction rate, IntToDoubleFunction cpu, IntToDoubleFunction wall,
+                 IntToDoubleFunction runQueue) {
+        Model(IntToDoubleFunction rate, IntToDoubleFunction cpu, IntToDoubleFunction wall) {
+            this(rate, cpu, wall, null);
+        }
+    }
+
+    /** Drives a controller through fake time; tasks are always queued (a backlog) unless told. */
+    static final class Sim {
+        final AdaptiveController c;
+        long now = 1_000_000_000L;
+        double completed;
+        double cpu;
+        double wall;
+        double runQueue;
+        long queued = 10_000;
+        int busyCap = Integer.MAX_VALUE;
+        long lastCompleted = -1;
+
+        Sim(int min, int max) {
+            this(min, max, -1);
+        }
+
+        /** With {@code runQueue} 0, the run-queue wait is known (and comes from the model). */
+        Sim(int min, int max, double runQueue) {
+            this.runQueue = runQueue;
+            c = new AdaptiveController(AdaptiveController.Settings.of(min, max, CPUS));
+            c.onTick(sample(0));
+        }
+
+        AdaptiveSample sample(int busy) {
+            return new AdaptiveSample(now, (long) completed, (long) (cpu * 1e9), (long) (wall * 1e9), runQueue < 0 ? -1 : (long) (runQueue * 1e9), queued, busy, 1.0);
+        }
+
+        /** Runs the model for {@code seconds} of fake time. */
+        void run(Model m, double seconds) {
+            for (long end = now + (long) (seconds * 1e9); now < end; ) {
+                int n = c.target();
+                int busy = Math.min(n, busyCap);
+                double done = m.rate().applyAsDouble(busy) * TICK / 1e9;
+                completed += done;
+                // every task is sampled here: the pool samples 1 in N, the ratio is the same
+                cpu += done * m.cpu().applyAsDouble(busy);
+                wall += done * m.wall().applyAsDouble(busy);
+                if (runQueue >= 0) {
+                    runQueue += done * m.runQueue().applyAsDouble(busy);
+                }
+                now += TICK;
+                c.onTick(sample(busy));
+            }
+        }
+    }
+
+    /** An I/O-bound model: 20 ms waits, 50 us of CPU, a server that serves {@code capacity} at once. */
+    static Model io(int capacity) {
+        return new Model(n -> Math.min(n, capacity) / 0.020, n -> 50e-6,
+                n -> 0.020 * Math.max(1.0, (double) n / capacity));
+    }
+
+    /** A CPU-bound model: 2 ms of CPU per task; more workers than CPUs wait for a CPU. */
+    static Model cpuBound() {
+        return new Model(n -> Math.min(n, CPUS) / 0.002, n -> 0.002, n -> 0.002 * Math.max(1.0, (double) n / CPUS));
+    }
+
+    @Test
+    void ioBoundWorkWithAmpleCapacityGrowsToMaxWithinTwoSeconds() {
+        Sim sim = new Sim(1, 256);
+        sim.run(io(100_000), 2);
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isEqualTo(256);
+        assertThat(sim.c.stats().waitComputeRatio()).isGreaterThan(100);
+        sim.run(io(100_000), 20);
+        assertThat(sim.c.target()).as("holds at the best size: %s", sim.c.stats()).isGreaterThanOrEqualTo(192);
+    }
+
+    @Test
+    void ioBoundWorkConvergesNearADownstreamLimitBiasedToFewerWorkers() {
+        Sim sim = new Sim(1, 512);
+        sim.run(io(100), 30);
+        // throughput is flat from 100 workers up: the pool settles at few more than 100
+        // (probes a quarter above and below come and go: bound the average and the extremes)
+        int low = Integer.MAX_VALUE;
+        int high = 0;
+        long sum = 0;
+        for (int i = 0; i < 100; i++) {
+            sim.run(io(100), 0.1);
+            low = Math.min(low, sim.c.target());
+            high = Math.max(high, sim.c.target());
+            sum += sim.c.target();
+        }
+        assertThat(sum / 100.0).as("on average at most 1.5x the limit: %s", sim.c.stats()).isBetween(100.0, 150.0);
+        assertThat(low).as("never far below the limit: %s", sim.c.stats()).isGreaterThanOrEqualTo(75);
+        assertThat(high).as("probes stay near it: %s", sim.c.stats()).isLessThanOrEqualTo(200);
+    }
+
+    @Test
+    void aPlateauKeepsTheFewestWorkersThatReachIt() {
+        Sim sim = new Sim(1, 256);
+        sim.run(io(20), 40);
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isBetween(15, 30);
+    }
+
+    @Test
+    void cpuBoundWorkStaysNearTheCpuCount() {
+        Sim sim = new Sim(1, 256);
+        int high = 0;
+        for (int i = 0; i < 200; i++) {
+            sim.run(cpuBound(), 0.1);
+            high = Math.max(high, sim.c.target());
+        }
+        assertThat(high).as("%s", sim.c.stats()).isLessThanOrEqualTo(CPUS + 1);
+        assertThat(sim.c.target()).isBetween(CPUS, CPUS + 1);
+    }
+
+    @Test
+    void cpuBoundWorkOnABusyMachineStaysNearTheCpuCountThoughMoreThreadsWouldGetMoreOfIt() {
+        // 20 runnable threads of other programs: each thread gets an equal share of the CPUs, so
+        // more workers would take more of the machine from them; the run-queue wait says so
+        int others = 20;
+        Model loaded = new Model(n -> n * ((double) CPUS / (n + others)) / 0.002, n -> 0.002,
+                n -> 0.002 * (n + others) / CPUS, n -> 0.002 * ((double) (n + others) / CPUS - 1));
+        Sim sim = new Sim(1, 256, 0);
+        int high = 0;
+        for (int i = 0; i < 200; i++) {
+            sim.run(loaded, 0.1);
+            high = Math.max(high, sim.c.target());
+        }
+        assertThat(high).as("%s", sim.c.stats()).isLessThanOrEqualTo(CPUS + 1);
+        assertThat(sim.c.stats().waitComputeRatio()).isLessThan(0.5);
+    }
+
+    @Test
+    void workThatTurnsCpuBoundShrinksThePool() {
+        Sim sim = new Sim(1, 64);
+        sim.run(io(100_000), 5);
+        assertThat(sim.c.target()).isEqualTo(64);
+        sim.run(cpuBound(), 10);
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isLessThanOrEqualTo(CPUS + 1);
+        int high = 0;
+        for (int i = 0; i < 100; i++) {
+            sim.run(cpuBound(), 0.1);
+            high = Math.max(high, sim.c.target());
+        }
+        assertThat(high).as("%s", sim.c.stats()).isLessThanOrEqualTo(CPUS + 1);
+    }
+
+    @Test
+    void workThatTurnsIoBoundAgainGrowsThePoolAgain() {
+        Sim sim = new Sim(1, 64);
+        sim.run(cpuBound(), 5);
+        assertThat(sim.c.target()).isLessThanOrEqualTo(CPUS + 1);
+        int high = 0;
+        for (int i = 0; i < 15; i++) {
+            sim.run(io(100_000), 0.1);
+            high = Math.max(high, sim.c.target());
+        }
+        assertThat(high).as("back to the best size within 1.5 s: %s", sim.c.stats()).isEqualTo(64);
+    }
+
+    @Test
+    void starvedTasksGetWorkersWithinOneSecond() {
+        // tasks that end only when 8 of them run at once: nothing ends below 8 workers
+        Sim sim = new Sim(1, 64);
+        Model barrier = new Model(n -> n >= 8 ? 1000 : 0, n -> 1e-6, n -> 1e-3);
+        sim.run(barrier, 1.0);
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isGreaterThanOrEqualTo(8);
+        assertThat(sim.c.stats().reason()).contains("starvation");
+    }
+
+    @Test
+    void starvationNeverGoesPastMax() {
+        Sim sim = new Sim(1, 6);
+        sim.run(new Model(n -> 0, n -> 1e-6, n -> 1e-3), 5);
+        assertThat(sim.c.target()).isEqualTo(6);
+    }
+
+    @Test
+    void noStarvationWhileWorkersAreFree() {
+        // nothing ends, but fewer tasks than workers are running: no worker would help
+        Sim sim = new Sim(1, 64);
+        sim.busyCap = 2;
+        sim.run(new Model(n -> 0, n -> 1e-6, n -> 1e-3), 3);
+        assertThat(sim.c.target()).isLessThanOrEqualTo(CPUS);
+    }
+
+    @Test
+    void fallingLoadShrinksTheTarget() {
+        Sim sim = new Sim(1, 256);
+        sim.run(io(100_000), 3);
+        assertThat(sim.c.target()).isGreaterThanOrEqualTo(192); // 256, or probing down from it
+        sim.queued = 0;
+        sim.busyCap = 10;
+        sim.run(io(100_000), 2);
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isEqualTo(10);
+        assertThat(sim.c.stats().reason()).startsWith("load fell");
+    }
+
+    @Test
+    void workThatComesBackAfterTheLoadFellGetsTheEstimateAgain() {
+        Sim sim = new Sim(1, 256);
+        sim.run(io(100_000), 3);
+        sim.queued = 0;
+        sim.busyCap = 0;
+        sim.run(io(100_000), 5);
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isEqualTo(1);
+        long changes = sim.c.stats().changes();
+        sim.run(io(100_000), 5);
+        assertThat(sim.c.stats().changes()).as("idle: no flapping").isEqualTo(changes);
+        sim.queued = 10_000;
+        sim.busyCap = Integer.MAX_VALUE;
+        sim.run(io(100_000), 1.5);
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isGreaterThanOrEqualTo(192);
+
+        Sim cpu = new Sim(1, 256);
+        cpu.run(cpuBound(), 3);
+        cpu.queued = 0;
+        cpu.busyCap = 0;
+        cpu.run(cpuBound(), 5);
+        assertThat(cpu.c.target()).isEqualTo(1);
+        cpu.queued = 10_000;
+        cpu.busyCap = Integer.MAX_VALUE;
+        int high = 0;
+        for (int i = 0; i < 15; i++) {
+            cpu.run(cpuBound(), 0.1);
+            high = Math.max(high, cpu.c.target());
+        }
+        assertThat(high).as("back to the CPU count within 1.5 s: %s", cpu.c.stats()).isBetween(CPUS, CPUS + 1);
+    }
+
+    @Test
+    void statsSayWhatChangedAndWhy() {
+        Sim sim = new Sim(2, 40);
+        AdaptiveStats initial = sim.c.stats();
+        assertThat(initial.target()).isEqualTo(CPUS);
+        assertThat(initial.waitComputeRatio()).isNaN();
+        assertThat(initial.changes()).isZero();
+        sim.run(io(100_000), 1);
+        AdaptiveStats s = sim.c.stats();
+        assertThat(s.min()).isEqualTo(2);
+        assertThat(s.max()).isEqualTo(40);
+        assertThat(s.target()).isEqualTo(40);
+        assertThat(s.changes()).isPositive();
+        assertThat(s.reason()).contains("estimate");
+    }
+
+    @Test
+    void badBoundsAreRejectedWithTheirValues() {
+        assertThatThrownBy(() -> AdaptiveController.Settings.of(0, 4, 2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("min=0");
+        assertThatThrownBy(() -> AdaptiveController.Settings.of(5, 4, 2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max=4");
+    }
+}

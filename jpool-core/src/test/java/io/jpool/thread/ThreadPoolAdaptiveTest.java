@@ -1,0 +1,220 @@
+package io.jpool.thread;
+
+import io.jpool.AdaptiveStats;
+import io.jpool.PoolFuture;
+import io.jpool.ThreadPool;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * An adaptive ThreadPool on real workloads, with bounds generous enough for a loaded machine:
+ * it grows for I/O-bound work, stays near the CPU count for CPU-bound work, escapes starvation,
+ * and shrinks back when the load is gone.
+ */
+class ThreadPoolAdaptiveTest {
+    private static final int CPUS = Runtime.getRuntime().availableProcessors();
+
+    /** Counts tasks running at once and remembers the most. */
+    static final class Concurrency {
+        final AtomicInteger running = new AtomicInteger();
+        final AtomicInteger peak = new AtomicInteger();
+
+        int enter() {
+            int n = running.incrementAndGet();
+            peak.accumulateAndGet(n, Math::max);
+            return n;
+        }
+
+        void exit() {
+            running.decrementAndGet();
+        }
+    }
+
+    @Test
+    void anIoBoundBurstGrowsThePoolWellPastTheCpuCount() throws Exception {
+        Concurrency c = new Concurrency();
+        List<AdaptiveStats> changes = new CopyOnWriteArrayList<>();
+        long start = System.nanoTime();
+        try (ThreadPool pool = ThreadPool.builder().adaptive().adaptiveListener(changes::add)
+                .threadNamePrefix("adaptive-io").build()) {
+            List<PoolFuture<Integer>> fs = new ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                fs.add(pool.submit(() -> {
+                    c.enter();
+                    try {
+                        Thread.sleep(20);
+                    } finally {
+                        c.exit();
+                    }
+                    return 1;
+                }));
+            }
+            for (PoolFuture<Integer> f : fs) {
+                assertThat(f.get(120, TimeUnit.SECONDS)).isEqualTo(1);
+            }
+            assertThat(c.peak.get()).as("peak concurrency; changes %s", changes)
+                    .isGreaterThanOrEqualTo(Math.max(16, 4 * CPUS));
+            AdaptiveStats s = pool.adaptiveStats().orElseThrow();
+            assertThat(s.waitComputeRatio()).as("%s", s).isGreaterThan(5.0);
+            assertThat(changes).isNotEmpty();
+        }
+        // 2000 x 20 ms is 40 s on one thread, 20 s on CPUS=2 of them
+        assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(15);
+        PoolTestSupport.assertNoThreadsLeft("adaptive-io");
+    }
+
+    @Test
+    void aCpuBoundBurstStaysNearTheCpuCount() throws Exception {
+        Concurrency c = new Concurrency();
+        AtomicLong overCpusPlusOne = new AtomicLong();
+        int tasks = 1500;
+        try (ThreadPool pool = ThreadPool.builder().adaptive().threadNamePrefix("adaptive-cpu").build()) {
+            List<PoolFuture<Long>> fs = new ArrayList<>();
+            for (int i = 0; i < tasks; i++) {
+                fs.add(pool.submit(() -> {
+                    if (c.enter() > CPUS + 1) {
+                        overCpusPlusOne.incrementAndGet();
+                    }
+                    try {
+                        return spin(2_000_000L);
+                    } finally {
+                        c.exit();
+                    }
+                }));
+            }
+            for (PoolFuture<Long> f : fs) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+            // a probe above CPUS + 1 is allowed now and then, not for long
+            assertThat(overCpusPlusOne.get()).as("tasks started with more than %d running; peak %d; %s",
+                    CPUS + 1, c.peak.get(), pool.adaptiveStats()).isLessThan(tasks / 5);
+        }
+        PoolTestSupport.assertNoThreadsLeft("adaptive-cpu");
+    }
+
+    @Test
+    void tasksThatNeedEightAtOnceEscapeStarvation() throws Exception {
+        int n = 8;
+        CyclicBarrier barrier = new CyclicBarrier(n);
+        AtomicInteger timedOut = new AtomicInteger();
+        long start = System.nanoTime();
+        try (ThreadPool pool = ThreadPool.builder().adaptive(1, 64).threadNamePrefix("adaptive-starve").build()) {
+            List<PoolFuture<Integer>> fs = new ArrayList<>();
+            for (int i = 0; i < 2 * n; i++) {
+                fs.add(pool.submit(() -> {
+                    try {
+                        barrier.await(60, TimeUnit.SECONDS); // the fallback: never reached if the pool grows
+                    } catch (TimeoutException | BrokenBarrierException e) {
+                        timedOut.incrementAndGet();
+                    }
+                    return 1;
+                }));
+            }
+            for (PoolFuture<Integer> f : fs) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+            assertThat(timedOut.get()).isZero();
+            assertThat(pool.adaptiveStats().orElseThrow().reason()).isNotNull();
+        }
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        // about 1 s unloaded (500 ms to call it starvation, then growth every 100 ms); generous here
+        assertThat(ms).as("escaped after %d ms", ms).isLessThan(10_000);
+        PoolTestSupport.assertNoThreadsLeft("adaptive-starve");
+    }
+
+    @Test
+    void theTargetFallsWhenTheLoadIsGoneAndRisesWhenItComesBack() throws Exception {
+        try (ThreadPool pool = ThreadPool.builder().adaptive(1, 64).threadNamePrefix("adaptive-fall").build()) {
+            List<PoolFuture<Integer>> fs = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                fs.add(pool.submit(() -> {
+                    Thread.sleep(20);
+                    return 1;
+                }));
+            }
+            for (PoolFuture<Integer> f : fs) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (pool.adaptiveStats().orElseThrow().target() > 1 && System.nanoTime() < deadline) {
+                Thread.sleep(50); // observing the controller, not synchronising with it
+            }
+            AdaptiveStats s = pool.adaptiveStats().orElseThrow();
+            assertThat(s.target()).as("%s", s).isEqualTo(1);
+            assertThat(s.reason()).startsWith("load fell");
+
+            // and grows again when I/O-bound work comes back
+            Concurrency c = new Concurrency();
+            fs.clear();
+            for (int i = 0; i < 1000; i++) {
+                fs.add(pool.submit(() -> {
+                    c.enter();
+                    try {
+                        Thread.sleep(20);
+                    } finally {
+                        c.exit();
+                    }
+                    return 1;
+                }));
+            }
+            for (PoolFuture<Integer> f : fs) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+            assertThat(c.peak.get()).as("peak after the load came back; %s", pool.adaptiveStats())
+                    .isGreaterThanOrEqualTo(Math.max(16, 4 * CPUS));
+        }
+        PoolTestSupport.assertNoThreadsLeft("adaptive-fall");
+    }
+
+    @Test
+    void aFixedSizePoolHasNoAdaptiveStats() {
+        try (ThreadPool pool = ThreadPool.create(2)) {
+            assertThat(pool.adaptiveStats()).isEmpty();
+        }
+    }
+
+    @Test
+    void badAdaptiveSettingsSayWhatIsWrong() {
+        assertThatThrownBy(() -> ThreadPool.builder().adaptive(0, 4))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("min must be at least 1, got 0");
+        assertThatThrownBy(() -> ThreadPool.builder().adaptive(5, 4))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max must be at least min (5), got 4");
+        assertThatThrownBy(() -> ThreadPool.builder().maxWorkers(8).adaptive().build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("choose one");
+        assertThatThrownBy(() -> ThreadPool.builder().adaptiveListener(s -> { }).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("call adaptive()");
+        assertThatThrownBy(() -> ThreadPool.builder().adaptive().virtualThreads(true).build())
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void anAdaptivePoolStartsNoThreadUntilTheFirstTask() throws Exception {
+        try (ThreadPool pool = ThreadPool.builder().adaptive().threadNamePrefix("adaptive-lazy").build()) {
+            assertThat(PoolTestSupport.threadsNamed("adaptive-lazy")).isEmpty();
+            assertThat(pool.submit(() -> 7).get(30, TimeUnit.SECONDS)).isEqualTo(7);
+            assertThat(pool.adaptiveStats().orElseThrow().target()).isBetween(1, 512);
+        }
+        PoolTestSupport.assertNoThreadsLeft("adaptive-lazy");
+    }
+
+    private static long spin(long nanos) {
+        long end = System.nanoTime() + nanos;
+        long x = 0;
+        while (System.nanoTime() < end) {
+            x += x * 31 + 7;
+        }
+        return x;
+    }
+}
