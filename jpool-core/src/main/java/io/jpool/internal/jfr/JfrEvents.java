@@ -89,4 +89,35 @@ public final class JfrEvents {
             e.commit();
         }
     }
+
+    /** Whether a recording wants ThreadPool task events (then a submit notes when it queued a task). */
+    public static boolean threadTaskEnabled() {
+        return new ThreadTaskRun().isEnabled();
+    }
+
+    /** The event of a ThreadPool task about to run, begun; null unless a recording wants it. */
+    public static ThreadTaskRun threadTaskBegin() {
+        ThreadTaskRun e = new ThreadTaskRun();
+        if (!e.isEnabled()) {
+            return null;
+        }
+        e.begin();
+        return e;
+    }
+
+    /**
+     * Ends and commits {@code e}, from {@link #threadTaskBegin}.
+     *
+     * @param queueWaitNanos from submit to start, or -1 if unknown
+     */
+    public static void threadTaskEnd(ThreadTaskRun e, String pool, Object task, String outcome, long queueWaitNanos) {
+        e.end();
+        if (e.shouldCommit()) {
+            e.pool = pool;
+            e.task = TaskNames.describe(task);
+            e.outcome = outcome;
+            e.queueWait = queueWaitNanos;
+            e.commit();
+        }
+    }
 }

@@ -10,6 +10,8 @@ import io.jpool.internal.adaptive.AdaptiveSample;
 import io.jpool.internal.adaptive.AdaptiveSizing;
 import io.jpool.internal.adaptive.TaskSampler;
 import io.jpool.internal.future.Durations;
+import io.jpool.internal.jfr.JfrEvents;
+import io.jpool.internal.jfr.ThreadTaskRun;
 import io.jpool.internal.future.Spin;
 import io.jpool.internal.pool.AbstractPool;
 import io.jpool.internal.pool.TaskCounters;
@@ -127,6 +129,12 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     private volatile boolean shutdown;
     /** Set by shutdownNow before it looks at what the workers run. */
     private volatile boolean stopping;
+    /**
+     * When each task was queued, kept only while a recording wants {@link ThreadTaskRun}; weak keys,
+     * so a task cancelled in the queue leaves nothing behind.
+     */
+    private final java.util.Map<PooledTask<?>, Long> jfrQueuedAt =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
     /** Null unless adaptive. */
     private final AdaptiveSizing sizing;
     /** The most workers to run now: maxWorkers, or an adaptive pool's target. */
@@ -200,6 +208,9 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     private <T> PoolFuture<T> enqueue(PooledTask<T> t) {
         if (queueRoom != null) {
             acquireRoom();
+        }
+        if (JfrEvents.threadTaskEnabled()) {
+            jfrQueuedAt.put(t, System.nanoTime()); // only while a recording wants ThreadTaskRun
         }
         queue.offer(t);
         exitGuard.workQueued(); // after the offer: see ExitGuard
@@ -732,11 +743,22 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             // JMM's letter a release store may still be missed there; shutdownNow, like the JDK's,
             // promises a best effort only, and the miss lets one task run to its end, no more.
             CURRENT.setRelease(this, task);
+            ThreadTaskRun event = JfrEvents.threadTaskBegin(); // null (and free) unless a recording wants it
+            long startNanos = event == null ? 0 : System.nanoTime();
             try {
                 task.runBy(this, started, markAlmostFree);
             } finally {
                 CURRENT.setRelease(this, null); // clearing needs no fence: a stale task is done anyway
+                if (event != null) {
+                    endEvent(event, task, startNanos);
+                }
             }
+        }
+
+        private void endEvent(ThreadTaskRun event, PooledTask<?> task, long startNanos) {
+            Long queued = jfrQueuedAt.remove(task);
+            long wait = queued == null ? -1 : Math.max(0, startNanos - queued);
+            JfrEvents.threadTaskEnd(event, namePrefix, task.task(), task.status().name(), wait);
         }
 
         private boolean initialize() {
