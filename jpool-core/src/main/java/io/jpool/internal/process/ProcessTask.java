@@ -22,7 +22,7 @@ final class ProcessTask<T> extends TaskFuture<T> implements Runnable {
     final Task<T> task;
     /** The time limit, or 0 for none. */
     final long timeoutNanos;
-    /** The worker running it, or null. */
+    /** The worker it was given to (running it, or holding it next in its window), or null. */
     volatile WorkerLink link;
     /** Why the pool stopped it, for the worker's death report. */
     volatile String stopReason = "its task was cancelled";
@@ -30,8 +30,10 @@ final class ProcessTask<T> extends TaskFuture<T> implements Runnable {
     int attempts;
     /** How many times its frame could not be written to the worker it was given to. */
     int unsent;
+    /** Its place among the tasks given to its worker ({@link WorkerLink#given} when it was given). */
+    long sendNumber;
     volatile ScheduledFuture<?> timer;
-    /** {@code System.nanoTime()} at submit and when last sent to a worker (0: never), for JFR. */
+    /** {@code System.nanoTime()} at submit and when it last started on a worker (0: never), for JFR. */
     final long queuedNanos = System.nanoTime();
     volatile long startedNanos;
 
