@@ -119,6 +119,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private long killedStartsSince;
     private long tasksRetried;
     private long itemsRetried;
+    private long unstartedRequeued;
     private long workerNumbers;
     private WorkerListener listener;
     private BrokenPoolException broken;
@@ -940,7 +941,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                 // it never started: it waited behind an unfinished task; or killed for another task
                 // (a late cancel of the task it ran before); or its frame never reached the worker
                 // whole: it did not run there, so that attempt does not count
-                boolean innocent = (i > 0 && w.readToEnd)
+                boolean neverStarted = i > 0 && w.readToEnd;
+                boolean innocent = neverStarted
                         || (w.killedForTask > 0 && w.killedForTask != t.id)
                         || (t.sendNumber > sentWhole && ++t.unsent <= MAX_UNSENT);
                 if (innocent) {
@@ -953,8 +955,12 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                     if (broken == null) {
                         t.link = null;
                         pending.addFirst(t);
-                        tasksRetried++;
-                        itemsRetried += t.task instanceof MapChunk ? ((MapChunk<?, ?>) t.task).size() : 1;
+                        if (neverStarted) {
+                            unstartedRequeued++; // not a re-run: it had not run
+                        } else {
+                            tasksRetried++;
+                            itemsRetried += t.task instanceof MapChunk ? ((MapChunk<?, ?>) t.task).size() : 1;
+                        }
                         continue;
                     }
                     brokenBy = broken; // nothing will run it any more
@@ -1163,6 +1169,19 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         lock.lock();
         try {
             return itemsRetried;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * How many tasks waiting in a dead worker's window, never started, went back to the queue
+     * (for tests; they are not counted as retried).
+     */
+    long unstartedRequeued() {
+        lock.lock();
+        try {
+            return unstartedRequeued;
         } finally {
             lock.unlock();
         }
