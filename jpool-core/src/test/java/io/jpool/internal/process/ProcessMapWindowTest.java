@@ -166,4 +166,61 @@ class ProcessMapWindowTest {
             p.close();
         }
     }
+
+    @Test
+    void maxTasksPerWorkerCountsTheChunksOfItsWindow() throws Exception {
+        ProcessPoolImpl p = (ProcessPoolImpl) ProcessPool.builder().maxWorkers(1).maxTasksPerWorker(5)
+                .jvmOptions("-Xmx64m", "-XX:TieredStopAtLevel=1").workerOutput(WorkerOutput.DISCARD).build();
+        try {
+            List<Long> pids = new ArrayList<>();
+            List<Integer> input = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                input.add(i);
+            }
+            try (MapResult<Long> r = p.map((Integer x) -> ProcessHandle.current().pid(), input,
+                    MapOptions.defaults().chunksize(1))) {
+                r.forEach(pids::add);
+            }
+            for (int i = 0; i < 20; i++) {
+                assertThat(pids.get(i)).as("item %d ran in the worker of its block of five", i)
+                        .isEqualTo(pids.get(i / 5 * 5));
+            }
+            assertThat(new java.util.HashSet<>(pids)).hasSize(4);
+        } finally {
+            p.close();
+        }
+    }
+
+    @Test
+    void shutdownNowStopsTheChunksOfAWindowAndHandsBackThoseStillQueued() throws Exception {
+        ProcessPoolImpl p = pool(0, null);
+        List<Long> pids;
+        try {
+            TaskFunction<Integer, Integer> fn = blockingFirst(dir.toString());
+            PoolFuture<Object[]> first = p.submitChunk(new MapChunk<>(fn, new Object[] {0}, 0));
+            awaitRun(0);
+            List<PoolFuture<Object[]>> window = List.of(p.submitChunk(new MapChunk<>(fn, new Object[] {1}, 1)),
+                    p.submitChunk(new MapChunk<>(fn, new Object[] {2}, 2)));
+            PoolFuture<Object[]> queued = p.submitChunk(new MapChunk<>(fn, new Object[] {3}, 3));
+            assertThat(queued.status()).isEqualTo(PoolFuture.Status.PENDING);
+            pids = p.workerPids();
+
+            List<Runnable> neverStarted = p.shutdownNow();
+
+            assertThat(neverStarted).containsExactly((Runnable) queued);
+            assertThat(first.status()).isEqualTo(PoolFuture.Status.CANCELLED);
+            for (PoolFuture<Object[]> f : window) {
+                assertThat(f.status()).isEqualTo(PoolFuture.Status.CANCELLED);
+            }
+            assertThat(p.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            p.close();
+        }
+        for (long pid : pids) {
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("worker alive").isFalse();
+        }
+        for (int i = 1; i <= 3; i++) {
+            assertThat(runs(i)).as("runs of item %d", i).isZero();
+        }
+    }
 }
