@@ -49,13 +49,15 @@ final class ProcessTask<T> extends TaskFuture<T> implements Runnable {
     /**
      * A caller's wait polls this long before it parks: most small tasks answer within it, and a
      * waiter still awake saves a wake-up per round trip. None on one CPU, where it would only
-     * keep the reader thread from running.
+     * keep the reader thread from running, and none for a map chunk: a map keeps its workers'
+     * windows full, so its speed is CPU, not a round trip, and a polling consumer took about as
+     * much of the caller's CPU as the readers that deliver its results.
      */
     private static final long SPIN_NANOS = Spin.nanos(50_000L);
 
     @Override
     protected long spinNanosBeforePark() {
-        return SPIN_NANOS;
+        return frameType == Protocol.CHUNK ? 0L : SPIN_NANOS;
     }
 
     @Override
