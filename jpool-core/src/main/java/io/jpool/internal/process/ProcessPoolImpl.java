@@ -85,12 +85,12 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
      * How many map chunks a worker may hold: the one it runs and the next ones, sent before it
      * asks so that it never waits a round trip between small chunks (as multiprocessing.Pool does).
      */
-    static final int WINDOW = 3;
+    static final int WINDOW = 6;
     /**
      * The largest chunk frame sent to a busy worker: the frames waiting in its channel stay well
      * under a pipe's 64 KB buffer, so no write to it blocks while it runs a task.
      */
-    static final int WINDOW_FRAME_BYTES = 16 << 10;
+    static final int WINDOW_FRAME_BYTES = 8 << 10;
     /** Starts that fail in a row, with no successful one since, before the pool breaks. */
     private static final int START_FAILURES_TO_BREAK = 3;
     /** How long workers may keep being killed while they start, none starting, before the pool breaks. */

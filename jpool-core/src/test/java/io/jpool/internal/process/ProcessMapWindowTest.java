@@ -199,9 +199,12 @@ class ProcessMapWindowTest {
             TaskFunction<Integer, Integer> fn = blockingFirst(dir.toString());
             PoolFuture<Object[]> first = p.submitChunk(new MapChunk<>(fn, new Object[] {0}, 0));
             awaitRun(0);
-            List<PoolFuture<Object[]>> window = List.of(p.submitChunk(new MapChunk<>(fn, new Object[] {1}, 1)),
-                    p.submitChunk(new MapChunk<>(fn, new Object[] {2}, 2)));
-            PoolFuture<Object[]> queued = p.submitChunk(new MapChunk<>(fn, new Object[] {3}, 3));
+            List<PoolFuture<Object[]>> window = new ArrayList<>();
+            for (int i = 1; i < ProcessPoolImpl.WINDOW; i++) {
+                window.add(p.submitChunk(new MapChunk<>(fn, new Object[] {i}, i)));
+            }
+            int last = ProcessPoolImpl.WINDOW;
+            PoolFuture<Object[]> queued = p.submitChunk(new MapChunk<>(fn, new Object[] {last}, last));
             assertThat(queued.status()).isEqualTo(PoolFuture.Status.PENDING);
             pids = p.workerPids();
 
@@ -219,7 +222,7 @@ class ProcessMapWindowTest {
         for (long pid : pids) {
             assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("worker alive").isFalse();
         }
-        for (int i = 1; i <= 3; i++) {
+        for (int i = 1; i <= ProcessPoolImpl.WINDOW; i++) {
             assertThat(runs(i)).as("runs of item %d", i).isZero();
         }
     }
