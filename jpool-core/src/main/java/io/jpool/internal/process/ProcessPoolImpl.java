@@ -52,7 +52,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *  reader sees end of channel ─▶ report why the worker died ─▶ fail / retry its task, replace it
  * </pre>
  * A task is serialized once, in {@code submit}, so an unserializable capture fails there. One
- * lock guards the queue, the idle workers and each worker's current task; nothing slow runs under
+ * lock guards the queue, the idle workers and each worker's tasks; nothing slow runs under
  * it (no I/O, no callbacks). {@link #dispatchLocked} pairs pending tasks with idle workers and
  * starts a worker (lazily, up to {@code maxWorkers}, each on its own thread so they start in
  * parallel) when none is idle; the sends happen after the lock is released.
@@ -81,6 +81,16 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private static final long START_TIMEOUT_MS = 60_000;
     /** Failed sends of one task that cost it no attempt (beyond them, a worker's channel is suspect). */
     private static final int MAX_UNSENT = 3;
+    /**
+     * How many map chunks a worker may hold: the one it runs and the next ones, sent before it
+     * asks so that it never waits a round trip between small chunks (as multiprocessing.Pool does).
+     */
+    static final int WINDOW = 6;
+    /**
+     * The largest chunk frame sent to a busy worker: the frames waiting in its channel stay well
+     * under a pipe's 64 KB buffer, so no write to it blocks while it runs a task.
+     */
+    static final int WINDOW_FRAME_BYTES = 8 << 10;
     /** Starts that fail in a row, with no successful one since, before the pool breaks. */
     private static final int START_FAILURES_TO_BREAK = 3;
     /** How long workers may keep being killed while they start, none starting, before the pool breaks. */
@@ -109,6 +119,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private long killedStartsSince;
     private long tasksRetried;
     private long itemsRetried;
+    private long unstartedRequeued;
     private long workerNumbers;
     private WorkerListener listener;
     private BrokenPoolException broken;
@@ -263,7 +274,10 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
 
     // ---------------------------------------------------------------- dispatch
 
-    /** Pairs pending tasks with idle workers; returns the sends to make once the lock is released. */
+    /**
+     * Pairs pending tasks with idle workers, then (map chunks only) with busy workers whose window
+     * has room; returns the sends to make once the lock is released.
+     */
     private List<Runnable> dispatchLocked() {
         List<Runnable> sends = new ArrayList<>(2);
         while (!pending.isEmpty()) {
@@ -278,24 +292,65 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                     startWorkerLocked();
                     continue;
                 }
-                break;
+                w = windowWithRoomLocked(t);
+                if (w == null) {
+                    break;
+                }
             }
             pending.pollFirst();
             // a first run starts the future; a retry finds it RUNNING (attempts alone cannot tell:
             // a run that did not count gave its attempt back)
             if (!t.tryStart() && !t.isRunning()) {
-                idle.addFirst(w); // cancelled while queued
+                if (w.held.isEmpty()) {
+                    idle.addFirst(w); // cancelled while queued
+                }
                 continue;
             }
             t.attempts++;
             t.link = w;
-            w.current = t;
-            sends.add(() -> sendTask(w, t));
+            t.sendNumber = ++w.given;
+            w.held.addLast(t);
+            if (w.held.size() == 1) {
+                startClockLocked(t, w);
+            } else if (t.timer != null) {
+                t.timer.cancel(false); // a retried task's old limit must not end it while it waits
+                t.timer = null;
+            }
+            w.outbox.add(t);
+            WorkerLink to = w;
+            sends.add(to::flushOutbox);
         }
         return sends;
     }
 
-    private void sendTask(WorkerLink w, ProcessTask<?> t) {
+    /**
+     * A busy worker that can take {@code t} behind its current task, or null. Only a small map
+     * chunk waits in a worker: a plain task keeps today's cancel and timing semantics whole, and a
+     * small frame fits in the channel's buffer, so writing it never blocks on a busy worker.
+     */
+    private WorkerLink windowWithRoomLocked(ProcessTask<?> t) {
+        if (t.frameType != Protocol.CHUNK || t.payload.size() > WINDOW_FRAME_BYTES) {
+            return null;
+        }
+        WorkerLink best = null;
+        for (WorkerLink w : links) {
+            ProcessTask<?> first = w.held.peekFirst();
+            if (w.serving && !w.retiring && first != null && first.frameType == Protocol.CHUNK
+                    && w.held.size() < WINDOW
+                    && (config.maxTasksPerWorker() <= 0 || w.tasksRun + w.held.size() < config.maxTasksPerWorker())
+                    && (best == null || w.held.size() < best.held.size())) {
+                best = w;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * {@code t} is now the first task of its worker, which runs it now (or once its frame arrives):
+     * its time limit counts from here, so a task that waited in a worker's window does not pay
+     * for the wait.
+     */
+    private void startClockLocked(ProcessTask<?> t, WorkerLink w) {
         java.util.concurrent.ScheduledFuture<?> old = t.timer;
         if (old != null) {
             old.cancel(false); // a retried task's limit counts from its new start
@@ -305,7 +360,6 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         }
         t.startedNanos = System.nanoTime();
         JfrEvents.taskStarted(name, t.id, w.pid, t.startedNanos - t.queuedNanos);
-        w.send(t.frameType, t.id, t.payload);
     }
 
     private void timeOut(ProcessTask<?> t) {
@@ -652,6 +706,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             starting--;
             startFailuresInARow = 0;
             killedStartsInARow = 0;
+            w.serving = true;
             idle.addFirst(w);
             sends = dispatchLocked();
             if (shutdown && noLivePendingLocked() && idle.remove(w)) {
@@ -701,12 +756,17 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                     deliver(t, type, frame, w.channel.tail());
                 }
             } catch (java.io.EOFException e) {
-                // the channel ended: the worker exited or was killed
+                // the channel ended: the worker exited or was killed, and every frame it wrote was read
+                w.readToEnd = true;
             } catch (IOException e) {
                 // the channel failed under a live worker (a frame longer than allowed, say): its
                 // report says so rather than name the kill that follows
                 if (!w.awaitExitWithin(1000)) {
                     w.fault("its channel failed: " + e.getMessage());
+                } else {
+                    // it died (a socket whose peer died with frames unread says "reset" once the
+                    // frames in its buffer are read): every frame it wrote was read
+                    w.readToEnd = true;
                 }
             } catch (CorruptFrame e) {
                 w.fault("it sent a corrupt frame: " + e.getMessage());
@@ -717,21 +777,28 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             }
         }
 
-        /** Frees the worker (back to work at once) and returns the task that replied. */
+        /**
+         * Takes the task that replied off the worker; the next task it holds starts now. The
+         * worker goes back to work at once (or retires), and returns the task that replied.
+         */
         private ProcessTask<?> finishedTask(long id) throws CorruptFrame {
             List<Runnable> sends;
             ProcessTask<?> t;
             boolean retire = false;
             lock.lock();
             try {
-                t = w.current;
+                t = w.held.peekFirst();
                 if (t == null || t.id != id) {
                     throw new CorruptFrame("a reply for task #" + id + ", which it does not run");
                 }
-                w.current = null;
+                w.held.pollFirst();
                 t.link = null;
                 w.tasksRun++;
-                if ((config.maxTasksPerWorker() > 0 && w.tasksRun >= config.maxTasksPerWorker())
+                ProcessTask<?> next = w.held.peekFirst();
+                if (next != null) {
+                    startClockLocked(next, w); // it wrote this reply, then began the next
+                    sends = dispatchLocked(); // top up its window
+                } else if ((config.maxTasksPerWorker() > 0 && w.tasksRun >= config.maxTasksPerWorker())
                         || (shutdown && noLivePendingLocked())) {
                     retire = true;
                     retiringLocked(w);
@@ -833,14 +900,20 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         return new RemoteTaskException(env.className(), env.message(), env.stackTrace());
     }
 
-    /** The worker's channel ended: find out why, then fail or retry its task and replace it. */
+    /**
+     * The worker's channel ended: find out why, then fail or retry the tasks it held and replace
+     * it. Tasks that waited in its window never started there (every result it wrote was read
+     * before its channel ended, and it runs its tasks in order): they go back to the queue, in
+     * their order, at no cost of an attempt.
+     */
     private void workerDied(WorkerLink w) {
-        ProcessTask<?> t;
+        List<ProcessTask<?>> held;
         lock.lock();
         try {
             idle.remove(w);
-            t = w.current;
-            w.current = null;
+            w.serving = false;
+            held = new ArrayList<>(w.held);
+            w.held.clear();
         } finally {
             lock.unlock();
         }
@@ -849,10 +922,12 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         archive.exited(w.cds, code); // before the pool can count the worker gone
         w.closeChannel();
         w.awaitSendEnd(); // a frame being written to it fails now; then sentWhole is final
+        w.outbox.clear(); // frames not written yet go nowhere: their tasks are re-queued below
         List<String> tail = w.stderr.lastLines(2000);
         w.stdout.awaitEnd(2000); // its last output is forwarded before its task's failure is reported
         List<Runnable> sends = List.of();
-        boolean retry = false;
+        List<ProcessTask<?>> toFail = new ArrayList<>();
+        List<ProcessTask<?>> stranded = new ArrayList<>(); // would retry, but the pool broke
         BrokenPoolException brokenBy = null;
         lock.lock();
         try {
@@ -860,32 +935,49 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             if (!w.retiring) {
                 workerCount--;
             }
-            // killed for another task (a late cancel of the task it ran before), or its frame never
-            // reached the worker whole: it did not run there, so that attempt does not count
-            boolean innocent = t != null && ((w.killedForTask > 0 && w.killedForTask != t.id)
-                    || (w.sentWhole != t.id && ++t.unsent <= MAX_UNSENT));
-            if (innocent) {
-                t.attempts--;
-            }
-            if (t != null && !t.isDone() && (innocent || (w.killReason == null && t.attempts <= config.retries()))) {
-                if (broken == null) {
-                    retry = true;
-                    t.link = null;
-                    pending.addFirst(t);
-                    tasksRetried++;
-                    itemsRetried += t.task instanceof MapChunk ? ((MapChunk<?, ?>) t.task).size() : 1;
-                } else {
-                    brokenBy = broken; // nothing will run it any more
+            long sentWhole = w.sentWhole;
+            for (int i = held.size() - 1; i >= 0; i--) { // re-queued at the front, first held first
+                ProcessTask<?> t = held.get(i);
+                // it never started: it waited behind an unfinished task; or killed for another task
+                // (a late cancel of the task it ran before); or its frame never reached the worker
+                // whole: it did not run there, so that attempt does not count
+                boolean neverStarted = i > 0 && w.readToEnd;
+                boolean innocent = neverStarted
+                        || (w.killedForTask > 0 && w.killedForTask != t.id)
+                        || (t.sendNumber > sentWhole && ++t.unsent <= MAX_UNSENT);
+                if (innocent) {
+                    t.attempts--;
                 }
+                if (t.isDone()) {
+                    continue;
+                }
+                if (innocent || (w.killReason == null && t.attempts <= config.retries())) {
+                    if (broken == null) {
+                        t.link = null;
+                        pending.addFirst(t);
+                        if (neverStarted) {
+                            unstartedRequeued++; // not a re-run: it had not run
+                        } else {
+                            tasksRetried++;
+                            itemsRetried += t.task instanceof MapChunk ? ((MapChunk<?, ?>) t.task).size() : 1;
+                        }
+                        continue;
+                    }
+                    brokenBy = broken; // nothing will run it any more
+                    stranded.add(0, t);
+                    continue;
+                }
+                toFail.add(0, t);
             }
             sends = dispatchLocked();
         } finally {
             lock.unlock();
         }
         sends.forEach(Runnable::run);
-        if (t != null && brokenBy != null) {
+        for (ProcessTask<?> t : stranded) {
             t.fail(new BrokenPoolException(brokenBy.getMessage(), brokenBy.getCause()));
-        } else if (t != null && !retry && !t.isDone()) {
+        }
+        for (ProcessTask<?> t : toFail) {
             String report = DeathReport.describe(w.pid, code, w.deathReason(), tail);
             t.fail(new WorkerDiedException("task #" + t.id + " failed: its " + report
                     + (t.attempts > 1 ? " (after " + t.attempts + " attempts)" : "")));
@@ -999,14 +1091,14 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             }
         }
         for (WorkerLink w : all) {
-            ProcessTask<?> running;
+            List<ProcessTask<?>> given;
             lock.lock();
             try {
-                running = w.current;
+                given = new ArrayList<>(w.held);
             } finally {
                 lock.unlock();
             }
-            if (running != null) {
+            for (ProcessTask<?> running : given) { // those waiting in its window are RUNNING too
                 running.stopReason = "the pool was shut down now (shutdownNow)";
                 running.cancel(true);
             }
@@ -1045,7 +1137,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         try {
             int busy = 0;
             for (WorkerLink w : links) {
-                if (w.current != null) {
+                if (!w.held.isEmpty()) {
                     busy++;
                 }
             }
@@ -1077,6 +1169,19 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         lock.lock();
         try {
             return itemsRetried;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * How many tasks waiting in a dead worker's window, never started, went back to the queue
+     * (for tests; they are not counted as retried).
+     */
+    long unstartedRequeued() {
+        lock.lock();
+        try {
+            return unstartedRequeued;
         } finally {
             lock.unlock();
         }

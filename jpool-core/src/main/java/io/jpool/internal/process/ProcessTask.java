@@ -22,7 +22,7 @@ final class ProcessTask<T> extends TaskFuture<T> implements Runnable {
     final Task<T> task;
     /** The time limit, or 0 for none. */
     final long timeoutNanos;
-    /** The worker running it, or null. */
+    /** The worker it was given to (running it, or holding it next in its window), or null. */
     volatile WorkerLink link;
     /** Why the pool stopped it, for the worker's death report. */
     volatile String stopReason = "its task was cancelled";
@@ -30,8 +30,10 @@ final class ProcessTask<T> extends TaskFuture<T> implements Runnable {
     int attempts;
     /** How many times its frame could not be written to the worker it was given to. */
     int unsent;
+    /** Its place among the tasks given to its worker ({@link WorkerLink#given} when it was given). */
+    long sendNumber;
     volatile ScheduledFuture<?> timer;
-    /** {@code System.nanoTime()} at submit and when last sent to a worker (0: never), for JFR. */
+    /** {@code System.nanoTime()} at submit and when it last started on a worker (0: never), for JFR. */
     final long queuedNanos = System.nanoTime();
     volatile long startedNanos;
 
@@ -47,13 +49,15 @@ final class ProcessTask<T> extends TaskFuture<T> implements Runnable {
     /**
      * A caller's wait polls this long before it parks: most small tasks answer within it, and a
      * waiter still awake saves a wake-up per round trip. None on one CPU, where it would only
-     * keep the reader thread from running.
+     * keep the reader thread from running, and none for a map chunk: a map keeps its workers'
+     * windows full, so its speed is CPU, not a round trip, and a polling consumer took about as
+     * much of the caller's CPU as the readers that deliver its results.
      */
     private static final long SPIN_NANOS = Spin.nanos(50_000L);
 
     @Override
     protected long spinNanosBeforePark() {
-        return SPIN_NANOS;
+        return frameType == Protocol.CHUNK ? 0L : SPIN_NANOS;
     }
 
     @Override

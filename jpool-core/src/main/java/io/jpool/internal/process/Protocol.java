@@ -14,6 +14,9 @@ import java.nio.ByteBuffer;
  * socket (SOCKET_WANTED); the caller opens it and answers SOCKET_READY; the worker connects on a
  * thread of its own, says HELLO there, and both ends move their channel to that connection (see
  * {@link io.jpool.internal.ipc.FrameChannel#moveTo}), which is faster for small and large frames.
+ * A worker reads a frame, runs its task, answers, then reads the next, so the caller may write a
+ * few small CHUNK frames ahead of the worker's answers (see {@link WorkerLink#held}): they wait
+ * in the channel, in order, and none has started until every answer before it was written.
  * The bodies of TASK, CHUNK and RESULT are laid out by {@link Payloads}. HELLO is the first frame on a new connection: the 32-byte token the worker read from its stdin,
  * with the worker's number as the id. Values and errors are encoded by the pool's {@link Codec};
  * errors travel as an {@link ErrorEnvelope} so that a class the caller cannot load still arrives

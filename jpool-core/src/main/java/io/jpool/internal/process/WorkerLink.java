@@ -10,8 +10,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The caller's side of one worker JVM: its process, its channel, the pumps of its output, the
- * thread that reads its replies, and the task it runs now. Fields not final are guarded by the
- * pool's lock, except the volatile ones.
+ * thread that reads its replies, and the tasks given to it ({@link #held}). Fields not final are
+ * guarded by the pool's lock, except the volatile ones.
+ *
+ * <p>How a window of tasks works: the worker reads its frames one after another and runs each
+ * task before it reads the next, so the tasks given to it run in the order they were written. The
+ * pool may give a worker a few small map chunks before it answers the first ({@link #held}); their
+ * frames go through {@link #outbox}, which one writer at a time drains in order, so they reach the
+ * worker in the order of {@code held}. The first of {@code held} is the one it runs (or is about
+ * to); the others wait in its channel and have not started, since every result it wrote before it
+ * died is read before its channel ends.
  */
 final class WorkerLink {
     final long number;
@@ -25,8 +33,16 @@ final class WorkerLink {
     final OutputPump stderr;
     volatile FrameChannel channel;
     Thread reader;
-    /** The task it runs now, or null when idle. */
-    ProcessTask<?> current;
+    /** The tasks given to it, in the order it runs them: the first runs now; empty when idle. */
+    final java.util.ArrayDeque<ProcessTask<?>> held = new java.util.ArrayDeque<>();
+    /** Tasks of {@link #held} whose frames are still to be written, in the same order. */
+    final java.util.concurrent.ConcurrentLinkedQueue<ProcessTask<?>> outbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** How many tasks were given to it: the {@link ProcessTask#sendNumber} of the latest. */
+    long given;
+    /** Ready for tasks (started, not yet dead). */
+    boolean serving;
+    /** The worker's channel ended cleanly (end of file) after every frame it wrote was read. */
+    volatile boolean readToEnd;
     int tasksRun;
     /** Told to exit (recycled, pool shut down): its end is no failure. */
     volatile boolean retiring;
@@ -39,9 +55,10 @@ final class WorkerLink {
      */
     volatile String faultReason;
     /**
-     * The id of the task whose frame was last written to it whole, or 0. Final once the death
-     * handler has closed the channel and {@link #awaitSendEnd waited}: a send that starts later
-     * finds the channel closed.
+     * How many of the tasks given to it had their frames written whole: task frames are written in
+     * the order given, so a task whose {@link ProcessTask#sendNumber} is above this never reached
+     * the worker whole. Final once the death handler has closed the channel and
+     * {@link #awaitSendEnd waited}: a send that starts later finds the channel closed.
      */
     volatile long sentWhole;
     /** Held while a frame is written, so the death handler can wait for a send to end. */
@@ -64,19 +81,28 @@ final class WorkerLink {
     }
 
     void send(byte type, long id, ByteBuffer... body) {
-        send(type, id, body, null);
+        send(type, id, body, null, false);
     }
 
     /**
-     * Sends task {@code id}'s {@code body} as one frame, its trailing array (a large byte[]) as the
-     * frame's tail. If the write fails the worker never got the task whole, so it cannot have run
-     * it: the death handler sees that it was not {@link #sentWhole sent whole} and re-queues it.
+     * Writes the frames of the tasks in {@link #outbox}, in order, each body as one frame with its
+     * trailing array (a large byte[]) as the frame's tail. If a write fails the worker never got
+     * that task whole, so it cannot have run it: the death handler sees that it was not
+     * {@link #sentWhole sent whole} and re-queues it.
      */
-    void send(byte type, long id, Blocks body) {
-        send(type, id, body.head(), body.trailing());
+    void flushOutbox() {
+        sending.lock();
+        try {
+            for (ProcessTask<?> t; faultReason == null && (t = outbox.poll()) != null; ) {
+                // after a failed write nothing more is written: a frame behind a torn one would be garbage
+                send(t.frameType, t.id, t.payload.head(), t.payload.trailing(), true);
+            }
+        } finally {
+            sending.unlock();
+        }
     }
 
-    private void send(byte type, long id, ByteBuffer[] body, byte[] tail) {
+    private void send(byte type, long id, ByteBuffer[] body, byte[] tail, boolean task) {
         FrameChannel c = channel;
         sending.lock();
         try {
@@ -86,8 +112,8 @@ final class WorkerLink {
             } else {
                 c.write(parts, tail);
             }
-            if (id != 0) {
-                sentWhole = id;
+            if (task) {
+                sentWhole++;
             }
         } catch (IOException | RuntimeException e) {
             fault("its channel failed while the pool wrote to it: " + e.getMessage()); // the reader reports the task
