@@ -11,7 +11,10 @@ import java.util.stream.Stream;
  *   <li>A failed item throws {@link TaskFailedException} (cause: the task's exception, with the
  *       item's index) when iteration reaches it; iteration may continue past it.</li>
  *   <li>Past the map's deadline, {@code next()} throws {@link WaitTimeoutException}.</li>
- *   <li>{@link #close()} cancels everything still pending; iteration then ends.</li>
+ *   <li>{@link #close()} cancels everything still pending; iteration then ends. In a
+ *       {@code ProcessPool} a few small chunks already sent ahead to a worker (its window, so
+ *       that a worker never waits for its next chunk) count as running, as Python's call queue
+ *       does, and may still run.</li>
  * </ul>
  *
  * @param <R> the result type
