@@ -2,6 +2,7 @@ package io.jpool.process;
 
 import io.jpool.PoolFuture;
 import io.jpool.ProcessPool;
+import io.jpool.internal.process.ResultFilterTest;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -53,21 +53,7 @@ class ProcessPoolTrustTest {
 
     /** SerialDOS (see ResultFilterTest), 60 levels: a few KB under every default limit but its hashing cost. */
     static Set<Object> serialDos() {
-        Set<Object> root = new HashSet<>();
-        Set<Object> s1 = root;
-        Set<Object> s2 = new HashSet<>();
-        for (int i = 0; i < 60; i++) {
-            Set<Object> t1 = new HashSet<>();
-            Set<Object> t2 = new HashSet<>();
-            t1.add("foo");
-            s1.add(t1);
-            s1.add(t2);
-            s2.add(t1);
-            s2.add(t2);
-            s1 = t1;
-            s2 = t2;
-        }
-        return root;
+        return ResultFilterTest.serialDos(60);
     }
 
     @Test

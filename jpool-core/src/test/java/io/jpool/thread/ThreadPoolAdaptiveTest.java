@@ -49,18 +49,7 @@ class ThreadPoolAdaptiveTest {
         long start = System.nanoTime();
         try (ThreadPool pool = ThreadPool.builder().adaptive().adaptiveListener(changes::add)
                 .threadNamePrefix("adaptive-io").build()) {
-            List<PoolFuture<Integer>> fs = new ArrayList<>();
-            for (int i = 0; i < 2000; i++) {
-                fs.add(pool.submit(() -> {
-                    c.enter();
-                    try {
-                        Thread.sleep(20);
-                    } finally {
-                        c.exit();
-                    }
-                    return 1;
-                }));
-            }
+            List<PoolFuture<Integer>> fs = sleepers(pool, c, 2000);
             for (PoolFuture<Integer> f : fs) {
                 assertThat(f.get(120, TimeUnit.SECONDS)).isEqualTo(1);
             }
@@ -158,17 +147,7 @@ class ThreadPoolAdaptiveTest {
             // and grows again when I/O-bound work comes back
             Concurrency c = new Concurrency();
             fs.clear();
-            for (int i = 0; i < 1000; i++) {
-                fs.add(pool.submit(() -> {
-                    c.enter();
-                    try {
-                        Thread.sleep(20);
-                    } finally {
-                        c.exit();
-                    }
-                    return 1;
-                }));
-            }
+            fs.addAll(sleepers(pool, c, 1000));
             for (PoolFuture<Integer> f : fs) {
                 f.get(120, TimeUnit.SECONDS);
             }
@@ -216,5 +195,22 @@ class ThreadPoolAdaptiveTest {
             x += x * 31 + 7;
         }
         return x;
+    }
+
+    /** Submits {@code n} tasks that each sleep 20 ms (I/O-like), counted in {@code c} while they run. */
+    private static List<PoolFuture<Integer>> sleepers(ThreadPool pool, Concurrency c, int n) {
+        List<PoolFuture<Integer>> fs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            fs.add(pool.submit(() -> {
+                c.enter();
+                try {
+                    Thread.sleep(20);
+                } finally {
+                    c.exit();
+                }
+                return 1;
+            }));
+        }
+        return fs;
     }
 }

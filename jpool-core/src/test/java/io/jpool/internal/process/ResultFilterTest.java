@@ -24,11 +24,11 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * Hostile values cost the caller little to refuse, and each refusal names its limit: the
  * SerialDOS graph, huge arrays declared in a few bytes, deep nesting. Ordinary values pass.
  */
-class ResultFilterTest {
+public class ResultFilterTest {
     private static final ResultFilter FILTER = ResultFilter.create(null, 256L << 20);
 
     /** Wouter Coekaerts' SerialDOS: nested HashSets whose hashing costs 2^depth, in a few KB. */
-    static Set<Object> serialDos(int depth) {
+    public static Set<Object> serialDos(int depth) {
         Set<Object> root = new HashSet<>();
         Set<Object> s1 = root;
         Set<Object> s2 = new HashSet<>();
