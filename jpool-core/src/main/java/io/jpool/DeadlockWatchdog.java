@@ -1,5 +1,7 @@
 package io.jpool;
 
+import io.jpool.internal.util.ThreadFactories;
+
 import java.lang.management.LockInfo;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MonitorInfo;
@@ -48,8 +50,7 @@ public final class DeadlockWatchdog implements AutoCloseable {
 
     private DeadlockWatchdog(Duration period, Consumer<String> onDeadlock) {
         long periodNanos = period.toNanos();
-        thread = new Thread(() -> watch(periodNanos, onDeadlock), "jpool-deadlock-watchdog");
-        thread.setDaemon(true); // it must never be what keeps the JVM alive
+        thread = ThreadFactories.daemon("jpool-deadlock-watchdog", () -> watch(periodNanos, onDeadlock));
     }
 
     /**

@@ -96,7 +96,7 @@ class ProcessPoolClassDataTest {
         // Started by hand, the worker finds no handshake on stdin and exits with code 87.
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xshare:on", "-XX:SharedArchiveFile=" + archive, "-Xmx64m",
-                "-XX:TieredStopAtLevel=1", "-cp", jarClassPath, "io.jpool.internal.process.WorkerMain"));
+                "-XX:TieredStopAtLevel=1", "-cp", jarClassPath, "io.jpool.internal.process.worker.WorkerMain"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         p.getOutputStream().close();
         String output = new String(p.getInputStream().readAllBytes());

@@ -2,7 +2,7 @@ package io.jpool.process;
 
 import io.jpool.PoolFuture;
 import io.jpool.ProcessPool;
-import io.jpool.internal.process.ResultFilterTest;
+import io.jpool.internal.codec.ResultFilterTest;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,6 +1,7 @@
 package io.jpool.internal.adaptive;
 
 import io.jpool.AdaptiveStats;
+import io.jpool.internal.util.ThreadFactories;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
@@ -76,8 +77,7 @@ public final class AdaptiveSizing {
     /** Starts the ticker thread unless it runs. */
     public void ensureRunning() {
         if (!running.get() && running.compareAndSet(false, true)) {
-            Thread t = new Thread(this::tickLoop, threadName);
-            t.setDaemon(true);
+            Thread t = ThreadFactories.daemon(threadName, this::tickLoop);
             try {
                 t.start();
             } catch (RuntimeException | Error e) {

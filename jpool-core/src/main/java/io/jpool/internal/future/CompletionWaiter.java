@@ -4,6 +4,7 @@ import io.jpool.DoneAndNotDone;
 import io.jpool.PoolFuture;
 import io.jpool.ReturnWhen;
 import io.jpool.WaitTimeoutException;
+import io.jpool.internal.util.Durations;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package io.jpool.internal.future;
 
 import io.jpool.PoolFuture;
+import io.jpool.internal.util.ThreadFactories;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -50,9 +51,7 @@ public final class ForeignFutures {
         } else if (f.isDone()) {
             settleFrom(s, f);
         } else {
-            Thread t = new Thread(() -> settleFrom(s, f), "jpool-future-watch");
-            t.setDaemon(true);
-            t.start();
+            ThreadFactories.startDaemon("jpool-future-watch", () -> settleFrom(s, f));
         }
         return s;
     }

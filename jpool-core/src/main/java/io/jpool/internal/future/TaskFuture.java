@@ -1,6 +1,8 @@
 package io.jpool.internal.future;
 
 import io.jpool.PoolFuture;
+import io.jpool.internal.util.Durations;
+import io.jpool.internal.util.Spin;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,6 +1,6 @@
 package io.jpool.internal.ipc;
 
-import io.jpool.internal.future.Spin;
+import io.jpool.internal.util.Spin;
 
 import java.io.EOFException;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.jpool.internal.jfr;
 
-import io.jpool.internal.pool.TaskNames;
+import io.jpool.internal.util.TaskNames;
 
 /**
  * The JDK Flight Recorder events of jpool (category "jpool"), one method per event.

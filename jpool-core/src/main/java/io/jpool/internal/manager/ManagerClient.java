@@ -1,8 +1,9 @@
 package io.jpool.internal.manager;
 
-import io.jpool.internal.future.Spin;
-import io.jpool.internal.ipc.FrameChannel;
 import io.jpool.ManagerClosedException;
+import io.jpool.internal.ipc.FrameChannel;
+import io.jpool.internal.util.Spin;
+import io.jpool.internal.util.ThreadFactories;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -56,9 +57,7 @@ final class ManagerClient {
         }
         frames = new FrameChannel(ch);
         frames.write(ref.token());
-        Thread reader = new Thread(this::readLoop, "jpool-manager-client");
-        reader.setDaemon(true);
-        reader.start();
+        ThreadFactories.startDaemon("jpool-manager-client", this::readLoop);
     }
 
     /** This JVM's connection to the manager {@code ref}, opened on first use. */

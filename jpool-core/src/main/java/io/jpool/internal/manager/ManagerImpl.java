@@ -1,5 +1,7 @@
 package io.jpool.internal.manager;
 
+import io.jpool.internal.codec.ValueFilter;
+
 import java.nio.file.Path;
 import java.util.Set;
 

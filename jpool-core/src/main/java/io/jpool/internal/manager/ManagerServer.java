@@ -1,8 +1,10 @@
 package io.jpool.internal.manager;
 
 import io.jpool.ManagerClosedException;
+import io.jpool.internal.codec.ValueFilter;
 import io.jpool.internal.ipc.Handshake;
 import io.jpool.internal.ipc.PrivateDirectories;
+import io.jpool.internal.util.ThreadFactories;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -17,7 +19,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -42,7 +43,6 @@ import java.util.function.Supplier;
 final class ManagerServer implements AutoCloseable {
     /** Managers living in this JVM, by id: local proxies call them directly. */
     static final Map<String, ManagerServer> LOCAL = new ConcurrentHashMap<>();
-    private static final AtomicInteger THREADS = new AtomicInteger();
     private static final String DIRECTORY_PREFIX = "jpool-manager-";
 
     final ManagerRef ref;
@@ -52,11 +52,7 @@ final class ManagerServer implements AutoCloseable {
     private final Map<String, SharedState> objects = new ConcurrentHashMap<>();
     private final Map<String, String> kinds = new ConcurrentHashMap<>();
     private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
-    final ExecutorService handlers = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "jpool-manager-" + THREADS.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-    });
+    final ExecutorService handlers = Executors.newCachedThreadPool(ThreadFactories.daemons("jpool-manager"));
     private final Thread acceptor;
     private volatile boolean closed;
     /** What connections' values are read under: limits, and the allow-list if one was set. */
@@ -74,8 +70,7 @@ final class ManagerServer implements AutoCloseable {
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
         ref = new ManagerRef(UUID.randomUUID().toString(), socket.toString(), token);
-        acceptor = new Thread(this::acceptLoop, "jpool-manager-accept");
-        acceptor.setDaemon(true);
+        acceptor = ThreadFactories.daemon("jpool-manager-accept", this::acceptLoop);
     }
 
     /** A running manager; {@code allowedClasses} null for none (JDK serialization's limits only). */

@@ -1,8 +1,9 @@
 package io.jpool.internal.manager;
 
-import io.jpool.internal.future.Spin;
 import io.jpool.internal.ipc.FrameChannel;
 import io.jpool.internal.ipc.Handshake;
+import io.jpool.internal.util.Spin;
+import io.jpool.internal.util.ThreadFactories;
 
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
@@ -61,9 +62,7 @@ final class ServerConnection {
     }
 
     void start() {
-        Thread reader = new Thread(this::readLoop, "jpool-manager-conn-" + id);
-        reader.setDaemon(true);
-        reader.start();
+        ThreadFactories.startDaemon("jpool-manager-conn-" + id, this::readLoop);
     }
 
     private boolean authenticate() {

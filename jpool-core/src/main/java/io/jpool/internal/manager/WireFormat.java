@@ -1,6 +1,7 @@
 package io.jpool.internal.manager;
 
-import io.jpool.internal.process.ValueCodec;
+import io.jpool.internal.codec.ValueCodec;
+import io.jpool.internal.codec.ValueFilter;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

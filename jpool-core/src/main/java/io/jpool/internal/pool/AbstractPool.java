@@ -8,6 +8,7 @@ import io.jpool.RunnableTask;
 import io.jpool.Task;
 import io.jpool.TaskFunction;
 import io.jpool.internal.future.CompletionWaiter;
+import io.jpool.internal.util.JdkTasks;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,7 +78,7 @@ public abstract class AbstractPool implements Pool {
     @Override
     public PoolFuture<Void> submit(RunnableTask task) {
         Objects.requireNonNull(task, "task is null");
-        return submit(new RunnableAdapter<Void>(task, null), (Duration) null);
+        return submit(JdkTasks.of(task, (Void) null), (Duration) null);
     }
 
     @Override
@@ -94,7 +95,7 @@ public abstract class AbstractPool implements Pool {
     @Override
     public <T> PoolFuture<T> submit(Runnable task, T result) {
         Objects.requireNonNull(task, "task is null");
-        return submit(new RunnableAdapter<>(task, result), (Duration) null);
+        return submit(JdkTasks.of(task, result), (Duration) null);
     }
 
     @Override
@@ -235,60 +236,6 @@ public abstract class AbstractPool implements Pool {
 
     @SuppressWarnings("unchecked")
     private static <T> Task<T> asTask(Callable<T> c) {
-        return c instanceof Task ? (Task<T>) c : new CallableAdapter<>(c);
-    }
-
-    /**
-     * The JDK {@link Callable} or {@link Runnable} that {@code task} adapts, or null if
-     * {@code task} was submitted as a jpool task itself; for error messages.
-     */
-    public static Object adaptedFrom(Object task) {
-        if (task instanceof CallableAdapter) {
-            return ((CallableAdapter<?>) task).callable;
-        }
-        return task instanceof RunnableAdapter ? ((RunnableAdapter<?>) task).runnable : null;
-    }
-
-    /** A JDK Callable as a Task; serializable exactly when the Callable is. */
-    static final class CallableAdapter<T> implements Task<T> {
-        private static final long serialVersionUID = 1L;
-        final Callable<T> callable;
-
-        CallableAdapter(Callable<T> callable) {
-            this.callable = callable;
-        }
-
-        @Override
-        public T call() throws Exception {
-            return callable.call();
-        }
-
-        @Override
-        public String toString() {
-            return callable.toString();
-        }
-    }
-
-    /** A Runnable (JDK or jpool) as a Task returning a fixed result. */
-    static final class RunnableAdapter<T> implements Task<T> {
-        private static final long serialVersionUID = 1L;
-        final Runnable runnable;
-        final T result;
-
-        RunnableAdapter(Runnable runnable, T result) {
-            this.runnable = runnable;
-            this.result = result;
-        }
-
-        @Override
-        public T call() {
-            runnable.run();
-            return result;
-        }
-
-        @Override
-        public String toString() {
-            return runnable.toString();
-        }
+        return c instanceof Task ? (Task<T>) c : JdkTasks.of(c);
     }
 }

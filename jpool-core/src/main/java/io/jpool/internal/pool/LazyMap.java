@@ -7,9 +7,9 @@ import io.jpool.ProgressListener;
 import io.jpool.TaskFailedException;
 import io.jpool.TaskFunction;
 import io.jpool.WaitTimeoutException;
-import io.jpool.internal.future.Durations;
 import io.jpool.internal.future.TaskFuture;
 import io.jpool.internal.jfr.JfrEvents;
+import io.jpool.internal.util.Durations;
 
 import java.time.Duration;
 import java.util.ArrayDeque;

@@ -1,5 +1,7 @@
 package io.jpool.internal.process;
 
+import io.jpool.internal.ipc.WorkerProtocol;
+
 import java.util.List;
 
 /**
@@ -7,7 +9,7 @@ import java.util.List;
  * worker (timeout, cancel, shutdownNow), else the exit code: 3 with the JVM's "Terminating due to
  * java.lang.OutOfMemoryError" line on stderr is its exit on OutOfMemoryError (jpool starts workers
  * with {@code -XX:+ExitOnOutOfMemoryError}; a plain {@code System.exit(3)} has no such line), above 128 is
- * a signal, {@link Protocol#EXIT_PARENT_GONE} a lost channel, anything else {@code System.exit}
+ * a signal, {@link WorkerProtocol#EXIT_PARENT_GONE} a lost channel, anything else {@code System.exit}
  * or {@code Runtime.halt}. The last stderr lines follow.
  */
 final class DeathReport {
@@ -18,12 +20,12 @@ final class DeathReport {
         StringBuilder b = new StringBuilder("worker pid ").append(pid).append(' ');
         if (killReason != null) {
             b.append("was killed: ").append(killReason);
-        } else if (exitCode == Protocol.EXIT_OUT_OF_MEMORY
+        } else if (exitCode == WorkerProtocol.EXIT_OUT_OF_MEMORY
                 && stderrTail.stream().anyMatch(l -> l.startsWith("Terminating due to java.lang.OutOfMemoryError"))) {
             b.append("ran out of memory (OutOfMemoryError; give workers more with jvmOptions(\"-Xmx...\"))");
         } else if (exitCode > 128) {
             b.append("was killed by signal ").append(signalName(exitCode - 128));
-        } else if (exitCode == Protocol.EXIT_PARENT_GONE) {
+        } else if (exitCode == WorkerProtocol.EXIT_PARENT_GONE) {
             b.append("lost its channel to the pool and exited");
         } else {
             b.append("exited with code ").append(exitCode).append(" (System.exit or Runtime.halt in the task)");

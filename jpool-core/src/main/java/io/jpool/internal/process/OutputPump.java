@@ -1,6 +1,7 @@
 package io.jpool.internal.process;
 
 import io.jpool.WorkerOutput;
+import io.jpool.internal.util.ThreadFactories;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -40,8 +41,7 @@ final class OutputPump implements Runnable {
         this.prefix = "[worker " + pid + "] ";
         // the pool hands the stderr pump System.err: its lines are warnings
         this.level = target.get() == System.err ? System.Logger.Level.WARNING : System.Logger.Level.INFO;
-        this.thread = new Thread(this, threadName);
-        thread.setDaemon(true);
+        this.thread = ThreadFactories.daemon(threadName, this);
     }
 
     void start() {

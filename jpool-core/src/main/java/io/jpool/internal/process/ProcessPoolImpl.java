@@ -8,14 +8,22 @@ import io.jpool.RemoteTaskException;
 import io.jpool.Task;
 import io.jpool.TaskTimeoutException;
 import io.jpool.WorkerDiedException;
-import io.jpool.internal.future.Durations;
+import io.jpool.internal.codec.Blocks;
+import io.jpool.internal.codec.JdkCodec;
+import io.jpool.internal.codec.Payloads;
+import io.jpool.internal.codec.ResultFilter;
 import io.jpool.internal.ipc.FrameChannel;
+import io.jpool.internal.ipc.WorkerProtocol;
 import io.jpool.internal.jfr.JfrEvents;
 import io.jpool.internal.pool.AbstractPool;
 import io.jpool.internal.pool.ItemFailure;
 import io.jpool.internal.pool.MapChunk;
-import io.jpool.internal.pool.TaskNames;
 import io.jpool.internal.pool.TaskCounters;
+import io.jpool.internal.process.worker.WorkerMain;
+import io.jpool.internal.util.Durations;
+import io.jpool.internal.util.SharedTimer;
+import io.jpool.internal.util.TaskNames;
+import io.jpool.internal.util.ThreadFactories;
 
 import java.io.IOException;
 import java.io.NotSerializableException;
@@ -33,7 +41,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -95,7 +102,6 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private static final int START_FAILURES_TO_BREAK = 3;
     /** How long workers may keep being killed while they start, none starting, before the pool breaks. */
     private static final long KILLED_STARTS_NANOS_TO_BREAK = TimeUnit.SECONDS.toNanos(60);
-    private static final ScheduledThreadPoolExecutor TIMER = newTimer();
 
     private final ProcessPoolConfig config;
     private final String name;
@@ -150,7 +156,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         Durations.requirePositiveOrNull(timeout, "task timeout");
         rejectIfClosed();
         Blocks payload = encode(() -> Payloads.task(task, JdkCodec.INSTANCE), "task", task);
-        return enqueue(new ProcessTask<>(this, taskIds.incrementAndGet(), Protocol.TASK, payload, task,
+        return enqueue(new ProcessTask<>(this, taskIds.incrementAndGet(), WorkerProtocol.TASK, payload, task,
                 timeoutNanos(timeout)));
     }
 
@@ -172,7 +178,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             MapChunk<?, ?> s = sent;
             payload = encode(() -> Payloads.chunk(fn, s, JdkCodec.INSTANCE), "map item", s);
         }
-        return enqueue(new ProcessTask<>(this, taskIds.incrementAndGet(), Protocol.CHUNK, payload, sent,
+        return enqueue(new ProcessTask<>(this, taskIds.incrementAndGet(), WorkerProtocol.CHUNK, payload, sent,
                 timeoutNanos(null)));
     }
 
@@ -329,13 +335,13 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
      * small frame fits in the channel's buffer, so writing it never blocks on a busy worker.
      */
     private WorkerLink windowWithRoomLocked(ProcessTask<?> t) {
-        if (t.frameType != Protocol.CHUNK || t.payload.size() > WINDOW_FRAME_BYTES) {
+        if (t.frameType != WorkerProtocol.CHUNK || t.payload.size() > WINDOW_FRAME_BYTES) {
             return null;
         }
         WorkerLink best = null;
         for (WorkerLink w : links) {
             ProcessTask<?> first = w.held.peekFirst();
-            if (w.serving && !w.retiring && first != null && first.frameType == Protocol.CHUNK
+            if (w.serving && !w.retiring && first != null && first.frameType == WorkerProtocol.CHUNK
                     && w.held.size() < WINDOW
                     && (config.maxTasksPerWorker() <= 0 || w.tasksRun + w.held.size() < config.maxTasksPerWorker())
                     && (best == null || w.held.size() < best.held.size())) {
@@ -356,7 +362,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             old.cancel(false); // a retried task's limit counts from its new start
         }
         if (t.timeoutNanos > 0) {
-            t.timer = TIMER.schedule(() -> timeOut(t), t.timeoutNanos, TimeUnit.NANOSECONDS);
+            t.timer = SharedTimer.schedule(() -> timeOut(t), t.timeoutNanos);
         }
         t.startedNanos = System.nanoTime();
         JfrEvents.taskStarted(name, t.id, w.pid, t.startedNanos - t.queuedNanos);
@@ -421,8 +427,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         workerCount++;
         starting++;
         long number = ++workerNumbers;
-        Thread starter = new Thread(() -> launch(number), name + "-start-" + number);
-        starter.setDaemon(true);
+        Thread starter = ThreadFactories.daemon(name + "-start-" + number, () -> launch(number));
         starter.start();
         return number;
     }
@@ -477,8 +482,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                     + config.maxResultBytes() + "\t" + WarmUpProbe.hex();
             w.channel = awaitConnection(w, handshake, connected, pipes);
             initialize(w);
-            Thread reader = new Thread(new Reader(w), name + "-reader-" + number);
-            reader.setDaemon(true);
+            Thread reader = ThreadFactories.daemon(name + "-reader-" + number, new Reader(w));
             w.reader = reader;
             reader.start();
         } catch (StartFailure e) {
@@ -577,7 +581,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         if (initializerBytes == null) {
             return; // nothing to run: the first task can go at once
         }
-        w.send(Protocol.INIT, 0, java.nio.ByteBuffer.wrap(initializerBytes));
+        w.send(WorkerProtocol.INIT, 0, java.nio.ByteBuffer.wrap(initializerBytes));
         byte[] reply;
         try {
             reply = w.channel.read();
@@ -586,15 +590,15 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             throw new StartFailure("a worker JVM (pid " + w.pid + ") died during start-up with exit code " + code
                     + stderrText(w), e, killedFromOutside(w, code));
         }
-        if (Protocol.type(reply) == Protocol.INIT_FAILED) {
+        if (WorkerProtocol.type(reply) == WorkerProtocol.INIT_FAILED) {
             Throwable error = decodeError(reply);
             StartFailure f = new StartFailure("the pool's initializer failed in worker pid " + w.pid
                     + ", so the pool is broken: " + error, error, false);
             f.fatal = true;
             throw f;
         }
-        if (Protocol.type(reply) != Protocol.READY) {
-            throw new IOException("unexpected frame " + Protocol.type(reply) + " from a starting worker");
+        if (WorkerProtocol.type(reply) != WorkerProtocol.READY) {
+            throw new IOException("unexpected frame " + WorkerProtocol.type(reply) + " from a starting worker");
         }
     }
 
@@ -741,18 +745,18 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             try {
                 for (;;) {
                     byte[] frame = w.channel.read();
-                    if (frame.length < Protocol.HEADER) {
+                    if (frame.length < WorkerProtocol.HEADER) {
                         throw new CorruptFrame("a frame of " + frame.length + " bytes, shorter than a header");
                     }
-                    byte type = Protocol.type(frame);
-                    if (type == Protocol.SOCKET_WANTED) {
+                    byte type = WorkerProtocol.type(frame);
+                    if (type == WorkerProtocol.SOCKET_WANTED) {
                         offerSocket(w);
                         continue;
                     }
-                    if (type != Protocol.RESULT && type != Protocol.ERROR) {
+                    if (type != WorkerProtocol.RESULT && type != WorkerProtocol.ERROR) {
                         throw new CorruptFrame("a frame of unknown type " + type);
                     }
-                    ProcessTask<?> t = finishedTask(Protocol.id(frame));
+                    ProcessTask<?> t = finishedTask(WorkerProtocol.id(frame));
                     deliver(t, type, frame, w.channel.tail());
                 }
             } catch (java.io.EOFException e) {
@@ -833,7 +837,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
      * says HELLO there, its channel moves to that connection.
      */
     private void offerSocket(WorkerLink w) {
-        Thread t = new Thread(() -> {
+        ThreadFactories.startDaemon(name + "-socket-" + w.number, () -> {
             try {
                 WorkerListener l = listener();
                 java.nio.file.Path socket = l.socketPath();
@@ -844,24 +848,22 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                         connection.close(); // the worker's pipe broke: its reader reports it
                     }
                 });
-                w.send(Protocol.SOCKET_READY, 0, java.nio.ByteBuffer.wrap(socket.toString().getBytes(StandardCharsets.UTF_8)));
+                w.send(WorkerProtocol.SOCKET_READY, 0, java.nio.ByteBuffer.wrap(socket.toString().getBytes(StandardCharsets.UTF_8)));
             } catch (IOException | RuntimeException e) {
                 // the worker stays on its pipes
             }
-        }, name + "-socket-" + w.number);
-        t.setDaemon(true);
-        t.start();
+        });
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private void deliver(ProcessTask t, byte type, byte[] frame, byte[] tail) {
-        if (type == Protocol.ERROR) {
+        if (type == WorkerProtocol.ERROR) {
             t.fail(decodeError(frame));
             return;
         }
         Object value;
         try {
-            value = Payloads.readValue(frame, Protocol.HEADER, frame.length - Protocol.HEADER, tail,
+            value = Payloads.readValue(frame, WorkerProtocol.HEADER, frame.length - WorkerProtocol.HEADER, tail,
                     JdkCodec.INSTANCE, resultFilter);
         } catch (ClassNotFoundException e) {
             t.fail(new IllegalStateException("the result of task #" + t.id + " has a class this JVM cannot load: "
@@ -880,10 +882,10 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
 
     /** The task's exception from its envelope: the object itself if this JVM can read it, else its text. */
     private Throwable decodeError(byte[] frame) {
-        Protocol.ErrorEnvelope env;
+        WorkerProtocol.ErrorEnvelope env;
         try {
-            env = (Protocol.ErrorEnvelope) JdkCodec.INSTANCE.decode(frame, Protocol.HEADER,
-                    frame.length - Protocol.HEADER, resultFilter);
+            env = (WorkerProtocol.ErrorEnvelope) JdkCodec.INSTANCE.decode(frame, WorkerProtocol.HEADER,
+                    frame.length - WorkerProtocol.HEADER, resultFilter);
         } catch (Throwable e) {
             return new IllegalStateException("a worker's error report could not be read: " + e, e);
         }
@@ -1211,15 +1213,5 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     public String toString() {
         return "ProcessPool[" + name + ", maxWorkers=" + config.maxWorkers() + ", " + stats()
                 + (shutdown ? ", shut down" : "") + "]";
-    }
-
-    private static ScheduledThreadPoolExecutor newTimer() {
-        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread th = new Thread(r, "jpool-process-timer");
-            th.setDaemon(true);
-            return th;
-        });
-        t.setRemoveOnCancelPolicy(true);
-        return t;
     }
 }

@@ -1,9 +1,11 @@
 package io.jpool.internal.process;
 
 import io.jpool.Task;
-import io.jpool.internal.future.Spin;
-import io.jpool.internal.jfr.JfrEvents;
+import io.jpool.internal.codec.Blocks;
 import io.jpool.internal.future.TaskFuture;
+import io.jpool.internal.ipc.WorkerProtocol;
+import io.jpool.internal.jfr.JfrEvents;
+import io.jpool.internal.util.Spin;
 
 import java.util.concurrent.ScheduledFuture;
 
@@ -16,7 +18,7 @@ import java.util.concurrent.ScheduledFuture;
 final class ProcessTask<T> extends TaskFuture<T> implements Runnable {
     final ProcessPoolImpl pool;
     final long id;
-    /** {@link Protocol#TASK} or {@link Protocol#CHUNK}. */
+    /** {@link WorkerProtocol#TASK} or {@link WorkerProtocol#CHUNK}. */
     final byte frameType;
     final Blocks payload;
     final Task<T> task;
@@ -57,7 +59,7 @@ final class ProcessTask<T> extends TaskFuture<T> implements Runnable {
 
     @Override
     protected long spinNanosBeforePark() {
-        return frameType == Protocol.CHUNK ? 0L : SPIN_NANOS;
+        return frameType == WorkerProtocol.CHUNK ? 0L : SPIN_NANOS;
     }
 
     @Override

@@ -1,7 +1,8 @@
 package io.jpool.internal.process;
 
-import io.jpool.internal.pool.AbstractPool;
+import io.jpool.internal.codec.Lambdas;
 import io.jpool.internal.pool.MapChunk;
+import io.jpool.internal.util.JdkTasks;
 
 import java.io.Serializable;
 import java.lang.invoke.MethodHandleInfo;
@@ -37,7 +38,7 @@ public final class SendErrors {
      * @param cause the serialization failure
      */
     static IllegalArgumentException unsendable(String what, Object task, Exception cause) {
-        Object adapted = AbstractPool.adaptedFrom(task);
+        Object adapted = JdkTasks.adaptedFrom(task);
         if (adapted != null && (!(adapted instanceof Serializable) || fromCompletableFuture(adapted))) {
             return new IllegalArgumentException(plainJdkTask(adapted), cause);
         }

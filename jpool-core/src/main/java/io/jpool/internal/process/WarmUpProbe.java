@@ -1,5 +1,9 @@
 package io.jpool.internal.process;
 
+import io.jpool.internal.codec.JdkCodec;
+import io.jpool.internal.codec.Payloads;
+import io.jpool.internal.process.worker.WorkerMain;
+
 import java.util.HexFormat;
 
 /**

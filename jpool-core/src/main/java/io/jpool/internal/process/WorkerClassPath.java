@@ -1,5 +1,7 @@
 package io.jpool.internal.process;
 
+import io.jpool.internal.process.worker.WorkerMain;
+
 import java.io.File;
 import java.net.URISyntaxException;
 import java.net.URL;

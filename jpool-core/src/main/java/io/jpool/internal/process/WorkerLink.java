@@ -1,6 +1,8 @@
 package io.jpool.internal.process;
 
 import io.jpool.internal.ipc.FrameChannel;
+import io.jpool.internal.ipc.WorkerProtocol;
+import io.jpool.internal.util.ProcessTree;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -106,7 +108,7 @@ final class WorkerLink {
         FrameChannel c = channel;
         sending.lock();
         try {
-            ByteBuffer[] parts = Protocol.withHeader(type, id, body);
+            ByteBuffer[] parts = WorkerProtocol.withHeader(type, id, body);
             if (tail == null) {
                 c.write(parts);
             } else {
@@ -147,7 +149,7 @@ final class WorkerLink {
         }
         try {
             letGoOfStdin();
-            c.write(Protocol.header(Protocol.EXIT, 0));
+            c.write(WorkerProtocol.header(WorkerProtocol.EXIT, 0));
         } catch (IOException e) {
             ProcessTree.destroy(process);
         }

@@ -3,6 +3,8 @@ package io.jpool.internal.process;
 import io.jpool.internal.ipc.FrameChannel;
 import io.jpool.internal.ipc.Handshake;
 import io.jpool.internal.ipc.PrivateDirectories;
+import io.jpool.internal.ipc.WorkerProtocol;
+import io.jpool.internal.util.ThreadFactories;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -37,7 +39,7 @@ final class WorkerListener implements AutoCloseable {
     private final String poolName;
     private final Path dir;
     private final Path socket;
-    private final byte[] token = new byte[Protocol.TOKEN_BYTES];
+    private final byte[] token = new byte[WorkerProtocol.TOKEN_BYTES];
     private final Map<Long, CompletableFuture<FrameChannel>> waiting = new ConcurrentHashMap<>();
     /** Connections still in their handshake: closed with the listener, so no greeter outlives it. */
     private final Set<SocketChannel> greeting = ConcurrentHashMap.newKeySet();
@@ -108,9 +110,7 @@ final class WorkerListener implements AutoCloseable {
                 throw e;
             }
             server = s;
-            acceptor = new Thread(this::acceptLoop, poolName + "-accept");
-            acceptor.setDaemon(true);
-            acceptor.start();
+            acceptor = ThreadFactories.startDaemon(poolName + "-accept", this::acceptLoop);
         }
         return socket;
     }
@@ -132,9 +132,7 @@ final class WorkerListener implements AutoCloseable {
             } catch (IOException e) {
                 return; // closed
             }
-            Thread hello = new Thread(() -> greet(ch), poolName + "-hello");
-            hello.setDaemon(true);
-            hello.start();
+            ThreadFactories.startDaemon(poolName + "-hello", () -> greet(ch));
         }
     }
 
@@ -152,12 +150,12 @@ final class WorkerListener implements AutoCloseable {
             return;
         }
         try {
-            byte[] hello = Handshake.readFirstFrame(ch, Protocol.HEADER + Protocol.TOKEN_BYTES, Handshake.DEFAULT_TIMEOUT_NANOS);
+            byte[] hello = Handshake.readFirstFrame(ch, WorkerProtocol.HEADER + WorkerProtocol.TOKEN_BYTES, Handshake.DEFAULT_TIMEOUT_NANOS);
             ByteBuffer b = ByteBuffer.wrap(hello);
-            byte[] candidate = new byte[Protocol.TOKEN_BYTES];
-            b.position(Protocol.HEADER);
+            byte[] candidate = new byte[WorkerProtocol.TOKEN_BYTES];
+            b.position(WorkerProtocol.HEADER);
             b.get(candidate);
-            if (b.get(0) == Protocol.HELLO && MessageDigest.isEqual(token, candidate)) {
+            if (b.get(0) == WorkerProtocol.HELLO && MessageDigest.isEqual(token, candidate)) {
                 CompletableFuture<FrameChannel> f = waiting.remove(b.getLong(1));
                 FrameChannel channel = new FrameChannel(ch, maxFrame);
                 if (f != null && f.complete(channel)) {

@@ -1,6 +1,8 @@
 package io.jpool.internal.process;
 
 import io.jpool.internal.ipc.FrameChannel;
+import io.jpool.internal.ipc.WorkerProtocol;
+import io.jpool.internal.util.ThreadFactories;
 
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -32,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * first Unix domain socket costs it about 40 ms (the NIO native libraries and a SecureRandom), the
  * largest step of a worker's start, while pipes need only {@code java.io}. Once its first result
  * is out, the worker opens the socket in the background and the channel moves there (see
- * {@link Protocol}): on this kernel a socket round trip is faster, and its wide buffers move
+ * {@link WorkerProtocol}): on this kernel a socket round trip is faster, and its wide buffers move
  * megabytes per wake-up where a pipe moves 64 KiB. Where {@code mkfifo} cannot run, workers use
  * the socket from the start. A worker's death closes its ends, so the caller reads end-of-file,
  * as on a socket.
@@ -92,7 +94,7 @@ final class WorkerPipes {
      */
     CompletableFuture<FrameChannel> open(byte[] token, long number, int maxFrame, String threadName) {
         CompletableFuture<FrameChannel> result = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
+        ThreadFactories.startDaemon(threadName, () -> {
             FrameChannel channel = null;
             try {
                 FileOutputStream toWorker;
@@ -121,18 +123,16 @@ final class WorkerPipes {
                 }
                 result.completeExceptionally(e);
             }
-        }, threadName);
-        t.setDaemon(true);
-        t.start();
+        });
         return result;
     }
 
     private static void checkHello(byte[] hello, byte[] token, long number) throws IOException {
-        if (hello.length != Protocol.HEADER + Protocol.TOKEN_BYTES || hello[0] != Protocol.HELLO
-                || Protocol.id(hello) != number) {
+        if (hello.length != WorkerProtocol.HEADER + WorkerProtocol.TOKEN_BYTES || hello[0] != WorkerProtocol.HELLO
+                || WorkerProtocol.id(hello) != number) {
             throw new IOException("the worker's first frame was no HELLO");
         }
-        byte[] candidate = java.util.Arrays.copyOfRange(hello, Protocol.HEADER, hello.length);
+        byte[] candidate = java.util.Arrays.copyOfRange(hello, WorkerProtocol.HEADER, hello.length);
         if (!MessageDigest.isEqual(token, candidate)) {
             throw new IOException("the worker sent a wrong token");
         }

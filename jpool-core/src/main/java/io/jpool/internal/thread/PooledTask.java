@@ -2,15 +2,15 @@ package io.jpool.internal.thread;
 
 import io.jpool.Task;
 import io.jpool.TaskTimeoutException;
-import io.jpool.internal.future.Spin;
 import io.jpool.internal.future.TaskFuture;
+import io.jpool.internal.util.SharedTimer;
+import io.jpool.internal.util.Spin;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A task of a {@link ThreadPoolImpl}: its future and its runner in one object.
@@ -233,7 +233,7 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
             if (!isDone()) { // else cancelled or timed out between tryStart and here: do not run it
                 Duration timeout = timeout();
                 if (timeout != null) {
-                    timer = TaskTimer.schedule(this::timedOut, timeout);
+                    timer = SharedTimer.schedule(this::timedOut, timeout);
                 }
                 T value = callTask();
                 if (almostFree != null) {
@@ -281,7 +281,7 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
     }
 
     private void timedOut() {
-        failRunningAndStop(new TaskTimeoutException(io.jpool.internal.pool.TaskNames.timedOut(task, timeout(),
+        failRunningAndStop(new TaskTimeoutException(io.jpool.internal.util.TaskNames.timedOut(task, timeout(),
                 "its thread was interrupted (a thread pool cannot stop code that ignores interrupts: "
                 + "use a ProcessPool for that)")));
     }
@@ -333,33 +333,5 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
     @Override
     public String toString() {
         return "PooledTask[" + status() + ", " + task + "]";
-    }
-
-    /** The one timer thread that enforces every thread-pool task's time limit. */
-    static final class TaskTimer {
-        private static final java.util.concurrent.ScheduledThreadPoolExecutor TIMER = create();
-
-        private static java.util.concurrent.ScheduledThreadPoolExecutor create() {
-            java.util.concurrent.ScheduledThreadPoolExecutor t = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
-                Thread th = new Thread(r, "jpool-task-timer");
-                th.setDaemon(true);
-                return th;
-            });
-            t.setRemoveOnCancelPolicy(true);
-            return t;
-        }
-
-        static ScheduledFuture<?> schedule(Runnable action, Duration after) {
-            long nanos;
-            try {
-                nanos = after.toNanos();
-            } catch (ArithmeticException huge) {
-                nanos = Long.MAX_VALUE / 2;
-            }
-            return TIMER.schedule(action, nanos, TimeUnit.NANOSECONDS);
-        }
-
-        private TaskTimer() {
-        }
     }
 }

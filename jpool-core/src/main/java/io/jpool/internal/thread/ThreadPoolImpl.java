@@ -9,12 +9,13 @@ import io.jpool.ThreadPool;
 import io.jpool.internal.adaptive.AdaptiveSample;
 import io.jpool.internal.adaptive.AdaptiveSizing;
 import io.jpool.internal.adaptive.TaskSampler;
-import io.jpool.internal.future.Durations;
 import io.jpool.internal.jfr.JfrEvents;
 import io.jpool.internal.jfr.ThreadTaskRun;
-import io.jpool.internal.future.Spin;
 import io.jpool.internal.pool.AbstractPool;
 import io.jpool.internal.pool.TaskCounters;
+import io.jpool.internal.util.Durations;
+import io.jpool.internal.util.Spin;
+import io.jpool.internal.util.ThreadFactories;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,6 +3,7 @@ package io.jpool.internal.process;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import io.jpool.ProcessPool;
 import io.jpool.WorkerOutput;
+import io.jpool.internal.process.worker.WorkerMain;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;

@@ -1,6 +1,7 @@
 package io.jpool.internal.process;
 
 import io.jpool.internal.ipc.FrameChannel;
+import io.jpool.internal.ipc.WorkerProtocol;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -27,8 +28,8 @@ class WorkerListenerHandshakeTest {
     }
 
     private static void hello(SocketChannel ch, long number, byte[] token) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(4 + Protocol.HEADER + Protocol.TOKEN_BYTES);
-        b.putInt(Protocol.HEADER + Protocol.TOKEN_BYTES).put(Protocol.HELLO).putLong(number).put(token).flip();
+        ByteBuffer b = ByteBuffer.allocate(4 + WorkerProtocol.HEADER + WorkerProtocol.TOKEN_BYTES);
+        b.putInt(WorkerProtocol.HEADER + WorkerProtocol.TOKEN_BYTES).put(WorkerProtocol.HELLO).putLong(number).put(token).flip();
         while (b.hasRemaining()) {
             ch.write(b);
         }
@@ -82,7 +83,7 @@ class WorkerListenerHandshakeTest {
             Path socket = l.socketPath();
             CompletableFuture<FrameChannel> f = l.expect(7);
             try (SocketChannel forger = connect(socket)) {
-                hello(forger, 7, new byte[Protocol.TOKEN_BYTES]);
+                hello(forger, 7, new byte[WorkerProtocol.TOKEN_BYTES]);
                 assertThat(hungUp(forger)).as("the forger is hung up on").isTrue();
             }
             assertThat(f).isNotDone();

@@ -1,4 +1,4 @@
-package io.jpool.internal.process;
+package io.jpool.internal.codec;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -30,7 +30,7 @@ import java.lang.reflect.Method;
  *   [UTF impl class][UTF impl method][UTF impl signature][UTF instantiated type][captured values]
  * </pre>
  */
-final class Lambdas {
+public final class Lambdas {
     /** A lambda class's {@code writeReplace}, made accessible; null for any other class. */
     private static final ClassValue<Method> WRITE_REPLACE = new ClassValue<>() {
         @Override
@@ -63,7 +63,7 @@ final class Lambdas {
     }
 
     /** A serializable lambda's {@code SerializedLambda}, or null for anything else. */
-    static SerializedLambda serializedForm(Object task) {
+    public static SerializedLambda serializedForm(Object task) {
         Method writeReplace = WRITE_REPLACE.get(task.getClass());
         try {
             Object r = writeReplace == null ? null : writeReplace.invoke(task);
@@ -74,7 +74,7 @@ final class Lambdas {
     }
 
     /** The lambda's bytes, or null if it must travel by Java serialization. */
-    static byte[] encode(Object task) {
+    public static byte[] encode(Object task) {
         Method writeReplace = WRITE_REPLACE.get(task.getClass());
         if (writeReplace == null) {
             return null;
@@ -121,7 +121,7 @@ final class Lambdas {
     }
 
     /** The lambda in {@code length} bytes at {@code offset}, rebuilt in this JVM. */
-    static Object decode(byte[] b, int offset, int length) throws IOException, ClassNotFoundException {
+    public static Object decode(byte[] b, int offset, int length) throws IOException, ClassNotFoundException {
         ByteArrayInputStream bytes = new ByteArrayInputStream(b, offset, length);
         DataInputStream in = new DataInputStream(bytes);
         String capturing = in.readUTF();

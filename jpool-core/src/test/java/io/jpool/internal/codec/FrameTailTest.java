@@ -1,4 +1,5 @@
-package io.jpool.internal.process;
+package io.jpool.internal.codec;
+
 
 import io.jpool.internal.ipc.FrameChannel;
 import io.jpool.internal.ipc.UnixSocketPair;

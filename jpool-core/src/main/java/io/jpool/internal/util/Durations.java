@@ -1,4 +1,4 @@
-package io.jpool.internal.future;
+package io.jpool.internal.util;
 
 import java.time.Duration;
 

@@ -1,4 +1,5 @@
-package io.jpool.internal.process;
+package io.jpool.internal.codec;
+
 
 import io.jpool.Task;
 import io.jpool.TaskFunction;

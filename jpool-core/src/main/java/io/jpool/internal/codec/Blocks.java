@@ -1,4 +1,4 @@
-package io.jpool.internal.process;
+package io.jpool.internal.codec;
 
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -11,7 +11,7 @@ import java.util.List;
  * one thread, then only read ({@link #buffers()} gives fresh views each time, so a retried task's
  * bytes can be sent again).
  */
-final class Blocks extends OutputStream {
+public final class Blocks extends OutputStream {
     private static final int FIRST = 512;
     private static final int LARGEST = 1 << 20;
 
@@ -27,7 +27,7 @@ final class Blocks extends OutputStream {
         this(FIRST);
     }
 
-    Blocks(int expected) {
+    public Blocks(int expected) {
         current = new byte[Math.max(16, expected)];
     }
 
@@ -57,7 +57,7 @@ final class Blocks extends OutputStream {
         }
     }
 
-    void writeInt(int v) {
+    public void writeInt(int v) {
         write(v >>> 24);
         write(v >>> 16);
         write(v >>> 8);
@@ -71,7 +71,7 @@ final class Blocks extends OutputStream {
     }
 
     /** Adds {@code array} as the next bytes without copying it; it must not change afterwards. */
-    void append(byte[] array) {
+    public void append(byte[] array) {
         closeCurrent();
         full.add(ByteBuffer.wrap(array));
         size += array.length;
@@ -79,7 +79,7 @@ final class Blocks extends OutputStream {
     }
 
     /** Adds everything written to {@code other} (which must not change afterwards), without copying. */
-    void append(Blocks other) {
+    public void append(Blocks other) {
         closeCurrent();
         for (ByteBuffer b : other.buffers()) {
             full.add(b);
@@ -92,12 +92,12 @@ final class Blocks extends OutputStream {
      * The array given to {@link #append(byte[])} last if nothing was written after it (so it ends
      * these bytes), else null. A frame sends it as its tail: see {@link #head()}.
      */
-    byte[] trailing() {
+    public byte[] trailing() {
         return trailing;
     }
 
     /** Views of the bytes before {@link #trailing()} (all of them if there is none). */
-    ByteBuffer[] head() {
+    public ByteBuffer[] head() {
         ByteBuffer[] all = buffers();
         if (trailing == null) {
             return all;
@@ -122,18 +122,18 @@ final class Blocks extends OutputStream {
     }
 
     /** Writes the bytes to {@code out}. */
-    void writeTo(OutputStream out) throws java.io.IOException {
+    public void writeTo(OutputStream out) throws java.io.IOException {
         for (ByteBuffer b : buffers()) {
             out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
         }
     }
 
-    long size() {
+    public long size() {
         return size;
     }
 
     /** Views of the written bytes, in order. */
-    ByteBuffer[] buffers() {
+    public ByteBuffer[] buffers() {
         ByteBuffer[] out = new ByteBuffer[full.size() + 1];
         for (int i = 0; i < full.size(); i++) {
             out[i] = full.get(i).duplicate();
@@ -143,7 +143,7 @@ final class Blocks extends OutputStream {
     }
 
     /** The bytes as one array (a copy). */
-    byte[] toArray() {
+    public byte[] toArray() {
         byte[] out = new byte[(int) size];
         int at = 0;
         for (ByteBuffer b : buffers()) {

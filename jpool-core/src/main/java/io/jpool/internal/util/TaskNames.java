@@ -1,4 +1,4 @@
-package io.jpool.internal.pool;
+package io.jpool.internal.util;
 
 import java.time.Duration;
 
@@ -12,7 +12,7 @@ public final class TaskNames {
 
     /** "a lambda in com.x.Report", or the task's class name; a JDK Callable/Runnable is unwrapped. */
     public static String describe(Object task) {
-        Object adapted = AbstractPool.adaptedFrom(task);
+        Object adapted = JdkTasks.adaptedFrom(task);
         Object t = adapted != null ? adapted : task;
         if (t == null) {
             return "null";

@@ -1,4 +1,4 @@
-package io.jpool.internal.process;
+package io.jpool.internal.codec;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +39,7 @@ public final class ValueCodec {
     }
 
     /** {@code prefix} then the value's bytes, or null if it holds a type this codec does not know. */
-    static byte[] encode(Object value, byte prefix) {
+    public static byte[] encode(Object value, byte prefix) {
         Out out = new Out(value instanceof byte[] ? ((byte[]) value).length + 6 : 64);
         out.put(prefix);
         return write(out, value, 0) ? out.bytes() : null;
@@ -88,7 +88,7 @@ public final class ValueCodec {
     }
 
     /** Writes the tag and length that precede a {@code byte[]}'s bytes. */
-    static void writeBytesHeader(Blocks out, int length) {
+    public static void writeBytesHeader(Blocks out, int length) {
         out.write(BYTES);
         out.writeInt(length);
     }
@@ -97,7 +97,7 @@ public final class ValueCodec {
      * The value in {@code bytes}; {@code tail}, if not null, is the large {@code byte[]} that the
      * value's frame carried as its own array (only a top-level byte[] travels so).
      */
-    static Object decode(byte[] bytes, int offset, int length, byte[] tail) {
+    public static Object decode(byte[] bytes, int offset, int length, byte[] tail) {
         if (tail != null) {
             if (length != 5 || bytes[offset] != BYTES || ByteBuffer.wrap(bytes, offset + 1, 4).getInt() != tail.length) {
                 throw new IllegalArgumentException("a frame tail of " + tail.length + " bytes after a value that is no byte[] of that length");

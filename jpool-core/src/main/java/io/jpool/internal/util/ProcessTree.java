@@ -1,4 +1,5 @@
-package io.jpool.internal.process;
+package io.jpool.internal.util;
+
 
 import java.util.List;
 import java.util.stream.Collectors;
@@ -7,14 +8,14 @@ import java.util.stream.Collectors;
  * Kills a worker with every process its tasks started. The descendants are listed while the
  * worker still lives: once it is dead they are re-parented and no longer found under it. A
  * process a task starts between the listing and the kill escapes; the worker kills its own
- * descendants too when it exits on its own ({@link WorkerMain}), which closes most of that gap.
+ * descendants too when it exits on its own ({@code process.worker.WorkerMain}), which closes most of that gap.
  */
-final class ProcessTree {
+public final class ProcessTree {
     private ProcessTree() {
     }
 
     /** SIGKILLs {@code process} and all its descendants. */
-    static void destroy(Process process) {
+    public static void destroy(Process process) {
         List<ProcessHandle> descendants;
         try {
             descendants = process.descendants().collect(Collectors.toList());
@@ -26,7 +27,7 @@ final class ProcessTree {
     }
 
     /** SIGKILLs every descendant of this JVM: a worker's last act before it halts. */
-    static void destroyDescendantsOfThisProcess() {
+    public static void destroyDescendantsOfThisProcess() {
         try {
             destroyAll(ProcessHandle.current().descendants().collect(Collectors.toList()));
         } catch (RuntimeException e) {

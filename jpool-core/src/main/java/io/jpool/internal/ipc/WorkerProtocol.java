@@ -1,4 +1,5 @@
-package io.jpool.internal.process;
+package io.jpool.internal.ipc;
+
 
 import java.io.Serializable;
 import java.nio.ByteBuffer;
@@ -15,60 +16,60 @@ import java.nio.ByteBuffer;
  * thread of its own, says HELLO there, and both ends move their channel to that connection (see
  * {@link io.jpool.internal.ipc.FrameChannel#moveTo}), which is faster for small and large frames.
  * A worker reads a frame, runs its task, answers, then reads the next, so the caller may write a
- * few small CHUNK frames ahead of the worker's answers (see {@link WorkerLink#held}): they wait
+ * few small CHUNK frames ahead of the worker's answers (see {@code process.WorkerLink.held}): they wait
  * in the channel, in order, and none has started until every answer before it was written.
- * The bodies of TASK, CHUNK and RESULT are laid out by {@link Payloads}. HELLO is the first frame on a new connection: the 32-byte token the worker read from its stdin,
- * with the worker's number as the id. Values and errors are encoded by the pool's {@link Codec};
+ * The bodies of TASK, CHUNK and RESULT are laid out by {@link io.jpool.internal.codec.Payloads}. HELLO is the first frame on a new connection: the 32-byte token the worker read from its stdin,
+ * with the worker's number as the id. Values and errors are encoded by the pool's {@link io.jpool.internal.codec.Codec};
  * errors travel as an {@link ErrorEnvelope} so that a class the caller cannot load still arrives
  * as a readable {@link io.jpool.RemoteTaskException}.
  */
-final class Protocol {
-    static final byte HELLO = 1;
-    static final byte INIT = 2;
-    static final byte READY = 3;
-    static final byte INIT_FAILED = 4;
-    static final byte TASK = 5;
-    static final byte RESULT = 6;
-    static final byte ERROR = 7;
-    static final byte EXIT = 8;
-    static final byte CHUNK = 9;
-    static final byte SOCKET_WANTED = 10;
-    static final byte SOCKET_READY = 11;
+public final class WorkerProtocol {
+    public static final byte HELLO = 1;
+    public static final byte INIT = 2;
+    public static final byte READY = 3;
+    public static final byte INIT_FAILED = 4;
+    public static final byte TASK = 5;
+    public static final byte RESULT = 6;
+    public static final byte ERROR = 7;
+    public static final byte EXIT = 8;
+    public static final byte CHUNK = 9;
+    public static final byte SOCKET_WANTED = 10;
+    public static final byte SOCKET_READY = 11;
 
-    static final int HEADER = 9;
-    static final int TOKEN_BYTES = 32;
+    public static final int HEADER = 9;
+    public static final int TOKEN_BYTES = 32;
     /** Exit code of a worker whose parent (the caller's JVM) is gone. */
-    static final int EXIT_PARENT_GONE = 86;
+    public static final int EXIT_PARENT_GONE = 86;
     /** Exit code of a worker whose handshake failed. */
-    static final int EXIT_BAD_HANDSHAKE = 87;
+    public static final int EXIT_BAD_HANDSHAKE = 87;
     /** Exit code of the JVM when {@code -XX:+ExitOnOutOfMemoryError} fires. */
-    static final int EXIT_OUT_OF_MEMORY = 3;
+    public static final int EXIT_OUT_OF_MEMORY = 3;
 
-    private Protocol() {
+    private WorkerProtocol() {
     }
 
-    static ByteBuffer header(byte type, long id) {
+    public static ByteBuffer header(byte type, long id) {
         return ByteBuffer.allocate(HEADER).put(0, type).putLong(1, id);
     }
 
     /** The header of a {@code type} frame for {@code id}, then {@code body}. */
-    static ByteBuffer[] withHeader(byte type, long id, ByteBuffer[] body) {
+    public static ByteBuffer[] withHeader(byte type, long id, ByteBuffer[] body) {
         ByteBuffer[] parts = new ByteBuffer[body.length + 1];
         parts[0] = header(type, id);
         System.arraycopy(body, 0, parts, 1, body.length);
         return parts;
     }
 
-    static byte type(byte[] frame) {
+    public static byte type(byte[] frame) {
         return frame[0];
     }
 
-    static long id(byte[] frame) {
+    public static long id(byte[] frame) {
         return ByteBuffer.wrap(frame).getLong(1);
     }
 
     /** A task's exception as it travels: the object's bytes if it could be encoded, and always its text. */
-    record ErrorEnvelope(String className, String message, String stackTrace, byte[] encoded)
+    public record ErrorEnvelope(String className, String message, String stackTrace, byte[] encoded)
             implements Serializable {
     }
 }

@@ -1,4 +1,4 @@
-package io.jpool.internal.process;
+package io.jpool.internal.codec;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -23,7 +23,7 @@ import java.util.List;
  */
 public final class JdkCodec implements Codec {
     public static final JdkCodec INSTANCE = new JdkCodec();
-    static final int BLOB_MIN = 16 * 1024;
+    public static final int BLOB_MIN = 16 * 1024;
 
     private JdkCodec() {
     }
@@ -83,7 +83,7 @@ public final class JdkCodec implements Codec {
     }
 
     /** Stands in the object stream for a large byte[] whose bytes follow the stream. */
-    static final class BlobRef implements Serializable {
+    public static final class BlobRef implements Serializable {
         private static final long serialVersionUID = 1L;
         final int length;
 

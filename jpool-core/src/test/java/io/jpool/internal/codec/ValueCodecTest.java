@@ -1,4 +1,5 @@
-package io.jpool.internal.process;
+package io.jpool.internal.codec;
+
 
 import org.junit.jupiter.api.Test;
 

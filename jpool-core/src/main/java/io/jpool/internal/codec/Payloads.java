@@ -1,4 +1,4 @@
-package io.jpool.internal.process;
+package io.jpool.internal.codec;
 
 import io.jpool.internal.pool.MapChunk;
 
@@ -23,11 +23,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * to the same bytes: they are made once per class here, and the worker decodes them once and
  * reuses the object. A map's function is encoded once per map here, and decoded once per worker.
  */
-final class Payloads {
-    static final byte FAST = 1;
-    static final byte JDK = 0;
-    static final byte LAMBDA = 2;
-    static final byte STATELESS = 1;
+public final class Payloads {
+    public static final byte FAST = 1;
+    public static final byte JDK = 0;
+    public static final byte LAMBDA = 2;
+    public static final byte STATELESS = 1;
 
     private static final ClassValue<AtomicReference<Blocks>> STATELESS_BYTES = new ClassValue<>() {
         @Override
@@ -40,7 +40,7 @@ final class Payloads {
     }
 
     /** The TASK body for {@code task}; throws NotSerializableException naming what cannot travel. */
-    static Blocks task(Object task, Codec codec) throws IOException {
+    public static Blocks task(Object task, Codec codec) throws IOException {
         AtomicReference<Blocks> cached = STATELESS_BYTES.get(task.getClass());
         if (cached != null) {
             Blocks b = cached.get();
@@ -54,7 +54,7 @@ final class Payloads {
     }
 
     /** The CHUNK body: the function's bytes (made by the caller once per map) and the items. */
-    static Blocks chunk(byte[] function, MapChunk<?, ?> chunk, Codec codec) throws IOException {
+    public static Blocks chunk(byte[] function, MapChunk<?, ?> chunk, Codec codec) throws IOException {
         Blocks out = new Blocks(4 + function.length + 16 * chunk.size());
         out.writeInt(function.length);
         out.write(function);
@@ -63,7 +63,7 @@ final class Payloads {
     }
 
     /** A value's bytes: the fast codec when it can, else Java serialization. */
-    static Blocks value(Object v, Codec codec) throws IOException {
+    public static Blocks value(Object v, Codec codec) throws IOException {
         // a large byte[] is appended, not copied: its head needs a few bytes only (sizing the
         // buffer by the array would allocate and zero a second megabyte per megabyte result)
         Blocks out = new Blocks(!(v instanceof byte[]) ? 512
@@ -89,7 +89,7 @@ final class Payloads {
     }
 
     /** The value in {@code b}, followed by its frame's {@code tail} (or null): see {@link Codec}. */
-    static Object readValue(byte[] b, int offset, int length, byte[] tail, Codec codec, ObjectInputFilter filter)
+    public static Object readValue(byte[] b, int offset, int length, byte[] tail, Codec codec, ObjectInputFilter filter)
             throws IOException, ClassNotFoundException {
         if (b[offset] == FAST) {
             return ValueCodec.decode(b, offset + 1, length - 1, tail);
@@ -106,7 +106,7 @@ final class Payloads {
     }
 
     /** A task or function as {@code [form][bytes]}: by {@link Lambdas} if it can, else by the codec. */
-    static void writeObject(Object value, Codec codec, Blocks out) throws IOException {
+    public static void writeObject(Object value, Codec codec, Blocks out) throws IOException {
         byte[] lambda = Lambdas.encode(value);
         if (lambda != null) {
             out.write(LAMBDA);
@@ -118,14 +118,14 @@ final class Payloads {
     }
 
     /** A map's function as {@link #writeObject} writes it, in one array (sent with every chunk). */
-    static byte[] function(Object fn, Codec codec) throws IOException {
+    public static byte[] function(Object fn, Codec codec) throws IOException {
         Blocks out = new Blocks();
         writeObject(fn, codec, out);
         return out.toArray();
     }
 
     /** The object {@link #writeObject} wrote in {@code length} bytes at {@code offset}. */
-    static Object readObject(byte[] b, int offset, int length, byte[] tail, Codec codec)
+    public static Object readObject(byte[] b, int offset, int length, byte[] tail, Codec codec)
             throws IOException, ClassNotFoundException {
         if (length < 1) {
             throw new java.io.InvalidObjectException("empty object");

@@ -1,4 +1,4 @@
-package io.jpool.internal.manager;
+package io.jpool.internal.codec;
 
 import io.jpool.internal.ipc.FrameChannel;
 
@@ -18,9 +18,9 @@ import java.util.TreeSet;
  * that wrote it does (the hidden class it becomes is judged as that class). A refusal throws an exception that names the class and the fix; the
  * stream reports it as the cause of its {@code InvalidClassException}.
  */
-final class ValueFilter {
+public final class ValueFilter {
     private static final String LIMITS_PATTERN = "maxdepth=200;maxrefs=5000000;maxbytes=" + FrameChannel.MAX_FRAME;
-    static final ObjectInputFilter LIMITS = ObjectInputFilter.Config.createFilter(LIMITS_PATTERN);
+    public static final ObjectInputFilter LIMITS = ObjectInputFilter.Config.createFilter(LIMITS_PATTERN);
     /** Always allowed: the JDK's classes and jpool's (proxies, exceptions). */
     private static final List<String> ALWAYS = List.of("java.**", "javax.**", "io.jpool.*", "io.jpool.internal.**");
 
@@ -28,7 +28,7 @@ final class ValueFilter {
     }
 
     /** The filter for {@code allowed} class patterns; the limits alone if null. */
-    static ObjectInputFilter of(Set<String> allowed) {
+    public static ObjectInputFilter of(Set<String> allowed) {
         if (allowed == null) {
             return LIMITS;
         }
@@ -85,7 +85,7 @@ final class ValueFilter {
      * with {@code .*} (its classes) or {@code .**} (and its subpackages), or a name prefix
      * ending in {@code *}.
      */
-    static String checkPattern(String pattern) {
+    public static String checkPattern(String pattern) {
         if (pattern == null) {
             throw new NullPointerException("an allowed class pattern is null");
         }

@@ -1,12 +1,20 @@
-package io.jpool.internal.process;
+package io.jpool.internal.process.worker;
 
 import io.jpool.RunnableTask;
 import io.jpool.Task;
 import io.jpool.TaskFunction;
-import io.jpool.internal.future.Spin;
+import io.jpool.internal.codec.Blocks;
+import io.jpool.internal.codec.DecodeCache;
+import io.jpool.internal.codec.JdkCodec;
+import io.jpool.internal.codec.Payloads;
+import io.jpool.internal.codec.ValueCodec;
 import io.jpool.internal.ipc.FrameChannel;
 import io.jpool.internal.ipc.PrivateDirectories;
+import io.jpool.internal.ipc.WorkerProtocol;
 import io.jpool.internal.pool.MapChunk;
+import io.jpool.internal.util.ProcessTree;
+import io.jpool.internal.util.Spin;
+import io.jpool.internal.util.ThreadFactories;
 
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
@@ -30,7 +38,7 @@ import java.util.HexFormat;
  * The caller starts this JVM and writes one line to its stdin: where the channel is (two named
  * pipes, or a Unix domain socket where pipes cannot be made), the worker number, the hex token and
  * the largest result allowed. The worker opens the channel, says HELLO with the token, and then
- * serves frames on its main thread, one task at a time (see {@link Protocol}); after each, it polls
+ * serves frames on its main thread, one task at a time (see {@link WorkerProtocol}); after each, it polls
  * the channel for {@link #POLL_NANOS} before it blocks on it. Its stdout and
  * stderr are plain pipes that only the task's own output uses: the protocol never travels there.
  *
@@ -53,7 +61,7 @@ public final class WorkerMain {
     private final DecodeCache cache = new DecodeCache();
     private final long number;
     private final String tokenHex;
-    /** Set once this worker asked to move from its pipes to the pool's socket (see Protocol). */
+    /** Set once this worker asked to move from its pipes to the pool's socket (see WorkerProtocol). */
     private boolean socketWanted;
 
     private WorkerMain(FrameChannel channel, long maxResultBytes, long number, String tokenHex) {
@@ -69,12 +77,12 @@ public final class WorkerMain {
             handshake = readLine(System.in).split("\t", -1);
         } catch (IOException e) {
             System.err.println("jpool worker: no handshake on stdin: " + e);
-            Runtime.getRuntime().halt(Protocol.EXIT_BAD_HANDSHAKE);
+            Runtime.getRuntime().halt(WorkerProtocol.EXIT_BAD_HANDSHAKE);
             return;
         }
         if (handshake.length != 7) {
             System.err.println("jpool worker: bad handshake (this class is started by ProcessPool, not by hand)");
-            Runtime.getRuntime().halt(Protocol.EXIT_BAD_HANDSHAKE);
+            Runtime.getRuntime().halt(WorkerProtocol.EXIT_BAD_HANDSHAKE);
         }
         warmUp(handshake[6]);
         InputStream callerPipe = System.in;
@@ -85,7 +93,7 @@ public final class WorkerMain {
                     : connectSocket(handshake[1]);
             channel.pollBeforeBlocking(POLL_NANOS);
             long number = Long.parseLong(handshake[3]);
-            channel.write(Protocol.header(Protocol.HELLO, number), ByteBuffer.wrap(HexFormat.of().parseHex(handshake[4])));
+            channel.write(WorkerProtocol.header(WorkerProtocol.HELLO, number), ByteBuffer.wrap(HexFormat.of().parseHex(handshake[4])));
             new WorkerMain(channel, Long.parseLong(handshake[5]), number, handshake[4]).serve();
         } catch (EOFException e) {
             channelGone(); // the pool closed the channel, or the caller died
@@ -112,19 +120,19 @@ public final class WorkerMain {
     private void serve() throws IOException {
         for (;;) {
             byte[] frame = channel.read();
-            byte type = Protocol.type(frame);
-            long id = Protocol.id(frame);
-            if (type == Protocol.TASK || type == Protocol.CHUNK) {
+            byte type = WorkerProtocol.type(frame);
+            long id = WorkerProtocol.id(frame);
+            if (type == WorkerProtocol.TASK || type == WorkerProtocol.CHUNK) {
                 runTask(id, type, frame);
                 if (!socketWanted && channel.overPipes()) {
                     socketWanted = true; // the first result is out: now the slower-to-open, faster socket
-                    channel.write(Protocol.header(Protocol.SOCKET_WANTED, 0));
+                    channel.write(WorkerProtocol.header(WorkerProtocol.SOCKET_WANTED, 0));
                 }
-            } else if (type == Protocol.SOCKET_READY) {
-                moveToSocket(new String(frame, Protocol.HEADER, frame.length - Protocol.HEADER, StandardCharsets.UTF_8));
-            } else if (type == Protocol.INIT) {
+            } else if (type == WorkerProtocol.SOCKET_READY) {
+                moveToSocket(new String(frame, WorkerProtocol.HEADER, frame.length - WorkerProtocol.HEADER, StandardCharsets.UTF_8));
+            } else if (type == WorkerProtocol.INIT) {
                 runInitializer(frame);
-            } else if (type == Protocol.EXIT) {
+            } else if (type == WorkerProtocol.EXIT) {
                 ProcessTree.destroyDescendantsOfThisProcess();
                 System.out.flush();
                 System.err.flush();
@@ -141,12 +149,12 @@ public final class WorkerMain {
      * the channel stays on the pipes.
      */
     private void moveToSocket(String socketPath) {
-        startDaemon("jpool-socket-move", new Runnable() {
+        ThreadFactories.startDaemon("jpool-socket-move", new Runnable() {
             @Override
             public void run() {
                 try {
                     FrameChannel socket = connectSocket(socketPath);
-                    socket.write(Protocol.header(Protocol.HELLO, number), ByteBuffer.wrap(HexFormat.of().parseHex(tokenHex)));
+                    socket.write(WorkerProtocol.header(WorkerProtocol.HELLO, number), ByteBuffer.wrap(HexFormat.of().parseHex(tokenHex)));
                     channel.moveTo(socket);
                 } catch (IOException | RuntimeException e) {
                     // stay on the pipes
@@ -157,21 +165,21 @@ public final class WorkerMain {
 
     private void runInitializer(byte[] frame) throws IOException {
         try {
-            if (frame.length > Protocol.HEADER) {
-                RunnableTask init = (RunnableTask) Payloads.readObject(frame, Protocol.HEADER,
-                        frame.length - Protocol.HEADER, null, JdkCodec.INSTANCE);
+            if (frame.length > WorkerProtocol.HEADER) {
+                RunnableTask init = (RunnableTask) Payloads.readObject(frame, WorkerProtocol.HEADER,
+                        frame.length - WorkerProtocol.HEADER, null, JdkCodec.INSTANCE);
                 init.run();
             }
-            channel.write(Protocol.header(Protocol.READY, 0));
+            channel.write(WorkerProtocol.header(WorkerProtocol.READY, 0));
         } catch (Throwable t) {
-            channel.write(Protocol.header(Protocol.INIT_FAILED, 0), ByteBuffer.wrap(envelope(t)));
+            channel.write(WorkerProtocol.header(WorkerProtocol.INIT_FAILED, 0), ByteBuffer.wrap(envelope(t)));
         }
     }
 
     private void runTask(long id, byte type, byte[] frame) throws IOException {
         Object result;
         try {
-            Task<?> task = type == Protocol.TASK ? decodeTask(frame) : decodeChunk(frame);
+            Task<?> task = type == WorkerProtocol.TASK ? decodeTask(frame) : decodeChunk(frame);
             Thread.interrupted(); // no interrupt leaks from one task into the next
             result = task.call();
         } catch (ClassNotFoundException e) {
@@ -195,7 +203,7 @@ public final class WorkerMain {
                     + encoded.size() + " bytes, over the pool's maxResultBytes of " + maxResultBytes));
             return;
         }
-        ByteBuffer[] parts = Protocol.withHeader(Protocol.RESULT, id, encoded.head());
+        ByteBuffer[] parts = WorkerProtocol.withHeader(WorkerProtocol.RESULT, id, encoded.head());
         if (encoded.trailing() == null) {
             channel.write(parts);
         } else {
@@ -204,15 +212,15 @@ public final class WorkerMain {
     }
 
     private void sendError(long id, Throwable t) throws IOException {
-        channel.write(Protocol.header(Protocol.ERROR, id), ByteBuffer.wrap(envelope(t)));
+        channel.write(WorkerProtocol.header(WorkerProtocol.ERROR, id), ByteBuffer.wrap(envelope(t)));
     }
 
     /** A TASK body: {@code [flags][task object]}; a stateless task is decoded once and reused. */
     private Task<?> decodeTask(byte[] frame) throws IOException, ClassNotFoundException {
-        int offset = Protocol.HEADER + 1;
+        int offset = WorkerProtocol.HEADER + 1;
         int length = frame.length - offset;
         byte[] tail = channel.tail();
-        boolean stateless = frame[Protocol.HEADER] == Payloads.STATELESS && tail == null;
+        boolean stateless = frame[WorkerProtocol.HEADER] == Payloads.STATELESS && tail == null;
         Object task = stateless ? cache.get(frame, offset, length) : null;
         if (task == null) {
             task = Payloads.readObject(frame, offset, length, tail, JdkCodec.INSTANCE);
@@ -226,8 +234,8 @@ public final class WorkerMain {
     /** A CHUNK body: {@code [int n][function][items]}; each distinct function is decoded once. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     private Task<?> decodeChunk(byte[] frame) throws IOException, ClassNotFoundException {
-        int fnLength = ByteBuffer.wrap(frame).getInt(Protocol.HEADER);
-        int fnOffset = Protocol.HEADER + 4;
+        int fnLength = ByteBuffer.wrap(frame).getInt(WorkerProtocol.HEADER);
+        int fnOffset = WorkerProtocol.HEADER + 4;
         Object fn = cache.get(frame, fnOffset, fnLength);
         if (fn == null) {
             fn = Payloads.readObject(frame, fnOffset, fnLength, null, JdkCodec.INSTANCE);
@@ -240,7 +248,7 @@ public final class WorkerMain {
     }
 
     /** The error's envelope: its encoded object if possible, and its text in any case. */
-    static byte[] envelope(Throwable t) throws IOException {
+    public static byte[] envelope(Throwable t) throws IOException {
         byte[] encoded;
         try {
             encoded = JdkCodec.INSTANCE.encode(t);
@@ -249,7 +257,7 @@ public final class WorkerMain {
         }
         StringWriter trace = new StringWriter();
         t.printStackTrace(new PrintWriter(trace));
-        return JdkCodec.INSTANCE.encode(new Protocol.ErrorEnvelope(t.getClass().getName(), t.getMessage(),
+        return JdkCodec.INSTANCE.encode(new WorkerProtocol.ErrorEnvelope(t.getClass().getName(), t.getMessage(),
                 trace.toString(), encoded));
     }
 
@@ -258,12 +266,12 @@ public final class WorkerMain {
     }
 
     /**
-     * A lambda for the warm-up: the caller encodes it (once per caller JVM, {@link WarmUpProbe})
+     * A lambda for the warm-up: the caller encodes it (once per caller JVM, {@code process.WarmUpProbe})
      * and the worker decodes it. The worker never encodes one itself: the first lambda a JVM
      * serializes makes it compute {@code Object[]}'s serialVersionUID, a SHA digest whose
      * security providers cost a fresh JVM ~30 ms.
      */
-    static RunnableTask warmUpProbe() {
+    public static RunnableTask warmUpProbe() {
         return () -> { };
     }
 
@@ -273,7 +281,7 @@ public final class WorkerMain {
      * not pay for it. {@code probeHex} is {@link #warmUpProbe()} as the caller encoded it (or empty).
      */
     private static void warmUp(String probeHex) {
-        startDaemon("jpool-warmup", new Runnable() {
+        ThreadFactories.startDaemon("jpool-warmup", new Runnable() {
             @Override
             public void run() {
                 try {
@@ -290,13 +298,6 @@ public final class WorkerMain {
         });
     }
 
-    /** Starts a daemon thread; callers on the start's path pass classes, not lambdas (see above). */
-    private static void startDaemon(String name, Runnable body) {
-        Thread t = new Thread(body, name);
-        t.setDaemon(true);
-        t.start();
-    }
-
     /** A file in the pool's directory (a pipe or the socket), and the caller's pid. */
     private static volatile String poolFile;
     private static volatile long parentPid = -1;
@@ -307,13 +308,13 @@ public final class WorkerMain {
     private static void channelGone() {
         ProcessTree.destroyDescendantsOfThisProcess(); // nothing a task started outlives the caller
         removeOrphanedDirectory(poolFile, parentPid);
-        Runtime.getRuntime().halt(Protocol.EXIT_PARENT_GONE);
+        Runtime.getRuntime().halt(WorkerProtocol.EXIT_PARENT_GONE);
     }
 
     /** Halts when {@code callerPipe} (the JVM's stdin) ends: the caller's JVM is gone (its end closed). */
     private static void watchParent(String fileInPoolDirectory, InputStream callerPipe) {
         poolFile = fileInPoolDirectory;
-        startDaemon("jpool-parent-watch", new Runnable() {
+        ThreadFactories.startDaemon("jpool-parent-watch", new Runnable() {
             @Override
             public void run() {
                 // found here, off the start's path: ProcessHandle's first use costs ~10 ms

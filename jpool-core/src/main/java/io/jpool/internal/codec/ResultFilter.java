@@ -1,4 +1,4 @@
-package io.jpool.internal.process;
+package io.jpool.internal.codec;
 
 import java.io.InvalidClassException;
 import java.io.ObjectInputFilter;
@@ -33,15 +33,15 @@ import java.util.Set;
  * A refusal is a {@link Refused} naming the limit; {@link #failure} turns what decoding threw into
  * the task's exception with that name in its message.
  */
-final class ResultFilter implements ObjectInputFilter {
+public final class ResultFilter implements ObjectInputFilter {
     /** Objects nested deeper than this are refused (also keeps a decode off the stack's end). */
-    static final int MAX_DEPTH = 100;
+    public static final int MAX_DEPTH = 100;
     /** References (objects, back references, nulls) in one stream. */
-    static final long MAX_REFERENCES = 10_000_000L;
+    public static final long MAX_REFERENCES = 10_000_000L;
     /** Elements a collection may reach, counted through shared sub-collections, per stream byte... */
-    static final long UNROLLED_PER_BYTE = 2;
+    public static final long UNROLLED_PER_BYTE = 2;
     /** ...plus this many. */
-    static final long UNROLLED_BASE = 10_000;
+    public static final long UNROLLED_BASE = 10_000;
     /** Slack for the object stream reading a data block ahead of the filter's byte count. */
     private static final long READ_AHEAD = 1100;
 
@@ -64,7 +64,7 @@ final class ResultFilter implements ObjectInputFilter {
     }
 
     /** Checks for results of at most {@code maxBytes}; {@code allowed} patterns, or null for no allow-list. */
-    static ResultFilter create(Set<String> allowed, long maxBytes) {
+    public static ResultFilter create(Set<String> allowed, long maxBytes) {
         ObjectInputFilter classes = null;
         if (allowed != null) {
             StringBuilder pattern = new StringBuilder("java.**;javax.**;io.jpool.*;io.jpool.internal.**");
@@ -77,7 +77,7 @@ final class ResultFilter implements ObjectInputFilter {
     }
 
     /** A fresh check for one object stream of {@code streamLength} bytes. */
-    Check forStream(long streamLength) {
+    public Check forStream(long streamLength) {
         return new Check(streamLength);
     }
 
@@ -93,7 +93,7 @@ final class ResultFilter implements ObjectInputFilter {
      *
      * @param what "the result of task #7", say
      */
-    static IllegalStateException failure(String what, Throwable e) {
+    public static IllegalStateException failure(String what, Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof Refused) {
                 return new IllegalStateException(what + " was refused by the pool's result filter: " + c.getMessage(), e);
@@ -107,7 +107,7 @@ final class ResultFilter implements ObjectInputFilter {
     }
 
     /** A result refused by a limit or the allow-list; the message says which and what to do. */
-    static final class Refused extends RuntimeException {
+    public static final class Refused extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         Refused(String message) {
@@ -116,7 +116,7 @@ final class ResultFilter implements ObjectInputFilter {
     }
 
     /** The checks for one object stream: its filter, and {@link #resolved} for each object read. */
-    final class Check implements ObjectInputFilter {
+    public final class Check implements ObjectInputFilter {
         private final long length;
         private final long unrolledLimit;
         /** Collections, maps and entries read so far, with the elements each reaches; made on first use. */

@@ -1,4 +1,4 @@
-package io.jpool.internal.process;
+package io.jpool.internal.codec;
 
 import java.io.IOException;
 import java.io.ObjectInputFilter;

@@ -1,4 +1,4 @@
-package io.jpool.internal.process;
+package io.jpool.internal.codec;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -9,7 +9,7 @@ import java.util.Map;
  * the same bytes are deserialized once. A small LRU keyed by the bytes themselves; a lookup reads
  * the range in place, and only a new entry keeps a copy.
  */
-final class DecodeCache {
+public final class DecodeCache {
     private static final int SIZE = 64;
 
     private final Map<Key, Object> entries = new LinkedHashMap<>(16, 0.75f, true) {
@@ -21,11 +21,11 @@ final class DecodeCache {
         }
     };
 
-    Object get(byte[] b, int offset, int length) {
+    public Object get(byte[] b, int offset, int length) {
         return entries.get(new Key(b, offset, length));
     }
 
-    void put(byte[] b, int offset, int length, Object value) {
+    public void put(byte[] b, int offset, int length, Object value) {
         entries.put(new Key(Arrays.copyOfRange(b, offset, offset + length), 0, length), value);
     }
 
