@@ -33,8 +33,11 @@ import java.util.concurrent.CompletableFuture;
  *       frame counts as the worker's death.</li>
  *   <li>A task past its time limit is killed with its worker ({@link TaskTimeoutException});
  *       {@code cancel(true)} on a running task does the same.</li>
- *   <li>Tasks, arguments and results travel with Java serialization over a private channel;
- *       results are read under an {@link java.io.ObjectInputFilter}.</li>
+ *   <li>Tasks, arguments and results travel over a private channel (named pipes, then a Unix
+ *       domain socket, in a directory only your user can open). Common values (null, boxed
+ *       primitives, {@code String}, {@code byte[]} and {@code Object[]} of those) and lambdas that
+ *       capture only such values travel in a compact encoding of their own; anything else by Java
+ *       serialization, read in the caller under an {@link java.io.ObjectInputFilter}.</li>
  *   <li>If the caller's JVM dies, its workers exit within seconds. A worker that exits or is
  *       killed takes every process its tasks started with it; tasks read an empty
  *       {@code System.in}.</li>
@@ -43,7 +46,7 @@ import java.util.concurrent.CompletableFuture;
  *       For code you do not trust, start workers under OS limits or a sandbox with
  *       {@link Builder#launcher(String...) launcher}, and set
  *       {@link Builder#allowedResultClasses allowedResultClasses}. What a worker sends back is
- *       decoded under the limits in the README's "Trust" table, so a hostile result fails its
+ *       decoded under bounded-cost limits (listed in jpool's {@code docs/trust.md}), so a hostile result fails its
  *       task instead of pinning the caller's CPU or memory.</li>
  *   <li>Workers run with this JVM's class path, completed from the class loaders of jpool and of
  *       the building thread when the launcher's class path is not the application's
@@ -122,10 +125,9 @@ public interface ProcessPool extends Pool {
          * {@code -Xshare:auto} with the pool's class-data archive (a quicker start),
          * {@code -XX:-UsePerfData} (no hsperfdata file per worker) and
          * {@code -XX:+DisplayVMOutputToStderr}. jpool sets no collector, heap, stack or compiler
-         * option: measured on an idle worker, none of them cut its memory by more than a few
-         * percent without costing some tasks (the serial collector slows a worker's start on
-         * JDK 17 and its allocation-heavy parallel tasks; {@code -XX:TieredStopAtLevel=1} slows
-         * long CPU-bound tasks). A pool of many short, small tasks may still choose
+         * option, because each of them trades a worker's memory against the speed of some tasks
+         * (the serial collector slows allocation-heavy parallel tasks, {@code -XX:TieredStopAtLevel=1}
+         * long CPU-bound ones). A pool of many short, small tasks may still choose
          * {@code "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"}; jpool-bench's {@code WorkerMemory}
          * shows what an idle worker takes.
          */
@@ -212,8 +214,9 @@ public interface ProcessPool extends Pool {
          * whole. A task whose frame could not be written (the worker died as it was sent) never
          * ran there and is sent again without using up a retry, even with {@code retries(0)}; nor
          * does a worker killed while it started (say by the OOM killer) cost any task a retry: it
-         * is replaced. If the pool breaks (its initializer failed, or three starts in a row failed
-         * with no successful start since), a task due for a retry fails with
+         * is replaced. If the pool breaks (its initializer failed, three starts in a row failed
+         * with no successful start since, or workers kept being killed while they started for a
+         * minute with none started), a task due for a retry fails with
          * {@link io.jpool.BrokenPoolException} instead.
          */
         public Builder retries(int retries) {
@@ -237,7 +240,7 @@ public interface ProcessPool extends Pool {
          * always arrive as themselves) and jpool's own. A class outside the list is never loaded
          * into an instance in the caller: a result holding one fails its task naming the class,
          * and an exception of one arrives as a {@link RemoteTaskException} (class name, message,
-         * remote trace). Default: no allow-list, only the decoding limits (README, "Trust").
+         * remote trace). Default: no allow-list, only the decoding limits ({@code docs/trust.md}).
          */
         public Builder allowedResultClasses(String... patterns) {
             Objects.requireNonNull(patterns, "patterns is null");
@@ -256,7 +259,7 @@ public interface ProcessPool extends Pool {
 
         /**
          * Whether workers share a class-data archive (default: yes). When the worker class path is
-         * made of jar files only (the JVM refuses directories there), the first worker records
+         * made of jar files only (the JVM refuses non-empty directories there), the first worker records
          * the classes it loaded into an archive as it exits cleanly, and later workers, in this
          * pool and in later runs, map them from it and start faster. The archives live in
          * {@code $XDG_CACHE_HOME/jpool/cds} (default {@code ~/.cache/jpool/cds}), one per JDK,

@@ -4,8 +4,8 @@ import java.io.Serializable;
 
 /**
  * The function applied to each item by {@link Pool#map}. Serializable, so a process pool can
- * ship it to its workers (once per chunk); it may throw any exception, which fails only the item
- * it was applied to.
+ * ship it to its workers (encoded once per map, sent with each chunk, decoded once per worker);
+ * it may throw any exception, which fails only the item it was applied to.
  *
  * @param <A> the item type
  * @param <R> the result type
