@@ -21,8 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * An application on the module path that {@code requires io.jpool}: it compiles against the API
- * only, and a ProcessPool map (its task a lambda of a package not opened to jpool) and a Manager
- * work from it, in a JVM started with {@code --module-path}.
+ * only, and a ProcessPool map (its task a lambda of a package not opened to jpool), a Manager
+ * and jpool's Flight Recorder events (in a package not exported) work from it, in a JVM started
+ * with {@code --module-path}.
  */
 class ModulePathApplicationTest {
 
@@ -32,6 +33,7 @@ class ModulePathApplicationTest {
             "import io.jpool.Manager;",
             "import io.jpool.ProcessPool;",
             "import io.jpool.SharedCounter;",
+            "import java.nio.file.Path;",
             "import java.util.List;",
             "import java.util.stream.Collectors;",
             "",
@@ -39,6 +41,26 @@ class ModulePathApplicationTest {
             "    public static void main(String[] args) throws Exception {",
             "        System.out.println(\"named: \" + ProcessPool.class.getModule().getName()",
             "                + \" -> \" + Main.class.getModule().getName());",
+            "        Path jfr = Path.of(args[0]);",
+            "        try (jdk.jfr.Recording recording = new jdk.jfr.Recording()) {",
+            "            recording.start();",
+            "            work();",
+            "            recording.stop();",
+            "            recording.dump(jfr);",
+            "        }",
+            "        System.out.println(\"jfr: \" + jdk.jfr.consumer.RecordingFile.readAllEvents(jfr).stream()",
+            "                .map(e -> e.getEventType().getName()).filter(n -> n.startsWith(\"io.jpool.\"))",
+            "                .collect(Collectors.toCollection(java.util.TreeSet::new)));",
+            "        try {",
+            "            Class.forName(\"io.jpool.internal.util.Durations\")",
+            "                    .getMethod(\"toNanos\", java.time.Duration.class).invoke(null, java.time.Duration.ZERO);",
+            "            System.out.println(\"internal: reachable\");",
+            "        } catch (IllegalAccessException e) {",
+            "            System.out.println(\"internal: closed\");",
+            "        }",
+            "    }",
+            "",
+            "    private static void work() throws Exception {",
             "        try (Manager manager = Manager.start();",
             "             ProcessPool pool = ProcessPool.builder().maxWorkers(1)",
             "                     .jvmOptions(\"-Xmx64m\", \"-XX:TieredStopAtLevel=1\").build()) {",
@@ -49,13 +71,6 @@ class ModulePathApplicationTest {
             "            }, List.of(1, 2, 3)).stream().collect(Collectors.toList());",
             "            System.out.println(\"squares: \" + squares + \" calls: \" + calls.get());",
             "        }",
-            "        try {",
-            "            Class.forName(\"io.jpool.internal.util.Durations\")",
-            "                    .getMethod(\"toNanos\", java.time.Duration.class).invoke(null, java.time.Duration.ZERO);",
-            "            System.out.println(\"internal: reachable\");",
-            "        } catch (IllegalAccessException e) {",
-            "            System.out.println(\"internal: closed\");",
-            "        }",
             "    }",
             "}",
             "");
@@ -63,14 +78,14 @@ class ModulePathApplicationTest {
     @Test
     void aModularApplicationRunsAProcessPoolAndAManager(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("out");
-        List<String> errors = compile(dir, "demo.app", "demo/Main.java", APP, out);
+        List<String> errors = compile(dir, "demo.app", "demo/Main.java", APP, out, "jdk.jfr");
         assertThat(errors).as("javac").isEmpty();
 
         Path core = ModuleDescriptorTest.coreLocation();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path log = dir.resolve("app.log"); // a file, not a pipe: a hung worker cannot block the read
         Process p = new ProcessBuilder(java, "-Xmx128m", "--module-path", core + File.pathSeparator + out,
-                "-m", "demo.app/demo.Main").redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "-m", "demo.app/demo.Main", dir.resolve("app.jfr").toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the application exited").isTrue();
         } finally {
@@ -81,6 +96,7 @@ class ModulePathApplicationTest {
         assertThat(p.exitValue()).as(output).isZero();
         assertThat(output).contains("named: io.jpool -> demo.app")
                 .contains("squares: [1, 4, 9] calls: 3")
+                .containsPattern("jfr: \\[.*io\\.jpool\\.TaskEnded.*io\\.jpool\\.WorkerStarted.*]")
                 .contains("internal: closed");
     }
 
@@ -98,12 +114,16 @@ class ModulePathApplicationTest {
                 .contains("does not export"));
     }
 
-    /** Compiles module {@code module} (requires io.jpool) of one class; returns javac's errors. */
-    private static List<String> compile(Path dir, String module, String file, String source, Path out)
-            throws IOException {
+    /** Compiles module {@code module} (requires io.jpool and {@code more}) of one class; returns javac's errors. */
+    private static List<String> compile(Path dir, String module, String file, String source, Path out,
+                                        String... more) throws IOException {
         Path src = dir.resolve("src");
         Files.createDirectories(src.resolve(file).getParent());
-        Files.writeString(src.resolve("module-info.java"), "module " + module + " {\n    requires io.jpool;\n}\n");
+        StringBuilder info = new StringBuilder("module " + module + " {\n    requires io.jpool;\n");
+        for (String m : more) {
+            info.append("    requires ").append(m).append(";\n");
+        }
+        Files.writeString(src.resolve("module-info.java"), info.append("}\n").toString());
         Files.writeString(src.resolve(file), source);
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
