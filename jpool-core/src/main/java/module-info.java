@@ -1,16 +1,16 @@
 /**
- * jpool: Python-style thread and process pools for the JVM. The public API is the package
- * {@link io.jpool}; everything under {@code io.jpool.internal} is hidden from applications.
+ * jpool: Python-style thread and process pools for the JVM. The API is the package
+ * {@link io.jpool}; an application on the module path {@code requires io.jpool;}.
  *
- * <p>The qualified exports below serve jpool's own optional modules only (they carry these names
- * as {@code Automatic-Module-Name}); they are not an API and change without notice. On the class
- * path this descriptor is ignored and the same jar works as before.
- *
- * <p>Worker JVMs are always started on the class path: a module-path application's modules are put
- * on the workers' {@code -cp}, so its task classes need not be opened to this module (a serializable
- * lambda whose class is not opened travels by Java serialization instead of jpool's faster form).
+ * <p>A process pool's workers run on the class path. Unless the builder is given one, it holds
+ * the jars and directories of the modules the application was started with, so task classes need
+ * not be exported or opened to this module. A serializable lambda from a package not opened to
+ * {@code io.jpool} travels by Java serialization rather than jpool's own encoding, which a new
+ * worker reads sooner.
  */
-// Qualified exports name modules that are not present when this one is compiled on its own.
+// The qualified exports name jpool's own modules (their jars' Automatic-Module-Name); they are not
+// an API. On the class path this descriptor is ignored. The targets are absent when this module is
+// compiled on its own, which javac would warn about.
 @SuppressWarnings("module")
 module io.jpool {
     // DeadlockWatchdog, the adaptive sizer's CPU and thread-time readings
