@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * An application on the module path that {@code requires io.jpool}: it compiles against the API
- * only, and a ProcessPool map (its task a lambda of a package not opened to jpool), a Manager
+ * only, and a ProcessPool map (its task a lambda of a package not opened to jpool), a result
+ * of the application's own class, a Manager
  * and jpool's Flight Recorder events (in a package not exported) work from it, in a JVM started
  * with {@code --module-path}.
  */
@@ -38,6 +39,9 @@ class ModulePathApplicationTest {
             "import java.util.stream.Collectors;",
             "",
             "public final class Main {",
+            "    record Point(int x, int y) implements java.io.Serializable {",
+            "    }",
+            "",
             "    public static void main(String[] args) throws Exception {",
             "        System.out.println(\"named: \" + ProcessPool.class.getModule().getName()",
             "                + \" -> \" + Main.class.getModule().getName());",
@@ -70,6 +74,7 @@ class ModulePathApplicationTest {
             "                return x * x;",
             "            }, List.of(1, 2, 3)).stream().collect(Collectors.toList());",
             "            System.out.println(\"squares: \" + squares + \" calls: \" + calls.get());",
+            "            System.out.println(\"result: \" + pool.submit(() -> new Point(2, 3)).get());",
             "        }",
             "    }",
             "}",
@@ -96,6 +101,7 @@ class ModulePathApplicationTest {
         assertThat(p.exitValue()).as(output).isZero();
         assertThat(output).contains("named: io.jpool -> demo.app")
                 .contains("squares: [1, 4, 9] calls: 3")
+                .contains("result: Point[x=2, y=3]")
                 .containsPattern("jfr: \\[.*io\\.jpool\\.TaskEnded.*io\\.jpool\\.WorkerStarted.*]")
                 .contains("internal: closed");
     }
