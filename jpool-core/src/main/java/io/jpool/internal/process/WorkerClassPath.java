@@ -28,6 +28,8 @@ import java.util.Set;
  *   <li>the file URLs of the {@code URLClassLoader}s of the thread's context class loader,
  *       which is where launchers and servers put the application's classes.</li>
  * </ol>
+ * For an application on the module path, the jars and directories of the modules it was started
+ * with (jpool's own among them) come first.
  * A location that is not a plain file or directory (a jar inside a jar, as in a Spring Boot fat
  * jar: {@code jar:nested:...!/}) cannot be put on a command line; if jpool itself is there,
  * building the pool fails and says to set {@code classpath(...)}.
@@ -62,6 +64,7 @@ public final class WorkerClassPath {
             }
         }
         int before = entries.size();
+        addModulePath(entries, jpoolClass.getModule().getLayer());
         String jpoolLocation = locationOf(jpoolClass);
         if (jpoolLocation != null && !entries.contains(jpoolLocation)) {
             entries.add(entryOf(jpoolLocation, jpoolClass));
@@ -101,6 +104,25 @@ public final class WorkerClassPath {
                     + " hold jpool-core and your task classes (for a fat jar, unpack its libraries beside it first).");
         }
         return location;
+    }
+
+    /**
+     * The jars and directories of the modules in the boot layer and in jpool's {@code layer} (null
+     * when jpool is on the class path): a worker starts on the class path, where a module-path
+     * application's modules are plain jars. The JDK's own modules have no file location.
+     */
+    private static void addModulePath(Set<String> entries, ModuleLayer layer) {
+        List<ModuleLayer> layers = new ArrayList<>();
+        layers.add(ModuleLayer.boot());
+        if (layer != null && layer != ModuleLayer.boot()) {
+            layers.add(layer);
+        }
+        for (ModuleLayer l : layers) {
+            for (java.lang.module.ResolvedModule m : l.configuration().modules()) {
+                m.reference().location().filter(uri -> "file".equals(uri.getScheme()))
+                        .ifPresent(uri -> entries.add(normalize(Path.of(uri).toString())));
+            }
+        }
     }
 
     private static void addUrlLoaders(Set<String> entries, ClassLoader loader) {

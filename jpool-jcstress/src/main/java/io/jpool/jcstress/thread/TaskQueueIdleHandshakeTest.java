@@ -1,5 +1,6 @@
-package io.jpool.internal.thread;
+package io.jpool.jcstress.thread;
 
+import io.jpool.internal.future.TaskFuture;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -36,7 +37,7 @@ public class TaskQueueIdleHandshakeTest extends TwoQueuedTasks {
 
     @Actor
     public void worker(III_Result r) {
-        PooledTask<?> t = queue.pollStored();
+        TaskFuture<?> t = queue.pollStored();
         if (t == null) {
             idle = 1;
             t = queue.poll();

@@ -1,5 +1,6 @@
-package io.jpool.internal.thread;
+package io.jpool.jcstress.thread;
 
+import io.jpool.internal.thread.JcstressAccess;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -26,7 +27,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Outcome(expect = FORBIDDEN, desc = "the task is queued with no guard, or two guards run")
 @State
 public class ExitGuardHandshakeTest extends TwoQueuedTasks {
-    private final ExitGuard guard = new ExitGuard("jcstress-exit-guard", queue::isEmpty);
+    private final JcstressAccess.Guard guard = new JcstressAccess.Guard("jcstress-exit-guard", queue::isEmpty);
 
     public ExitGuardHandshakeTest() {
         guard.markRunning();

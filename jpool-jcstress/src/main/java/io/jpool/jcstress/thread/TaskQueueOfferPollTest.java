@@ -1,4 +1,4 @@
-package io.jpool.internal.thread;
+package io.jpool.jcstress.thread;
 
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;

@@ -1,6 +1,8 @@
-package io.jpool.internal.thread;
+package io.jpool.jcstress.thread;
 
 import io.jpool.ThreadPool;
+import io.jpool.internal.future.TaskFuture;
+import io.jpool.internal.thread.JcstressAccess;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -15,8 +17,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 /**
  * The thread pool's real task object: a worker runs it while another thread calls
  * {@code cancel(true)}. The interrupt that stops the task must never outlive it (it would hit the
- * worker's next task). Lives in {@code io.jpool.internal.thread} to reach the package-private
- * {@link PooledTask}; the pool is never started (threads start lazily), only its counters are used.
+ * worker's next task). The package-private {@code PooledTask} is reached through
+ * {@link JcstressAccess}; the pool is never started (threads start lazily), only its counters are used.
  */
 @JCStressTest
 @Description("PooledTask.run() vs cancel(true). (interrupt left on the worker after run, cancel, status, ran)")
@@ -26,17 +28,17 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Outcome(expect = FORBIDDEN, desc = "an interrupt leaked past the task, or status disagrees")
 @State
 public class PooledTaskCancelVsFinishTest {
-    private static final ThreadPoolImpl POOL = (ThreadPoolImpl) ThreadPool.create(1);
+    private static final ThreadPool POOL = ThreadPool.create(1);
 
     private volatile int ran;
-    private final PooledTask<Integer> task = PooledTask.of(POOL, () -> {
+    private final TaskFuture<Integer> task = JcstressAccess.task(POOL, () -> {
         ran = 1;
         return 42;
-    }, null);
+    });
 
     @Actor
     public void worker(IIII_Result r) {
-        task.run();
+        JcstressAccess.run(task);
         r.r1 = Thread.interrupted() ? 1 : 0;
     }
 
