@@ -116,7 +116,7 @@ public final class LazyMap<A, R> implements MapResult<R>, Iterator<R> {
         this.buffersize = options.buffersize() > 0 ? options.buffersize() : defaultBuffersize;
         this.ordered = options.ordered();
         this.timeout = options.timeout();
-        this.deadline = timeout == null ? 0L : System.nanoTime() + Math.min(Durations.toNanos(timeout), Long.MAX_VALUE / 4);
+        this.deadline = timeout == null ? 0L : Durations.deadline(timeout);
         this.progress = options.progress();
         this.tracked = progress != null || JfrEvents.mapProgressEnabled();
         this.knownTotal = items instanceof Collection ? ((Collection<?>) items).size() : -1;

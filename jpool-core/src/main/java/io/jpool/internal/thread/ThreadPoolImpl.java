@@ -171,11 +171,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
 
     @Override
     public <T> PoolFuture<T> submit(Task<T> task, Duration timeout) {
-        if (task == null) {
-            throw new NullPointerException("task is null");
-        }
-        Durations.requirePositiveOrNull(timeout, "task timeout");
-        rejectIfClosed();
+        checkSubmit(task, timeout);
         return enqueue(PooledTask.of(this, task, timeout != null ? timeout : config.taskTimeout()));
     }
 
@@ -184,19 +180,13 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
 
     @Override
     public <T> PoolFuture<T> submit(Callable<T> task) {
-        if (task == null) {
-            throw new NullPointerException("task is null");
-        }
-        rejectIfClosed();
+        checkSubmit(task, null);
         return enqueue(PooledTask.of(this, task, config.taskTimeout()));
     }
 
     @Override
     public PoolFuture<?> submit(Runnable task) {
-        if (task == null) {
-            throw new NullPointerException("task is null");
-        }
-        rejectIfClosed();
+        checkSubmit(task, null);
         return enqueue(PooledTask.ofRunnable(this, task, config.taskTimeout()));
     }
 
@@ -232,14 +222,9 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         return t;
     }
 
-    private void rejectIfClosed() {
-        BrokenPoolException b = broken.get();
-        if (b != null) {
-            throw new BrokenPoolException(b.getMessage(), b.getCause());
-        }
-        if (shutdown) {
-            throw new RejectedExecutionException("the pool is shut down: it takes no new tasks (create a new pool)");
-        }
+    @Override
+    protected BrokenPoolException brokenBy() {
+        return broken.get();
     }
 
     private void acquireRoom() {
