@@ -194,7 +194,7 @@ public abstract class AbstractPool implements Pool {
     @Override
     public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
             throws InterruptedException {
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        long deadline = Durations.deadlineAfterNanos(unit.toNanos(timeout));
         List<Future<T>> futures = submitAll(tasks);
         try {
             for (Future<T> f : futures) {

@@ -162,8 +162,9 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
      */
     private final Set<Worker> workers = ConcurrentHashMap.newKeySet();
     /**
-     * Workers started and not yet exited or retired, at most {@link #workerCap}: raised by CAS
-     * by whoever starts one, lowered by an exiting worker, or by CAS by one that retires.
+     * Workers started and not yet exited or retired: raised by CAS, never past {@link #workerCap},
+     * by whoever starts one; lowered by an exiting worker, or by CAS by one that retires (the cap
+     * may fall below it, and the excess then retires).
      */
     private final AtomicInteger workerCount = new AtomicInteger();
     /**
@@ -197,11 +198,11 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     private final TaskCounters counters = new TaskCounters();
     /**
      * Tasks that left the queue other than by a worker's start (ended while pending, or run by
-     * {@code run()}), plus the starts of retired workers; queued = submitted - this - the live
+     * {@code run()}), plus the starts of exited workers; queued = submitted - this - the live
      * workers' starts.
      */
     private final LongAdder leftQueue = new LongAdder();
-    /** Makes stats() and a retiring worker's hand-over of its counts exclusive (both are rare). */
+    /** Makes stats() and an exiting worker's hand-over of its counts exclusive (both are rare). */
     private final java.util.concurrent.locks.ReentrantLock statsLock = new java.util.concurrent.locks.ReentrantLock();
     /** Run state BROKEN: set once, by CAS, by the worker whose initializer threw ({@link #breakPool}). */
     private final AtomicReference<BrokenPoolException> broken = new AtomicReference<>();
@@ -473,7 +474,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         /**
          * Tasks this worker started, and those that ended on its thread by final status. Written
          * by this worker only (a release store, no atomic update), summed by {@link #stats()};
-         * handed over to the pool's counters when the worker retires.
+         * handed over to the pool's counters when the worker exits.
          */
         private final AtomicLongArray counts = new AtomicLongArray(4);
 
@@ -865,7 +866,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         awake.decrementAndGet();
         int left = w.retired ? workerCount.get() : workerCount.decrementAndGet();
         if (!queue.isEmpty() && broken.get() == null) {
-            wakeOrStartWorker(); // retired while a task came in: someone must run it
+            wakeOrStartWorker(); // exited while a task came in: it was a cover, so find another
         } else if (left == 0 && shutdown && queue.isEmpty()) {
             terminate();
         }
