@@ -50,13 +50,13 @@ import java.util.concurrent.locks.LockSupport;
  * Four monotonic fields (each only ever goes from unset to set) encode five states, as
  * {@code ThreadPoolExecutor}'s {@code ctl} does in one word:
  * <pre>
- *   RUNNING     !shutdown                          takes tasks
- *   SHUTDOWN    shutdown                           takes no task; the workers drain the queue
- *   STOPPING    stopping (shutdown set just after)  queue cancelled, running tasks interrupted,
- *                                                  a task that starts now is cancelled unrun
- *   BROKEN      broken != null (shutdown after)    queued tasks and every later submit fail
- *                                                  with the BrokenPoolException
- *   TERMINATED  AbstractPool's latch open          shut down, no worker left, queue empty
+ *   RUNNING     !shutdown                        takes tasks
+ *   SHUTDOWN    shutdown                         takes no task; the workers drain the queue
+ *   STOPPING    stopping (then shutdown too)     queue cancelled, running tasks interrupted,
+ *                                                a task that starts now is cancelled unrun
+ *   BROKEN      broken != null (then shutdown)   queued tasks and every later submit fail
+ *                                                with the BrokenPoolException
+ *   TERMINATED  AbstractPool's latch open        shut down, no worker left, queue empty
  *
  *   RUNNING  ─▶ SHUTDOWN      shutdown() / close()
  *   RUNNING, SHUTDOWN ─▶ STOPPING        shutdownNow()
@@ -73,7 +73,8 @@ import java.util.concurrent.locks.LockSupport;
  * <b>Every queued task is covered by a worker that will poll the queue after the task's index
  * was claimed.</b> A cover is one of:
  * <pre>
- *   (a) any worker not parked (busy, or on its way to idle): it polls again before it parks
+ *   (a) any worker not parked (busy, or on its way to idle): it polls again before it parks,
+ *       and one that exits instead finds another cover for what is queued ({@link #workerExited})
  *   (b) the spinner: the one worker holding {@link #spinning}, polling before it goes idle
  *   (c) an idle worker that a submit popped off {@link #idle} and unparked
  *   (d) an almost-free worker: it finishes a task and then polls ({@link #almostFree}), claimed
