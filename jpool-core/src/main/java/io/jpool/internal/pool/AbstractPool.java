@@ -49,10 +49,12 @@ public abstract class AbstractPool implements Pool {
 
     /**
      * What broke the pool (a failing initializer, workers that cannot start), or null while it
-     * is not broken. Read without a lock: a submit that misses a break just now is failed by the
-     * pool's own re-check once its task is queued.
+     * is not broken; null by default, for a pool that cannot break. Read without a lock: a submit
+     * that misses a break just now is failed by the pool's own re-check once its task is queued.
      */
-    protected abstract BrokenPoolException brokenBy();
+    protected BrokenPoolException brokenBy() {
+        return null;
+    }
 
     /**
      * The checks every submit starts with: the task is not null, its time limit is null or
