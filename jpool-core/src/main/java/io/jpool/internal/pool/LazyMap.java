@@ -72,9 +72,9 @@ public final class LazyMap<A, R> implements MapResult<R>, Iterator<R> {
     private final boolean tracked;
     /**
      * Progress is told under this lock, so the listener sees done grow and never the same
-     * (done, total) twice, though chunks end in many threads at once.
+     * (done, total) twice, though chunks end in many threads at once. A j.u.c lock, not a
+     * monitor: the listener may print, and a virtual thread must not pin.
      */
-    /** A j.u.c lock, not a monitor: the listener may print, and a virtual thread must not pin. */
     private final java.util.concurrent.locks.ReentrantLock progressLock = new java.util.concurrent.locks.ReentrantLock();
     /** Items of chunks done, kept only for a progress listener; under progressLock. */
     private long itemsDone;
@@ -83,6 +83,10 @@ public final class LazyMap<A, R> implements MapResult<R>, Iterator<R> {
     private boolean progressFinished;   // under progressLock: (total, total) was told
     /** Items of the chunks the caller took so far; the caller's thread only. */
     private long itemsTaken;
+    /**
+     * Items in the input, or -1 until known: written by the caller's thread (at the start, or
+     * when the input ends), read by the chunks' callbacks as they report progress.
+     */
     private volatile long knownTotal;
 
     private final ArrayDeque<Flight> inFlight = new ArrayDeque<>();               // ordered: FIFO of chunks
