@@ -3,6 +3,8 @@ package io.jpool;
 import io.jpool.internal.process.ProcessPoolConfig;
 import io.jpool.internal.process.ProcessPoolImpl;
 import io.jpool.internal.process.WorkerClassPath;
+import io.jpool.internal.util.Checks;
+import io.jpool.internal.util.Durations;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,10 +113,7 @@ public interface ProcessPool extends Pool {
 
         /** The most worker JVMs at once; at least 1. Default: available processors. */
         public Builder maxWorkers(int maxWorkers) {
-            if (maxWorkers < 1) {
-                throw new IllegalArgumentException("maxWorkers must be at least 1, got " + maxWorkers);
-            }
-            this.maxWorkers = maxWorkers;
+            this.maxWorkers = Checks.atLeast(maxWorkers, 1, "maxWorkers");
             return this;
         }
 
@@ -132,8 +131,8 @@ public interface ProcessPool extends Pool {
          * shows what an idle worker takes.
          */
         public Builder jvmOptions(String... options) {
-            for (String o : Objects.requireNonNull(options, "jvmOptions is null")) {
-                Objects.requireNonNull(o, "a jvm option is null");
+            for (String o : Checks.notNull(options, "jvmOptions")) {
+                Checks.notNull(o, "a jvm option");
             }
             jvmOptions.addAll(Arrays.asList(options));
             return this;
@@ -148,17 +147,13 @@ public interface ProcessPool extends Pool {
          * fat jar), which a worker cannot load: {@link #build()} then says so.
          */
         public Builder classpath(String classpath) {
-            Objects.requireNonNull(classpath, "classpath is null");
-            if (classpath.isBlank()) {
-                throw new IllegalArgumentException("classpath is blank: it must hold jpool-core and your task classes");
-            }
-            this.classpath = classpath;
+            this.classpath = Checks.notBlank(classpath, "classpath", "it must hold jpool-core and your task classes");
             return this;
         }
 
         /** The JDK the workers run on; default: this JVM's {@code java.home}. */
         public Builder javaHome(Path javaHome) {
-            Objects.requireNonNull(javaHome, "javaHome is null");
+            Checks.notNull(javaHome, "javaHome");
             if (!Files.isExecutable(javaHome.resolve("bin").resolve("java"))) {
                 throw new IllegalArgumentException("javaHome " + javaHome + " has no executable bin/java: give a JDK or JRE directory");
             }
@@ -168,9 +163,9 @@ public interface ProcessPool extends Pool {
 
         /** Extra environment variables for the workers (added to this JVM's environment). */
         public Builder environment(Map<String, String> environment) {
-            Objects.requireNonNull(environment, "environment is null");
+            Checks.notNull(environment, "environment");
             environment.forEach((k, v) -> {
-                Objects.requireNonNull(k, "an environment name is null");
+                Checks.notNull(k, "an environment name");
                 Objects.requireNonNull(v, "the environment value of " + k + " is null");
             });
             this.environment.putAll(environment);
@@ -179,25 +174,19 @@ public interface ProcessPool extends Pool {
 
         /** Runs once in each worker before its first task; if it throws, the pool is broken. */
         public Builder initializer(RunnableTask initializer) {
-            this.initializer = Objects.requireNonNull(initializer, "initializer is null");
+            this.initializer = Checks.notNull(initializer, "initializer");
             return this;
         }
 
         /** Recycles a worker (a new JVM, a new pid) after it ran this many tasks; at least 1. */
         public Builder maxTasksPerWorker(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("maxTasksPerWorker must be at least 1, got " + n);
-            }
-            this.maxTasksPerWorker = n;
+            this.maxTasksPerWorker = Checks.atLeast(n, 1, "maxTasksPerWorker");
             return this;
         }
 
         /** Default time limit per task; past it the worker is killed and replaced. Positive, or null. */
         public Builder taskTimeout(Duration timeout) {
-            if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
-                throw new IllegalArgumentException("taskTimeout must be positive (or null for none), got " + timeout);
-            }
-            this.taskTimeout = timeout;
+            this.taskTimeout = Durations.requirePositiveOrNull(timeout, "taskTimeout");
             return this;
         }
 
@@ -220,16 +209,13 @@ public interface ProcessPool extends Pool {
          * {@link io.jpool.BrokenPoolException} instead.
          */
         public Builder retries(int retries) {
-            if (retries < 0) {
-                throw new IllegalArgumentException("retries must be 0 or more, got " + retries);
-            }
-            this.retries = retries;
+            this.retries = Checks.atLeast(retries, 0, "retries");
             return this;
         }
 
         /** Where the workers' stdout and stderr go; default {@link WorkerOutput#INHERIT}. */
         public Builder workerOutput(WorkerOutput output) {
-            this.workerOutput = Objects.requireNonNull(output, "workerOutput is null");
+            this.workerOutput = Checks.notNull(output, "workerOutput");
             return this;
         }
 
@@ -243,17 +229,14 @@ public interface ProcessPool extends Pool {
          * remote trace). Default: no allow-list, only the decoding limits ({@code docs/trust.md}).
          */
         public Builder allowedResultClasses(String... patterns) {
-            Objects.requireNonNull(patterns, "patterns is null");
+            Checks.notNull(patterns, "patterns");
             this.allowedResultClasses = Set.of(patterns);
             return this;
         }
 
         /** The largest result or exception a worker may send, in bytes; default 256 MiB. */
         public Builder maxResultBytes(long bytes) {
-            if (bytes < 1) {
-                throw new IllegalArgumentException("maxResultBytes must be at least 1, got " + bytes);
-            }
-            this.maxResultBytes = bytes;
+            this.maxResultBytes = Checks.atLeast(bytes, 1L, "maxResultBytes");
             return this;
         }
 
@@ -274,7 +257,7 @@ public interface ProcessPool extends Pool {
 
         /** Class data sharing on (see {@link #classDataSharing(boolean)}), with the archives in {@code directory}. */
         public Builder classDataSharing(Path directory) {
-            this.classDataDirectory = Objects.requireNonNull(directory, "directory is null");
+            this.classDataDirectory = Checks.notNull(directory, "directory");
             this.classDataSharing = true;
             return this;
         }
@@ -295,13 +278,13 @@ public interface ProcessPool extends Pool {
          * @throws IllegalArgumentException if a word of {@code command} is null or empty
          */
         public Builder launcher(String... command) {
-            Objects.requireNonNull(command, "command is null");
+            Checks.notNull(command, "command");
             return launcher(Arrays.asList(command));
         }
 
         /** As {@link #launcher(String...)}; an empty list starts {@code java} directly again. */
         public Builder launcher(List<String> command) {
-            Objects.requireNonNull(command, "command is null");
+            Checks.notNull(command, "command");
             if (command.isEmpty()) {
                 this.launcher = List.of();
                 return this;

@@ -4,9 +4,10 @@ import io.jpool.internal.adaptive.AdaptiveConfig;
 import io.jpool.internal.adaptive.TaskSampler;
 import io.jpool.internal.thread.ThreadPoolConfig;
 import io.jpool.internal.thread.ThreadPoolImpl;
+import io.jpool.internal.util.Checks;
+import io.jpool.internal.util.Durations;
 
 import java.time.Duration;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -87,10 +88,7 @@ public interface ThreadPool extends Pool {
 
         /** The most threads running tasks at once; at least 1. Default {@code min(32, cpus + 4)}. */
         public Builder maxWorkers(int maxWorkers) {
-            if (maxWorkers < 1) {
-                throw new IllegalArgumentException("maxWorkers must be at least 1, got " + maxWorkers);
-            }
-            this.maxWorkers = maxWorkers;
+            this.maxWorkers = Checks.atLeast(maxWorkers, 1, "maxWorkers");
             this.maxWorkersSet = true;
             return this;
         }
@@ -114,9 +112,7 @@ public interface ThreadPool extends Pool {
          * tasks are, or when that changes; a fixed size remains the better choice when you know it.
          */
         public Builder adaptive(int min, int max) {
-            if (min < 1) {
-                throw new IllegalArgumentException("adaptive min must be at least 1, got " + min);
-            }
+            Checks.atLeast(min, 1, "adaptive min");
             if (max < min) {
                 throw new IllegalArgumentException("adaptive max must be at least min (" + min + "), got " + max);
             }
@@ -131,23 +127,19 @@ public interface ThreadPool extends Pool {
          * ignored.
          */
         public Builder adaptiveListener(Consumer<AdaptiveStats> listener) {
-            this.adaptiveListener = Objects.requireNonNull(listener, "adaptiveListener is null");
+            this.adaptiveListener = Checks.notNull(listener, "adaptiveListener");
             return this;
         }
 
         /** Thread names become {@code <prefix>-<n>}; default {@code jpool-<pool>-<n>}. */
         public Builder threadNamePrefix(String prefix) {
-            Objects.requireNonNull(prefix, "threadNamePrefix is null");
-            if (prefix.isBlank()) {
-                throw new IllegalArgumentException("threadNamePrefix is blank: give a name such as \"crawler\"");
-            }
-            this.threadNamePrefix = prefix;
+            this.threadNamePrefix = Checks.notBlank(prefix, "threadNamePrefix", "give a name such as \"crawler\"");
             return this;
         }
 
         /** Runs once in each worker thread before its first task. */
         public Builder initializer(RunnableTask initializer) {
-            this.initializer = Objects.requireNonNull(initializer, "initializer is null");
+            this.initializer = Checks.notNull(initializer, "initializer");
             return this;
         }
 
@@ -162,29 +154,19 @@ public interface ThreadPool extends Pool {
 
         /** Tasks waiting to start at most; submit blocks while it is full. Default unbounded. */
         public Builder queueCapacity(int capacity) {
-            if (capacity < 1) {
-                throw new IllegalArgumentException("queueCapacity must be at least 1, got " + capacity);
-            }
-            this.queueCapacity = capacity;
+            this.queueCapacity = Checks.atLeast(capacity, 1, "queueCapacity");
             return this;
         }
 
         /** How long an idle thread waits for work before it retires; positive. Default 60 s. */
         public Builder keepAlive(Duration keepAlive) {
-            Objects.requireNonNull(keepAlive, "keepAlive is null");
-            if (keepAlive.isZero() || keepAlive.isNegative()) {
-                throw new IllegalArgumentException("keepAlive must be positive, got " + keepAlive);
-            }
-            this.keepAlive = keepAlive;
+            this.keepAlive = Checks.positive(keepAlive, "keepAlive");
             return this;
         }
 
         /** Default time limit of every task ({@code null}: none); positive. */
         public Builder taskTimeout(Duration timeout) {
-            if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
-                throw new IllegalArgumentException("taskTimeout must be positive (or null for none), got " + timeout);
-            }
-            this.taskTimeout = timeout;
+            this.taskTimeout = Durations.requirePositiveOrNull(timeout, "taskTimeout");
             return this;
         }
 

@@ -455,6 +455,36 @@ class FuturesTest {
         }
     }
 
+    /**
+     * A timeout too large to count in nanoseconds saturates both ways: a huge negative one is a
+     * deadline already past (waitFor returns at once), never one that wraps into the far future.
+     */
+    @Test
+    void hugeTimeoutsSaturateRatherThanWrap() throws Exception {
+        io.jpool.internal.future.TaskFuture<String> never = new io.jpool.internal.future.TaskFuture<>();
+        DoneAndNotDone<String> r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30),
+                () -> Futures.waitFor(List.of(never), Duration.ofSeconds(Long.MIN_VALUE), ReturnWhen.ALL_COMPLETED));
+        assertThat(r.notDone()).containsExactly(never);
+        Iterator<PoolFuture<String>> it = Futures.asCompleted(List.of(never), Duration.ofSeconds(Long.MIN_VALUE)).iterator();
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30),
+                () -> assertThatThrownBy(it::next).isInstanceOf(WaitTimeoutException.class));
+        // and a huge positive one is a wait, not a timeout at once
+        Iterator<PoolFuture<String>> far = Futures.asCompleted(List.of(never), Duration.ofSeconds(Long.MAX_VALUE)).iterator();
+        Thread waiter = new Thread(() -> {
+            try {
+                far.next();
+            } catch (RuntimeException e) {
+                // interrupted below, or (the bug) timed out at once
+            }
+        });
+        waiter.start();
+        awaitBlocked(waiter);
+        assertThat(waiter.isAlive()).isTrue();
+        waiter.interrupt();
+        waiter.join(30_000);
+        assertThat(waiter.isAlive()).isFalse();
+    }
+
     /** Runs waitFor in its own thread and returns once that thread is blocked in it. */
     private static CompletableFuture<DoneAndNotDone<String>> waitInThread(List<PoolFuture<String>> fs, Duration timeout,
                                                                         ReturnWhen when) {

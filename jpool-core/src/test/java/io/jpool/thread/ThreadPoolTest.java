@@ -301,6 +301,25 @@ class ThreadPoolTest {
         }
     }
 
+    /** A timeout too negative to add to nanoTime is a deadline already past, not one that wraps. */
+    @Test
+    void invokeAllWithAHugeNegativeTimeoutReturnsAtOnce() throws Exception {
+        try (ThreadPool pool = ThreadPool.create(1)) {
+            CountDownLatch gate = new CountDownLatch(1);
+            List<java.util.concurrent.Callable<Integer>> tasks = List.of(() -> {
+                gate.await();
+                return 1;
+            });
+            try {
+                List<java.util.concurrent.Future<Integer>> fs = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                        Duration.ofSeconds(30), () -> pool.invokeAll(tasks, Long.MIN_VALUE, TimeUnit.NANOSECONDS));
+                assertThat(fs.get(0).isCancelled()).isTrue();
+            } finally {
+                gate.countDown();
+            }
+        }
+    }
+
     @Test
     void invokeAllAndInvokeAny() throws Exception {
         try (ThreadPool pool = ThreadPool.create(2)) {

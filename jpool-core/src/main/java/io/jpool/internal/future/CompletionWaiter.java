@@ -93,7 +93,7 @@ public final class CompletionWaiter<T> {
     }
 
     private static Long deadlineOf(Duration timeout) {
-        return timeout == null ? null : System.nanoTime() + Math.min(Durations.toNanos(timeout), Long.MAX_VALUE / 4);
+        return timeout == null ? null : Durations.deadline(timeout);
     }
 
     /** See {@link io.jpool.Futures#asCompleted(Collection, Duration)}. */

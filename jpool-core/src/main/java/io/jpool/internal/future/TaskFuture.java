@@ -17,8 +17,9 @@ import java.util.function.Consumer;
 
 /**
  * The one {@link PoolFuture} implementation; pools subclass it to say how a running task is
- * stopped ({@link #stopRunning()}), how a waiting worker helps ({@link #helpBeforeWait()}) and
- * what to count when it ends ({@link #onDone}).
+ * stopped ({@link #stopRunning()}), how a waiting worker helps ({@link #helpBeforeWait()}),
+ * what to count as it ends ({@link #onEnding}) and what to release once it has ended
+ * ({@link #onDone}).
  *
  * <h2>Implementation overview</h2>
  * The state lives in one int, {@link #state}, and every transition is one CAS:
@@ -57,15 +58,22 @@ public class TaskFuture<T> implements PoolFuture<T> {
     static final int FAILED = 4;
     static final int CANCELLED = 5;
 
-    /** See the transitions in the class comment. */
+    /**
+     * See the transitions in the class comment: every change is a CAS, except the final state,
+     * which the thread that won the CAS to COMPLETING writes with a release store.
+     */
     private volatile int state;
     /**
      * The value (SUCCESS), the Throwable (FAILED) or null; published by the write of state.
      * Before the end, the context a subclass gave the constructor ({@link #contextUntilEnd()}):
-     * one field for both keeps a thread-pool task at 32 bytes.
+     * one field for both keeps a thread-pool task at 32 bytes. Written by the constructor, then
+     * once by the thread that won the CAS to COMPLETING.
      */
     private Object outcome;
-    /** Waiters and callbacks in reverse registration order, or {@link #DONE}. */
+    /**
+     * Waiters and callbacks in reverse registration order, or {@link #DONE}: pushed by CAS by
+     * waiters and callback adders, swapped for DONE once by the ending thread.
+     */
     private volatile Node listeners;
 
     private static final Node DONE = new Node(null);
@@ -84,7 +92,9 @@ public class TaskFuture<T> implements PoolFuture<T> {
 
     /** A waiting thread (item is a Thread, cleared when it gives up) or a callback. */
     private static final class Node {
+        /** Cleared by the waiter that gives up, or by the {@link #claim} of the callback's runner. */
         volatile Object item;
+        /** Written by the pusher before its CAS; then by the ending thread, which owns the stack it swapped out. */
         Node next;
 
         Node(Object item) {
@@ -213,9 +223,9 @@ public class TaskFuture<T> implements PoolFuture<T> {
 
     /**
      * How long a thread about to block on this future first polls it instead (0: park at once).
-     * A future completed by another process's answer says so: its result usually comes within
-     * tens of microseconds, and a waiter that is still awake saves the wake-up of a parked thread
-     * (on a VM, as long as the rest of the round trip).
+     * A future completed by another process's answer says so: its result often comes soon, and
+     * a waiter that is still awake saves the wake-up of a parked thread, which on a VM can cost
+     * as much as the rest of the round trip.
      */
     protected long spinNanosBeforePark() {
         return 0L;
@@ -233,8 +243,10 @@ public class TaskFuture<T> implements PoolFuture<T> {
     }
 
     /**
-     * Called once when the future ends, before waiters wake and callbacks run, with the state it
-     * ended in; pools count it here.
+     * Called once when the future has ended, by the thread that ended it, after its final state
+     * is published and before waiters wake and callbacks run: for what a pool does once a task
+     * is over (a process task cancels its timer, and its pool may terminate). Counting
+     * belongs in {@link #onEnding}, which comes before anyone can see the future done.
      *
      * @param wasRunning whether the task had started
      */

@@ -57,7 +57,7 @@ abstract class BlockingState implements SharedState {
     }
 
     static long deadline(Object timeoutNanos) {
-        return timeoutNanos == null ? Long.MIN_VALUE : System.nanoTime() + Math.max(0L, (Long) timeoutNanos);
+        return timeoutNanos == null ? Long.MIN_VALUE : io.jpool.internal.util.Durations.deadlineAfterNanos((Long) timeoutNanos);
     }
 
     @Override

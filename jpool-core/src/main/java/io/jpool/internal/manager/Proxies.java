@@ -28,11 +28,7 @@ final class Proxies {
         if (timeout == null) {
             throw new NullPointerException("timeout is null (use the method without a timeout to wait forever)");
         }
-        try {
-            return Math.max(0L, timeout.toNanos());
-        } catch (ArithmeticException huge) {
-            return Long.MAX_VALUE / 4;
-        }
+        return io.jpool.internal.util.Durations.waitNanos(timeout);
     }
 
     @SuppressWarnings("unchecked")

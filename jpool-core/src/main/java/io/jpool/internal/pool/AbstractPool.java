@@ -1,5 +1,6 @@
 package io.jpool.internal.pool;
 
+import io.jpool.BrokenPoolException;
 import io.jpool.MapOptions;
 import io.jpool.MapResult;
 import io.jpool.Pool;
@@ -8,6 +9,7 @@ import io.jpool.RunnableTask;
 import io.jpool.Task;
 import io.jpool.TaskFunction;
 import io.jpool.internal.future.CompletionWaiter;
+import io.jpool.internal.util.Durations;
 import io.jpool.internal.util.JdkTasks;
 
 import java.time.Duration;
@@ -20,6 +22,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -30,6 +33,11 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>JDK {@link Callable}s and {@link Runnable}s are adapted into {@link Task}s; for a process
  * pool they must be serializable like any task, and the pool's submit says so when they are not.
+ *
+ * <p>Every submit starts with {@link #checkSubmit} (or, for a task the pool made itself, with
+ * {@link #rejectIfClosed}), so both pools reject the same inputs with the same words. A pool
+ * says whether it is closed through {@link #brokenBy()} and {@link #isShutdown()}; both are
+ * plain reads of its own fields, and the calls inline into the pool's final class.
  */
 public abstract class AbstractPool implements Pool {
 
@@ -38,6 +46,44 @@ public abstract class AbstractPool implements Pool {
 
     /** The pool's default {@code map} buffer (chunks in flight), a small multiple of its workers. */
     protected abstract int defaultMapBufferSize();
+
+    /**
+     * What broke the pool (a failing initializer, workers that cannot start), or null while it
+     * is not broken; null by default, for a pool that cannot break. Read without a lock: a submit
+     * that misses a break just now is failed by the pool's own re-check once its task is queued.
+     */
+    protected BrokenPoolException brokenBy() {
+        return null;
+    }
+
+    /**
+     * The checks every submit starts with: the task is not null, its time limit is null or
+     * positive, and the pool takes new tasks ({@link #rejectIfClosed()}).
+     *
+     * @param timeout the time limit given with this task, or null for the pool's default
+     */
+    protected final void checkSubmit(Object task, Duration timeout) {
+        if (task == null) {
+            throw new NullPointerException("task is null");
+        }
+        Durations.requirePositiveOrNull(timeout, "task timeout");
+        rejectIfClosed();
+    }
+
+    /**
+     * Throws if the pool takes no new task: once broken, a new {@link BrokenPoolException} with
+     * the breaking one's message and cause (its stack trace then shows this caller), else once
+     * shut down, a {@link RejectedExecutionException}.
+     */
+    protected final void rejectIfClosed() {
+        BrokenPoolException b = brokenBy();
+        if (b != null) {
+            throw new BrokenPoolException(b.getMessage(), b.getCause());
+        }
+        if (isShutdown()) {
+            throw new RejectedExecutionException("the pool is shut down: it takes no new tasks (create a new pool)");
+        }
+    }
 
     /** Marks the pool terminated (idempotent) and wakes everyone waiting for it. */
     protected final void terminate() {
@@ -150,7 +196,7 @@ public abstract class AbstractPool implements Pool {
     @Override
     public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
             throws InterruptedException {
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        long deadline = Durations.deadlineAfterNanos(unit.toNanos(timeout));
         List<Future<T>> futures = submitAll(tasks);
         try {
             for (Future<T> f : futures) {

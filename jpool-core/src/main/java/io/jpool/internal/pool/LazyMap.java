@@ -72,9 +72,9 @@ public final class LazyMap<A, R> implements MapResult<R>, Iterator<R> {
     private final boolean tracked;
     /**
      * Progress is told under this lock, so the listener sees done grow and never the same
-     * (done, total) twice, though chunks end in many threads at once.
+     * (done, total) twice, though chunks end in many threads at once. A j.u.c lock, not a
+     * monitor: the listener may print, and a virtual thread must not pin.
      */
-    /** A j.u.c lock, not a monitor: the listener may print, and a virtual thread must not pin. */
     private final java.util.concurrent.locks.ReentrantLock progressLock = new java.util.concurrent.locks.ReentrantLock();
     /** Items of chunks done, kept only for a progress listener; under progressLock. */
     private long itemsDone;
@@ -83,6 +83,10 @@ public final class LazyMap<A, R> implements MapResult<R>, Iterator<R> {
     private boolean progressFinished;   // under progressLock: (total, total) was told
     /** Items of the chunks the caller took so far; the caller's thread only. */
     private long itemsTaken;
+    /**
+     * Items in the input, or -1 until known: written by the caller's thread (at the start, or
+     * when the input ends), read by the chunks' callbacks as they report progress.
+     */
     private volatile long knownTotal;
 
     private final ArrayDeque<Flight> inFlight = new ArrayDeque<>();               // ordered: FIFO of chunks
@@ -116,7 +120,7 @@ public final class LazyMap<A, R> implements MapResult<R>, Iterator<R> {
         this.buffersize = options.buffersize() > 0 ? options.buffersize() : defaultBuffersize;
         this.ordered = options.ordered();
         this.timeout = options.timeout();
-        this.deadline = timeout == null ? 0L : System.nanoTime() + Math.min(Durations.toNanos(timeout), Long.MAX_VALUE / 4);
+        this.deadline = timeout == null ? 0L : Durations.deadline(timeout);
         this.progress = options.progress();
         this.tracked = progress != null || JfrEvents.mapProgressEnabled();
         this.knownTotal = items instanceof Collection ? ((Collection<?>) items).size() : -1;

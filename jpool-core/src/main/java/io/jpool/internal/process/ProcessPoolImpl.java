@@ -40,7 +40,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -150,11 +149,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
 
     @Override
     public <T> PoolFuture<T> submit(Task<T> task, Duration timeout) {
-        if (task == null) {
-            throw new NullPointerException("task is null");
-        }
-        Durations.requirePositiveOrNull(timeout, "task timeout");
-        rejectIfClosed();
+        checkSubmit(task, timeout);
         Blocks payload = encode(() -> Payloads.task(task, JdkCodec.INSTANCE), "task", task);
         return enqueue(new ProcessTask<>(this, taskIds.incrementAndGet(), WorkerProtocol.TASK, payload, task,
                 timeoutNanos(timeout)));
@@ -252,14 +247,10 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         return t;
     }
 
-    private void rejectIfClosed() {
-        BrokenPoolException b = broken;
-        if (b != null) {
-            throw new BrokenPoolException(b.getMessage(), b.getCause());
-        }
-        if (shutdown) {
-            throw new RejectedExecutionException("the pool is shut down: it takes no new tasks (create a new pool)");
-        }
+    /** Read without the lock by a submit's first look; {@link #enqueue} looks again under it. */
+    @Override
+    protected BrokenPoolException brokenBy() {
+        return broken;
     }
 
     /** Something that encodes. */

@@ -25,6 +25,11 @@ final class ExitGuard {
 
     private final String name;
     private final BooleanSupplier quiet;
+    /**
+     * True while a guard thread runs or is about to. Set by CAS by a submit that finds it clear
+     * (which then starts the guard); cleared by the guard as it lets go, which may claim it back
+     * by CAS; cleared by the submit whose guard thread could not start.
+     */
     private final AtomicBoolean running = new AtomicBoolean();
 
     /** A guard thread named {@code name}; {@code quiet} is true when the pool has no task queued or running. */

@@ -66,8 +66,8 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
      * {@link Thread} when no worker does ({@link #run()}); then a marker of the stop handshake, if
      * another thread ended the task while it ran. Written (release) by the winner of
      * {@code tryStart()} right after it won; a stopper that finds it still null waits for it.
-     * Volatile for that wait; the runner never needs a fence for it. A task that ends on its
-     * worker's own thread is counted in that worker's own counters.
+     * Volatile for that wait; the runner never needs a fence for it. Then moved by CAS only, as
+     * the class comment's table says, or cleared (opaque) by a runner whose own completion won.
      */
     private volatile Object runner;
 
@@ -313,6 +313,10 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
         }
     }
 
+    /**
+     * Counts the end: in the worker's own slots when the task ends on its worker's thread (no
+     * counter shared with another thread), else in the pool's shared counters.
+     */
     @Override
     protected void onEnding(Status finalStatus, boolean wasRunning) {
         Object r = runner; // only its own thread can find itself here

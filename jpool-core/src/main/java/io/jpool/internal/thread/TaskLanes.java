@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * first thread whose id picks a slot claims it (by CAS, with the next lane in turn) and keeps it;
  * a thread whose slot another thread holds uses the lane its id picks ({@code id % lanes}), also
  * for ever. So no thread ever changes lane, and a submit costs one read of a line that is written
- * only when a slot is claimed. (The lane by thread id alone put two submitters in one lane half the
- * time, where their claims on the same line cost ~10 ns a task; a thread-local lane cost a hash
- * lookup and a weak-reference read, ~10 ns of ~40.)
+ * only when a slot is claimed. (The lane by thread id alone would put two submitters in one lane
+ * half the time, claiming on the same line; a thread-local lane costs a hash lookup and a
+ * weak-reference read per submit.)
  *
  * <p>A worker polls from a lane of its own choosing first and then the others in turn, and moves
  * its first choice on every {@value #TURN} tasks, so no lane waits behind a busy one for long.
@@ -40,7 +40,10 @@ final class TaskLanes {
 
     private final TaskQueue[] lanes;
     private final int mask;
-    /** By thread id modulo {@value #OWNER_SLOTS}: 0, or {@code (id + 1) << LANE_BITS | lane}. */
+    /**
+     * By thread id modulo {@value #OWNER_SLOTS}: 0, or {@code (id + 1) << LANE_BITS | lane}. Each
+     * slot is written once, by CAS from 0, by the first submitting thread whose id picks it.
+     */
     private final long[] owners = new long[OWNER_SLOTS];
     /** Lanes handed out so far; the next thread to claim a slot gets this one modulo the lanes. */
     private final AtomicInteger handedOut = new AtomicInteger();

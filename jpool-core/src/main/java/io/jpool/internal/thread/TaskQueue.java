@@ -19,9 +19,8 @@ import java.lang.invoke.VarHandle;
  * for it (spinning, then yielding, for the offer may have been preempted), so null from
  * {@code poll} means no offer is under way. The workers' hot loops use {@link #pollStored},
  * which does not wait and never reads {@code putIndex}: when the workers keep pace with a
- * submitter, a read of that line on each empty look made every submit's atomic add wait for the
- * line to come back (the submitter's CPU per task fell from ~65 to ~40 ns without it). They end
- * with a {@code poll} before they park.
+ * submitter, a read of that line on each empty look would make every submit's atomic add wait
+ * for the line to come back. They end with a {@code poll} before they park.
  *
  * <p>Why arrays rather than a linked list of tasks: a submit then writes only into a slot array
  * (sixteen slots to a cache line), never into the task submitted before it, which a worker has
@@ -79,9 +78,12 @@ final class TaskQueue extends TaskQueueFields.Tail {
          * enough to be promoted to the old generation keeps the segments after it reachable
          * through {@code next} until an old collection (the walk from a stale hint needs that
          * link), so a dead segment lets go of its 4 KB array and costs young collections 24
-         * bytes, not the array, nor the chain of arrays behind it.
+         * bytes, not the array, nor the chain of arrays behind it. Set to null once, by the taker
+         * of the last index; read without a fence: a stale array holds only taken or cleared
+         * slots there, and the take's CAS on the index decides.
          */
         PooledTask<?>[] slots = new PooledTask<?>[SEGMENT_SIZE];
+        /** Linked once, by CAS, by the first offer (or walk) that needs the next segment. */
         volatile Segment next;
 
         Segment(long first) {

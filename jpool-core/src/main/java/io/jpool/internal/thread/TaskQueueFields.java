@@ -16,9 +16,9 @@ abstract class TaskQueueFields {
 
     /** The consumers' side. */
     abstract static class Head extends PadBeforeHead {
-        /** The index of the next task to take; every index below it was taken (or dropped). */
+        /** The index of the next task to take; every index below it was taken (or dropped). Moved by CAS by takers. */
         volatile long takeIndex;
-        /** A segment at or before the one holding {@link #takeIndex}: where takers start to look. */
+        /** A segment at or before the one holding {@link #takeIndex}: where takers start to look. Moved forward by CAS. */
         volatile TaskQueue.Segment takeSegment;
     }
 
@@ -29,9 +29,9 @@ abstract class TaskQueueFields {
 
     /** The producers' side. */
     abstract static class Tail extends PadBeforeTail {
-        /** The index the next offer claims; every index below it is claimed by an offer. */
+        /** The index the next offer claims; every index below it is claimed by an offer. Raised by offers' atomic add. */
         volatile long putIndex;
-        /** A segment at or before the one holding {@link #putIndex}: where offers start to look. */
+        /** A segment at or before the one holding {@link #putIndex}: where offers start to look. Moved forward by CAS. */
         volatile TaskQueue.Segment putSegment;
         long p20, p21, p22, p23, p24, p25, p26, p27, p28, p29, p2a, p2b, p2c, p2d, p2e, p2f;
     }

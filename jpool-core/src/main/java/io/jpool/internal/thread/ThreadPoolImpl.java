@@ -40,37 +40,90 @@ import java.util.concurrent.locks.LockSupport;
  * <h2>Implementation overview</h2>
  * <pre>
  *  submit() ─▶ [permit if bounded] ─▶ queue (lock-free FIFO of PooledTask) ─▶ wake an idle worker,
- *                                                                           or start one (< max)
- *  Worker: loop { runQueued: poll queue ─▶ task.run() until empty } ; then poll 20 us more
+ *                                                                           or start one (< cap)
+ *  Worker: loop { runQueued: poll queue ─▶ task.run() until empty } ; then poll SPIN_NANOS more
  *          (yielding now and then) if no other worker does, else push self on the idle stack,
  *          poll again (no lost wake-up), park up to keepAlive; retire if still idle.
  * </pre>
+ *
+ * <h3>Run states</h3>
+ * Four monotonic fields (each only ever goes from unset to set) encode five states, as
+ * {@code ThreadPoolExecutor}'s {@code ctl} does in one word:
+ * <pre>
+ *   RUNNING     !shutdown                        takes tasks
+ *   SHUTDOWN    shutdown                         takes no task; the workers drain the queue
+ *   STOPPING    stopping (then shutdown too)     queue cancelled, running tasks interrupted,
+ *                                                a task that starts now is cancelled unrun
+ *   BROKEN      broken != null (then shutdown)   queued tasks and every later submit fail
+ *                                                with the BrokenPoolException
+ *   TERMINATED  AbstractPool's latch open        shut down, no worker left, queue empty
+ *
+ *   RUNNING  ─▶ SHUTDOWN      shutdown() / close()
+ *   RUNNING, SHUTDOWN ─▶ STOPPING        shutdownNow()
+ *   any but TERMINATED ─▶ BROKEN          a worker's initializer threw (breakPool; it sets
+ *                                        shutdown too, and may meet STOPPING: both flags hold)
+ *   SHUTDOWN, STOPPING, BROKEN ─▶ TERMINATED   terminate(), by whoever sees shutdown with no
+ *                                        worker and an empty queue: shutdown(), shutdownNow(),
+ *                                        the last worker's exit, or a submit that took its task back
+ * </pre>
+ * A submit reads {@code broken} and {@code shutdown} before it queues ({@link #rejectIfClosed})
+ * and again after: one that raced with the shutdown takes its task back if no worker started it.
+ *
+ * <h3>The coverage invariant (who runs a queued task)</h3>
+ * <b>Every queued task is covered by a worker that will poll the queue after the task's index
+ * was claimed.</b> A cover is one of:
+ * <pre>
+ *   (a) any worker not parked (busy, or on its way to idle): it polls again before it parks,
+ *       and one that exits instead finds another cover for what is queued ({@link #workerExited})
+ *   (b) the spinner: the one worker holding {@link #spinning}, polling before it goes idle
+ *   (c) an idle worker that a submit popped off {@link #idle} and unparked
+ *   (d) an almost-free worker: it finishes a task and then polls ({@link #almostFree}), claimed
+ *       by one submit for its one task
+ *   (e) a worker just started
+ * </pre>
+ * Each submit, after its offer, finds a cover for its own task ({@link #wakeOrStartWorker}, in
+ * that order of preference: (b), (c), (a) when at the cap, (d), (c) again, (e)). It may skip
+ * only when it can name the cover, or when its task is no longer PENDING: a task a worker
+ * already started is not queued any more, so it needs none; these re-checks of the task's
+ * status only avoid waking (or starting) a worker for nothing, and are kept for that.
+ * <p>No cover is lost in a hand-over, because a worker gives one up only in this order: it
+ * pushes itself on {@link #idle} <em>before</em> it clears {@link #spinning} and its almost-free
+ * mark, and polls the queue once more <em>after</em> (with {@link TaskLanes#poll}, which waits
+ * for claimed slots). The submit claims its index and then reads the flag and the stack; the
+ * worker publishes itself and then reads the queue: one of the two sees the other (see
+ * {@link TaskQueue#offer}). And a worker that holds the flag keeps it until the task it found
+ * has started ({@link Worker#endSpin}), so a submit that sees the flag clear finds that task
+ * started or its own still queued.
+ * <p>The invariant is about liveness; growth comes from passing the wake-up on. The covers (b),
+ * (c) and (e) are shared by every submit that counted on them, so such a worker, once the first
+ * task it takes has started, wakes or starts another if more are queued
+ * ({@link Worker#wakeForMore}); a burst thus grows the pool to the number of tasks queued (up
+ * to the cap) after the submits stop, and a submit wakes at most one parked worker.
+ *
+ * <h3>Counters</h3>
  * No lock on the hot path: the queue is {@link TaskLanes} (a lane per submitting thread, each a
  * {@link TaskQueue} of array segments with an atomic add per submit), idle workers wait on a
  * {@link ConcurrentLinkedDeque} used as a LIFO stack (the most recently idle, cache-warm thread is
  * woken first), the worker count is one {@link AtomicInteger} bumped by CAS. No counter is
  * touched per task by two threads: the submitted count is the queue's own claimed indices, and
  * each worker counts its starts and ends in its own slots (summed by {@link #stats()}); only
- * tasks that end elsewhere (cancelled while queued, say) go to shared {@link LongAdder}s. A
- * submit wakes at most one parked worker, and none when all are busy or one spins; so a worker
- * that takes its first task after it started, spun or was woken wakes (or starts) another if
- * more are queued, and a burst keeps the pool growing after the submits stop.
+ * tasks that end elsewhere (cancelled while queued, say) go to shared {@link LongAdder}s.
  *
  * <p>Workers are daemon threads: an {@link ExitGuard} keeps the JVM alive while tasks are queued
  * or running, and only then, for which each worker counts itself {@link #awake} except while parked.
- *
- * <p>Shutdown sets {@link #shutdown}; workers drain the queue and exit when it is empty. A
- * submit that raced with shutdown re-checks after enqueueing and takes its task back. The
- * pool is terminated ({@link #terminate()}) when shut down with no worker left.
- * A failing initializer breaks the pool: queued tasks fail with {@link BrokenPoolException} and
- * so does every later submit.
  *
  * <p>Adaptive sizing ({@link #sizing}, null for a fixed size): the worker cap is
  * {@link #workerCap}, which a ticker thread ({@link AdaptiveSizing}) sets to its controller's
  * target. Submits start workers only below the cap; a worker above it retires between tasks
  * ({@link Worker#runQueuedSized}) or when woken idle, by taking itself off {@link #workerCount}
- * with a CAS so that no more than the excess retire. A fixed-size pool pays one read of the cap
- * where it read maxWorkers, and a test of {@code sizing} per drain of the queue.
+ * with a CAS so that no more than the excess retire; a retiring worker that leaves tasks queued
+ * wakes or starts another ({@link #workerExited}), so a retirement never takes a cover away. A
+ * fixed-size pool pays one read of the cap where it read maxWorkers, and a test of
+ * {@code sizing} per drain of the queue.
+ *
+ * <h3>Who writes what</h3>
+ * Each shared field says who writes it and how; fields of {@link Worker} without a note of
+ * their own are read and written by that worker's thread only.
  */
 public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
@@ -96,9 +149,24 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     private final ThreadPoolConfig config;
     private final String namePrefix;
     private final ThreadFactory threadFactory;
+    /** Offered to by submits; taken from by workers, and drained by shutdown, shutdownNow and breakPool. */
     private final TaskLanes queue = new TaskLanes(Runtime.getRuntime().availableProcessors());
+    /**
+     * Idle workers, most recent first: cover (c). A worker pushes itself ({@code idleOnce}) and
+     * takes itself off; anyone who wakes a worker pops it (a submit, a worker passing the
+     * wake-up on, shutdown, breakPool; the sizing ticker from the cold end).
+     */
     private final ConcurrentLinkedDeque<Worker> idle = new ConcurrentLinkedDeque<>();
+    /**
+     * Live workers, for shutdownNow and stats: added by whoever starts one, removed (under
+     * {@link #statsLock}) by the worker as it exits.
+     */
     private final Set<Worker> workers = ConcurrentHashMap.newKeySet();
+    /**
+     * Workers started and not yet exited or retired: raised by CAS, never past {@link #workerCap},
+     * by whoever starts one; lowered by an exiting worker, or by CAS by one that retires (the cap
+     * may fall below it, and the excess then retires).
+     */
     private final AtomicInteger workerCount = new AtomicInteger();
     /**
      * Workers not parked idle: started and not yet exited, less those parked in {@code idleOnce}.
@@ -109,26 +177,39 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     private final ExitGuard exitGuard;
     /**
      * 1 from when a worker begins to poll the queue before going idle ({@code Worker.spinForTask})
-     * until it has started the task it found or is on the idle stack; else 0.
+     * until it has started the task it found or is on the idle stack; else 0: cover (b). Set by
+     * CAS by the spinning worker and cleared only by it ({@code Worker.spinHeld}).
      */
     private final AtomicInteger spinning = new AtomicInteger();
-    /** Workers that finished a task and will look at the queue before they park, less the submits that claimed one. */
+    /**
+     * Workers that finished a task and will look at the queue before they park, less the submits
+     * that claimed one: cover (d). Raised by a worker marking itself ({@code markAlmostFree}),
+     * lowered by CAS by a submit's claim or by the worker clearing its mark (floored at 0, as a
+     * submit may have claimed it first). So it may fall short of the marked workers (a clear can
+     * take away another's mark), which costs at most a thread started early, but never exceeds
+     * them: a claim always names a worker that will poll.
+     */
     private final AtomicInteger almostFree = new AtomicInteger();
+    /** Numbers the worker threads' names; raised by whoever starts one. */
     private final AtomicInteger threadNumbers = new AtomicInteger();
-    private final Semaphore queueRoom; // null: unbounded
+    /** Room in a bounded queue: taken by a submit, given back as its task starts or leaves. Null: unbounded. */
+    private final Semaphore queueRoom;
+    /** Set once by the first shutdown (or break) that releases the blocked submitters. */
     private final java.util.concurrent.atomic.AtomicBoolean submittersReleased = new java.util.concurrent.atomic.AtomicBoolean();
     private final TaskCounters counters = new TaskCounters();
     /**
      * Tasks that left the queue other than by a worker's start (ended while pending, or run by
-     * {@code run()}), plus the starts of retired workers; queued = submitted - this - the live
+     * {@code run()}), plus the starts of exited workers; queued = submitted - this - the live
      * workers' starts.
      */
     private final LongAdder leftQueue = new LongAdder();
-    /** Makes stats() and a retiring worker's hand-over of its counts exclusive (both are rare). */
+    /** Makes stats() and an exiting worker's hand-over of its counts exclusive (both are rare). */
     private final java.util.concurrent.locks.ReentrantLock statsLock = new java.util.concurrent.locks.ReentrantLock();
+    /** Run state BROKEN: set once, by CAS, by the worker whose initializer threw ({@link #breakPool}). */
     private final AtomicReference<BrokenPoolException> broken = new AtomicReference<>();
+    /** Not RUNNING: set (never cleared) by shutdown, shutdownNow or breakPool, from any thread. */
     private volatile boolean shutdown;
-    /** Set by shutdownNow before it looks at what the workers run. */
+    /** Run state STOPPING: set by shutdownNow before it looks at what the workers run. */
     private volatile boolean stopping;
     /**
      * When each task was queued, kept only while a recording wants {@link ThreadTaskRun}; weak keys,
@@ -138,7 +219,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
     /** Null unless adaptive. */
     private final AdaptiveSizing sizing;
-    /** The most workers to run now: maxWorkers, or an adaptive pool's target. */
+    /** The most workers to run now: maxWorkers, or an adaptive pool's target, written by its ticker thread. */
     private volatile int workerCap;
 
     public ThreadPoolImpl(ThreadPoolConfig config) {
@@ -171,11 +252,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
 
     @Override
     public <T> PoolFuture<T> submit(Task<T> task, Duration timeout) {
-        if (task == null) {
-            throw new NullPointerException("task is null");
-        }
-        Durations.requirePositiveOrNull(timeout, "task timeout");
-        rejectIfClosed();
+        checkSubmit(task, timeout);
         return enqueue(PooledTask.of(this, task, timeout != null ? timeout : config.taskTimeout()));
     }
 
@@ -184,19 +261,13 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
 
     @Override
     public <T> PoolFuture<T> submit(Callable<T> task) {
-        if (task == null) {
-            throw new NullPointerException("task is null");
-        }
-        rejectIfClosed();
+        checkSubmit(task, null);
         return enqueue(PooledTask.of(this, task, config.taskTimeout()));
     }
 
     @Override
     public PoolFuture<?> submit(Runnable task) {
-        if (task == null) {
-            throw new NullPointerException("task is null");
-        }
-        rejectIfClosed();
+        checkSubmit(task, null);
         return enqueue(PooledTask.ofRunnable(this, task, config.taskTimeout()));
     }
 
@@ -232,14 +303,9 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         return t;
     }
 
-    private void rejectIfClosed() {
-        BrokenPoolException b = broken.get();
-        if (b != null) {
-            throw new BrokenPoolException(b.getMessage(), b.getCause());
-        }
-        if (shutdown) {
-            throw new RejectedExecutionException("the pool is shut down: it takes no new tasks (create a new pool)");
-        }
+    @Override
+    protected BrokenPoolException brokenBy() {
+        return broken.get();
     }
 
     private void acquireRoom() {
@@ -288,47 +354,50 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         wakeOrStartWorker(null);
     }
 
-    /** Finds a worker for a new task: an idle one, one finishing a task, or a new thread. */
+    /**
+     * Finds a cover for a queued task (see "The coverage invariant" in the class comment), in the
+     * order given there. {@code submitted} is the submit's own task, or null when a worker passes
+     * the wake-up on or replaces itself (then neither the spinner nor a status is looked at).
+     * Each status re-check below skips a wake-up for a task a worker already started: no longer
+     * queued, it needs no cover, and a worker woken or started for it would be awake for nothing.
+     */
     private void wakeOrStartWorker(PooledTask<?> submitted) {
         if (submitted != null && spinning.get() != 0) {
-            return; // a worker polls the queue now, and wakes another if it finds more than one task
+            return; // cover (b)
         }
         if (submitted != null && idle.peekFirst() != null && submitted.status() != PoolFuture.Status.PENDING) {
-            // a worker took it already (one that found it before it parked, say): waking an idle
-            // one for it would leave that one awake for nothing, and off the stack for the next submit
-            return;
+            return; // started already; popping an idle worker would also take it from the next submit
         }
         Worker w = idle.pollFirst();
         if (w != null) {
             LockSupport.unpark(w.thread);
-            return;
+            return; // cover (c)
         }
         if (workerCount.get() >= workerCap) {
-            return; // no idle worker and none to start: each busy one polls the queue before it parks
+            return; // cover (a): no worker parked and none to start
         }
         if (submitted != null && submitted.status() != PoolFuture.Status.PENDING) {
-            // a polling worker took it already. Claiming now could take the mark that worker made
-            // for the NEXT task, once it had run this one, and that next submit would start a thread.
+            // started already; a claim now could take the mark its worker made for the NEXT
+            // task, and that next submit would start a thread
             return;
         }
         if (claimAlmostFree()) {
-            return; // a worker finishing a task will take it: reuse it rather than start another
+            return; // cover (d)
         }
         if (submitted != null && (spinning.get() != 0 || submitted.status() != PoolFuture.Status.PENDING)) {
-            // A worker began to spin since the first look, and may have taken the almost-free
-            // mark this submit would have claimed: it will see the task queued (see Worker.endSpin).
-            // Or a worker took the task meanwhile: as above, wake no one for it.
+            // cover (b) since the first look (a spinner clears its almost-free mark, so it may be
+            // the (d) this submit just missed), or started already
             return;
         }
-        // A finishing worker pushes itself on the idle stack before it stops counting as almost
-        // free or spinning, so if it slipped between the looks above, it is on the stack now.
+        // A worker going idle is on the stack before it leaves (b) or (d): one that slipped
+        // between the looks above is here now.
         w = idle.pollFirst();
         if (w != null) {
             LockSupport.unpark(w.thread);
-            return;
+            return; // cover (c)
         }
         if (submitted != null && submitted.status() != PoolFuture.Status.PENDING) {
-            return; // a polling worker took it meanwhile
+            return; // started meanwhile
         }
         for (int c; (c = workerCount.get()) < workerCap; ) {
             if (workerCount.compareAndSet(c, c + 1)) {
@@ -379,11 +448,17 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         }
     }
 
-    /** One worker thread's loop. */
+    /** One worker thread's loop. Fields without a note are this worker's thread's own. */
     final class Worker implements Runnable {
+        /**
+         * Written once, by whoever starts the worker, before the thread starts; volatile for the
+         * threads that find the worker elsewhere (the idle stack, a task's runner) and unpark or
+         * interrupt it.
+         */
         volatile Thread thread;
         /** The lane this worker looks at first (it moves on as it takes tasks). */
         private final int lane = threadNumbers.get();
+        /** True while this worker counts in {@link #almostFree}. */
         private boolean markedAlmostFree;
         private final Runnable markAlmostFree = () -> {
             // only matters when an empty queue could make the next submit start a thread
@@ -392,12 +467,15 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 almostFree.incrementAndGet();
             }
         };
-        /** The task this worker runs now (inline ones included), for shutdownNow and stats. */
+        /**
+         * The task this worker runs now (inline ones included), for shutdownNow and stats;
+         * written by this worker only.
+         */
         volatile PooledTask<?> current;
         /**
          * Tasks this worker started, and those that ended on its thread by final status. Written
          * by this worker only (a release store, no atomic update), summed by {@link #stats()};
-         * handed over to the pool's counters when the worker retires.
+         * handed over to the pool's counters when the worker exits.
          */
         private final AtomicLongArray counts = new AtomicLongArray(4);
 
@@ -579,9 +657,8 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         private boolean idleOnce(long keepAliveNanos) {
             idle.offerFirst(this);
             onIdleStack = true;
-            // only now: a submit in between finds us on the idle stack
-            boolean spun = spinHeld;
-            if (spun) {
+            // the hand-over of the class comment: on the stack first, then (b) and (d) go, then the last look
+            if (spinHeld) {
                 spinHeld = false;
                 spinning.set(0);
             }
@@ -656,9 +733,9 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         private boolean spinHeld;
 
         /**
-         * Ends this worker's spin once the task it found has started. Only then: a submit that
-         * sees the flag clear must find that task started (or its own task still queued), or it
-         * would take the spinner, which has the task in hand, for busy and start a thread.
+         * Ends this worker's spin once the task it found has started, not before (the hand-over
+         * rule in the class comment): a submit that saw the flag clear while the spinner had the
+         * task in hand, not started, would find no cover and start a thread.
          */
         private final Runnable endSpin = () -> {
             spinHeld = false;
@@ -685,12 +762,10 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
          * Polls the queue for a short while before going idle, if no other worker does: a
          * caller that waits for a result and then submits again finds this worker still awake,
          * and a stream of submits finds it without waking anyone (a wake-up costs
-         * a submit a system call, and on a VM tens of microseconds). Submits made while a worker
-         * spins wake nobody ({@link #wakeOrStartWorker}). The spinner keeps the flag until it
-         * has started the task it found ({@link #endSpin}) or, finding none, is on the idle stack
-         * ({@link #idleOnce}), so a submit always finds this worker one way or another; and once
-         * it lets go, if more tasks are queued than it takes, it wakes another worker (or starts
-         * one) for them. One spinner at most: on a machine of few CPUs, a second would take the
+         * a submit a system call). Submits made while a worker spins wake nobody: it is cover (b)
+         * of the class comment until it has started the task it found ({@link #endSpin}) or,
+         * finding none, is on the idle stack ({@link #idleOnce}), and then passes the wake-up on
+         * ({@link #wakeForMore}). One spinner at most: on a machine of few CPUs, a second would take the
          * CPU of the very thread that submits. For the same reason the spin yields its CPU every
          * 32 polls. Not on virtual threads or a single CPU.
          *
@@ -792,7 +867,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         awake.decrementAndGet();
         int left = w.retired ? workerCount.get() : workerCount.decrementAndGet();
         if (!queue.isEmpty() && broken.get() == null) {
-            wakeOrStartWorker(); // retired while a task came in: someone must run it
+            wakeOrStartWorker(); // exited while a task came in: it was a cover, so find another
         } else if (left == 0 && shutdown && queue.isEmpty()) {
             terminate();
         }

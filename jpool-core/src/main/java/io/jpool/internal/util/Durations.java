@@ -2,8 +2,20 @@ package io.jpool.internal.util;
 
 import java.time.Duration;
 
-/** Duration checks and conversions shared by the pools: one message for every bad timeout. */
+/**
+ * Duration checks and conversions shared by the pools and the Manager: one message for every bad
+ * timeout, and one saturating conversion for every deadline.
+ *
+ * <p>Deadlines are {@link System#nanoTime()} values, compared by subtraction
+ * ({@code deadline - System.nanoTime() > 0}), which is right only while the wait is shorter than
+ * 2<sup>63</sup> ns. A wait is therefore capped at {@link #MAX_WAIT_NANOS} (about 73 years), so
+ * that a huge timeout, or {@code now + timeout} wrapping past {@code Long.MAX_VALUE}, never turns
+ * into a deadline in the past.
+ */
 public final class Durations {
+    /** The longest wait a deadline stands for: far longer than any program runs, and safe to add to now. */
+    public static final long MAX_WAIT_NANOS = Long.MAX_VALUE / 4;
+
     private Durations() {
     }
 
@@ -14,6 +26,24 @@ public final class Durations {
         } catch (ArithmeticException overflow) {
             return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
         }
+    }
+
+    /** Nanoseconds to wait for {@code timeout}: 0 for one not positive, at most {@link #MAX_WAIT_NANOS}. */
+    public static long waitNanos(Duration timeout) {
+        return Math.max(0L, Math.min(toNanos(timeout), MAX_WAIT_NANOS));
+    }
+
+    /**
+     * The {@link System#nanoTime()} deadline {@code timeout} from now, the wait as
+     * {@link #waitNanos}: a timeout not positive gives a deadline already reached.
+     */
+    public static long deadline(Duration timeout) {
+        return System.nanoTime() + waitNanos(timeout);
+    }
+
+    /** {@link #deadline(Duration)} for a wait given in nanoseconds. */
+    public static long deadlineAfterNanos(long nanos) {
+        return System.nanoTime() + Math.max(0L, Math.min(nanos, MAX_WAIT_NANOS));
     }
 
     /**
