@@ -1156,8 +1156,11 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         return Math.max(16, 8 * config.maxWorkers()); // chunks queued per worker hide the round trips
     }
 
-    /** How many times a task was re-queued to run again after its worker died (for tests and figures). */
-    public long tasksRetried() {
+    // ---------------------------------------------------------------- diagnostics
+    // Package-private: tests outside this package reach them through ProcessPoolProbe (test sources).
+
+    /** How many times a task was re-queued to run again after its worker died. */
+    long tasksRetried() {
         lock.lock();
         try {
             return tasksRetried;
@@ -1166,8 +1169,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         }
     }
 
-    /** How many map items (a plain task counts as one) were re-queued to run again (for tests and figures). */
-    public long itemsRetried() {
+    /** How many map items (a plain task counts as one) were re-queued to run again. */
+    long itemsRetried() {
         lock.lock();
         try {
             return itemsRetried;
@@ -1176,10 +1179,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         }
     }
 
-    /**
-     * How many tasks waiting in a dead worker's window, never started, went back to the queue
-     * (for tests; they are not counted as retried).
-     */
+    /** How many tasks waiting in a dead worker's window, never started, went back to the queue (not counted as retried). */
     long unstartedRequeued() {
         lock.lock();
         try {
@@ -1189,8 +1189,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         }
     }
 
-    /** How many live workers' channels moved from pipes to the socket (for tests). */
-    public int workersOnSocket() {
+    /** How many live workers' channels moved from pipes to the socket. */
+    int workersOnSocket() {
         lock.lock();
         try {
             return (int) links.stream().filter(w -> w.channel != null && w.channel.hasMoved()).count();
@@ -1199,8 +1199,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         }
     }
 
-    /** The pool's private directory (its workers' pipes, or socket), or null before the first worker started (for tests). */
-    public java.nio.file.Path channelDirectory() {
+    /** The pool's private directory (its workers' pipes, or socket), or null before the first worker started. */
+    java.nio.file.Path channelDirectory() {
         lock.lock();
         try {
             return listener == null ? null : listener.directory();
