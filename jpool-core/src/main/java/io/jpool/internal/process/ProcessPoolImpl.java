@@ -33,7 +33,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -470,16 +469,17 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                 }
             }
             CompletableFuture<FrameChannel> connected;
-            String where;
+            WorkerProtocol.HandshakeLine handshake;
             if (pipes != null) {
-                where = pipes.handshakeFields();
+                handshake = WorkerProtocol.HandshakeLine.of(WorkerProtocol.HandshakeLine.PIPES,
+                        pipes.in().toString(), pipes.out().toString(), number, l.token(), config.maxResultBytes(),
+                        WarmUpProbe.hex());
                 connected = pipes.open(l.token(), number, l.maxFrame(), name + "-open-" + number);
             } else {
-                where = l.socketHandshakeFields();
+                handshake = WorkerProtocol.HandshakeLine.of(WorkerProtocol.HandshakeLine.SOCKET,
+                        l.socketPath().toString(), "", number, l.token(), config.maxResultBytes(), WarmUpProbe.hex());
                 connected = l.expect(number);
             }
-            String handshake = where + "\t" + number + "\t" + HexFormat.of().formatHex(l.token()) + "\t"
-                    + config.maxResultBytes() + "\t" + WarmUpProbe.hex();
             w.channel = awaitConnection(w, handshake, connected, pipes);
             initialize(w);
             Thread reader = ThreadFactories.daemon(name + "-reader-" + number, new Reader(w));
@@ -516,7 +516,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
      * not (it died, even before it read the line, or is too slow), it is killed and its pipes, if
      * any, are abandoned so that no thread stays blocked opening them.
      */
-    private FrameChannel awaitConnection(WorkerLink w, String handshake, CompletableFuture<FrameChannel> f,
+    private FrameChannel awaitConnection(WorkerLink w, WorkerProtocol.HandshakeLine handshake, CompletableFuture<FrameChannel> f,
             WorkerPipes pipes) throws StartFailure {
         try {
             sendHandshake(w, handshake);
@@ -533,9 +533,9 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     }
 
     /** A JVM that cannot start (a bad option) may be gone before its handshake is written. */
-    private void sendHandshake(WorkerLink w, String line) throws StartFailure {
+    private void sendHandshake(WorkerLink w, WorkerProtocol.HandshakeLine line) throws StartFailure {
         try {
-            w.handshake(line);
+            w.handshake(line.format());
         } catch (IOException e) {
             throw notConnected(w, "closed its stdin before it connected: " + e, e);
         }
