@@ -4,7 +4,6 @@ import io.jpool.BrokenPoolException;
 import io.jpool.PoolFuture;
 import io.jpool.PoolStats;
 import io.jpool.ProcessPool;
-import io.jpool.RemoteTaskException;
 import io.jpool.Task;
 import io.jpool.TaskTimeoutException;
 import io.jpool.WorkerDiedException;
@@ -12,7 +11,6 @@ import io.jpool.internal.codec.Blocks;
 import io.jpool.internal.codec.JdkCodec;
 import io.jpool.internal.codec.Payloads;
 import io.jpool.internal.codec.ResultFilter;
-import io.jpool.internal.ipc.FrameChannel;
 import io.jpool.internal.ipc.WorkerProtocol;
 import io.jpool.internal.jfr.JfrEvents;
 import io.jpool.internal.pool.AbstractPool;
@@ -28,7 +26,6 @@ import io.jpool.internal.util.ThreadFactories;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -38,10 +35,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -84,7 +79,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
-    private static final long START_TIMEOUT_MS = 60_000;
     /** Failed sends of one task that cost it no attempt (beyond them, a worker's channel is suspect). */
     private static final int MAX_UNSENT = 3;
     /**
@@ -104,10 +98,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
 
     private final ProcessPoolConfig config;
     private final String name;
-    private final List<String> command;
-    private final WorkerArchive archive;
-    private final ObjectInputFilter resultFilter;
-    private final byte[] initializerBytes;
+    private final ResultDecoder decoder;
+    private final WorkerLauncher launcher;
     private final TaskCounters counters = new TaskCounters();
     private final AtomicLong taskIds = new AtomicLong();
 
@@ -126,7 +118,6 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private long itemsRetried;
     private long unstartedRequeued;
     private long workerNumbers;
-    private WorkerListener listener;
     private BrokenPoolException broken;
     /** Workers started by {@link #prestart()}, by number, until each is ready or failed. */
     private final Map<Long, CompletableFuture<Void>> prestarting = new HashMap<>();
@@ -137,12 +128,11 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     public ProcessPoolImpl(ProcessPoolConfig config) {
         this.config = config;
         this.name = "jpool-process-" + POOL_NUMBERS.incrementAndGet();
-        this.command = WorkerCommand.build(config);
-        this.archive = WorkerArchive.of(config);
-        this.resultFilter = ResultFilter.create(config.allowedResultClasses(), config.maxResultBytes());
-        this.initializerBytes = config.initializer() == null ? null
+        this.decoder = new ResultDecoder(ResultFilter.create(config.allowedResultClasses(), config.maxResultBytes()));
+        byte[] initializerBytes = config.initializer() == null ? null
                 : encode(() -> Payloads.function(config.initializer(), JdkCodec.INSTANCE), "initializer",
                         config.initializer());
+        this.launcher = new WorkerLauncher(name, config, initializerBytes, decoder);
     }
 
     // ---------------------------------------------------------------- submit
@@ -431,66 +421,20 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         return number;
     }
 
-    /** Starts worker {@code number}, waits for its HELLO and its initializer, then puts it to work. */
+    /** Starts worker {@code number} ({@link WorkerLauncher}), then its reader, then puts it to work. */
     private void launch(long number) {
-        WorkerLink w = null;
+        WorkerLink w;
         try {
-            WorkerListener l = listener();
-            WorkerArchive.Plan cds = archive.next();
-            ProcessBuilder pb = new ProcessBuilder(WorkerCommand.build(config, cds.options()));
-            pb.environment().putAll(config.environment());
-            Process p;
-            try {
-                p = pb.start();
-            } catch (IOException e) {
-                archive.exited(cds, -1);
-                throw e;
-            }
-            WorkerPipes pipes = l.pipes(number); // mkfifo runs while the JVM starts
-            OutputPump out = new OutputPump(p.getInputStream(), () -> System.out, config.workerOutput(), p.pid(),
-                    name + "-out-" + number);
-            OutputPump err = new OutputPump(p.getErrorStream(), () -> System.err, config.workerOutput(), p.pid(),
-                    name + "-err-" + number);
-            out.start();
-            err.start();
-            w = new WorkerLink(number, p, out, err, cds);
-            lock.lock();
-            try {
-                links.add(w);
-            } finally {
-                lock.unlock();
-            }
-            if (pipes != null) {
-                try {
-                    pipes.awaitCreated();
-                } catch (IOException e) {
-                    l.pipesFailed(e);
-                    pipes = null;
-                }
-            }
-            CompletableFuture<FrameChannel> connected;
-            WorkerProtocol.HandshakeLine handshake;
-            if (pipes != null) {
-                handshake = WorkerProtocol.HandshakeLine.of(WorkerProtocol.HandshakeLine.PIPES,
-                        pipes.in().toString(), pipes.out().toString(), number, l.token(), config.maxResultBytes(),
-                        WarmUpProbe.hex());
-                connected = pipes.open(l.token(), number, l.maxFrame(), name + "-open-" + number);
-            } else {
-                handshake = WorkerProtocol.HandshakeLine.of(WorkerProtocol.HandshakeLine.SOCKET,
-                        l.socketPath().toString(), "", number, l.token(), config.maxResultBytes(), WarmUpProbe.hex());
-                connected = l.expect(number);
-            }
-            w.channel = awaitConnection(w, handshake, connected, pipes);
-            initialize(w);
-            Thread reader = ThreadFactories.daemon(name + "-reader-" + number, new Reader(w));
-            w.reader = reader;
-            reader.start();
-        } catch (StartFailure e) {
-            startFailed(number, w, e.getMessage(), e.getCause(), e.fatal, e.killed);
+            w = launcher.launch(number, this::launched);
+        } catch (WorkerLauncher.StartFailure e) {
+            startFailed(number, e.link, e.getMessage(), e.getCause(), e.fatal, e.killed);
             prestartEnded(number, e.getMessage(), e.getCause());
             return;
+        }
+        try {
+            ThreadFactories.daemon(name + "-reader-" + number, new WorkerReader(this, launcher, decoder, w)).start();
         } catch (Throwable e) {
-            String message = "could not start a worker JVM with " + command.get(0) + ": " + e;
+            String message = "could not start a worker's reader thread: " + e;
             startFailed(number, w, message, e, false, false);
             prestartEnded(number, message, e);
             return;
@@ -499,134 +443,13 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         prestartEnded(number, null, null);
     }
 
-    private WorkerListener listener() throws IOException {
+    /** A starting worker's process exists: it counts among the pool's workers (to kill, to list). */
+    private void launched(WorkerLink w) {
         lock.lock();
         try {
-            if (listener == null) {
-                listener = new WorkerListener(name, (int) Math.min(Integer.MAX_VALUE - 64, config.maxResultBytes() + 65536));
-            }
-            return listener;
+            links.add(w);
         } finally {
             lock.unlock();
-        }
-    }
-
-    /**
-     * Sends the worker its handshake line and returns its channel once it said HELLO. If it does
-     * not (it died, even before it read the line, or is too slow), it is killed and its pipes, if
-     * any, are abandoned so that no thread stays blocked opening them.
-     */
-    private FrameChannel awaitConnection(WorkerLink w, WorkerProtocol.HandshakeLine handshake, CompletableFuture<FrameChannel> f,
-            WorkerPipes pipes) throws StartFailure {
-        try {
-            sendHandshake(w, handshake);
-            return awaitHello(w, f);
-        } catch (StartFailure e) {
-            if (pipes != null) {
-                w.kill("it failed to start", 0);
-                w.awaitExit();
-                pipes.abandon();
-                f.thenAccept(FrameChannel::close);
-            }
-            throw e;
-        }
-    }
-
-    /** A JVM that cannot start (a bad option) may be gone before its handshake is written. */
-    private void sendHandshake(WorkerLink w, WorkerProtocol.HandshakeLine line) throws StartFailure {
-        try {
-            w.handshake(line.format());
-        } catch (IOException e) {
-            throw notConnected(w, "closed its stdin before it connected: " + e, e);
-        }
-    }
-
-    private FrameChannel awaitHello(WorkerLink w, CompletableFuture<FrameChannel> f) throws StartFailure {
-        long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
-        for (;;) {
-            try {
-                return f.get(50, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                if (!w.process.isAlive()) {
-                    throw notConnected(w, "did not connect", null);
-                }
-                if (System.currentTimeMillis() > deadline) {
-                    throw new StartFailure("a worker JVM (pid " + w.pid + ") did not connect within "
-                            + START_TIMEOUT_MS / 1000 + " s" + stderrText(w), null);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StartFailure("interrupted while a worker started", e);
-            } catch (ExecutionException e) {
-                // its pipes ended (it died), or the pool closed its socket
-                throw notConnected(w, "failed to connect: " + e.getCause(), e.getCause());
-            }
-        }
-    }
-
-    /**
-     * The failure of a worker that ended, or is ending, before it connected: its exit code if it
-     * exits within a second (else {@code otherwise}), its stderr and the command that started it.
-     */
-    private StartFailure notConnected(WorkerLink w, String otherwise, Throwable cause) {
-        boolean exited = w.awaitExitWithin(1000);
-        return new StartFailure("a worker JVM (pid " + w.pid + ") "
-                + (exited ? "exited with code " + w.process.exitValue() + " before it connected" : otherwise)
-                + stderrText(w) + "\ncommand: " + String.join(" ", command), cause,
-                exited && killedFromOutside(w, w.process.exitValue()));
-    }
-
-    /** Runs the pool's initializer in the new worker, if it has one, and waits for its READY. */
-    private void initialize(WorkerLink w) throws StartFailure, IOException {
-        if (initializerBytes == null) {
-            return; // nothing to run: the first task can go at once
-        }
-        w.send(WorkerProtocol.INIT, 0, java.nio.ByteBuffer.wrap(initializerBytes));
-        byte[] reply;
-        try {
-            reply = w.channel.read();
-        } catch (IOException e) {
-            int code = w.awaitExit();
-            throw new StartFailure("a worker JVM (pid " + w.pid + ") died during start-up with exit code " + code
-                    + stderrText(w), e, killedFromOutside(w, code));
-        }
-        if (WorkerProtocol.type(reply) == WorkerProtocol.INIT_FAILED) {
-            Throwable error = decodeError(reply);
-            StartFailure f = new StartFailure("the pool's initializer failed in worker pid " + w.pid
-                    + ", so the pool is broken: " + error, error, false);
-            f.fatal = true;
-            throw f;
-        }
-        if (WorkerProtocol.type(reply) != WorkerProtocol.READY) {
-            throw new IOException("unexpected frame " + WorkerProtocol.type(reply) + " from a starting worker");
-        }
-    }
-
-    private static String stderrText(WorkerLink w) {
-        List<String> lines = w.stderr.lastLines(1000);
-        return lines.isEmpty() ? "" : "; its stderr:\n  " + String.join("\n  ", lines);
-    }
-
-    /** True if a starting worker was killed by a signal the pool did not send (the OOM killer, say). */
-    private static boolean killedFromOutside(WorkerLink w, int exitCode) {
-        return exitCode > 128 && w.killReason == null;
-    }
-
-    /** Raised inside {@link #launch}: the message is the BrokenPoolException's. */
-    private static final class StartFailure extends Exception {
-        private static final long serialVersionUID = 1L;
-        /** The worker was killed from outside while it started: it is replaced, whatever happened before. */
-        final boolean killed;
-        /** The pool breaks at once (its initializer failed), whatever happened before. */
-        boolean fatal;
-
-        StartFailure(String message, Throwable cause) {
-            this(message, cause, false);
-        }
-
-        StartFailure(String message, Throwable cause, boolean killed) {
-            super(message, cause);
-            this.killed = killed;
         }
     }
 
@@ -642,17 +465,15 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             boolean killed) {
         if (w != null) {
             w.kill("it failed to start", 0);
-            archive.exited(w.cds, w.awaitExit());
+            launcher.exited(w, w.awaitExit());
             w.closeChannel();
         }
+        launcher.forget(number);
         List<ProcessTask<?>> toFail;
         BrokenPoolException e;
         List<Runnable> replace = List.of();
         lock.lock();
         try {
-            if (listener != null) {
-                listener.forget(number);
-            }
             workerCount--;
             starting--;
             if (w != null) {
@@ -726,180 +547,45 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         }
     }
 
-    /** Reads one worker's replies until its channel ends. */
-    private final class Reader implements Runnable {
-        private final WorkerLink w;
-
-        Reader(WorkerLink w) {
-            this.w = w;
-        }
-
-        /**
-         * Reads until the channel ends. Whatever goes wrong on the way ends in {@link #workerDied}:
-         * a frame that breaks the protocol, or any Throwable while reading one (an
-         * OutOfMemoryError for a huge frame), kills the worker as faulty; an Error while decoding a
-         * result fails only that task ({@link #deliver}).
-         */
-        @Override
-        public void run() {
-            try {
-                for (;;) {
-                    byte[] frame = w.channel.read();
-                    if (frame.length < WorkerProtocol.HEADER) {
-                        throw new CorruptFrame("a frame of " + frame.length + " bytes, shorter than a header");
-                    }
-                    byte type = WorkerProtocol.type(frame);
-                    if (type == WorkerProtocol.SOCKET_WANTED) {
-                        offerSocket(w);
-                        continue;
-                    }
-                    if (type != WorkerProtocol.RESULT && type != WorkerProtocol.ERROR) {
-                        throw new CorruptFrame("a frame of unknown type " + type);
-                    }
-                    ProcessTask<?> t = finishedTask(WorkerProtocol.id(frame));
-                    deliver(t, type, frame, w.channel.tail());
-                }
-            } catch (java.io.EOFException e) {
-                // the channel ended: the worker exited or was killed, and every frame it wrote was read
-                w.readToEnd = true;
-            } catch (IOException e) {
-                // the channel failed under a live worker (a frame longer than allowed, say): its
-                // report says so rather than name the kill that follows
-                if (!w.awaitExitWithin(1000)) {
-                    w.fault("its channel failed: " + e.getMessage());
-                } else {
-                    // it died (a socket whose peer died with frames unread says "reset" once the
-                    // frames in its buffer are read): every frame it wrote was read
-                    w.readToEnd = true;
-                }
-            } catch (CorruptFrame e) {
-                w.fault("it sent a corrupt frame: " + e.getMessage());
-            } catch (Throwable e) {
-                w.fault("it sent a corrupt frame: reading it threw " + e);
-            } finally {
-                workerDied(w);
-            }
-        }
-
-        /**
-         * Takes the task that replied off the worker; the next task it holds starts now. The
-         * worker goes back to work at once (or retires), and returns the task that replied.
-         */
-        private ProcessTask<?> finishedTask(long id) throws CorruptFrame {
-            List<Runnable> sends;
-            ProcessTask<?> t;
-            boolean retire = false;
-            lock.lock();
-            try {
-                t = w.held.peekFirst();
-                if (t == null || t.id != id) {
-                    throw new CorruptFrame("a reply for task #" + id + ", which it does not run");
-                }
-                w.held.pollFirst();
-                t.link = null;
-                w.tasksRun++;
-                ProcessTask<?> next = w.held.peekFirst();
-                if (next != null) {
-                    startClockLocked(next, w); // it wrote this reply, then began the next
-                    sends = dispatchLocked(); // top up its window
-                } else if ((config.maxTasksPerWorker() > 0 && w.tasksRun >= config.maxTasksPerWorker())
-                        || (shutdown && noLivePendingLocked())) {
-                    retire = true;
-                    retiringLocked(w);
-                    sends = dispatchLocked(); // a replacement starts if work is waiting
-                } else {
-                    idle.addFirst(w);
-                    sends = dispatchLocked();
-                }
-            } finally {
-                lock.unlock();
-            }
-            if (retire) {
-                w.retire();
-            }
-            sends.forEach(Runnable::run);
-            return t;
-        }
-    }
-
-    /** A frame that breaks the protocol: its worker is treated as dead. */
-    private static final class CorruptFrame extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        CorruptFrame(String message) {
-            super(message, null, false, false);
-        }
-    }
-
     /**
-     * A worker on pipes asks to move to the pool's socket: open it (on a thread of its own: a
-     * JVM's first socket can take ~40 ms), expect the worker there, and tell it where. Once it
-     * says HELLO there, its channel moves to that connection.
+     * Worker {@code w} replied for task {@code id}: takes that task off the worker, starts the
+     * next task it holds, or puts it back to work (or retires it) at once, and returns the task
+     * that replied, for its reader to complete. Called by the worker's {@link WorkerReader}.
      */
-    private void offerSocket(WorkerLink w) {
-        ThreadFactories.startDaemon(name + "-socket-" + w.number, () -> {
-            try {
-                WorkerListener l = listener();
-                java.nio.file.Path socket = l.socketPath();
-                l.expect(w.number).thenAccept(connection -> {
-                    try {
-                        w.channel.moveTo(connection);
-                    } catch (IOException e) {
-                        connection.close(); // the worker's pipe broke: its reader reports it
-                    }
-                });
-                w.send(WorkerProtocol.SOCKET_READY, 0, java.nio.ByteBuffer.wrap(socket.toString().getBytes(StandardCharsets.UTF_8)));
-            } catch (IOException | RuntimeException e) {
-                // the worker stays on its pipes
-            }
-        });
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private void deliver(ProcessTask t, byte type, byte[] frame, byte[] tail) {
-        if (type == WorkerProtocol.ERROR) {
-            t.fail(decodeError(frame));
-            return;
-        }
-        Object value;
+    ProcessTask<?> replied(WorkerLink w, long id) throws CorruptFrame {
+        List<Runnable> sends;
+        ProcessTask<?> t;
+        boolean retire = false;
+        lock.lock();
         try {
-            value = Payloads.readValue(frame, WorkerProtocol.HEADER, frame.length - WorkerProtocol.HEADER, tail,
-                    JdkCodec.INSTANCE, resultFilter);
-        } catch (ClassNotFoundException e) {
-            t.fail(new IllegalStateException("the result of task #" + t.id + " has a class this JVM cannot load: "
-                    + e.getMessage(), e));
-            return;
-        } catch (IOException | RuntimeException e) { // a limit or the allow-list refused it, or bad bytes
-            t.fail(ResultFilter.failure("the result of task #" + t.id, e));
-            return;
-        } catch (Throwable e) {
-            // an Error too (in a readObject, or out of memory): this task fails, the reader goes on
-            t.fail(new IllegalStateException("the result of task #" + t.id + " could not be read: " + e, e));
-            return;
-        }
-        t.complete(value);
-    }
-
-    /** The task's exception from its envelope: the object itself if this JVM can read it, else its text. */
-    private Throwable decodeError(byte[] frame) {
-        WorkerProtocol.ErrorEnvelope env;
-        try {
-            env = (WorkerProtocol.ErrorEnvelope) JdkCodec.INSTANCE.decode(frame, WorkerProtocol.HEADER,
-                    frame.length - WorkerProtocol.HEADER, resultFilter);
-        } catch (Throwable e) {
-            return new IllegalStateException("a worker's error report could not be read: " + e, e);
-        }
-        if (env.encoded() != null) {
-            try {
-                Object o = JdkCodec.INSTANCE.decode(env.encoded(), 0, env.encoded().length, resultFilter);
-                if (o instanceof Throwable) {
-                    return (Throwable) o;
-                }
-            } catch (Throwable e) {
-                // an Error too (in its readObject): fall through to the text form
+            t = w.held.peekFirst();
+            if (t == null || t.id != id) {
+                throw new CorruptFrame("a reply for task #" + id + ", which it does not run");
             }
+            w.held.pollFirst();
+            t.link = null;
+            w.tasksRun++;
+            ProcessTask<?> next = w.held.peekFirst();
+            if (next != null) {
+                startClockLocked(next, w); // it wrote this reply, then began the next
+                sends = dispatchLocked(); // top up its window
+            } else if ((config.maxTasksPerWorker() > 0 && w.tasksRun >= config.maxTasksPerWorker())
+                    || (shutdown && noLivePendingLocked())) {
+                retire = true;
+                retiringLocked(w);
+                sends = dispatchLocked(); // a replacement starts if work is waiting
+            } else {
+                idle.addFirst(w);
+                sends = dispatchLocked();
+            }
+        } finally {
+            lock.unlock();
         }
-        return new RemoteTaskException(env.className(), env.message(), env.stackTrace());
+        if (retire) {
+            w.retire();
+        }
+        sends.forEach(Runnable::run);
+        return t;
     }
 
     /**
@@ -908,7 +594,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
      * before its channel ended, and it runs its tasks in order): they go back to the queue, in
      * their order, at no cost of an attempt.
      */
-    private void workerDied(WorkerLink w) {
+    void workerDied(WorkerLink w) {
         List<ProcessTask<?>> held;
         lock.lock();
         try {
@@ -921,7 +607,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         }
         int code = w.awaitExit();
         JfrEvents.workerDied(name, w.pid, code, w.killReason);
-        archive.exited(w.cds, code); // before the pool can count the worker gone
+        launcher.exited(w, code); // before the pool can count the worker gone
         w.closeChannel();
         w.awaitSendEnd(); // a frame being written to it fails now; then sentWhole is final
         w.outbox.clear(); // frames not written yet go nowhere: their tasks are re-queued below
@@ -1054,20 +740,16 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     }
 
     private void maybeTerminate() {
-        WorkerListener l;
         lock.lock();
         try {
             if (!shutdown || terminating || workerCount > 0 || !links.isEmpty() || !noLivePendingLocked()) {
                 return;
             }
             terminating = true;
-            l = listener;
         } finally {
             lock.unlock();
         }
-        if (l != null) {
-            l.close();
-        }
+        launcher.close();
         terminate();
     }
 
@@ -1201,12 +883,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
 
     /** The pool's private directory (its workers' pipes, or socket), or null before the first worker started. */
     java.nio.file.Path channelDirectory() {
-        lock.lock();
-        try {
-            return listener == null ? null : listener.directory();
-        } finally {
-            lock.unlock();
-        }
+        return launcher.directory();
     }
 
     @Override

@@ -34,7 +34,6 @@ final class WorkerLink {
     final OutputPump stdout;
     final OutputPump stderr;
     volatile FrameChannel channel;
-    Thread reader;
     /** The tasks given to it, in the order it runs them: the first runs now; empty when idle. */
     final java.util.ArrayDeque<ProcessTask<?>> held = new java.util.ArrayDeque<>();
     /** Tasks of {@link #held} whose frames are still to be written, in the same order. */
