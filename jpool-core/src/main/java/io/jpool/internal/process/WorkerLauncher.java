@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -23,6 +24,7 @@ import java.util.function.Consumer;
  * <pre>
  *  launch(n): start the JVM ─▶ mkfifo (while it boots) ─▶ write the handshake line to its stdin
  *             ─▶ wait for its HELLO on the pipes (or the socket) ─▶ INIT ─▶ READY ─▶ connected worker
+ *  its state:  STARTING                         CONNECTING                INITIALISING
  * </pre>
  * It runs on a thread of the pool's per start, so workers start in parallel and no lock is held
  * while a JVM boots. The handshake line's format is {@link WorkerProtocol.HandshakeLine}'s. A
@@ -43,10 +45,14 @@ final class WorkerLauncher {
     /** The pool's initializer, encoded once, or null. */
     private final byte[] initializerBytes;
     private final ResultDecoder decoder;
+    /** The pool's lock, which guards each worker's state: the launch thread takes it to move one. */
+    private final ReentrantLock poolLock;
     private WorkerListener listener; // guarded by this; null until the first start
     private boolean closed; // guarded by this
 
-    WorkerLauncher(String poolName, ProcessPoolConfig config, byte[] initializerBytes, ResultDecoder decoder) {
+    WorkerLauncher(String poolName, ProcessPoolConfig config, byte[] initializerBytes, ResultDecoder decoder,
+            ReentrantLock poolLock) {
+        this.poolLock = poolLock;
         this.poolName = poolName;
         this.config = config;
         this.command = WorkerCommand.build(config);
@@ -84,7 +90,7 @@ final class WorkerLauncher {
                     poolName + "-err-" + number);
             out.start();
             err.start();
-            w = new WorkerLink(number, p, out, err, cds);
+            w = new WorkerLink(number, p, out, err, cds, poolLock);
             launched.accept(w);
             if (pipes != null) {
                 try {
@@ -139,6 +145,7 @@ final class WorkerLauncher {
     private FrameChannel awaitConnection(WorkerLink w, WorkerProtocol.HandshakeLine handshake,
             CompletableFuture<FrameChannel> f, WorkerPipes pipes) throws StartFailure {
         try {
+            w.advance(WorkerLink.State.CONNECTING);
             sendHandshake(w, handshake);
             return awaitHello(w, f);
         } catch (StartFailure e) {
@@ -201,6 +208,7 @@ final class WorkerLauncher {
         if (initializerBytes == null) {
             return; // nothing to run: the first task can go at once
         }
+        w.advance(WorkerLink.State.INITIALISING);
         w.send(WorkerProtocol.INIT, 0, ByteBuffer.wrap(initializerBytes));
         byte[] reply;
         try {
