@@ -332,7 +332,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
 
     /**
      * A busy worker that can take {@code t} behind its current task, or null. Only a small map
-     * chunk waits in a worker: a plain task keeps today's cancel and timing semantics whole, and a
+     * chunk waits in a worker: a plain task keeps its cancel and timing semantics whole, and a
      * small frame fits in the channel's buffer, so writing it never blocks on a busy worker.
      */
     private WorkerLink windowWithRoomLocked(ProcessTask<?> t) {
