@@ -22,12 +22,13 @@ import java.util.function.Consumer;
  *
  * <h2>How it works</h2>
  * <pre>
- *  launch(n): start the JVM ─▶ mkfifo (while it boots) ─▶ write the handshake line to its stdin
- *             ─▶ wait for its HELLO on the pipes (or the socket) ─▶ INIT ─▶ READY ─▶ connected worker
- *  its state:  STARTING                         CONNECTING                INITIALISING
+ *  STARTING      start the JVM; make its pipes (mkfifo) while it boots
+ *  CONNECTING    write the handshake line to its stdin; wait for its HELLO on the pipes (or socket)
+ *  INITIALISING  send INIT (only if the pool has an initializer); wait for READY
+ *  ─▶ the connected worker, which the pool makes IDLE
  * </pre>
- * It runs on a thread of the pool's per start, so workers start in parallel and no lock is held
- * while a JVM boots. The handshake line's format is {@link WorkerProtocol.HandshakeLine}'s. A
+ * Each start runs on a thread of its own, so workers start in parallel and no lock is held while
+ * a JVM boots (the pool's lock is taken only to move the worker's {@link WorkerLink.State}). The handshake line's format is {@link WorkerProtocol.HandshakeLine}'s. A
  * worker that dies or does not connect within {@link #START_TIMEOUT_MS} is killed and its pipes
  * abandoned, so no thread stays blocked opening them. The launcher owns the pool's
  * {@link WorkerListener} (its private directory and socket), opened at the first start and closed
