@@ -2,7 +2,7 @@ package io.jpool.process;
 
 import io.jpool.ProcessPool;
 import io.jpool.WorkerOutput;
-import io.jpool.internal.process.ProcessPoolImpl;
+import io.jpool.internal.process.ProcessPoolProbe;
 
 /**
  * A caller JVM that ends right after {@code shutdownNow()}, as a program's main often does: runs a
@@ -13,9 +13,9 @@ public final class ExitAfterShutdownNowMain {
     }
 
     public static void main(String[] args) throws Exception {
-        ProcessPoolImpl pool = (ProcessPoolImpl) ProcessPool.builder().maxWorkers(2).workerOutput(WorkerOutput.DISCARD).build();
+        ProcessPool pool = ProcessPool.builder().maxWorkers(2).workerOutput(WorkerOutput.DISCARD).build();
         long worker = pool.submit(() -> ProcessHandle.current().pid()).get();
-        System.out.println("worker " + worker + " " + pool.channelDirectory());
+        System.out.println("worker " + worker + " " + ProcessPoolProbe.channelDirectory(pool));
         System.out.flush();
         pool.shutdownNow();
     }

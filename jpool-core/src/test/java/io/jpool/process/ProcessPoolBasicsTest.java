@@ -6,6 +6,7 @@ import io.jpool.ProcessPool;
 import io.jpool.RemoteTaskException;
 import io.jpool.Task;
 import io.jpool.WorkerOutput;
+import io.jpool.internal.process.ProcessPoolProbe;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -108,12 +109,11 @@ class ProcessPoolBasicsTest {
 
     @Test
     void aWorkerMovesFromItsPipesToTheSocketAndNothingIsLostOnTheWay() throws Exception {
-        try (io.jpool.internal.process.ProcessPoolImpl pool =
-                     (io.jpool.internal.process.ProcessPoolImpl) ProcessSupport.pool(1).build()) {
+        try (ProcessPool pool = ProcessSupport.pool(1).build()) {
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
             int rounds = 0;
             // the first result crosses the pipes; then the worker asks for the socket and moves there
-            while (pool.workersOnSocket() == 0 || rounds < 3) {
+            while (ProcessPoolProbe.workersOnSocket(pool) == 0 || rounds < 3) {
                 assertThat(System.nanoTime()).as("the channel moves within 60 s").isLessThan(deadline);
                 byte[] arg = new byte[(1 << 20) + rounds];
                 new java.util.Random(rounds).nextBytes(arg);

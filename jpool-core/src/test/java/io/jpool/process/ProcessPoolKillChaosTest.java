@@ -3,7 +3,7 @@ package io.jpool.process;
 import io.jpool.MapOptions;
 import io.jpool.MapResult;
 import io.jpool.ProcessPool;
-import io.jpool.internal.process.ProcessPoolImpl;
+import io.jpool.internal.process.ProcessPoolProbe;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -102,11 +102,11 @@ class ProcessPoolKillChaosTest {
             stop.set(true);
             killer.join();
             assertThat(pool.submit(() -> 42).get(60, TimeUnit.SECONDS)).isEqualTo(42);
-            ProcessPoolImpl impl = (ProcessPoolImpl) pool;
+            ProcessPool impl = pool;
             System.out.printf("kill chaos: %d maps of %d items, chunksize %d: %d kills, %d ms a map (without kills: %s), "
                             + "%d chunks re-run, %d items re-run%n", maps, items, chunksize, kills.get(),
                     chaosNanos / 1_000_000, compare ? quietNanos / 1_000_000 + " ms" : "not measured",
-                    impl.tasksRetried(), impl.itemsRetried());
+                    ProcessPoolProbe.tasksRetried(pool), ProcessPoolProbe.itemsRetried(pool));
         } finally {
             stop.set(true);
             killer.join();

@@ -6,7 +6,7 @@ import io.jpool.MapResult;
 import io.jpool.PoolFuture;
 import io.jpool.ProcessPool;
 import io.jpool.TaskFailedException;
-import io.jpool.internal.process.ProcessPoolImpl;
+import io.jpool.internal.process.ProcessPoolProbe;
 import io.jpool.thread.PoolTestSupport;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -112,7 +112,7 @@ class ProcessPoolLifecycleTest {
 
     @Test
     void closeLeavesNoProcessThreadOrTempDirectoryBehind() throws Exception {
-        ProcessPoolImpl pool = (ProcessPoolImpl) ProcessSupport.pool(3).build();
+        ProcessPool pool = ProcessSupport.pool(3).build();
         List<PoolFuture<Long>> fs = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             fs.add(pool.submit(() -> ProcessHandle.current().pid()));
@@ -121,7 +121,7 @@ class ProcessPoolLifecycleTest {
         for (PoolFuture<Long> f : fs) {
             pids.add(f.get());
         }
-        Path dir = pool.channelDirectory();
+        Path dir = ProcessPoolProbe.channelDirectory(pool);
         assertThat(dir).isDirectory();
         // A worker still starting (the first ones may have run all twelve tasks) has its pipes
         // yet: they go once it opens them. Wait for that (bounded), then only the socket stays.

@@ -3,7 +3,7 @@ package io.jpool.process;
 import io.jpool.PoolFuture;
 import io.jpool.ProcessPool;
 import io.jpool.WorkerDiedException;
-import io.jpool.internal.process.ProcessPoolImpl;
+import io.jpool.internal.process.ProcessPoolProbe;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,10 +37,10 @@ class ProcessPoolOverSocketTest {
 
     @Test
     void tasksLargeValuesAndACrashWorkOverTheSocket() throws Exception {
-        ProcessPoolImpl pool = (ProcessPoolImpl) ProcessSupport.pool(2).build();
+        ProcessPool pool = ProcessSupport.pool(2).build();
         try {
             long first = pool.submit(() -> ProcessHandle.current().pid()).get();
-            Path dir = pool.channelDirectory();
+            Path dir = ProcessPoolProbe.channelDirectory(pool);
             try (Stream<Path> files = Files.list(dir)) {
                 assertThat(files.map(p -> p.getFileName().toString()).collect(Collectors.toList()))
                         .as("the socket is used, not pipes").containsExactly("s");

@@ -1,7 +1,8 @@
 package io.jpool.process;
 
 import io.jpool.PoolFuture;
-import io.jpool.internal.process.ProcessPoolImpl;
+import io.jpool.ProcessPool;
+import io.jpool.internal.process.ProcessPoolProbe;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,12 +38,12 @@ class ProcessPoolSocketIntruderTest {
 
     @Test
     void idleAndForgedConnectionsDelayNoWorkerStart() throws Exception {
-        ProcessPoolImpl pool = (ProcessPoolImpl) ProcessSupport.pool(2).maxTasksPerWorker(1).build();
+        ProcessPool pool = ProcessSupport.pool(2).maxTasksPerWorker(1).build();
         List<SocketChannel> intruders = new ArrayList<>();
         List<Long> pids = new ArrayList<>();
         try {
             pids.add(pool.submit(() -> ProcessHandle.current().pid()).get(120, TimeUnit.SECONDS));
-            UnixDomainSocketAddress socket = UnixDomainSocketAddress.of(pool.channelDirectory().resolve("s"));
+            UnixDomainSocketAddress socket = UnixDomainSocketAddress.of(ProcessPoolProbe.channelDirectory(pool).resolve("s"));
             for (int i = 0; i < 8; i++) {
                 SocketChannel idle = SocketChannel.open(StandardProtocolFamily.UNIX);
                 idle.connect(socket);

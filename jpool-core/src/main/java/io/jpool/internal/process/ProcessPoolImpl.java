@@ -4,7 +4,6 @@ import io.jpool.BrokenPoolException;
 import io.jpool.PoolFuture;
 import io.jpool.PoolStats;
 import io.jpool.ProcessPool;
-import io.jpool.RemoteTaskException;
 import io.jpool.Task;
 import io.jpool.TaskTimeoutException;
 import io.jpool.WorkerDiedException;
@@ -12,7 +11,6 @@ import io.jpool.internal.codec.Blocks;
 import io.jpool.internal.codec.JdkCodec;
 import io.jpool.internal.codec.Payloads;
 import io.jpool.internal.codec.ResultFilter;
-import io.jpool.internal.ipc.FrameChannel;
 import io.jpool.internal.ipc.WorkerProtocol;
 import io.jpool.internal.jfr.JfrEvents;
 import io.jpool.internal.pool.AbstractPool;
@@ -28,20 +26,15 @@ import io.jpool.internal.util.ThreadFactories;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -58,24 +51,26 @@ import java.util.concurrent.locks.ReentrantLock;
  *  reader sees end of channel ─▶ report why the worker died ─▶ fail / retry its task, replace it
  * </pre>
  * A task is serialized once, in {@code submit}, so an unserializable capture fails there. One
- * lock guards the queue, the idle workers and each worker's tasks; nothing slow runs under
- * it (no I/O, no callbacks). {@link #dispatchLocked} pairs pending tasks with idle workers and
- * starts a worker (lazily, up to {@code maxWorkers}, each on its own thread so they start in
- * parallel) when none is idle; the sends happen after the lock is released.
+ * lock guards the queue, the workers' states ({@link WorkerLink.State}) and each worker's tasks;
+ * only queue work runs under it: no I/O, no caller's callback, no thread start (save the shared
+ * timer's, once per JVM).
+ * {@link #dispatchLocked} pairs pending tasks with idle workers and counts in a new worker
+ * (lazily, up to {@code maxWorkers}) when none is idle; the sends, and the threads that launch
+ * new workers, start after the lock is released, so workers start in parallel.
  *
- * <p>Each worker has one reader thread. On a reply it first puts the worker back to work (so a
- * caller who submits right after {@code get} returns finds it idle) and only then decodes the
- * result, under an {@link ObjectInputFilter}, and completes the future. When the channel ends,
- * the reader waits for the process's exit code, tells why it died ({@link DeathReport}), fails or
- * re-queues (under {@code retries}) the task it ran, and lets dispatch start a replacement.
+ * <p>The parts, each in its own class: {@link WorkerLauncher} starts a worker and returns it
+ * connected and initialised, or a start failure ({@link StartFailures} decides when those break
+ * the pool); one {@link WorkerReader} thread per worker reads its replies, hands the worker back
+ * here ({@link #replied}) and completes the future with what {@link ResultDecoder} made of the
+ * reply, under the pool's {@link ObjectInputFilter}. This class is the scheduler: the queue,
+ * dispatch, map windows, time limits, retries and death handling.
  *
- * <p>Nothing a worker sends kills its reader: an Error while decoding a result or an exception
- * fails that task only; a corrupt frame, or any Throwable while reading one, kills the worker as
- * faulty, and the reader always ends in {@link #workerDied}, which re-queues its task under
- * {@code retries}. A task whose frame could not be written to its worker never ran there and is
- * re-queued without using up an attempt. A worker killed from outside while it starts is replaced;
- * other start failures break the pool only three in a row, an initializer's at once. A broken
- * pool fails every task not yet done, one due for a retry included.
+ * <p>When a worker's channel ends, its reader runs {@link #workerDied}: it waits for the exit
+ * code, tells why the worker died ({@link DeathReport}), fails or re-queues (under
+ * {@code retries}) the tasks it held, and lets dispatch start a replacement. A corrupt frame, or
+ * any Throwable while reading one, kills the worker as faulty and ends there too; a task whose
+ * frame could not be written to its worker never ran there and is re-queued without using up an
+ * attempt. A broken pool fails every task not yet done, one due for a retry included.
  *
  * <p>Timeouts run on one shared timer thread: at the deadline the future fails with
  * {@link TaskTimeoutException} at once, and its worker is killed (SIGKILL). {@code cancel(true)}
@@ -84,7 +79,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
-    private static final long START_TIMEOUT_MS = 60_000;
     /** Failed sends of one task that cost it no attempt (beyond them, a worker's channel is suspect). */
     private static final int MAX_UNSENT = 3;
     /**
@@ -97,52 +91,58 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
      * under a pipe's 64 KB buffer, so no write to it blocks while it runs a task.
      */
     static final int WINDOW_FRAME_BYTES = 8 << 10;
-    /** Starts that fail in a row, with no successful one since, before the pool breaks. */
-    private static final int START_FAILURES_TO_BREAK = 3;
-    /** How long workers may keep being killed while they start, none starting, before the pool breaks. */
-    private static final long KILLED_STARTS_NANOS_TO_BREAK = TimeUnit.SECONDS.toNanos(60);
 
     private final ProcessPoolConfig config;
     private final String name;
-    private final List<String> command;
-    private final WorkerArchive archive;
-    private final ObjectInputFilter resultFilter;
-    private final byte[] initializerBytes;
+    private final ResultDecoder decoder;
+    private final WorkerLauncher launcher;
     private final TaskCounters counters = new TaskCounters();
     private final AtomicLong taskIds = new AtomicLong();
 
+    /**
+     * Guards the queue, the workers and their states, each worker's tasks and the counts below.
+     * Held only for queue work: no I/O and no caller's callback run under it, and no thread starts
+     * (save the shared timer's, once per JVM, when the first time limit is set).
+     */
     private final ReentrantLock lock = new ReentrantLock();
-    // guarded by lock:
+    // ---- guarded by lock
     private final ArrayDeque<ProcessTask<?>> pending = new ArrayDeque<>();
+    /** The IDLE workers, the latest first. */
     private final ArrayDeque<WorkerLink> idle = new ArrayDeque<>();
+    /** Every worker from the start of its process until its death handler or failed start is done with it. */
     private final Set<WorkerLink> links = new LinkedHashSet<>();
-    private int workerCount; // starting + alive
+    private int workerCount; // starting + alive, RETIRING ones left out: what maxWorkers bounds
     private int starting;
-    private int startFailuresInARow;
-    /** Failed starts in a row, killed ones included, and when the first of them failed. */
-    private int killedStartsInARow;
-    private long killedStartsSince;
+    private final StartFailures startFailures = new StartFailures();
     private long tasksRetried;
     private long itemsRetried;
     private long unstartedRequeued;
     private long workerNumbers;
-    private WorkerListener listener;
-    private BrokenPoolException broken;
     /** Workers started by {@link #prestart()}, by number, until each is ready or failed. */
     private final Map<Long, CompletableFuture<Void>> prestarting = new HashMap<>();
-    private volatile boolean shutdown;
-    private volatile FunctionBytes lastFunction;
     private boolean terminating;
+    /**
+     * Why the pool broke, or null. Written under lock; also read without it by rejectIfClosed's
+     * early check in submit, a racy read that enqueue repeats under the lock.
+     */
+    private BrokenPoolException broken;
+    // ---- not guarded by lock
+    /** Written under lock; volatile for isShutdown, rejectIfClosed and ended, which read it without. */
+    private volatile boolean shutdown;
+    /**
+     * The latest map's function and its bytes, written by submitting threads without a lock: a
+     * race costs one more encoding of a function, never a wrong one.
+     */
+    private volatile FunctionBytes lastFunction;
 
     public ProcessPoolImpl(ProcessPoolConfig config) {
         this.config = config;
         this.name = "jpool-process-" + POOL_NUMBERS.incrementAndGet();
-        this.command = WorkerCommand.build(config);
-        this.archive = WorkerArchive.of(config);
-        this.resultFilter = ResultFilter.create(config.allowedResultClasses(), config.maxResultBytes());
-        this.initializerBytes = config.initializer() == null ? null
+        this.decoder = new ResultDecoder(ResultFilter.create(config.allowedResultClasses(), config.maxResultBytes()));
+        byte[] initializerBytes = config.initializer() == null ? null
                 : encode(() -> Payloads.function(config.initializer(), JdkCodec.INSTANCE), "initializer",
                         config.initializer());
+        this.launcher = new WorkerLauncher(name, config, initializerBytes, decoder, lock);
     }
 
     // ---------------------------------------------------------------- submit
@@ -273,7 +273,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
 
     /**
      * Pairs pending tasks with idle workers, then (map chunks only) with busy workers whose window
-     * has room; returns the sends to make once the lock is released.
+     * has room, and counts in a worker to start when a task finds none; returns what to do once
+     * the lock is released: the sends, and the threads that launch those workers.
      */
     private List<Runnable> dispatchLocked() {
         List<Runnable> sends = new ArrayList<>(2);
@@ -286,7 +287,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             WorkerLink w = idle.pollFirst();
             if (w == null) {
                 if (workerCount < config.maxWorkers() && starting < pending.size() && broken == null) {
-                    startWorkerLocked();
+                    long number = startWorkerLocked();
+                    sends.add(() -> launchThread(number));
                     continue;
                 }
                 w = windowWithRoomLocked(t);
@@ -308,6 +310,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             t.sendNumber = ++w.given;
             w.held.addLast(t);
             if (w.held.size() == 1) {
+                w.become(WorkerLink.State.BUSY);
                 startClockLocked(t, w);
             } else if (t.timer != null) {
                 t.timer.cancel(false); // a retried task's old limit must not end it while it waits
@@ -322,7 +325,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
 
     /**
      * A busy worker that can take {@code t} behind its current task, or null. Only a small map
-     * chunk waits in a worker: a plain task keeps today's cancel and timing semantics whole, and a
+     * chunk waits in a worker: a plain task keeps its cancel and timing semantics whole, and a
      * small frame fits in the channel's buffer, so writing it never blocks on a busy worker.
      */
     private WorkerLink windowWithRoomLocked(ProcessTask<?> t) {
@@ -332,7 +335,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         WorkerLink best = null;
         for (WorkerLink w : links) {
             ProcessTask<?> first = w.held.peekFirst();
-            if (w.serving && !w.retiring && first != null && first.frameType == WorkerProtocol.CHUNK
+            if (w.state() == WorkerLink.State.BUSY && first != null && first.frameType == WorkerProtocol.CHUNK
                     && w.held.size() < WINDOW
                     && (config.maxTasksPerWorker() <= 0 || w.tasksRun + w.held.size() < config.maxTasksPerWorker())
                     && (best == null || w.held.size() < best.held.size())) {
@@ -371,17 +374,21 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     @Override
     public CompletableFuture<Integer> prestart() {
         List<CompletableFuture<Void>> started = new ArrayList<>();
+        List<Long> numbers = new ArrayList<>();
         lock.lock();
         try {
             rejectIfClosed();
             while (workerCount < config.maxWorkers()) {
                 CompletableFuture<Void> ready = new CompletableFuture<>();
-                prestarting.put(startWorkerLocked(), ready);
+                long number = startWorkerLocked();
+                prestarting.put(number, ready);
+                numbers.add(number);
                 started.add(ready);
             }
         } finally {
             lock.unlock();
         }
+        numbers.forEach(this::launchThread);
         int n = started.size();
         return CompletableFuture.allOf(started.toArray(new CompletableFuture<?>[0])).thenApply(v -> n);
     }
@@ -414,74 +421,38 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         }
     }
 
+    /** Counts in a worker about to start and returns its number; {@link #launchThread} starts it. */
     private long startWorkerLocked() {
         workerCount++;
         starting++;
-        long number = ++workerNumbers;
-        Thread starter = ThreadFactories.daemon(name + "-start-" + number, () -> launch(number));
-        starter.start();
-        return number;
+        return ++workerNumbers;
     }
 
-    /** Starts worker {@code number}, waits for its HELLO and its initializer, then puts it to work. */
-    private void launch(long number) {
-        WorkerLink w = null;
+    /** Launches worker {@code number} on a thread of its own (after the lock is released). */
+    private void launchThread(long number) {
         try {
-            WorkerListener l = listener();
-            WorkerArchive.Plan cds = archive.next();
-            ProcessBuilder pb = new ProcessBuilder(WorkerCommand.build(config, cds.options()));
-            pb.environment().putAll(config.environment());
-            Process p;
-            try {
-                p = pb.start();
-            } catch (IOException e) {
-                archive.exited(cds, -1);
-                throw e;
-            }
-            WorkerPipes pipes = l.pipes(number); // mkfifo runs while the JVM starts
-            OutputPump out = new OutputPump(p.getInputStream(), () -> System.out, config.workerOutput(), p.pid(),
-                    name + "-out-" + number);
-            OutputPump err = new OutputPump(p.getErrorStream(), () -> System.err, config.workerOutput(), p.pid(),
-                    name + "-err-" + number);
-            out.start();
-            err.start();
-            w = new WorkerLink(number, p, out, err, cds);
-            lock.lock();
-            try {
-                links.add(w);
-            } finally {
-                lock.unlock();
-            }
-            if (pipes != null) {
-                try {
-                    pipes.awaitCreated();
-                } catch (IOException e) {
-                    l.pipesFailed(e);
-                    pipes = null;
-                }
-            }
-            CompletableFuture<FrameChannel> connected;
-            String where;
-            if (pipes != null) {
-                where = pipes.handshakeFields();
-                connected = pipes.open(l.token(), number, l.maxFrame(), name + "-open-" + number);
-            } else {
-                where = l.socketHandshakeFields();
-                connected = l.expect(number);
-            }
-            String handshake = where + "\t" + number + "\t" + HexFormat.of().formatHex(l.token()) + "\t"
-                    + config.maxResultBytes() + "\t" + WarmUpProbe.hex();
-            w.channel = awaitConnection(w, handshake, connected, pipes);
-            initialize(w);
-            Thread reader = ThreadFactories.daemon(name + "-reader-" + number, new Reader(w));
-            w.reader = reader;
-            reader.start();
-        } catch (StartFailure e) {
-            startFailed(number, w, e.getMessage(), e.getCause(), e.fatal, e.killed);
+            ThreadFactories.startDaemon(name + "-start-" + number, () -> launch(number));
+        } catch (Throwable e) { // no thread to be had (out of native threads): a failed start
+            String message = "could not start a thread to launch a worker: " + e;
+            startFailed(number, null, message, e, false, false);
+            prestartEnded(number, message, e);
+        }
+    }
+
+    /** Starts worker {@code number} ({@link WorkerLauncher}), then its reader, then puts it to work. */
+    private void launch(long number) {
+        WorkerLink w;
+        try {
+            w = launcher.launch(number, this::launched);
+        } catch (WorkerLauncher.StartFailure e) {
+            startFailed(number, e.link, e.getMessage(), e.getCause(), e.fatal, e.killed);
             prestartEnded(number, e.getMessage(), e.getCause());
             return;
+        }
+        try {
+            ThreadFactories.daemon(name + "-reader-" + number, new WorkerReader(this, launcher, decoder, w)).start();
         } catch (Throwable e) {
-            String message = "could not start a worker JVM with " + command.get(0) + ": " + e;
+            String message = "could not start a worker's reader thread: " + e;
             startFailed(number, w, message, e, false, false);
             prestartEnded(number, message, e);
             return;
@@ -490,191 +461,50 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         prestartEnded(number, null, null);
     }
 
-    private WorkerListener listener() throws IOException {
+    /** A starting worker's process exists: it counts among the pool's workers (to kill, to list). */
+    private void launched(WorkerLink w) {
         lock.lock();
         try {
-            if (listener == null) {
-                listener = new WorkerListener(name, (int) Math.min(Integer.MAX_VALUE - 64, config.maxResultBytes() + 65536));
-            }
-            return listener;
+            links.add(w);
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * Sends the worker its handshake line and returns its channel once it said HELLO. If it does
-     * not (it died, even before it read the line, or is too slow), it is killed and its pipes, if
-     * any, are abandoned so that no thread stays blocked opening them.
-     */
-    private FrameChannel awaitConnection(WorkerLink w, String handshake, CompletableFuture<FrameChannel> f,
-            WorkerPipes pipes) throws StartFailure {
-        try {
-            sendHandshake(w, handshake);
-            return awaitHello(w, f);
-        } catch (StartFailure e) {
-            if (pipes != null) {
-                w.kill("it failed to start", 0);
-                w.awaitExit();
-                pipes.abandon();
-                f.thenAccept(FrameChannel::close);
-            }
-            throw e;
-        }
-    }
-
-    /** A JVM that cannot start (a bad option) may be gone before its handshake is written. */
-    private void sendHandshake(WorkerLink w, String line) throws StartFailure {
-        try {
-            w.handshake(line);
-        } catch (IOException e) {
-            throw notConnected(w, "closed its stdin before it connected: " + e, e);
-        }
-    }
-
-    private FrameChannel awaitHello(WorkerLink w, CompletableFuture<FrameChannel> f) throws StartFailure {
-        long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
-        for (;;) {
-            try {
-                return f.get(50, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                if (!w.process.isAlive()) {
-                    throw notConnected(w, "did not connect", null);
-                }
-                if (System.currentTimeMillis() > deadline) {
-                    throw new StartFailure("a worker JVM (pid " + w.pid + ") did not connect within "
-                            + START_TIMEOUT_MS / 1000 + " s" + stderrText(w), null);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StartFailure("interrupted while a worker started", e);
-            } catch (ExecutionException e) {
-                // its pipes ended (it died), or the pool closed its socket
-                throw notConnected(w, "failed to connect: " + e.getCause(), e.getCause());
-            }
-        }
-    }
-
-    /**
-     * The failure of a worker that ended, or is ending, before it connected: its exit code if it
-     * exits within a second (else {@code otherwise}), its stderr and the command that started it.
-     */
-    private StartFailure notConnected(WorkerLink w, String otherwise, Throwable cause) {
-        boolean exited = w.awaitExitWithin(1000);
-        return new StartFailure("a worker JVM (pid " + w.pid + ") "
-                + (exited ? "exited with code " + w.process.exitValue() + " before it connected" : otherwise)
-                + stderrText(w) + "\ncommand: " + String.join(" ", command), cause,
-                exited && killedFromOutside(w, w.process.exitValue()));
-    }
-
-    /** Runs the pool's initializer in the new worker, if it has one, and waits for its READY. */
-    private void initialize(WorkerLink w) throws StartFailure, IOException {
-        if (initializerBytes == null) {
-            return; // nothing to run: the first task can go at once
-        }
-        w.send(WorkerProtocol.INIT, 0, java.nio.ByteBuffer.wrap(initializerBytes));
-        byte[] reply;
-        try {
-            reply = w.channel.read();
-        } catch (IOException e) {
-            int code = w.awaitExit();
-            throw new StartFailure("a worker JVM (pid " + w.pid + ") died during start-up with exit code " + code
-                    + stderrText(w), e, killedFromOutside(w, code));
-        }
-        if (WorkerProtocol.type(reply) == WorkerProtocol.INIT_FAILED) {
-            Throwable error = decodeError(reply);
-            StartFailure f = new StartFailure("the pool's initializer failed in worker pid " + w.pid
-                    + ", so the pool is broken: " + error, error, false);
-            f.fatal = true;
-            throw f;
-        }
-        if (WorkerProtocol.type(reply) != WorkerProtocol.READY) {
-            throw new IOException("unexpected frame " + WorkerProtocol.type(reply) + " from a starting worker");
-        }
-    }
-
-    private static String stderrText(WorkerLink w) {
-        List<String> lines = w.stderr.lastLines(1000);
-        return lines.isEmpty() ? "" : "; its stderr:\n  " + String.join("\n  ", lines);
-    }
-
-    /** True if a starting worker was killed by a signal the pool did not send (the OOM killer, say). */
-    private static boolean killedFromOutside(WorkerLink w, int exitCode) {
-        return exitCode > 128 && w.killReason == null;
-    }
-
-    /** Raised inside {@link #launch}: the message is the BrokenPoolException's. */
-    private static final class StartFailure extends Exception {
-        private static final long serialVersionUID = 1L;
-        /** The worker was killed from outside while it started: it is replaced, whatever happened before. */
-        final boolean killed;
-        /** The pool breaks at once (its initializer failed), whatever happened before. */
-        boolean fatal;
-
-        StartFailure(String message, Throwable cause) {
-            this(message, cause, false);
-        }
-
-        StartFailure(String message, Throwable cause, boolean killed) {
-            super(message, cause);
-            this.killed = killed;
-        }
-    }
-
-    /**
-     * A worker failed to start. One killed from outside while it started (a signal, the OOM
-     * killer) is simply replaced, as is one that dies later, and does not count as a failed start.
-     * The pool breaks, failing every task not yet done, only when its initializer failed,
-     * {@link #START_FAILURES_TO_BREAK} starts failed in a row with no successful start since (a bad
-     * option, a missing class path), or starts kept failing, killed ones included, for
-     * {@link #KILLED_STARTS_NANOS_TO_BREAK} with none succeeding.
+     * A worker failed to start: it is replaced, or the pool breaks, failing every task not yet
+     * done ({@link StartFailures} says which).
      */
     private void startFailed(long number, WorkerLink w, String message, Throwable cause, boolean fatal,
             boolean killed) {
         if (w != null) {
             w.kill("it failed to start", 0);
-            archive.exited(w.cds, w.awaitExit());
+            launcher.exited(w, w.awaitExit());
             w.closeChannel();
         }
+        launcher.forget(number);
         List<ProcessTask<?>> toFail;
         BrokenPoolException e;
         List<Runnable> replace = List.of();
         lock.lock();
         try {
-            if (listener != null) {
-                listener.forget(number);
-            }
             workerCount--;
             starting--;
             if (w != null) {
+                w.become(WorkerLink.State.DEAD);
                 links.remove(w);
             }
-            if (!killed) {
-                startFailuresInARow++;
-            }
-            if (killedStartsInARow++ == 0) {
-                killedStartsSince = System.nanoTime();
-            }
-            // workers killed at every start (a memory limit below what they need) must not keep the
-            // pool starting JVMs for ever: after a while with none started, that breaks it too
-            boolean killedForLong = killedStartsInARow >= START_FAILURES_TO_BREAK
-                    && System.nanoTime() - killedStartsSince > KILLED_STARTS_NANOS_TO_BREAK;
-            if (killed && killedForLong) {
-                message = "worker JVMs keep being killed while they start (" + killedStartsInARow
-                        + " in a row, none started for " + (System.nanoTime() - killedStartsSince) / 1_000_000_000L
-                        + " s; a memory limit, the OOM killer?): the last one: " + message;
-            }
+            String breakWith = startFailures.failed(killed, fatal, message);
             if (shutdown && broken == null && noLivePendingLocked()) {
                 e = null; // started for nothing while the pool closed
                 toFail = List.of();
-            } else if (!fatal && broken == null
-                    && (killed ? !killedForLong : startFailuresInARow < START_FAILURES_TO_BREAK)) {
+            } else if (breakWith == null && broken == null) {
                 e = null; // replaced by the next dispatch
                 toFail = List.of();
                 replace = dispatchLocked();
             } else {
                 if (broken == null) {
-                    broken = new BrokenPoolException(message, cause);
+                    broken = new BrokenPoolException(breakWith, cause);
                 }
                 e = broken;
                 shutdown = true;
@@ -699,10 +529,12 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         lock.lock();
         try {
             starting--;
-            startFailuresInARow = 0;
-            killedStartsInARow = 0;
-            w.serving = true;
-            idle.addFirst(w);
+            startFailures.started();
+            // its reader may have handled its death already: then it stays DEAD, out of the idle ones
+            if (w.state() != WorkerLink.State.DEAD) {
+                w.become(WorkerLink.State.IDLE);
+                idle.addFirst(w);
+            }
             sends = dispatchLocked();
             if (shutdown && noLivePendingLocked() && idle.remove(w)) {
                 retire = true;
@@ -717,180 +549,46 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         }
     }
 
-    /** Reads one worker's replies until its channel ends. */
-    private final class Reader implements Runnable {
-        private final WorkerLink w;
-
-        Reader(WorkerLink w) {
-            this.w = w;
-        }
-
-        /**
-         * Reads until the channel ends. Whatever goes wrong on the way ends in {@link #workerDied}:
-         * a frame that breaks the protocol, or any Throwable while reading one (an
-         * OutOfMemoryError for a huge frame), kills the worker as faulty; an Error while decoding a
-         * result fails only that task ({@link #deliver}).
-         */
-        @Override
-        public void run() {
-            try {
-                for (;;) {
-                    byte[] frame = w.channel.read();
-                    if (frame.length < WorkerProtocol.HEADER) {
-                        throw new CorruptFrame("a frame of " + frame.length + " bytes, shorter than a header");
-                    }
-                    byte type = WorkerProtocol.type(frame);
-                    if (type == WorkerProtocol.SOCKET_WANTED) {
-                        offerSocket(w);
-                        continue;
-                    }
-                    if (type != WorkerProtocol.RESULT && type != WorkerProtocol.ERROR) {
-                        throw new CorruptFrame("a frame of unknown type " + type);
-                    }
-                    ProcessTask<?> t = finishedTask(WorkerProtocol.id(frame));
-                    deliver(t, type, frame, w.channel.tail());
-                }
-            } catch (java.io.EOFException e) {
-                // the channel ended: the worker exited or was killed, and every frame it wrote was read
-                w.readToEnd = true;
-            } catch (IOException e) {
-                // the channel failed under a live worker (a frame longer than allowed, say): its
-                // report says so rather than name the kill that follows
-                if (!w.awaitExitWithin(1000)) {
-                    w.fault("its channel failed: " + e.getMessage());
-                } else {
-                    // it died (a socket whose peer died with frames unread says "reset" once the
-                    // frames in its buffer are read): every frame it wrote was read
-                    w.readToEnd = true;
-                }
-            } catch (CorruptFrame e) {
-                w.fault("it sent a corrupt frame: " + e.getMessage());
-            } catch (Throwable e) {
-                w.fault("it sent a corrupt frame: reading it threw " + e);
-            } finally {
-                workerDied(w);
-            }
-        }
-
-        /**
-         * Takes the task that replied off the worker; the next task it holds starts now. The
-         * worker goes back to work at once (or retires), and returns the task that replied.
-         */
-        private ProcessTask<?> finishedTask(long id) throws CorruptFrame {
-            List<Runnable> sends;
-            ProcessTask<?> t;
-            boolean retire = false;
-            lock.lock();
-            try {
-                t = w.held.peekFirst();
-                if (t == null || t.id != id) {
-                    throw new CorruptFrame("a reply for task #" + id + ", which it does not run");
-                }
-                w.held.pollFirst();
-                t.link = null;
-                w.tasksRun++;
-                ProcessTask<?> next = w.held.peekFirst();
-                if (next != null) {
-                    startClockLocked(next, w); // it wrote this reply, then began the next
-                    sends = dispatchLocked(); // top up its window
-                } else if ((config.maxTasksPerWorker() > 0 && w.tasksRun >= config.maxTasksPerWorker())
-                        || (shutdown && noLivePendingLocked())) {
-                    retire = true;
-                    retiringLocked(w);
-                    sends = dispatchLocked(); // a replacement starts if work is waiting
-                } else {
-                    idle.addFirst(w);
-                    sends = dispatchLocked();
-                }
-            } finally {
-                lock.unlock();
-            }
-            if (retire) {
-                w.retire();
-            }
-            sends.forEach(Runnable::run);
-            return t;
-        }
-    }
-
-    /** A frame that breaks the protocol: its worker is treated as dead. */
-    private static final class CorruptFrame extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        CorruptFrame(String message) {
-            super(message, null, false, false);
-        }
-    }
-
     /**
-     * A worker on pipes asks to move to the pool's socket: open it (on a thread of its own: a
-     * JVM's first socket can take ~40 ms), expect the worker there, and tell it where. Once it
-     * says HELLO there, its channel moves to that connection.
+     * Worker {@code w} replied for task {@code id}: takes that task off the worker, starts the
+     * next task it holds, or puts it back to work (or retires it) at once, and returns the task
+     * that replied, for its reader to complete. Called by the worker's {@link WorkerReader}.
      */
-    private void offerSocket(WorkerLink w) {
-        ThreadFactories.startDaemon(name + "-socket-" + w.number, () -> {
-            try {
-                WorkerListener l = listener();
-                java.nio.file.Path socket = l.socketPath();
-                l.expect(w.number).thenAccept(connection -> {
-                    try {
-                        w.channel.moveTo(connection);
-                    } catch (IOException e) {
-                        connection.close(); // the worker's pipe broke: its reader reports it
-                    }
-                });
-                w.send(WorkerProtocol.SOCKET_READY, 0, java.nio.ByteBuffer.wrap(socket.toString().getBytes(StandardCharsets.UTF_8)));
-            } catch (IOException | RuntimeException e) {
-                // the worker stays on its pipes
-            }
-        });
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private void deliver(ProcessTask t, byte type, byte[] frame, byte[] tail) {
-        if (type == WorkerProtocol.ERROR) {
-            t.fail(decodeError(frame));
-            return;
-        }
-        Object value;
+    ProcessTask<?> replied(WorkerLink w, long id) throws CorruptFrame {
+        List<Runnable> sends;
+        ProcessTask<?> t;
+        boolean retire = false;
+        lock.lock();
         try {
-            value = Payloads.readValue(frame, WorkerProtocol.HEADER, frame.length - WorkerProtocol.HEADER, tail,
-                    JdkCodec.INSTANCE, resultFilter);
-        } catch (ClassNotFoundException e) {
-            t.fail(new IllegalStateException("the result of task #" + t.id + " has a class this JVM cannot load: "
-                    + e.getMessage(), e));
-            return;
-        } catch (IOException | RuntimeException e) { // a limit or the allow-list refused it, or bad bytes
-            t.fail(ResultFilter.failure("the result of task #" + t.id, e));
-            return;
-        } catch (Throwable e) {
-            // an Error too (in a readObject, or out of memory): this task fails, the reader goes on
-            t.fail(new IllegalStateException("the result of task #" + t.id + " could not be read: " + e, e));
-            return;
-        }
-        t.complete(value);
-    }
-
-    /** The task's exception from its envelope: the object itself if this JVM can read it, else its text. */
-    private Throwable decodeError(byte[] frame) {
-        WorkerProtocol.ErrorEnvelope env;
-        try {
-            env = (WorkerProtocol.ErrorEnvelope) JdkCodec.INSTANCE.decode(frame, WorkerProtocol.HEADER,
-                    frame.length - WorkerProtocol.HEADER, resultFilter);
-        } catch (Throwable e) {
-            return new IllegalStateException("a worker's error report could not be read: " + e, e);
-        }
-        if (env.encoded() != null) {
-            try {
-                Object o = JdkCodec.INSTANCE.decode(env.encoded(), 0, env.encoded().length, resultFilter);
-                if (o instanceof Throwable) {
-                    return (Throwable) o;
-                }
-            } catch (Throwable e) {
-                // an Error too (in its readObject): fall through to the text form
+            t = w.held.peekFirst();
+            if (t == null || t.id != id) {
+                throw new CorruptFrame("a reply for task #" + id + ", which it does not run");
             }
+            w.held.pollFirst();
+            t.link = null;
+            w.tasksRun++;
+            ProcessTask<?> next = w.held.peekFirst();
+            if (next != null) {
+                startClockLocked(next, w); // it wrote this reply, then began the next
+                sends = dispatchLocked(); // top up its window
+            } else if ((config.maxTasksPerWorker() > 0 && w.tasksRun >= config.maxTasksPerWorker())
+                    || (shutdown && noLivePendingLocked())) {
+                retire = true;
+                retiringLocked(w);
+                sends = dispatchLocked(); // a replacement starts if work is waiting
+            } else {
+                w.become(WorkerLink.State.IDLE);
+                idle.addFirst(w);
+                sends = dispatchLocked();
+            }
+        } finally {
+            lock.unlock();
         }
-        return new RemoteTaskException(env.className(), env.message(), env.stackTrace());
+        if (retire) {
+            w.retire();
+        }
+        sends.forEach(Runnable::run);
+        return t;
     }
 
     /**
@@ -899,12 +597,14 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
      * before its channel ended, and it runs its tasks in order): they go back to the queue, in
      * their order, at no cost of an attempt.
      */
-    private void workerDied(WorkerLink w) {
+    void workerDied(WorkerLink w) {
         List<ProcessTask<?>> held;
+        boolean wasRetiring;
         lock.lock();
         try {
             idle.remove(w);
-            w.serving = false;
+            wasRetiring = w.state() == WorkerLink.State.RETIRING;
+            w.become(WorkerLink.State.DEAD);
             held = new ArrayList<>(w.held);
             w.held.clear();
         } finally {
@@ -912,7 +612,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         }
         int code = w.awaitExit();
         JfrEvents.workerDied(name, w.pid, code, w.killReason);
-        archive.exited(w.cds, code); // before the pool can count the worker gone
+        launcher.exited(w, code); // before the pool can count the worker gone
         w.closeChannel();
         w.awaitSendEnd(); // a frame being written to it fails now; then sentWhole is final
         w.outbox.clear(); // frames not written yet go nowhere: their tasks are re-queued below
@@ -925,7 +625,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         lock.lock();
         try {
             links.remove(w);
-            if (!w.retiring) {
+            if (!wasRetiring) {
                 workerCount--;
             }
             long sentWhole = w.sentWhole;
@@ -1024,7 +724,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
 
     /** The worker will exit: it no longer counts against maxWorkers, but the pool waits for its end. */
     private void retiringLocked(WorkerLink w) {
-        w.retiring = true;
+        w.become(WorkerLink.State.RETIRING);
         workerCount--;
     }
 
@@ -1045,20 +745,16 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     }
 
     private void maybeTerminate() {
-        WorkerListener l;
         lock.lock();
         try {
             if (!shutdown || terminating || workerCount > 0 || !links.isEmpty() || !noLivePendingLocked()) {
                 return;
             }
             terminating = true;
-            l = listener;
         } finally {
             lock.unlock();
         }
-        if (l != null) {
-            l.close();
-        }
+        launcher.close();
         terminate();
     }
 
@@ -1130,7 +826,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         try {
             int busy = 0;
             for (WorkerLink w : links) {
-                if (!w.held.isEmpty()) {
+                if (w.state() == WorkerLink.State.BUSY) {
                     busy++;
                 }
             }
@@ -1147,8 +843,11 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         return Math.max(16, 8 * config.maxWorkers()); // chunks queued per worker hide the round trips
     }
 
-    /** How many times a task was re-queued to run again after its worker died (for tests and figures). */
-    public long tasksRetried() {
+    // ---------------------------------------------------------------- diagnostics
+    // Package-private: tests outside this package reach them through ProcessPoolProbe (test sources).
+
+    /** How many times a task was re-queued to run again after its worker died. */
+    long tasksRetried() {
         lock.lock();
         try {
             return tasksRetried;
@@ -1157,8 +856,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         }
     }
 
-    /** How many map items (a plain task counts as one) were re-queued to run again (for tests and figures). */
-    public long itemsRetried() {
+    /** How many map items (a plain task counts as one) were re-queued to run again. */
+    long itemsRetried() {
         lock.lock();
         try {
             return itemsRetried;
@@ -1167,10 +866,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         }
     }
 
-    /**
-     * How many tasks waiting in a dead worker's window, never started, went back to the queue
-     * (for tests; they are not counted as retried).
-     */
+    /** How many tasks waiting in a dead worker's window, never started, went back to the queue (not counted as retried). */
     long unstartedRequeued() {
         lock.lock();
         try {
@@ -1180,8 +876,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         }
     }
 
-    /** How many live workers' channels moved from pipes to the socket (for tests). */
-    public int workersOnSocket() {
+    /** How many live workers' channels moved from pipes to the socket. */
+    int workersOnSocket() {
         lock.lock();
         try {
             return (int) links.stream().filter(w -> w.channel != null && w.channel.hasMoved()).count();
@@ -1190,14 +886,9 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         }
     }
 
-    /** The pool's private directory (its workers' pipes, or socket), or null before the first worker started (for tests). */
-    public java.nio.file.Path channelDirectory() {
-        lock.lock();
-        try {
-            return listener == null ? null : listener.directory();
-        } finally {
-            lock.unlock();
-        }
+    /** The pool's private directory (its workers' pipes, or socket), or null before the first worker started. */
+    java.nio.file.Path channelDirectory() {
+        return launcher.directory();
     }
 
     @Override

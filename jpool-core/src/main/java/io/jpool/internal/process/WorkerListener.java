@@ -9,11 +9,9 @@ import io.jpool.internal.util.ThreadFactories;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Set;
@@ -91,11 +89,6 @@ final class WorkerListener implements AutoCloseable {
         }
     }
 
-    /** The handshake fields that send a worker to the socket; opens it if need be. */
-    String socketHandshakeFields() throws IOException {
-        return "socket\t" + socketPath() + "\t";
-    }
-
     /** The pool's socket, listening (opened on first call). */
     synchronized Path socketPath() throws IOException {
         if (closed) {
@@ -150,17 +143,12 @@ final class WorkerListener implements AutoCloseable {
             return;
         }
         try {
-            byte[] hello = Handshake.readFirstFrame(ch, WorkerProtocol.HEADER + WorkerProtocol.TOKEN_BYTES, Handshake.DEFAULT_TIMEOUT_NANOS);
-            ByteBuffer b = ByteBuffer.wrap(hello);
-            byte[] candidate = new byte[WorkerProtocol.TOKEN_BYTES];
-            b.position(WorkerProtocol.HEADER);
-            b.get(candidate);
-            if (b.get(0) == WorkerProtocol.HELLO && MessageDigest.isEqual(token, candidate)) {
-                CompletableFuture<FrameChannel> f = waiting.remove(b.getLong(1));
-                FrameChannel channel = new FrameChannel(ch, maxFrame);
-                if (f != null && f.complete(channel)) {
-                    return;
-                }
+            byte[] hello = Handshake.readFirstFrame(ch, WorkerProtocol.HEADER + WorkerProtocol.TOKEN_BYTES,
+                    Handshake.DEFAULT_TIMEOUT_NANOS);
+            CompletableFuture<FrameChannel> f = waiting.remove(WorkerProtocol.checkHello(hello, token));
+            FrameChannel channel = new FrameChannel(ch, maxFrame);
+            if (f != null && f.complete(channel)) {
+                return;
             }
         } catch (IOException e) {
             // not one of ours, too slow, or the pool closed: drop it

@@ -11,7 +11,6 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -31,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * deleted: the pipes live on between the two processes, and nothing is left on disk.
  *
  * <p>Why pipes first and not the pool's Unix domain socket ({@link WorkerListener}): a JVM's
- * first Unix domain socket costs it about 40 ms (the NIO native libraries and a SecureRandom), the
+ * first Unix domain socket is slow to open (the NIO native libraries and a SecureRandom), the
  * largest step of a worker's start, while pipes need only {@code java.io}. Once its first result
  * is out, the worker opens the socket in the background and the channel moves there (see
  * {@link WorkerProtocol}): on this kernel a socket round trip is faster, and its wide buffers move
@@ -83,9 +82,14 @@ final class WorkerPipes {
         mkfifo.getErrorStream().close();
     }
 
-    /** The handshake fields that tell the worker where its pipes are. */
-    String handshakeFields() {
-        return "pipes\t" + in + "\t" + out;
+    /** The caller-to-worker pipe: the handshake line's first field. */
+    Path in() {
+        return in;
+    }
+
+    /** The worker-to-caller pipe: the handshake line's second field. */
+    Path out() {
+        return out;
     }
 
     /**
@@ -112,7 +116,10 @@ final class WorkerPipes {
                 }
                 channel = new FrameChannel(fromWorker, toWorker, maxFrame);
                 delete(); // both sides hold the pipes now
-                checkHello(channel.read(), token, number);
+                long named = WorkerProtocol.checkHello(channel.read(), token);
+                if (named != number) {
+                    throw new IOException("the HELLO on worker " + number + "'s pipes named worker " + named);
+                }
                 if (abandoned) {
                     throw new IOException("the worker's start was abandoned");
                 }
@@ -125,17 +132,6 @@ final class WorkerPipes {
             }
         });
         return result;
-    }
-
-    private static void checkHello(byte[] hello, byte[] token, long number) throws IOException {
-        if (hello.length != WorkerProtocol.HEADER + WorkerProtocol.TOKEN_BYTES || hello[0] != WorkerProtocol.HELLO
-                || WorkerProtocol.id(hello) != number) {
-            throw new IOException("the worker's first frame was no HELLO");
-        }
-        byte[] candidate = java.util.Arrays.copyOfRange(hello, WorkerProtocol.HEADER, hello.length);
-        if (!MessageDigest.isEqual(token, candidate)) {
-            throw new IOException("the worker sent a wrong token");
-        }
     }
 
     /**

@@ -35,9 +35,10 @@ import java.util.HexFormat;
  * The main class of a worker JVM.
  *
  * <h2>Implementation overview</h2>
- * The caller starts this JVM and writes one line to its stdin: where the channel is (two named
- * pipes, or a Unix domain socket where pipes cannot be made), the worker number, the hex token and
- * the largest result allowed. The worker opens the channel, says HELLO with the token, and then
+ * The caller starts this JVM and writes one line to its stdin (its format:
+ * {@link WorkerProtocol.HandshakeLine}): where the channel is (two named pipes, or a Unix domain
+ * socket where pipes cannot be made), the worker number, the token and the largest result
+ * allowed. The worker opens the channel, says HELLO with the token, and then
  * serves frames on its main thread, one task at a time (see {@link WorkerProtocol}); after each, it polls
  * the channel for {@link #POLL_NANOS} before it blocks on it. Its stdout and
  * stderr are plain pipes that only the task's own output uses: the protocol never travels there.
@@ -52,49 +53,46 @@ public final class WorkerMain {
     /**
      * How long the worker polls for its next frame before it blocks: a caller that waits for each
      * result and then submits again sends the next task within tens of microseconds, and a worker
-     * still awake then saves its own wake-up (on this project's 2-CPU VM, a tiny task's round trip
-     * went from ~32 to ~12 us). 0 on one CPU, where polling would keep the caller from running.
+     * still awake then saves its own wake-up, a large part of a tiny task's round trip. 0 on one
+     * CPU, where polling would keep the caller from running.
      */
     private static final long POLL_NANOS = Spin.nanos(50_000L);
     private final FrameChannel channel;
     private final long maxResultBytes;
     private final DecodeCache cache = new DecodeCache();
     private final long number;
-    private final String tokenHex;
+    private final byte[] token;
     /** Set once this worker asked to move from its pipes to the pool's socket (see WorkerProtocol). */
     private boolean socketWanted;
 
-    private WorkerMain(FrameChannel channel, long maxResultBytes, long number, String tokenHex) {
+    private WorkerMain(FrameChannel channel, long maxResultBytes, long number, byte[] token) {
         this.channel = channel;
         this.maxResultBytes = maxResultBytes;
         this.number = number;
-        this.tokenHex = tokenHex;
+        this.token = token;
     }
 
     public static void main(String[] args) {
-        String[] handshake;
+        WorkerProtocol.HandshakeLine handshake;
         try {
-            handshake = readLine(System.in).split("\t", -1);
-        } catch (IOException e) {
-            System.err.println("jpool worker: no handshake on stdin: " + e);
+            handshake = WorkerProtocol.HandshakeLine.parse(readLine(System.in));
+        } catch (IOException | IllegalArgumentException e) {
+            System.err.println("jpool worker: no valid handshake on stdin (this class is started by ProcessPool,"
+                    + " not by hand): " + e.getMessage());
             Runtime.getRuntime().halt(WorkerProtocol.EXIT_BAD_HANDSHAKE);
             return;
         }
-        if (handshake.length != 7) {
-            System.err.println("jpool worker: bad handshake (this class is started by ProcessPool, not by hand)");
-            Runtime.getRuntime().halt(WorkerProtocol.EXIT_BAD_HANDSHAKE);
-        }
-        warmUp(handshake[6]);
+        warmUp(handshake.warmUpHex());
         InputStream callerPipe = System.in;
         System.setIn(new ByteArrayInputStream(new byte[0])); // tasks read an empty stdin, not the caller's pipe
-        watchParent(handshake[1], callerPipe);
+        watchParent(handshake.first(), callerPipe);
         try {
-            FrameChannel channel = "pipes".equals(handshake[0]) ? openPipes(handshake[1], handshake[2])
-                    : connectSocket(handshake[1]);
+            FrameChannel channel = WorkerProtocol.HandshakeLine.PIPES.equals(handshake.transport())
+                    ? openPipes(handshake.first(), handshake.second()) : connectSocket(handshake.first());
             channel.pollBeforeBlocking(POLL_NANOS);
-            long number = Long.parseLong(handshake[3]);
-            channel.write(WorkerProtocol.header(WorkerProtocol.HELLO, number), ByteBuffer.wrap(HexFormat.of().parseHex(handshake[4])));
-            new WorkerMain(channel, Long.parseLong(handshake[5]), number, handshake[4]).serve();
+            byte[] token = handshake.token();
+            channel.write(WorkerProtocol.hello(handshake.number(), token));
+            new WorkerMain(channel, handshake.maxResultBytes(), handshake.number(), token).serve();
         } catch (EOFException e) {
             channelGone(); // the pool closed the channel, or the caller died
         } catch (Throwable e) {
@@ -144,7 +142,7 @@ public final class WorkerMain {
     }
 
     /**
-     * Connects to the caller's socket on a thread of its own (a JVM's first socket costs ~40 ms,
+     * Connects to the caller's socket on a thread of its own (a JVM's first socket is slow to open,
      * while tasks go on over the pipes), says HELLO, and moves the channel there. If that fails,
      * the channel stays on the pipes.
      */
@@ -154,7 +152,7 @@ public final class WorkerMain {
             public void run() {
                 try {
                     FrameChannel socket = connectSocket(socketPath);
-                    socket.write(WorkerProtocol.header(WorkerProtocol.HELLO, number), ByteBuffer.wrap(HexFormat.of().parseHex(tokenHex)));
+                    socket.write(WorkerProtocol.hello(number, token));
                     channel.moveTo(socket);
                 } catch (IOException | RuntimeException e) {
                     // stay on the pipes
@@ -269,7 +267,7 @@ public final class WorkerMain {
      * A lambda for the warm-up: the caller encodes it (once per caller JVM, {@code process.WarmUpProbe})
      * and the worker decodes it. The worker never encodes one itself: the first lambda a JVM
      * serializes makes it compute {@code Object[]}'s serialVersionUID, a SHA digest whose
-     * security providers cost a fresh JVM ~30 ms.
+     * security providers are slow to load in a fresh JVM.
      */
     public static RunnableTask warmUpProbe() {
         return () -> { };
@@ -317,7 +315,7 @@ public final class WorkerMain {
         ThreadFactories.startDaemon("jpool-parent-watch", new Runnable() {
             @Override
             public void run() {
-                // found here, off the start's path: ProcessHandle's first use costs ~10 ms
+                // found here, off the start's path: ProcessHandle's first use is slow
                 findCaller();
                 try {
                     if (callerPipe.read() >= 0) {

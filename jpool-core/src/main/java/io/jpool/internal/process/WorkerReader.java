@@ -1,0 +1,71 @@
+package io.jpool.internal.process;
+
+import io.jpool.internal.ipc.WorkerProtocol;
+
+import java.io.EOFException;
+import java.io.IOException;
+
+/**
+ * The thread that reads one worker's replies until its channel ends.
+ *
+ * <h2>How it works</h2>
+ * For each reply it first hands the worker back to the scheduler
+ * ({@link ProcessPoolImpl#replied}: the worker's next task starts, or it goes back to the idle
+ * workers), so a caller who submits right after {@code get} returns finds a worker free, and only
+ * then decodes the result ({@link ResultDecoder}) and completes the future. A SOCKET_WANTED frame
+ * goes to the launcher, which moves the worker to the pool's socket.
+ *
+ * <p>Nothing a worker sends kills this thread: an Error while decoding a result fails that task
+ * only; a corrupt frame, or any Throwable while reading one (an OutOfMemoryError for a huge frame),
+ * kills the worker as faulty. Whatever happens, the thread ends in
+ * {@link ProcessPoolImpl#workerDied}, which it runs itself: that is why {@link WorkerLink#readToEnd}
+ * needs no lock.
+ */
+final class WorkerReader implements Runnable {
+    private final ProcessPoolImpl pool;
+    private final WorkerLauncher launcher;
+    private final ResultDecoder decoder;
+    private final WorkerLink w;
+
+    WorkerReader(ProcessPoolImpl pool, WorkerLauncher launcher, ResultDecoder decoder, WorkerLink w) {
+        this.pool = pool;
+        this.launcher = launcher;
+        this.decoder = decoder;
+        this.w = w;
+    }
+
+    @Override
+    public void run() {
+        try {
+            for (;;) {
+                byte[] frame = w.channel.read();
+                byte type = ResultDecoder.replyType(frame);
+                if (type == WorkerProtocol.SOCKET_WANTED) {
+                    launcher.offerSocket(w);
+                    continue;
+                }
+                ProcessTask<?> t = pool.replied(w, WorkerProtocol.id(frame));
+                decoder.deliver(t, type, frame, w.channel.tail());
+            }
+        } catch (EOFException e) {
+            // the channel ended: the worker exited or was killed, and every frame it wrote was read
+            w.readToEnd = true;
+        } catch (IOException e) {
+            // the channel failed under a live worker (a frame longer than allowed, say): its
+            // report says so rather than name the kill that follows
+            if (!w.awaitExitWithin(1000)) {
+                w.fault("its channel failed: " + e.getMessage());
+            } else {
+                // it died (a socket whose peer died with frames unread says "reset" once the
+                // frames in its buffer are read): every frame it wrote was read
+                w.readToEnd = true;
+            }
+        } catch (CorruptFrame e) {
+            w.fault("it sent a corrupt frame: " + e.getMessage());
+        } catch (Throwable e) {
+            w.fault("it sent a corrupt frame: reading it threw " + e);
+        } finally {
+            pool.workerDied(w);
+        }
+    }
+}
