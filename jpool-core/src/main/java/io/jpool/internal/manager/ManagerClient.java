@@ -81,12 +81,12 @@ final class ManagerClient {
         }
     }
 
-    Object call(String kind, String name, String op, Object[] args) throws Exception {
+    Object call(Op op, String name, Object[] args) throws Exception {
         long id = ids.incrementAndGet();
         CompletableFuture<Wire.Response> answer = new CompletableFuture<>();
         pending.put(id, answer);
         try {
-            frames.write(Wire.encode(new Wire.Request(id, Thread.currentThread().getId(), kind, name, op, args)));
+            frames.write(Wire.encode(new Wire.Request(id, Thread.currentThread().getId(), op, name, args)));
         } catch (IOException e) {
             pending.remove(id);
             throw lost(e);
@@ -117,7 +117,7 @@ final class ManagerClient {
         } finally {
             pending.remove(id);
         }
-        if ("poll".equals(op) && !(r.ok() && r.value() == null)) {
+        if (op == Op.QueueOp.POLL && !(r.ok() && r.value() == null)) {
             acknowledge(id, r);
         }
         if (r.ok()) {
@@ -145,7 +145,7 @@ final class ManagerClient {
         try {
             frames.write(Wire.encode(new Wire.Ack(id)));
         } catch (IOException e) {
-            if (Wire.needsAck("poll", r.ok(), r.value())) {
+            if (Wire.needsAck(Op.QueueOp.POLL, r.ok(), r.value())) {
                 throw lost(e);
             }
         }

@@ -23,7 +23,7 @@ import java.util.Arrays;
  * <h2>How it works</h2>
  * A frame is a tag byte and the message's fields, written directly (big-endian):
  * <pre>
- *   Request   'Q' id:long threadId:long kind:str name:str op:str argc:int value*argc   (argc -1: null args)
+ *   Request   'Q' id:long threadId:long kind:byte op:byte name:str argc:int value*argc   (argc -1: null args)
  *   Cancel    'C' id:long
  *   Ack       'A' id:long
  *   Response  'R' id:long ok:byte(0|1) value
@@ -32,7 +32,9 @@ import java.util.Arrays;
  *   value     'v' length:int bytes   a {@link ValueCodec} value (null, boxed primitives, String, byte[], Object[] of those)
  *           | 'j' length:int bytes   anything else: JDK serialization of that one object
  * </pre>
- * so the common operation (a counter increment, a map put of strings and numbers) costs no Java
+ * where {@code kind} and {@code op} are the {@link Kind}'s and the {@link Op}'s ordinals. A request
+ * with codes this JVM does not know is read to its end (its values skipped, not decoded) and
+ * throws {@link Wire.UnknownOperation}, which fails only that call; so the common operation (a counter increment, a map put of strings and numbers) costs no Java
  * serialization at all, and a value the codec does not know pays for one stream of its own, read
  * back under an {@link ObjectInputFilter} with limits on depth, size and references and with
  * classes resolved through the thread's context class loader first. Strings holding an unpaired
@@ -64,9 +66,9 @@ final class WireFormat {
             out.write(REQUEST);
             out.writeLong(r.id());
             out.writeLong(r.threadId());
-            out.writeString(r.kind());
+            out.write(r.op().kind().ordinal());
+            out.write(r.op().ordinal());
             out.writeString(r.name());
-            out.writeString(r.op());
             Object[] args = r.args();
             out.writeInt(args == null ? -1 : args.length);
             if (args != null) {
@@ -112,18 +114,28 @@ final class WireFormat {
             case REQUEST: {
                 long id = in.readLong();
                 long threadId = in.readLong();
-                String kind = in.readString();
+                int kindCode = in.readByte() & 0xff;
+                int opCode = in.readByte() & 0xff;
                 String name = in.readString();
-                String op = in.readString();
                 int argc = in.readInt();
                 if (argc < -1 || argc > in.remaining()) {
                     throw new StreamCorruptedException("bad manager frame: " + argc + " arguments in " + in.remaining() + " bytes");
+                }
+                Kind kind = Kind.ofCode(kindCode);
+                Op op = kind == null ? null : kind.op(opCode);
+                if (op == null) { // no value of a call that cannot run is worth decoding
+                    for (int i = 0; i < argc; i++) {
+                        in.readByte();
+                        in.skip(in.readLength());
+                    }
+                    checkEnd(in);
+                    throw new Wire.UnknownOperation(id, kindCode, opCode);
                 }
                 Object[] args = argc == -1 ? null : new Object[argc];
                 for (int i = 0; i < argc; i++) {
                     args[i] = readValue(in, id, true, filter);
                 }
-                message = new Wire.Request(id, threadId, kind, name, op, args);
+                message = new Wire.Request(id, threadId, op, name, args);
                 break;
             }
             case RESPONSE: {
@@ -149,10 +161,14 @@ final class WireFormat {
             default:
                 throw new StreamCorruptedException("bad manager frame: unknown message tag " + tag);
         }
+        checkEnd(in);
+        return message;
+    }
+
+    private static void checkEnd(In in) throws StreamCorruptedException {
         if (in.remaining() != 0) {
             throw new StreamCorruptedException("bad manager frame: " + in.remaining() + " bytes after the message");
         }
-        return message;
     }
 
     /** A deep copy of {@code value} through its encoding: what a remote caller would see. */
