@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <h2>Implementation overview</h2>
  * Each call gets an id and a future, writes its request (writes are serialized) and waits; one
  * reader thread completes the futures as responses arrive, in any order, so a thread blocked in
- * {@code take} does not hold up others. A caller first polls its future for up to 50 us (on more
- * than one processor) before it blocks, so a quick operation's answer costs no thread wake-up.
+ * {@code take} does not hold up others. A caller first polls its future a short while
+ * ({@link #SPIN_NANOS}; not at all on one processor) before it blocks, so a quick operation's
+ * answer costs no thread wake-up.
  * An interrupted caller sends a cancel and keeps waiting for the answer: either the server
  * aborted the call (InterruptedException) or it had already done it, and the result is returned
  * with the interrupt flag set again, so nothing taken from a queue is lost. The calling thread
