@@ -107,6 +107,10 @@ final class ManagerServer implements AutoCloseable {
         if (s == null || kinds.get(name) != op.kind()) { // a state runs only its own kind's operations
             throw new IllegalStateException("the manager has no " + op.kind().label() + " named \"" + name + "\"");
         }
+        if ((args == null ? 0 : args.length) != op.arity()) { // only a peer of another version, or a hostile one
+            throw new IllegalArgumentException(op.label() + " on a shared " + op.kind().label() + " takes " + op.arity()
+                    + " arguments, not " + (args == null ? 0 : args.length) + "; use the same jpool version in every JVM");
+        }
         return s.apply(op, args, owner);
     }
 

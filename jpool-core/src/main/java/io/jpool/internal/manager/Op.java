@@ -10,8 +10,9 @@ package io.jpool.internal.manager;
  * {@link WireFormat}); a new operation goes at the end of its enum so that the others keep their
  * codes. A <em>quick</em> operation never waits for another caller and runs no user code: the
  * connection's reader thread runs it itself, one thread hop fewer; the others (take, lock, await,
- * the map's and value's functions) get a handler thread so that they hold up no other call. The
- * comment beside an operation gives its arguments.
+ * the map's and value's functions) get a handler thread so that they hold up no other call. Each
+ * operation states its number of arguments, which the server checks before it runs a call; the
+ * comment beside it names them.
  */
 sealed interface Op permits Op.MapOp, Op.ListOp, Op.QueueOp, Op.LockOp, Op.CounterOp, Op.ValueOp, Op.EventOp {
     /** The kind of shared object this operation applies to. */
@@ -19,6 +20,9 @@ sealed interface Op permits Op.MapOp, Op.ListOp, Op.QueueOp, Op.LockOp, Op.Count
 
     /** Whether it never waits and runs no user code, so the connection's reader may run it. */
     boolean quick();
+
+    /** How many arguments it takes (the comment beside the constant names them). */
+    int arity();
 
     /** Its code within its kind on the wire. */
     int ordinal();
@@ -43,27 +47,29 @@ sealed interface Op permits Op.MapOp, Op.ListOp, Op.QueueOp, Op.LockOp, Op.Count
 
     /** SharedMap's operations. */
     enum MapOp implements Op {
-        GET(true),                 // key
-        PUT(true),                 // key, value
-        PUT_IF_ABSENT(true),       // key, value
-        REMOVE(true),              // key
-        REMOVE_IF_EQUALS(true),    // key, value
-        REPLACE(true),             // key, value
-        REPLACE_IF_EQUALS(true),   // key, old value, new value
-        CONTAINS_KEY(true),        // key
-        CONTAINS_VALUE(true),      // value
-        MERGE(false),              // key, value, function
-        COMPUTE(false),            // key, function
-        COMPUTE_IF_ABSENT(false),  // key, function
-        SIZE(true),
-        CLEAR(true),
-        PUT_ALL(true),             // a HashMap
-        SNAPSHOT(true);
+        GET(true, 1),                  // key
+        PUT(true, 2),                  // key, value
+        PUT_IF_ABSENT(true, 2),        // key, value
+        REMOVE(true, 1),               // key
+        REMOVE_IF_EQUALS(true, 2),     // key, value
+        REPLACE(true, 2),              // key, value
+        REPLACE_IF_EQUALS(true, 3),    // key, old value, new value
+        CONTAINS_KEY(true, 1),         // key
+        CONTAINS_VALUE(true, 1),       // value
+        MERGE(false, 3),               // key, value, function
+        COMPUTE(false, 2),             // key, function
+        COMPUTE_IF_ABSENT(false, 2),   // key, function
+        SIZE(true, 0),
+        CLEAR(true, 0),
+        PUT_ALL(true, 1),              // a HashMap
+        SNAPSHOT(true, 0);
 
         private final boolean quick;
+        private final int arity;
 
-        MapOp(boolean quick) {
+        MapOp(boolean quick, int arity) {
             this.quick = quick;
+            this.arity = arity;
         }
 
         @Override
@@ -75,16 +81,27 @@ sealed interface Op permits Op.MapOp, Op.ListOp, Op.QueueOp, Op.LockOp, Op.Count
         public boolean quick() {
             return quick;
         }
+
+        @Override
+        public int arity() {
+            return arity;
+        }
     }
 
     /** SharedList's operations: all quick. */
     enum ListOp implements Op {
-        ADD,       // element
-        GET,       // index
-        SET,       // index, element
-        REMOVE,    // index
-        SIZE,
-        SNAPSHOT;
+        ADD(1),        // element
+        GET(1),        // index
+        SET(2),        // index, element
+        REMOVE(1),     // index
+        SIZE(0),
+        SNAPSHOT(0);
+
+        private final int arity;
+
+        ListOp(int arity) {
+            this.arity = arity;
+        }
 
         @Override
         public Kind kind() {
@@ -95,19 +112,26 @@ sealed interface Op permits Op.MapOp, Op.ListOp, Op.QueueOp, Op.LockOp, Op.Count
         public boolean quick() {
             return true;
         }
+
+        @Override
+        public int arity() {
+            return arity;
+        }
     }
 
     /** SharedQueue's operations. A timeout is in nanoseconds: null waits forever, a negative one not at all. */
     enum QueueOp implements Op {
-        OFFER(false),    // element, timeout
-        POLL(false),     // timeout; a non-null element taken is claimed until its caller acknowledges it
-        SIZE(true),
-        CAPACITY(true);
+        OFFER(false, 2),     // element, timeout
+        POLL(false, 1),      // timeout; a non-null element taken is claimed until its caller acknowledges it
+        SIZE(true, 0),
+        CAPACITY(true, 0);
 
         private final boolean quick;
+        private final int arity;
 
-        QueueOp(boolean quick) {
+        QueueOp(boolean quick, int arity) {
             this.quick = quick;
+            this.arity = arity;
         }
 
         @Override
@@ -119,18 +143,25 @@ sealed interface Op permits Op.MapOp, Op.ListOp, Op.QueueOp, Op.LockOp, Op.Count
         public boolean quick() {
             return quick;
         }
+
+        @Override
+        public int arity() {
+            return arity;
+        }
     }
 
     /** SharedLock's operations. */
     enum LockOp implements Op {
-        TRY_LOCK(false),   // timeout in nanoseconds, null to wait forever
-        UNLOCK(true),
-        IS_LOCKED(true);
+        TRY_LOCK(false, 1),   // timeout in nanoseconds, null to wait forever
+        UNLOCK(true, 0),
+        IS_LOCKED(true, 0);
 
         private final boolean quick;
+        private final int arity;
 
-        LockOp(boolean quick) {
+        LockOp(boolean quick, int arity) {
             this.quick = quick;
+            this.arity = arity;
         }
 
         @Override
@@ -142,14 +173,25 @@ sealed interface Op permits Op.MapOp, Op.ListOp, Op.QueueOp, Op.LockOp, Op.Count
         public boolean quick() {
             return quick;
         }
+
+        @Override
+        public int arity() {
+            return arity;
+        }
     }
 
     /** SharedCounter's operations: all quick. */
     enum CounterOp implements Op {
-        GET,
-        SET,               // value
-        ADD_AND_GET,       // delta
-        COMPARE_AND_SET;   // expected, value
+        GET(0),
+        SET(1),               // value
+        ADD_AND_GET(1),       // delta
+        COMPARE_AND_SET(2);   // expected, value
+
+        private final int arity;
+
+        CounterOp(int arity) {
+            this.arity = arity;
+        }
 
         @Override
         public Kind kind() {
@@ -160,19 +202,26 @@ sealed interface Op permits Op.MapOp, Op.ListOp, Op.QueueOp, Op.LockOp, Op.Count
         public boolean quick() {
             return true;
         }
+
+        @Override
+        public int arity() {
+            return arity;
+        }
     }
 
     /** SharedValue's operations. */
     enum ValueOp implements Op {
-        GET(true),
-        SET(true),               // value
-        COMPARE_AND_SET(true),   // expected, value
-        UPDATE_AND_GET(false);   // function
+        GET(true, 0),
+        SET(true, 1),               // value
+        COMPARE_AND_SET(true, 2),   // expected, value
+        UPDATE_AND_GET(false, 1);   // function
 
         private final boolean quick;
+        private final int arity;
 
-        ValueOp(boolean quick) {
+        ValueOp(boolean quick, int arity) {
             this.quick = quick;
+            this.arity = arity;
         }
 
         @Override
@@ -184,19 +233,26 @@ sealed interface Op permits Op.MapOp, Op.ListOp, Op.QueueOp, Op.LockOp, Op.Count
         public boolean quick() {
             return quick;
         }
+
+        @Override
+        public int arity() {
+            return arity;
+        }
     }
 
     /** SharedEvent's operations. */
     enum EventOp implements Op {
-        SET(true),
-        CLEAR(true),
-        IS_SET(true),
-        AWAIT(false);   // timeout in nanoseconds, null to wait forever
+        SET(true, 0),
+        CLEAR(true, 0),
+        IS_SET(true, 0),
+        AWAIT(false, 1);   // timeout in nanoseconds, null to wait forever
 
         private final boolean quick;
+        private final int arity;
 
-        EventOp(boolean quick) {
+        EventOp(boolean quick, int arity) {
             this.quick = quick;
+            this.arity = arity;
         }
 
         @Override
@@ -207,6 +263,11 @@ sealed interface Op permits Op.MapOp, Op.ListOp, Op.QueueOp, Op.LockOp, Op.Count
         @Override
         public boolean quick() {
             return quick;
+        }
+
+        @Override
+        public int arity() {
+            return arity;
         }
     }
 }

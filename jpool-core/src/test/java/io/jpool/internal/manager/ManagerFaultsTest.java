@@ -237,7 +237,7 @@ class ManagerFaultsTest {
     }
 
     @Test
-    void aRequestWithAnUnknownOperationCodeFailsThatCallAndTheConnectionGoesOn() throws Exception {
+    void aRequestWithAnUnknownOperationCodeOrWrongArgumentsFailsThatCallAndTheConnectionGoesOn() throws Exception {
         try (ManagerImpl m = new ManagerImpl()) {
             SharedCounter c = m.counter("c");
             ManagerRef ref = m.server().ref;
@@ -260,6 +260,11 @@ class ManagerFaultsTest {
                 assertThat(r.id()).isEqualTo(2);
                 assertThat((Throwable) r.value()).isInstanceOf(UnsupportedOperationException.class)
                         .hasMessageContaining("no kind of shared object has code 255");
+                frames.write(Wire.encode(new Wire.Request(3, 1, Op.CounterOp.ADD_AND_GET, "c", new Object[0])));
+                r = (Wire.Response) Wire.decode(frames.read());
+                assertThat(r.id()).isEqualTo(3);
+                assertThat((Throwable) r.value()).as("a known operation with the wrong number of arguments")
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("addAndGet on a shared counter takes 1 arguments, not 0");
                 frames.write(Wire.encode(new Wire.Request(3, 1, Op.CounterOp.ADD_AND_GET, "c", new Object[] {2L})));
                 r = (Wire.Response) Wire.decode(frames.read());
                 assertThat(r).as("the same connection still answers").isEqualTo(new Wire.Response(3, true, 2L));
