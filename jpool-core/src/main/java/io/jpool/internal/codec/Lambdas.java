@@ -23,7 +23,7 @@ import java.lang.reflect.Method;
  * this way. Only lambdas whose captured values the {@link ValueCodec} carries (boxed
  * primitives, strings, small byte arrays, arrays of those) go this way; any other task, or a
  * lambda whose {@code writeReplace} cannot be reached (a module that does not open its
- * package), returns null from {@link #encode} and travels by Java serialization as before.
+ * package), returns null from {@link #encode} and travels by Java serialization.
  * <pre>
  *   [UTF capturing class][UTF interface][UTF method][UTF signature][int impl kind]
  *   [UTF impl class][UTF impl method][UTF impl signature][UTF instantiated type][captured values]
