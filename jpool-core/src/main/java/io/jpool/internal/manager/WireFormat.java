@@ -33,8 +33,9 @@ import java.nio.charset.StandardCharsets;
  * </pre>
  * where {@code kind} and {@code op} are the {@link Kind}'s and the {@link Op}'s ordinals. A request
  * with codes this JVM does not know is read to its end (its values skipped, not decoded) and
- * throws {@link Wire.UnknownOperation}, which fails only that call; so the common operation (a counter increment, a map put of strings and numbers) costs no Java
- * serialization at all, and a value the codec does not know pays for one stream of its own, read
+ * throws {@link Wire.UnknownOperation}, which fails only that call. The common operation (a
+ * counter increment, a map put of strings and numbers) costs no Java serialization at all, and a
+ * value the codec does not know pays for one stream of its own, read
  * back under an {@link ObjectInputFilter} with limits on depth, size and references and with
  * classes resolved through the thread's context class loader first. Strings holding an unpaired
  * surrogate go through JDK serialization, which keeps them exactly (the codec's UTF-8 would not).
