@@ -62,8 +62,8 @@ public final class Manager implements SharedObjects {
          * {@code merge}, {@code compute} or {@code updateAndGet} functions). A call carrying
          * anything else fails in its caller with an {@link IllegalArgumentException} that names
          * the class, and the manager instantiates nothing of it. Calls made in the manager's own
-         * JVM are not filtered. Each call adds to the list; default: no list (only limits on a
-         * value's depth, references and size).
+         * JVM are not filtered. Each call adds to the list; default: no list (only the limits on
+         * a value's nesting depth, references and size, which apply with a list too).
          */
         public Builder allowedClasses(String... patterns) {
             if (patterns == null) {

@@ -16,7 +16,7 @@ public interface Codec {
 
     /** The bytes of {@code value}. */
     default byte[] encode(Object value) throws IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(512);
+        ByteWriter out = new ByteWriter(512);
         encode(value, out);
         return out.toByteArray();
     }

@@ -1,7 +1,6 @@
 package io.jpool.internal.codec;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -19,12 +18,12 @@ import java.lang.reflect.Method;
  * of a Java deserialization (and which checks the lambda against the class's own lambda sites).
  *
  * <h2>Implementation overview</h2>
- * The point is start-up: a fresh worker JVM takes ~35 ms here to read its first object stream
- * (the serialization machinery's classes and their initialization), and ~7 ms to rebuild a
- * lambda this way. Only lambdas whose captured values the {@link ValueCodec} carries (boxed
+ * The point is start-up: a fresh worker JVM takes far longer to read its first object stream
+ * (the serialization machinery's classes and their initialization) than to rebuild a lambda
+ * this way. Only lambdas whose captured values the {@link ValueCodec} carries (boxed
  * primitives, strings, small byte arrays, arrays of those) go this way; any other task, or a
  * lambda whose {@code writeReplace} cannot be reached (a module that does not open its
- * package), returns null from {@link #encode} and travels by Java serialization as before.
+ * package), returns null from {@link #encode} and travels by Java serialization.
  * <pre>
  *   [UTF capturing class][UTF interface][UTF method][UTF signature][int impl kind]
  *   [UTF impl class][UTF impl method][UTF impl signature][UTF instantiated type][captured values]
@@ -101,7 +100,7 @@ public final class Lambdas {
             return null;
         }
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + values.length);
+            ByteWriter bytes = new ByteWriter(256 + values.length);
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeUTF(s.getCapturingClass());
             out.writeUTF(s.getFunctionalInterfaceClass());

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *  value  [codec][bytes]                            codec: 1 = {@link ValueCodec}, 0 = {@link Codec}
  * </pre>
  * A lambda task or function whose captured values are simple travels by {@link Lambdas}, so a
- * fresh worker runs its first task without reading an object stream (~30 ms of its start-up).
+ * fresh worker runs its first task without reading an object stream (a large part of its start-up).
  * A task whose class has no instance fields (a lambda that captures nothing, say) always encodes
  * to the same bytes: they are made once per class here, and the worker decodes them once and
  * reuses the object. A map's function is encoded once per map here, and decoded once per worker.

@@ -11,7 +11,9 @@ import java.util.Set;
  * The checks under which the caller reads what workers send (results and exceptions): limits that
  * bound what decoding can cost, always; with an allow-list, only the JDK's classes, jpool's and the
  * listed ones. A worker running hostile code thus cannot hand the caller a gadget chain, nor a
- * small value that costs unbounded CPU or memory to decode.
+ * small value that costs unbounded CPU or memory to decode. The depth, reference, byte and class
+ * checks are {@link StreamChecks}' (shared with the manager's {@link ValueFilter}); the array and
+ * collection checks below are this filter's own.
  *
  * <h2>How it works</h2>
  * {@link JdkCodec} asks {@link #forStream} for a fresh {@link Check} per object stream, since two
@@ -54,26 +56,21 @@ public final class ResultFilter implements ObjectInputFilter {
         }
     };
 
-    /** The allow-list as a pattern filter; null for none. */
-    private final ObjectInputFilter classes;
+    /** Slack for the object stream's own overhead over the result's bytes. */
+    private static final long BYTES_SLACK = 65536;
+
+    private final StreamChecks checks;
     private final long maxBytes;
 
-    private ResultFilter(ObjectInputFilter classes, long maxBytes) {
-        this.classes = classes;
+    private ResultFilter(StreamChecks checks, long maxBytes) {
+        this.checks = checks;
         this.maxBytes = maxBytes;
     }
 
     /** Checks for results of at most {@code maxBytes}; {@code allowed} patterns, or null for no allow-list. */
     public static ResultFilter create(Set<String> allowed, long maxBytes) {
-        ObjectInputFilter classes = null;
-        if (allowed != null) {
-            StringBuilder pattern = new StringBuilder("java.**;javax.**;io.jpool.*;io.jpool.internal.**");
-            for (String p : allowed) {
-                pattern.append(';').append(p);
-            }
-            classes = ObjectInputFilter.Config.createFilter(pattern.append(";!*").toString());
-        }
-        return new ResultFilter(classes, maxBytes);
+        long byteLimit = maxBytes > Long.MAX_VALUE - BYTES_SLACK ? Long.MAX_VALUE : maxBytes + BYTES_SLACK;
+        return new ResultFilter(new StreamChecks(MAX_DEPTH, MAX_REFERENCES, byteLimit, allowed), maxBytes);
     }
 
     /** A fresh check for one object stream of {@code streamLength} bytes. */
@@ -131,15 +128,14 @@ public final class ResultFilter implements ObjectInputFilter {
 
         @Override
         public Status checkInput(FilterInfo info) {
-            if (info.depth() > MAX_DEPTH) {
-                throw new Refused("objects nested " + info.depth() + " deep, over the limit of " + MAX_DEPTH
-                        + " (maxDepth); return a flatter value");
-            }
-            if (info.references() > MAX_REFERENCES) {
-                throw new Refused("more than " + MAX_REFERENCES + " object references (maxReferences)");
-            }
-            if (info.streamBytes() > maxBytes + 65536) {
-                throw new Refused("more than the pool's maxResultBytes of " + maxBytes + " bytes (maxResultBytes)");
+            StreamChecks.Limit over = checks.exceeded(info);
+            if (over != null) {
+                throw new Refused(switch (over) {
+                    case DEPTH -> "objects nested " + info.depth() + " deep, over the limit of " + MAX_DEPTH
+                            + " (maxDepth); return a flatter value";
+                    case REFERENCES -> "more than " + MAX_REFERENCES + " object references (maxReferences)";
+                    case BYTES -> "more than the pool's maxResultBytes of " + maxBytes + " bytes (maxResultBytes)";
+                });
             }
             Class<?> type = info.serialClass();
             if (type == byte[].class && info.arrayLength() == blob) {
@@ -147,7 +143,7 @@ public final class ResultFilter implements ObjectInputFilter {
             } else if (type != null && type.isArray() && info.arrayLength() >= 0) {
                 checkArray(type.getComponentType(), info.arrayLength(), Math.max(0, length - info.streamBytes()));
             }
-            if (classes != null && type != null && classes.checkInput(info) == Status.REJECTED) {
+            if (checks.refuses(info)) {
                 throw new Refused("class " + type.getName() + " is not allowed (allowedResultClasses): allow it"
                         + " with ProcessPool.builder().allowedResultClasses(...)");
             }

@@ -2,16 +2,16 @@ package io.jpool.internal.codec;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * A compact encoding for the values most tasks and map chunks carry: null, boxed primitives,
  * {@code String}, {@code byte[]} and plain {@code Object[]} of those. It skips Java
- * serialization's per-stream and per-object overhead (a chunk of 1,000 Integers: about 5 KB and a
- * few microseconds instead of 11 KB and hundreds), and sends a {@code byte[]} as raw bytes.
- * Anything else returns {@code null} from {@link #encode}, and the caller falls back to the
- * {@link Codec}. Decoding creates only these JDK types, so it needs no class filter.
- * The manager ({@code io.jpool.internal.manager.WireFormat}) uses it too, for its arguments and results.
+ * serialization's per-stream and per-object overhead (stream header, class descriptors, handles),
+ * and sends a {@code byte[]} as raw bytes. Anything else returns {@code null} from {@link #encode}
+ * (false from {@link #encodeInto}), and the caller falls back to the {@link Codec}. Decoding
+ * creates only these JDK types, so it needs no class filter. The manager
+ * ({@code io.jpool.internal.manager.WireFormat}) uses it too, for its arguments and results,
+ * writing them straight into its frame's {@link ByteWriter}.
  */
 public final class ValueCodec {
     private static final byte NULL = 0;
@@ -34,53 +34,78 @@ public final class ValueCodec {
 
     /** The value's bytes, or null if it holds a type this codec does not know. */
     public static byte[] encode(Object value) {
-        Out out = new Out(value instanceof byte[] ? ((byte[]) value).length + 5 : 64);
-        return write(out, value, 0) ? out.bytes() : null;
+        ByteWriter out = new ByteWriter(value instanceof byte[] ? ((byte[]) value).length + 5 : 64);
+        return write(out, value, 0) ? out.toByteArray() : null;
     }
 
     /** {@code prefix} then the value's bytes, or null if it holds a type this codec does not know. */
     public static byte[] encode(Object value, byte prefix) {
-        Out out = new Out(value instanceof byte[] ? ((byte[]) value).length + 6 : 64);
-        out.put(prefix);
-        return write(out, value, 0) ? out.bytes() : null;
+        ByteWriter out = new ByteWriter(value instanceof byte[] ? ((byte[]) value).length + 6 : 64);
+        out.write(prefix);
+        return write(out, value, 0) ? out.toByteArray() : null;
     }
 
-    private static boolean write(Out out, Object v, int depth) {
+    /**
+     * Appends the value's bytes to {@code out} and returns true, or, if it holds a type this codec
+     * does not know, leaves {@code out} as it was and returns false.
+     */
+    public static boolean encodeInto(ByteWriter out, Object value) {
+        int start = out.size();
+        if (write(out, value, 0)) {
+            return true;
+        }
+        out.truncate(start);
+        return false;
+    }
+
+    private static boolean write(ByteWriter out, Object v, int depth) {
         if (v == null) {
-            out.put(NULL);
+            out.write(NULL);
         } else if (v instanceof Integer) {
-            out.put(INT).putInt((Integer) v);
+            out.write(INT);
+            out.writeInt((Integer) v);
         } else if (v instanceof String) {
             byte[] s = ((String) v).getBytes(StandardCharsets.UTF_8);
-            out.put(STRING).putInt(s.length).put(s);
+            out.write(STRING);
+            out.writeInt(s.length);
+            out.write(s, 0, s.length);
         } else if (v instanceof Long) {
-            out.put(LONG).putLong((Long) v);
+            out.write(LONG);
+            out.writeLong((Long) v);
         } else if (v instanceof Double) {
-            out.put(DOUBLE).putLong(Double.doubleToRawLongBits((Double) v));
+            out.write(DOUBLE);
+            out.writeLong(Double.doubleToRawLongBits((Double) v));
         } else if (v instanceof Boolean) {
-            out.put((Boolean) v ? TRUE : FALSE);
+            out.write((Boolean) v ? TRUE : FALSE);
         } else if (v.getClass() == byte[].class) {
             byte[] b = (byte[]) v;
-            out.put(BYTES).putInt(b.length).put(b);
+            out.write(BYTES);
+            out.writeInt(b.length);
+            out.write(b, 0, b.length);
         } else if (v.getClass() == Object[].class) {
             if (depth >= MAX_DEPTH) {
                 return false;
             }
             Object[] a = (Object[]) v;
-            out.put(ARRAY).putInt(a.length);
+            out.write(ARRAY);
+            out.writeInt(a.length);
             for (Object e : a) {
                 if (!write(out, e, depth + 1)) {
                     return false;
                 }
             }
         } else if (v instanceof Float) {
-            out.put(FLOAT).putInt(Float.floatToRawIntBits((Float) v));
+            out.write(FLOAT);
+            out.writeInt(Float.floatToRawIntBits((Float) v));
         } else if (v instanceof Short) {
-            out.put(SHORT).putInt((Short) v);
+            out.write(SHORT);
+            out.writeInt((Short) v);
         } else if (v instanceof Byte) {
-            out.put(BYTE).putInt((Byte) v);
+            out.write(BYTE);
+            out.writeInt((Byte) v);
         } else if (v instanceof Character) {
-            out.put(CHAR).putInt((Character) v);
+            out.write(CHAR);
+            out.writeInt((Character) v);
         } else {
             return false;
         }
@@ -163,53 +188,6 @@ public final class ValueCodec {
             case BYTE: return (byte) in.getInt();
             case CHAR: return (char) in.getInt();
             default: throw new IllegalArgumentException("unknown value tag " + tag);
-        }
-    }
-
-    /** A growable byte buffer. */
-    private static final class Out {
-        private byte[] buf;
-        private int size;
-
-        Out(int capacity) {
-            buf = new byte[Math.max(16, capacity)];
-        }
-
-        private void ensure(int more) {
-            if (size + more > buf.length) {
-                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
-            }
-        }
-
-        Out put(byte b) {
-            ensure(1);
-            buf[size++] = b;
-            return this;
-        }
-
-        Out put(byte[] b) {
-            ensure(b.length);
-            System.arraycopy(b, 0, buf, size, b.length);
-            size += b.length;
-            return this;
-        }
-
-        Out putInt(int v) {
-            ensure(4);
-            buf[size++] = (byte) (v >>> 24);
-            buf[size++] = (byte) (v >>> 16);
-            buf[size++] = (byte) (v >>> 8);
-            buf[size++] = (byte) v;
-            return this;
-        }
-
-        Out putLong(long v) {
-            putInt((int) (v >>> 32));
-            return putInt((int) v);
-        }
-
-        byte[] bytes() {
-            return size == buf.length ? buf : Arrays.copyOf(buf, size);
         }
     }
 }

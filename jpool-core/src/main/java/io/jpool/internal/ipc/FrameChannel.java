@@ -22,13 +22,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * holds the socket, writes a {@code MOVED} mark (a header no frame can have) as its last bytes on
  * the pipe and sends every later frame over the socket; a reader that meets the mark reads on
  * from the socket. The two directions move independently, and no frame is lost or reordered.
- * Pipes open in no time in a fresh JVM, where a first socket costs ~40 ms; a socket with wide
- * buffers then carries small frames sooner and large ones several times faster than a pipe.
+ * Pipes cost a fresh JVM nothing to open, where its first socket loads the NIO socket machinery;
+ * a socket with wide buffers then carries small frames sooner and large ones faster than a pipe.
  *
  * <p>A reader that expects its next frame within microseconds (a worker between tasks, a manager
  * between calls) can have {@link #read()} poll for it a while before blocking
- * ({@link #pollBeforeBlocking}): on a VM, the wake-up of a blocked reader costs tens of
- * microseconds, several times a small frame's own way across.
+ * ({@link #pollBeforeBlocking}): the wake-up of a blocked reader, on a VM especially, costs more
+ * than a small frame's own way across.
  */
 public final class FrameChannel implements AutoCloseable {
     /** The default largest frame read. */

@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
 /**
  * A {@link ByteLink} over two plain streams, such as the two named pipes between the caller and a
  * worker JVM. Plain {@code java.io} on purpose: a worker that talks over pipes never loads the
- * NIO socket machinery, whose first use costs a JVM about 40 ms of start-up.
+ * NIO socket machinery, whose first use is a visible part of a JVM's start-up.
  *
  * <p>A frame of up to {@value #COALESCE} bytes is copied into one array and written with one
  * call, so the reader wakes once per frame; larger frames are written part by part, uncopied.

@@ -7,14 +7,16 @@ final class CounterState implements SharedState {
     private final AtomicLong value = new AtomicLong();
 
     @Override
-    public Object apply(String op, Object[] a, String owner) {
-        switch (op) {
-            case "get": return value.get();
-            case "set": value.set((Long) a[0]); return null;
-            case "addAndGet": return value.addAndGet((Long) a[0]);
-            case "compareAndSet": return value.compareAndSet((Long) a[0], (Long) a[1]);
-            default: throw SharedState.unknown("counter", op);
-        }
+    public Object apply(Op op, Object[] a, String owner) {
+        return switch ((Op.CounterOp) op) {
+            case GET -> value.get();
+            case SET -> {
+                value.set((Long) a[0]);
+                yield null;
+            }
+            case ADD_AND_GET -> value.addAndGet((Long) a[0]);
+            case COMPARE_AND_SET -> value.compareAndSet((Long) a[0], (Long) a[1]);
+        };
     }
 
     @Override

@@ -5,27 +5,35 @@ final class EventState extends BlockingState {
     private boolean set;
 
     @Override
-    public Object apply(String op, Object[] a, String owner) throws InterruptedException {
+    public Object apply(Op op, Object[] a, String owner) throws InterruptedException {
         lock.lockInterruptibly();
         try {
             checkOpen();
-            switch (op) {
-                case "set": set = true; changed.signalAll(); return null;
-                case "clear": set = false; return null;
-                case "isSet": return set;
-                case "await": { // (timeoutNanos or null = forever)
-                    long deadline = deadline(a[0]);
-                    while (!set) {
-                        if (!awaitChange(deadline)) {
-                            return false;
-                        }
-                    }
-                    return true;
+            return switch ((Op.EventOp) op) {
+                case SET -> {
+                    set = true;
+                    changed.signalAll();
+                    yield null;
                 }
-                default: throw SharedState.unknown("event", op);
-            }
+                case CLEAR -> {
+                    set = false;
+                    yield null;
+                }
+                case IS_SET -> set;
+                case AWAIT -> await(deadline(a[0]));
+            };
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Waits, with the lock held, until the flag is set or {@code deadline} passes. */
+    private boolean await(long deadline) throws InterruptedException {
+        while (!set) {
+            if (!awaitChange(deadline)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -9,18 +9,20 @@ final class ListState implements SharedState {
     private final ReentrantLock lock = new ReentrantLock();
 
     @Override
-    public Object apply(String op, Object[] a, String owner) {
+    public Object apply(Op op, Object[] a, String owner) {
         lock.lock();
         try {
-            switch (op) {
-                case "add": list.add(a[0]); return null;
-                case "get": return list.get((Integer) a[0]);
-                case "set": return list.set((Integer) a[0], a[1]);
-                case "remove": return list.remove((int) (Integer) a[0]);
-                case "size": return list.size();
-                case "snapshot": return new ArrayList<>(list);
-                default: throw SharedState.unknown("list", op);
-            }
+            return switch ((Op.ListOp) op) {
+                case ADD -> {
+                    list.add(a[0]);
+                    yield null;
+                }
+                case GET -> list.get((Integer) a[0]);
+                case SET -> list.set((Integer) a[0], a[1]);
+                case REMOVE -> list.remove((int) (Integer) a[0]);
+                case SIZE -> list.size();
+                case SNAPSHOT -> new ArrayList<>(list);
+            };
         } finally {
             lock.unlock();
         }

@@ -9,37 +9,43 @@ final class LockState extends BlockingState {
     private int holds;
 
     @Override
-    public Object apply(String op, Object[] a, String who) throws InterruptedException {
+    public Object apply(Op op, Object[] a, String who) throws InterruptedException {
         lock.lockInterruptibly();
         try {
             checkOpen();
-            switch (op) {
-                case "tryLock": { // (timeoutNanos or null = forever)
-                    long deadline = deadline(a[0]);
-                    while (owner != null && !owner.equals(who)) {
-                        if (!awaitChange(deadline)) {
-                            return false;
-                        }
-                    }
-                    owner = who;
-                    holds++;
-                    return true;
+            return switch ((Op.LockOp) op) {
+                case TRY_LOCK -> tryLock(who, deadline(a[0]));
+                case UNLOCK -> {
+                    unlock(who);
+                    yield null;
                 }
-                case "unlock":
-                    if (!who.equals(owner)) {
-                        throw new IllegalMonitorStateException("unlock of a SharedLock this thread does not hold"
-                                + (owner == null ? " (it is free)" : ""));
-                    }
-                    if (--holds == 0) {
-                        owner = null;
-                        changed.signalAll();
-                    }
-                    return null;
-                case "isLocked": return owner != null;
-                default: throw SharedState.unknown("lock", op);
-            }
+                case IS_LOCKED -> owner != null;
+            };
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** With the lock held: takes (or re-enters) the lock for {@code who}, waiting until {@code deadline}. */
+    private boolean tryLock(String who, long deadline) throws InterruptedException {
+        while (owner != null && !owner.equals(who)) {
+            if (!awaitChange(deadline)) {
+                return false;
+            }
+        }
+        owner = who;
+        holds++;
+        return true;
+    }
+
+    private void unlock(String who) {
+        if (!who.equals(owner)) {
+            throw new IllegalMonitorStateException("unlock of a SharedLock this thread does not hold"
+                    + (owner == null ? " (it is free)" : ""));
+        }
+        if (--holds == 0) {
+            owner = null;
+            changed.signalAll();
         }
     }
 

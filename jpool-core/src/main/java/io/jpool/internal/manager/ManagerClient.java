@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <h2>Implementation overview</h2>
  * Each call gets an id and a future, writes its request (writes are serialized) and waits; one
  * reader thread completes the futures as responses arrive, in any order, so a thread blocked in
- * {@code take} does not hold up others. A caller first polls its future for up to 50 us (on more
- * than one processor) before it blocks, so a quick operation's answer costs no thread wake-up.
+ * {@code take} does not hold up others. A caller first polls its future a short while
+ * ({@link #SPIN_NANOS}; not at all on one processor) before it blocks, so a quick operation's
+ * answer costs no thread wake-up.
  * An interrupted caller sends a cancel and keeps waiting for the answer: either the server
  * aborted the call (InterruptedException) or it had already done it, and the result is returned
  * with the interrupt flag set again, so nothing taken from a queue is lost. The calling thread
@@ -81,12 +82,12 @@ final class ManagerClient {
         }
     }
 
-    Object call(String kind, String name, String op, Object[] args) throws Exception {
+    Object call(Op op, String name, Object[] args) throws Exception {
         long id = ids.incrementAndGet();
         CompletableFuture<Wire.Response> answer = new CompletableFuture<>();
         pending.put(id, answer);
         try {
-            frames.write(Wire.encode(new Wire.Request(id, Thread.currentThread().getId(), kind, name, op, args)));
+            frames.write(Wire.encode(new Wire.Request(id, Thread.currentThread().getId(), op, name, args)));
         } catch (IOException e) {
             pending.remove(id);
             throw lost(e);
@@ -117,7 +118,7 @@ final class ManagerClient {
         } finally {
             pending.remove(id);
         }
-        if ("poll".equals(op) && !(r.ok() && r.value() == null)) {
+        if (op == Op.QueueOp.POLL && !(r.ok() && r.value() == null)) {
             acknowledge(id, r);
         }
         if (r.ok()) {
@@ -145,7 +146,7 @@ final class ManagerClient {
         try {
             frames.write(Wire.encode(new Wire.Ack(id)));
         } catch (IOException e) {
-            if (Wire.needsAck("poll", r.ok(), r.value())) {
+            if (Wire.needsAck(Op.QueueOp.POLL, r.ok(), r.value())) {
                 throw lost(e);
             }
         }

@@ -20,12 +20,12 @@ public final class ManagerImpl implements AutoCloseable {
     }
 
     public <K, V> io.jpool.SharedMap<K, V> map(String name) {
-        server.define("map", name, MapState::new);
+        server.define(Kind.MAP, name, MapState::new);
         return new Proxies.MapProxy<>(server.ref, name);
     }
 
     public <E> io.jpool.SharedList<E> list(String name) {
-        server.define("list", name, ListState::new);
+        server.define(Kind.LIST, name, ListState::new);
         return new Proxies.ListProxy<>(server.ref, name);
     }
 
@@ -33,28 +33,28 @@ public final class ManagerImpl implements AutoCloseable {
         if (capacity < 1) {
             throw new IllegalArgumentException("queue capacity must be at least 1, got " + capacity);
         }
-        server.define("queue", name, () -> new QueueState(capacity));
+        server.define(Kind.QUEUE, name, () -> new QueueState(capacity));
         return new Proxies.QueueProxy<>(server.ref, name);
     }
 
     public io.jpool.SharedLock lock(String name) {
-        server.define("lock", name, LockState::new);
+        server.define(Kind.LOCK, name, LockState::new);
         return new Proxies.LockProxy(server.ref, name);
     }
 
     public io.jpool.SharedCounter counter(String name) {
-        server.define("counter", name, CounterState::new);
+        server.define(Kind.COUNTER, name, CounterState::new);
         return new Proxies.CounterProxy(server.ref, name);
     }
 
     public <T> io.jpool.SharedValue<T> value(String name, T initial) {
         Object copy = Wire.copy(initial);
-        server.define("value", name, () -> new ValueState(copy));
+        server.define(Kind.VALUE, name, () -> new ValueState(copy));
         return new Proxies.ValueProxy<>(server.ref, name);
     }
 
     public io.jpool.SharedEvent event(String name) {
-        server.define("event", name, EventState::new);
+        server.define(Kind.EVENT, name, EventState::new);
         return new Proxies.EventProxy(server.ref, name);
     }
 

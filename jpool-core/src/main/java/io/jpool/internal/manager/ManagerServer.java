@@ -50,7 +50,7 @@ final class ManagerServer implements AutoCloseable {
     private final Path socket;
     private final ServerSocketChannel server;
     private final Map<String, SharedState> objects = new ConcurrentHashMap<>();
-    private final Map<String, String> kinds = new ConcurrentHashMap<>();
+    private final Map<String, Kind> kinds = new ConcurrentHashMap<>();
     private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
     final ExecutorService handlers = Executors.newCachedThreadPool(ThreadFactories.daemons("jpool-manager"));
     private final Thread acceptor;
@@ -87,25 +87,29 @@ final class ManagerServer implements AutoCloseable {
     }
 
     /** The object named {@code name}, created by {@code create} if new; its kind must match. */
-    void define(String kind, String name, Supplier<SharedState> create) {
+    void define(Kind kind, String name, Supplier<SharedState> create) {
         checkOpen();
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("a shared object needs a non-empty name");
         }
-        String existing = kinds.putIfAbsent(name, kind);
-        if (existing != null && !existing.equals(kind)) {
-            throw new IllegalArgumentException("the manager already has a " + existing + " named \"" + name
-                    + "\"; choose another name for this " + kind);
+        Kind existing = kinds.putIfAbsent(name, kind);
+        if (existing != null && existing != kind) {
+            throw new IllegalArgumentException("the manager already has a " + existing.label() + " named \"" + name
+                    + "\"; choose another name for this " + kind.label());
         }
         objects.computeIfAbsent(name, n -> create.get());
     }
 
-    /** Runs one operation; {@code owner} identifies the calling thread for locks. */
-    Object invoke(String kind, String name, String op, Object[] args, String owner) throws Exception {
+    /** Runs {@code op} on the object named {@code name}; {@code owner} identifies the calling thread for locks. */
+    Object invoke(Op op, String name, Object[] args, String owner) throws Exception {
         checkOpen();
         SharedState s = objects.get(name);
-        if (s == null || !kind.equals(kinds.get(name))) {
-            throw new IllegalStateException("the manager has no " + kind + " named \"" + name + "\"");
+        if (s == null || kinds.get(name) != op.kind()) { // a state runs only its own kind's operations
+            throw new IllegalStateException("the manager has no " + op.kind().label() + " named \"" + name + "\"");
+        }
+        if ((args == null ? 0 : args.length) != op.arity()) { // only a peer of another version, or a hostile one
+            throw new IllegalArgumentException(op.label() + " on a shared " + op.kind().label() + " takes " + op.arity()
+                    + " arguments, not " + (args == null ? 0 : args.length) + "; use the same jpool version in every JVM");
         }
         return s.apply(op, args, owner);
     }

@@ -15,40 +15,45 @@ final class QueueState extends BlockingState {
     }
 
     @Override
-    public Object apply(String op, Object[] a, String owner) throws InterruptedException {
+    public Object apply(Op op, Object[] a, String owner) throws InterruptedException {
         lock.lockInterruptibly();
         try {
             checkOpen();
-            switch (op) {
-                case "offer": { // (element, timeoutNanos or null = forever, or -1 = no wait)
-                    long deadline = noWait(a[1]) ? System.nanoTime() : deadline(a[1]);
-                    while (items.size() >= capacity) {
-                        if (!awaitChange(deadline)) {
-                            return false;
-                        }
-                    }
-                    items.addLast(a[0]);
-                    changed.signalAll();
-                    return true;
-                }
-                case "poll": { // (timeoutNanos or null = forever, or -1 = no wait)
-                    long deadline = noWait(a[0]) ? System.nanoTime() : deadline(a[0]);
-                    while (items.isEmpty()) {
-                        if (!awaitChange(deadline)) {
-                            return null;
-                        }
-                    }
-                    Object e = items.pollFirst();
-                    changed.signalAll();
-                    return e;
-                }
-                case "size": return items.size();
-                case "capacity": return capacity;
-                default: throw SharedState.unknown("queue", op);
-            }
+            return switch ((Op.QueueOp) op) {
+                case OFFER -> offer(a[0], a[1]);
+                case POLL -> poll(a[0]);
+                case SIZE -> items.size();
+                case CAPACITY -> capacity;
+            };
         } finally {
             lock.unlock();
         }
+    }
+
+    /** With the lock held: (timeout in nanoseconds, null = forever, negative = no wait). */
+    private boolean offer(Object element, Object timeout) throws InterruptedException {
+        long deadline = noWait(timeout) ? System.nanoTime() : deadline(timeout);
+        while (items.size() >= capacity) {
+            if (!awaitChange(deadline)) {
+                return false;
+            }
+        }
+        items.addLast(element);
+        changed.signalAll();
+        return true;
+    }
+
+    /** With the lock held: the head, or null once the timeout (as for offer) passed. */
+    private Object poll(Object timeout) throws InterruptedException {
+        long deadline = noWait(timeout) ? System.nanoTime() : deadline(timeout);
+        while (items.isEmpty()) {
+            if (!awaitChange(deadline)) {
+                return null;
+            }
+        }
+        Object e = items.pollFirst();
+        changed.signalAll();
+        return e;
     }
 
     private static boolean noWait(Object timeout) {

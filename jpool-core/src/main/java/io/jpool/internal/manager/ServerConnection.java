@@ -18,13 +18,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One worker JVM's connection to a manager: authenticates it, reads its requests and runs each
- * on a handler thread (or, for an operation that never waits, on the reader thread itself).
+ * on a handler thread (or, for a {@linkplain Op#quick quick} operation, on the reader thread itself).
  *
  * <h2>How it works</h2>
  * The first frame must be the manager's 32-byte token, read by {@link Handshake} (that size
  * only, within its deadline), so an unauthenticated peer makes the manager allocate nothing it
  * chose. Then each frame is one request; a request whose values cannot be read (a class outside
- * the allow-list, an Error in a readObject) fails alone with an error answer, and any other
+ * the allow-list, an Error in a readObject) or whose operation code this JVM does not know (a peer
+ * of another jpool version) fails alone with an error answer, and any other
  * Throwable on the reader ends this connection only.
  *
  * <p>An element a {@code take}/{@code poll} hands over is <em>claimed</em>, not gone: it stays
@@ -94,10 +95,13 @@ final class ServerConnection {
                         send(new Wire.Response(bad.id, false, new IllegalArgumentException(bad.getMessage())));
                     }
                     continue;
+                } catch (Wire.UnknownOperation bad) {
+                    send(new Wire.Response(bad.id, false, new UnsupportedOperationException(bad.getMessage())));
+                    continue;
                 }
                 if (msg instanceof Wire.Request) {
                     Wire.Request r = (Wire.Request) msg;
-                    if (isQuick(r)) {
+                    if (r.op().quick()) {
                         handle(r); // never waits: answer from this thread, one hop fewer
                         continue;
                     }
@@ -122,32 +126,6 @@ final class ServerConnection {
         }
     }
 
-    /**
-     * Operations that never wait for another caller and run no user code: done on the reader
-     * thread. The others (take, lock, await, merge and compute functions) get a handler thread,
-     * so they never hold up other calls on this connection.
-     */
-    static boolean isQuick(Wire.Request r) {
-        String op = r.op();
-        switch (r.kind()) {
-            case "counter":
-            case "list":
-                return true;
-            case "map":
-                return !op.equals("merge") && !op.equals("compute") && !op.equals("computeIfAbsent");
-            case "value":
-                return !op.equals("updateAndGet");
-            case "event":
-                return !op.equals("await");
-            case "lock":
-                return op.equals("isLocked") || op.equals("unlock");
-            case "queue":
-                return op.equals("size") || op.equals("capacity");
-            default:
-                return false;
-        }
-    }
-
     private void handle(Wire.Request r) {
         Thread me = Thread.currentThread();
         running.put(r.id(), me);
@@ -157,7 +135,7 @@ final class ServerConnection {
             if (closed.get()) {
                 throw new InterruptedException("the caller's connection ended");
             }
-            value = server.invoke(r.kind(), r.name(), r.op(), r.args(), id + "/" + r.threadId());
+            value = server.invoke(r.op(), r.name(), r.args(), id + "/" + r.threadId());
             ok = true;
         } catch (Throwable t) {
             value = t;

@@ -11,41 +11,41 @@ abstract class SharedProxy implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final ManagerRef ref;
-    private final String kind;
+    private final Kind kind;
     final String name;
 
-    SharedProxy(ManagerRef ref, String kind, String name) {
+    SharedProxy(ManagerRef ref, Kind kind, String name) {
         this.ref = ref;
         this.kind = kind;
         this.name = name;
     }
 
     /** An operation that may block and so may be interrupted. */
-    final Object callInterruptibly(String op, Object... args) throws InterruptedException {
+    final Object callInterruptibly(Op op, Object... args) throws InterruptedException {
         try {
             ManagerServer local = ManagerServer.LOCAL.get(ref.id());
             if (local != null) {
                 Object[] copied = args.length == 0 ? args : Wire.copy(args);
-                return Wire.copy(local.invoke(kind, name, op, copied, "local/" + Thread.currentThread().getId()));
+                return Wire.copy(local.invoke(op, name, copied, "local/" + Thread.currentThread().getId()));
             }
             for (Object a : args) {
                 checkSerializable(a);
             }
-            return ManagerClient.of(ref).call(kind, name, op, args);
+            return ManagerClient.of(ref).call(op, name, args);
         } catch (InterruptedException | RuntimeException | Error e) {
             throw e;
         } catch (Exception e) {
-            throw new IllegalStateException("shared " + kind + " \"" + name + "\": " + op + " failed: " + e, e);
+            throw new IllegalStateException("shared " + kind.label() + " \"" + name + "\": " + op.label() + " failed: " + e, e);
         }
     }
 
     /** An operation that does not block: an interrupt is kept for later, not thrown. */
-    final Object call(String op, Object... args) {
+    final Object call(Op op, Object... args) {
         try {
             return callInterruptibly(op, args);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted during " + op + " on shared " + kind + " \"" + name + "\"", e);
+            throw new IllegalStateException("interrupted during " + op.label() + " on shared " + kind.label() + " \"" + name + "\"", e);
         }
     }
 
@@ -65,7 +65,8 @@ abstract class SharedProxy implements Serializable {
 
     /** {@code SharedKind[name]}, the prefix of the non-collection proxies' strings. */
     final String label() {
-        return "Shared" + Character.toUpperCase(kind.charAt(0)) + kind.substring(1) + "[" + name + "]";
+        String k = kind.label();
+        return "Shared" + Character.toUpperCase(k.charAt(0)) + k.substring(1) + "[" + name + "]";
     }
 
     @Override

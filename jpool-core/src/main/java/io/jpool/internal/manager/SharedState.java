@@ -7,18 +7,17 @@ package io.jpool.internal.manager;
  */
 interface SharedState {
     /**
+     * Runs {@code op}, which is one of this state's kind's operations (the server checks that the
+     * named object is of the operation's kind before it calls this).
+     *
      * @param owner who calls: {@code <connection>/<thread id>}, for lock ownership
      */
-    Object apply(String op, Object[] args, String owner) throws Exception;
+    Object apply(Op op, Object[] args, String owner) throws Exception;
 
     /** Wakes every waiter with ManagerClosedException; later calls fail the same way. */
     void close();
 
     /** The connection {@code connectionPrefix} is gone: release what its threads held. */
     default void releaseOwnedBy(String connectionPrefix) {
-    }
-
-    static UnsupportedOperationException unknown(String kind, String op) {
-        return new UnsupportedOperationException("no operation " + op + " on a shared " + kind);
     }
 }

@@ -15,23 +15,24 @@ final class ValueState implements SharedState {
 
     @Override
     @SuppressWarnings("unchecked")
-    public Object apply(String op, Object[] a, String owner) {
+    public Object apply(Op op, Object[] a, String owner) {
         lock.lock();
         try {
-            switch (op) {
-                case "get": return value;
-                case "set": value = a[0]; return null;
-                case "compareAndSet":
-                    if (Objects.equals(value, a[0])) {
+            return switch ((Op.ValueOp) op) {
+                case GET -> value;
+                case SET -> {
+                    value = a[0];
+                    yield null;
+                }
+                case COMPARE_AND_SET -> {
+                    boolean same = Objects.equals(value, a[0]);
+                    if (same) {
                         value = a[1];
-                        return true;
                     }
-                    return false;
-                case "updateAndGet":
-                    value = ((Function<Object, Object>) a[0]).apply(value);
-                    return value;
-                default: throw SharedState.unknown("value", op);
-            }
+                    yield same;
+                }
+                case UPDATE_AND_GET -> value = ((Function<Object, Object>) a[0]).apply(value);
+            };
         } finally {
             lock.unlock();
         }

@@ -43,8 +43,8 @@ final class Wire {
         }
     }
 
-    /** Request: caller thread's id (for lock ownership), target object, operation, arguments. */
-    record Request(long id, long threadId, String kind, String name, String op, Object[] args) {
+    /** Request: caller thread's id (for lock ownership), operation (its kind too), target object, arguments. */
+    record Request(long id, long threadId, Op op, String name, Object[] args) {
     }
 
     /**
@@ -55,8 +55,8 @@ final class Wire {
     }
 
     /** Whether the answer to a call of {@code op} with this outcome must be acknowledged. */
-    static boolean needsAck(String op, boolean ok, Object value) {
-        return ok && value != null && "poll".equals(op);
+    static boolean needsAck(Op op, boolean ok, Object value) {
+        return ok && value != null && op == Op.QueueOp.POLL;
     }
 
     /**
@@ -79,6 +79,27 @@ final class Wire {
             String s = t.toString();
             Throwable c = t.getCause();
             return c == null || s.contains(c.toString()) ? s : s + " (" + c + ")";
+        }
+    }
+
+    /**
+     * A well-framed request whose operation code this JVM does not know (a peer of another jpool
+     * version, or a hostile one): only that call fails, with this message, and the connection goes on.
+     */
+    static final class UnknownOperation extends IOException {
+        private static final long serialVersionUID = 1L;
+        final long id;
+
+        UnknownOperation(long id, int kindCode, int opCode) {
+            super(describe(kindCode, opCode) + ": the calling JVM speaks another version of jpool's manager"
+                    + " protocol; use the same jpool version in every JVM that shares the manager");
+            this.id = id;
+        }
+
+        private static String describe(int kindCode, int opCode) {
+            Kind kind = Kind.ofCode(kindCode);
+            return kind == null ? "no kind of shared object has code " + kindCode
+                    : "no operation on a shared " + kind.label() + " has code " + opCode;
         }
     }
 

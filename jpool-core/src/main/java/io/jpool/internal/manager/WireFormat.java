@@ -1,5 +1,6 @@
 package io.jpool.internal.manager;
 
+import io.jpool.internal.codec.ByteWriter;
 import io.jpool.internal.codec.ValueCodec;
 import io.jpool.internal.codec.ValueFilter;
 
@@ -11,10 +12,8 @@ import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
-import java.io.OutputStream;
 import java.io.StreamCorruptedException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * The bytes of the manager's messages ({@link Wire.Request}, {@link Wire.Cancel},
@@ -23,7 +22,7 @@ import java.util.Arrays;
  * <h2>How it works</h2>
  * A frame is a tag byte and the message's fields, written directly (big-endian):
  * <pre>
- *   Request   'Q' id:long threadId:long kind:str name:str op:str argc:int value*argc   (argc -1: null args)
+ *   Request   'Q' id:long threadId:long kind:byte op:byte name:str argc:int value*argc   (argc -1: null args)
  *   Cancel    'C' id:long
  *   Ack       'A' id:long
  *   Response  'R' id:long ok:byte(0|1) value
@@ -32,8 +31,11 @@ import java.util.Arrays;
  *   value     'v' length:int bytes   a {@link ValueCodec} value (null, boxed primitives, String, byte[], Object[] of those)
  *           | 'j' length:int bytes   anything else: JDK serialization of that one object
  * </pre>
- * so the common operation (a counter increment, a map put of strings and numbers) costs no Java
- * serialization at all, and a value the codec does not know pays for one stream of its own, read
+ * where {@code kind} and {@code op} are the {@link Kind}'s and the {@link Op}'s ordinals. A request
+ * with codes this JVM does not know is read to its end (its values skipped, not decoded) and
+ * throws {@link Wire.UnknownOperation}, which fails only that call. The common operation (a
+ * counter increment, a map put of strings and numbers) costs no Java serialization at all, and a
+ * value the codec does not know pays for one stream of its own, read
  * back under an {@link ObjectInputFilter} with limits on depth, size and references and with
  * classes resolved through the thread's context class loader first. Strings holding an unpaired
  * surrogate go through JDK serialization, which keeps them exactly (the codec's UTF-8 would not).
@@ -58,15 +60,15 @@ final class WireFormat {
 
     /** A message's frame; IllegalArgumentException if a value in it cannot be serialized. */
     static byte[] encode(Object message) {
-        Out out = new Out();
+        ByteWriter out = new ByteWriter(128);
         if (message instanceof Wire.Request) {
             Wire.Request r = (Wire.Request) message;
             out.write(REQUEST);
             out.writeLong(r.id());
             out.writeLong(r.threadId());
-            out.writeString(r.kind());
-            out.writeString(r.name());
-            out.writeString(r.op());
+            out.write(r.op().kind().ordinal());
+            out.write(r.op().ordinal());
+            writeString(out, r.name());
             Object[] args = r.args();
             out.writeInt(args == null ? -1 : args.length);
             if (args != null) {
@@ -112,18 +114,28 @@ final class WireFormat {
             case REQUEST: {
                 long id = in.readLong();
                 long threadId = in.readLong();
-                String kind = in.readString();
+                int kindCode = in.readByte() & 0xff;
+                int opCode = in.readByte() & 0xff;
                 String name = in.readString();
-                String op = in.readString();
                 int argc = in.readInt();
                 if (argc < -1 || argc > in.remaining()) {
                     throw new StreamCorruptedException("bad manager frame: " + argc + " arguments in " + in.remaining() + " bytes");
+                }
+                Kind kind = Kind.ofCode(kindCode);
+                Op op = kind == null ? null : kind.op(opCode);
+                if (op == null) { // no value of a call that cannot run is worth decoding
+                    for (int i = 0; i < argc; i++) {
+                        in.readByte();
+                        in.skip(in.readLength());
+                    }
+                    checkEnd(in);
+                    throw new Wire.UnknownOperation(id, kindCode, opCode);
                 }
                 Object[] args = argc == -1 ? null : new Object[argc];
                 for (int i = 0; i < argc; i++) {
                     args[i] = readValue(in, id, true, filter);
                 }
-                message = new Wire.Request(id, threadId, kind, name, op, args);
+                message = new Wire.Request(id, threadId, op, name, args);
                 break;
             }
             case RESPONSE: {
@@ -149,15 +161,19 @@ final class WireFormat {
             default:
                 throw new StreamCorruptedException("bad manager frame: unknown message tag " + tag);
         }
+        checkEnd(in);
+        return message;
+    }
+
+    private static void checkEnd(In in) throws StreamCorruptedException {
         if (in.remaining() != 0) {
             throw new StreamCorruptedException("bad manager frame: " + in.remaining() + " bytes after the message");
         }
-        return message;
     }
 
     /** A deep copy of {@code value} through its encoding: what a remote caller would see. */
     static Object copyValue(Object value) throws IOException, ClassNotFoundException {
-        Out out = new Out();
+        ByteWriter out = new ByteWriter(128);
         writeValue(out, value);
         In in = new In(out.toByteArray());
         Object copy = readValue(in, 0, false, LIMITS);
@@ -167,13 +183,15 @@ final class WireFormat {
         return copy;
     }
 
-    private static void writeValue(Out out, Object v) {
-        byte[] fast = keepsExactly(v, 0) ? ValueCodec.encode(v) : null;
-        if (fast != null) {
+    private static void writeValue(ByteWriter out, Object v) {
+        if (keepsExactly(v, 0)) {
             out.write(CODEC_VALUE);
-            out.writeInt(fast.length);
-            out.write(fast, 0, fast.length);
-            return;
+            int at = out.reserveInt();
+            if (ValueCodec.encodeInto(out, v)) {
+                out.patchInt(at, out.size() - at - 4);
+                return;
+            }
+            out.truncate(at - 1); // a type the codec does not know: JDK serialization instead
         }
         out.write(JAVA_VALUE);
         int at = out.reserveInt();
@@ -278,88 +296,27 @@ final class WireFormat {
         }
     }
 
-    /** A growable byte array that JDK serialization can write into directly. */
-    private static final class Out extends OutputStream {
-        private byte[] buf = new byte[128];
-        private int size;
-
-        private void ensure(int more) {
-            if (more > buf.length - size) {
-                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+    /** {@code length:int (-1: null) wide:byte chars}: one byte a char when all are below 256. */
+    private static void writeString(ByteWriter out, String s) {
+        if (s == null) {
+            out.writeInt(-1);
+            return;
+        }
+        int n = s.length();
+        boolean wide = false;
+        for (int i = 0; i < n && !wide; i++) {
+            wide = s.charAt(i) > 0xff;
+        }
+        out.writeInt(n);
+        out.write(wide ? 1 : 0);
+        if (wide) {
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                out.write(c >>> 8);
+                out.write(c);
             }
-        }
-
-        @Override
-        public void write(int b) {
-            ensure(1);
-            buf[size++] = (byte) b;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            ensure(len);
-            System.arraycopy(b, off, buf, size, len);
-            size += len;
-        }
-
-        void writeInt(int v) {
-            ensure(4);
-            putInt(size, v);
-            size += 4;
-        }
-
-        void writeLong(long v) {
-            writeInt((int) (v >>> 32));
-            writeInt((int) v);
-        }
-
-        void writeString(String s) {
-            if (s == null) {
-                writeInt(-1);
-                return;
-            }
-            int n = s.length();
-            boolean wide = false;
-            for (int i = 0; i < n && !wide; i++) {
-                wide = s.charAt(i) > 0xff;
-            }
-            writeInt(n);
-            write(wide ? 1 : 0);
-            if (wide) {
-                ensure(2 * n);
-                for (int i = 0; i < n; i++) {
-                    char c = s.charAt(i);
-                    buf[size++] = (byte) (c >>> 8);
-                    buf[size++] = (byte) c;
-                }
-            } else {
-                write(s.getBytes(StandardCharsets.ISO_8859_1), 0, n);
-            }
-        }
-
-        /** Room for an int written later with {@link #patchInt}; returns where it is. */
-        int reserveInt() {
-            writeInt(0);
-            return size - 4;
-        }
-
-        void patchInt(int at, int v) {
-            putInt(at, v);
-        }
-
-        private void putInt(int at, int v) {
-            buf[at] = (byte) (v >>> 24);
-            buf[at + 1] = (byte) (v >>> 16);
-            buf[at + 2] = (byte) (v >>> 8);
-            buf[at + 3] = (byte) v;
-        }
-
-        int size() {
-            return size;
-        }
-
-        byte[] toByteArray() {
-            return Arrays.copyOf(buf, size);
+        } else {
+            out.write(s.getBytes(StandardCharsets.ISO_8859_1), 0, n);
         }
     }
 

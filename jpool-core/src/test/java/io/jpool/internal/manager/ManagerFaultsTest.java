@@ -205,10 +205,8 @@ class ManagerFaultsTest {
             byte[] stream = bytes.toByteArray();
             ByteBuffer.wrap(stream).putInt(stream.length - 12, 0x7ffffff0); // now long[0x7ffffff0], in a few dozen bytes
             ByteBuffer request = ByteBuffer.allocate(256);
-            request.put((byte) 'Q').putLong(1).putLong(1);
-            for (String s : new String[] {"map", "m", "get"}) {
-                request.putInt(s.length()).put((byte) 0).put(s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-            }
+            request.put((byte) 'Q').putLong(1).putLong(1).put((byte) Kind.MAP.ordinal()).put((byte) Op.MapOp.GET.ordinal());
+            request.putInt(1).put((byte) 0).put((byte) 'm');
             request.putInt(1).put((byte) 'j').putInt(stream.length).put(stream).flip();
             m.map("m");
             try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -235,6 +233,43 @@ class ManagerFaultsTest {
             }
             assertThat(c.incrementAndGet()).isEqualTo(1);
             assertThat(m.map("m").size()).isZero();
+        }
+    }
+
+    @Test
+    void aRequestWithAnUnknownOperationCodeOrWrongArgumentsFailsThatCallAndTheConnectionGoesOn() throws Exception {
+        try (ManagerImpl m = new ManagerImpl()) {
+            SharedCounter c = m.counter("c");
+            ManagerRef ref = m.server().ref;
+            try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                ch.connect(UnixDomainSocketAddress.of(ref.socketPath()));
+                io.jpool.internal.ipc.FrameChannel frames = new io.jpool.internal.ipc.FrameChannel(ch);
+                frames.write(ref.token());
+                byte[] unknownOp = Wire.encode(new Wire.Request(1, 1, Op.CounterOp.ADD_AND_GET, "c", new Object[] {5L}));
+                unknownOp[18] = (byte) Op.CounterOp.values().length; // the code a newer version's operation might have
+                frames.write(unknownOp);
+                Wire.Response r = (Wire.Response) Wire.decode(frames.read());
+                assertThat(r.id()).isEqualTo(1);
+                assertThat(r.ok()).isFalse();
+                assertThat((Throwable) r.value()).isInstanceOf(UnsupportedOperationException.class)
+                        .hasMessageContaining("no operation on a shared counter has code " + Op.CounterOp.values().length);
+                byte[] unknownKind = Wire.encode(new Wire.Request(2, 1, Op.CounterOp.GET, "c", null));
+                unknownKind[17] = -1;
+                frames.write(unknownKind);
+                r = (Wire.Response) Wire.decode(frames.read());
+                assertThat(r.id()).isEqualTo(2);
+                assertThat((Throwable) r.value()).isInstanceOf(UnsupportedOperationException.class)
+                        .hasMessageContaining("no kind of shared object has code 255");
+                frames.write(Wire.encode(new Wire.Request(3, 1, Op.CounterOp.ADD_AND_GET, "c", new Object[0])));
+                r = (Wire.Response) Wire.decode(frames.read());
+                assertThat(r.id()).isEqualTo(3);
+                assertThat((Throwable) r.value()).as("a known operation with the wrong number of arguments")
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("addAndGet on a shared counter takes 1 arguments, not 0");
+                frames.write(Wire.encode(new Wire.Request(3, 1, Op.CounterOp.ADD_AND_GET, "c", new Object[] {2L})));
+                r = (Wire.Response) Wire.decode(frames.read());
+                assertThat(r).as("the same connection still answers").isEqualTo(new Wire.Response(3, true, 2L));
+            }
+            assertThat(c.incrementAndGet()).isEqualTo(3);
         }
     }
 

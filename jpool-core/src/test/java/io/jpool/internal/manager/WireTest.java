@@ -28,15 +28,14 @@ class WireTest {
     }
 
     private static Wire.Request request(Object... args) {
-        return new Wire.Request(7L, 42L, "map", "counts", "put", args);
+        return new Wire.Request(7L, 42L, Op.MapOp.PUT, "counts", args);
     }
 
     private static void assertSameRequest(Wire.Request back, Wire.Request sent) {
         assertThat(back.id()).isEqualTo(sent.id());
         assertThat(back.threadId()).isEqualTo(sent.threadId());
-        assertThat(back.kind()).isEqualTo(sent.kind());
-        assertThat(back.name()).isEqualTo(sent.name());
         assertThat(back.op()).isEqualTo(sent.op());
+        assertThat(back.name()).isEqualTo(sent.name());
         assertThat(Arrays.deepEquals(back.args(), sent.args()))
                 .as("args %s vs %s", Arrays.deepToString(back.args()), Arrays.deepToString(sent.args())).isTrue();
     }
@@ -69,9 +68,9 @@ class WireTest {
     @Test
     void requestStringsAndArgumentCountsOfEveryShapeRoundTrip() throws Exception {
         assertSameRequest((Wire.Request) roundTrip(request()), request());
-        Wire.Request wideName = new Wire.Request(Long.MAX_VALUE, -1L, "lock", "名前 \uD800 ÿ", "tryLock", new Object[] {5L});
+        Wire.Request wideName = new Wire.Request(Long.MAX_VALUE, -1L, Op.LockOp.TRY_LOCK, "名前 \uD800 ÿ", new Object[] {5L});
         assertSameRequest((Wire.Request) roundTrip(wideName), wideName);
-        Wire.Request nulls = new Wire.Request(1, 2, "value", null, "get", null);
+        Wire.Request nulls = new Wire.Request(1, 2, Op.ValueOp.GET, null, null);
         Wire.Request back = (Wire.Request) roundTrip(nulls);
         assertThat(back.name()).isNull();
         assertThat(back.args()).isNull();
@@ -239,13 +238,50 @@ class WireTest {
     }
 
     @Test
+    void everyOperationOfEveryKindRoundTripsAsTwoBytes() throws Exception {
+        for (Kind kind : Kind.values()) {
+            for (int code = 0; kind.op(code) != null; code++) {
+                Op op = kind.op(code);
+                assertThat(op.kind()).isEqualTo(kind);
+                Wire.Request sent = new Wire.Request(1, 2, op, "n", new Object[0]);
+                byte[] frame = Wire.encode(sent);
+                assertThat(frame[17]).isEqualTo((byte) kind.ordinal());
+                assertThat(frame[18]).isEqualTo((byte) code);
+                assertSameRequest((Wire.Request) Wire.decode(frame), sent);
+            }
+        }
+    }
+
+    @Test
+    void anUnknownKindOrOperationCodeFailsOnlyThatCallWithoutDecodingItsValues() throws Exception {
+        // the values would throw if decoded: an unknown call's are skipped
+        byte[] frame = Wire.encode(new Wire.Request(21L, 1L, Op.MapOp.PUT, "m", new Object[] {"k", new Exploding()}));
+        byte[] unknownOp = frame.clone();
+        unknownOp[18] = 99;
+        assertThatThrownBy(() -> Wire.decode(unknownOp)).isInstanceOfSatisfying(Wire.UnknownOperation.class, e -> {
+            assertThat(e.id).isEqualTo(21L);
+            assertThat(e.getMessage()).contains("no operation on a shared map has code 99")
+                    .contains("use the same jpool version");
+        });
+        byte[] unknownKind = frame.clone();
+        unknownKind[17] = (byte) 200;
+        assertThatThrownBy(() -> Wire.decode(unknownKind)).isInstanceOfSatisfying(Wire.UnknownOperation.class,
+                e -> assertThat(e.getMessage()).contains("no kind of shared object has code 200"));
+        byte[] cut = Arrays.copyOf(unknownOp, unknownOp.length - 1);
+        assertThatThrownBy(() -> Wire.decode(cut)).as("a bad frame stays a bad frame")
+                .isInstanceOf(IOException.class).isNotInstanceOf(Wire.UnknownOperation.class);
+        byte[] trailing = Arrays.copyOf(unknownOp, unknownOp.length + 1);
+        assertThatThrownBy(() -> Wire.decode(trailing)).isInstanceOf(IOException.class).hasMessageContaining("after the message");
+    }
+
+    @Test
     void anAckRoundTrips() throws Exception {
         assertThat(((Wire.Ack) roundTrip(new Wire.Ack(-3L))).id()).isEqualTo(-3L);
     }
 
     @Test
     void anUnreadableValueNamesItsMessageSoThatOnlyItsCallFails() throws Exception {
-        byte[] request = Wire.encode(new Wire.Request(11L, 1L, "map", "m", "put", new Object[] {"k", new Exploding()}));
+        byte[] request = Wire.encode(new Wire.Request(11L, 1L, Op.MapOp.PUT, "m", new Object[] {"k", new Exploding()}));
         assertThatThrownBy(() -> Wire.decode(request)).isInstanceOfSatisfying(Wire.UnreadableValue.class, e -> {
             assertThat(e.id).isEqualTo(11L);
             assertThat(e.request).isTrue();
