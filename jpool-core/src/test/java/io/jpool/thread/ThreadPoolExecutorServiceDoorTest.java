@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,20 +69,35 @@ class ThreadPoolExecutorServiceDoorTest {
                 }
             }
             double base = bytesPerTask(pool, task);
+            // the smallest adapter object is 16 bytes a task; what is left of the lag's noise after
+            // the least of five rounds stays under 12
             assertThat(bytesPerTask(pool, callable)).as("bytes per submit(Callable); submit(Task): %.1f", base)
-                    .isLessThanOrEqualTo(base * 1.05 + 1);
+                    .isLessThanOrEqualTo(base * 1.05 + 12);
             assertThat(bytesPerTask(pool, runnable)).as("bytes per submit(Runnable); submit(Task): %.1f", base)
-                    .isLessThanOrEqualTo(base * 1.05 + 1);
+                    .isLessThanOrEqualTo(base * 1.05 + 12);
             assertThat(bytesPerTask(pool, execute)).as("bytes per execute(Runnable); submit(Task): %.1f", base)
-                    .isLessThanOrEqualTo(base * 1.05 + 1);
+                    .isLessThanOrEqualTo(base * 1.05 + 12);
             // invokeAll also builds the list it returns: a reference per task more than the array here
             assertThat(bytesPerTask(pool, invokeAll)).as("bytes per task of invokeAll; submit(Task): %.1f", base)
-                    .isLessThanOrEqualTo(base * 1.05 + 8);
+                    .isLessThanOrEqualTo(base * 1.05 + 12 + 8);
         }
     }
 
-    /** Bytes the calling thread allocates per task submitted through {@code door}, once all are done. */
+    /**
+     * Bytes the calling thread allocates per task submitted through {@code door}: the least of five
+     * rounds, as how much the submitter allocates for the queue's growth and for starting workers
+     * depends on how far the workers lag behind it, which a loaded machine varies and which says
+     * nothing about the door.
+     */
     private static double bytesPerTask(ThreadPool pool, Door door) throws Exception {
+        double least = Double.MAX_VALUE;
+        for (int round = 0; round < 5; round++) {
+            least = Math.min(least, bytesPerTaskOnce(pool, door));
+        }
+        return least;
+    }
+
+    private static double bytesPerTaskOnce(ThreadPool pool, Door door) throws Exception {
         Future<?>[] futures = new Future<?>[TASKS];
         long id = Thread.currentThread().getId();
         long before = THREADS.getThreadAllocatedBytes(id);
@@ -98,12 +114,14 @@ class ThreadPoolExecutorServiceDoorTest {
 
     /** execute has no futures: wait until the pool has nothing queued or running. */
     private static void awaitIdle(ThreadPool pool) throws Exception {
-        for (int i = 0; pool.stats().queued() > 0 || pool.stats().busy() > 0; i++) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (pool.stats().queued() > 0 || pool.stats().busy() > 0) {
             PoolFuture<Integer> f = pool.submit(TASK); // queued behind the rest: when it is done, so are they
             f.get();
-            if (i > 1000) {
-                throw new AssertionError("pool never went idle: " + pool.stats());
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("pool never went idle in 60 s: " + pool.stats());
             }
+            Thread.yield(); // a worker that just finished decrements busy after completing its future
         }
     }
 }
