@@ -1,5 +1,6 @@
 package io.jpool;
 
+import io.jpool.internal.codec.ResultFilter;
 import io.jpool.internal.process.ProcessPoolConfig;
 import io.jpool.internal.process.ProcessPoolImpl;
 import io.jpool.internal.process.WorkerClassPath;
@@ -230,6 +231,9 @@ public interface ProcessPool extends Pool {
          */
         public Builder allowedResultClasses(String... patterns) {
             Checks.notNull(patterns, "patterns");
+            for (String pattern : patterns) {
+                ResultFilter.checkPattern(pattern);
+            }
             this.allowedResultClasses = Set.of(patterns);
             return this;
         }

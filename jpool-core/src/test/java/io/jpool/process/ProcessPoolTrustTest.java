@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What a worker sends cannot make the caller spin or instantiate classes outside its allow-list:
@@ -54,6 +55,15 @@ class ProcessPoolTrustTest {
     /** SerialDOS (see ResultFilterTest), 60 levels: a few KB under every default limit but its hashing cost. */
     static Set<Object> serialDos() {
         return ResultFilterTest.serialDos(60);
+    }
+
+    @Test
+    void aMalformedResultPatternFailsAtBuildNamingTheFormsTaken() {
+        // an ObjectInputFilter-style pattern would otherwise be taken as a class name that matches nothing
+        assertThatThrownBy(() -> ProcessPool.builder().allowedResultClasses("com.example.*;!*"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("com.example.**");
+        assertThatThrownBy(() -> ProcessPool.builder().allowedResultClasses("com.example.Point", null))
+                .isInstanceOf(NullPointerException.class);
     }
 
     @Test

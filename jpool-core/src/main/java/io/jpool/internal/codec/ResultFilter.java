@@ -67,6 +67,11 @@ public final class ResultFilter implements ObjectInputFilter {
         this.maxBytes = maxBytes;
     }
 
+    /** {@code pattern} if an allow-list takes it, else an exception that says the forms it takes. */
+    public static String checkPattern(String pattern) {
+        return StreamChecks.checkPattern(pattern);
+    }
+
     /** Checks for results of at most {@code maxBytes}; {@code allowed} patterns, or null for no allow-list. */
     public static ResultFilter create(Set<String> allowed, long maxBytes) {
         long byteLimit = maxBytes > Long.MAX_VALUE - BYTES_SLACK ? Long.MAX_VALUE : maxBytes + BYTES_SLACK;
