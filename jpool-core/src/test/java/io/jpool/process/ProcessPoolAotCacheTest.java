@@ -106,8 +106,14 @@ class ProcessPoolAotCacheTest {
         assertThat(files(cds)).containsExactly(cache.getFileName().toString());
         ProcessSupport.assertAllDead(pids);
 
-        // The cache really maps: with -XX:AOTMode=on a JVM that cannot use it refuses to start.
-        // Started by hand, the worker finds no handshake on stdin and exits with code 87.
+        assertMaps(cache);
+    }
+
+    /**
+     * The cache really maps: with -XX:AOTMode=on a JVM that cannot use it refuses to start.
+     * Started by hand, the worker finds no handshake on stdin and exits with code 87.
+     */
+    private static void assertMaps(Path cache) throws Exception {
         List<String> cmd = List.of(home.resolve("bin").resolve("java").toString(), "-XX:AOTMode=on",
                 "-XX:AOTCache=" + cache, "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData", "-Xmx64m",
                 "-XX:TieredStopAtLevel=1", "-cp", jarClassPath, "io.jpool.internal.process.worker.WorkerMain");
@@ -116,6 +122,27 @@ class ProcessPoolAotCacheTest {
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as("exit code; output: %s", output).isEqualTo(87);
+    }
+
+    @Test
+    void twoCallerJvmsMakingTheSameCacheAtOnceLeaveOneWholeCacheAfterTheyExited(@TempDir Path cds)
+            throws Exception {
+        assumeTrue(home != null, "no JDK 25 or later installed");
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), AotCacheCallerMain.class.getName(), home.toString(),
+                cds.toString(), jarClassPath);
+        List<Process> callers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            callers.add(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+        }
+        for (Process caller : callers) {
+            caller.getOutputStream().close();
+            String output = new String(caller.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(caller.waitFor(3, TimeUnit.MINUTES)).isTrue();
+            assertThat(caller.exitValue()).as("caller's exit code; output: %s", output).isZero();
+        }
+        // both callers are gone: their assembly jobs finish on their own, the last rename wins
+        assertMaps(awaitCache(cds));
     }
 
     @Test
