@@ -176,6 +176,24 @@ class ProcessPoolAotCacheTest {
     }
 
     @Test
+    void aRecordingWorkerKilledCostsNoTaskAndIsNotRecordedAgainByThisJvm(@TempDir Path cds) throws Exception {
+        List<Long> pids = new ArrayList<>();
+        try (ProcessPool pool = pool(1, cds).build()) {
+            long recorder = pool.submit(() -> ProcessHandle.current().pid()).get();
+            pids.add(recorder);
+            assertThat(arguments(recorder)).contains("-XX:AOTMode=record");
+            ProcessHandle.of(recorder).orElseThrow().destroyForcibly(); // the OOM killer, say
+            ProcessSupport.assertAllDead(pids);
+            long next = pool.submit(() -> ProcessHandle.current().pid()).get(); // a fresh worker runs it
+            pids.add(next);
+            assertThat(next).isNotEqualTo(recorder);
+            assertThat(arguments(next)).noneMatch(o -> o.startsWith("-XX:AOT"));
+        }
+        ProcessSupport.assertAllDead(pids);
+        assertThat(files(cds)).as("no cache, no temporary file").isEmpty();
+    }
+
+    @Test
     void aUsersOwnAotOptionWinsAndTheWorkerStarts(@TempDir Path cds) throws Exception {
         Path own = cds.resolve("own").resolve("missing.aot");
         try (ProcessPool pool = pool(1, cds).jvmOptions("-XX:AOTCache=" + own, "-Xlog:aot=off").build()) {

@@ -39,7 +39,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * a killed worker leaves only a file that is deleted), before the pool counts it gone. With
  * {@code -XX:AOTMode=record} it writes a configuration as it exits, from which
  * {@link AotCacheAssembly} makes the cache in the background. One worker per key and caller JVM
- * records; the others start without meanwhile. Files of other callers' runs never clash: each
+ * records; the others start without meanwhile. A recording or assembly that fails is not tried
+ * again by this JVM (an AppCDS archive is, by the next worker started). Files of other callers' runs never clash: each
  * temporary name carries its JVM's pid and a nonce, and the last step is an atomic rename.
  *
  * <p>Only jar class paths qualify (the JVM refuses non-empty directories), and only when the
@@ -49,8 +50,14 @@ import java.util.concurrent.ConcurrentHashMap;
 final class WorkerArchive {
     private static final WorkerArchive NONE = new WorkerArchive(null, null, null);
     private static final Set<Path> BEING_MADE = ConcurrentHashMap.newKeySet();
+    /**
+     * AOT caches this JVM recorded or assembles, or failed to: one attempt each (a recording costs
+     * the worker, an assembly a JVM's start), until the cache exists.
+     */
+    private static final Set<Path> TRIED = ConcurrentHashMap.newKeySet();
     private static final List<String> QUIET = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
-    private static final List<String> QUIET_AOT = List.of("-Xlog:aot=off", "-Xlog:cds=off");
+    /** Every tag set under aot and cds ({@code aot+heap}...), not only the bare ones. */
+    private static final List<String> QUIET_AOT = List.of("-Xlog:aot*=off", "-Xlog:cds*=off");
     /**
      * A recording JVM prints "AOTConfiguration recorded" as VM output, not as a log message: off
      * for that one worker, or the user's stderr would show it. Its out-of-memory exit keeps its code.
@@ -122,8 +129,8 @@ final class WorkerArchive {
             return new Plan(aot() ? concat(QUIET_AOT, "-XX:AOTCache=" + archive)
                     : concat(QUIET, "-XX:SharedArchiveFile=" + archive), null);
         }
-        if (!BEING_MADE.add(archive)) {
-            return new Plan(List.of(), null); // another worker of this JVM makes it now
+        if (!(aot() ? TRIED : BEING_MADE).add(archive)) {
+            return new Plan(List.of(), null); // another worker of this JVM makes it now (or failed to)
         }
         removeStale();
         if (aot()) {
@@ -176,15 +183,18 @@ final class WorkerArchive {
             recorded = false;
         }
         if (!recorded) {
-            AotCacheAssembly.deleteQuietly(configuration);
-            BEING_MADE.remove(archive);
+            AotCacheAssembly.deleteQuietly(configuration); // and no other attempt in this JVM
             return;
         }
         Path made = temporary(".aot"); // the .tmp suffix: the sweep removes it if the job is lost
         List<String> create = new ArrayList<>(QUIET_AOT);
         create.addAll(List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + configuration, "-XX:AOTCache=" + made));
         AotCacheAssembly.start(WorkerCommand.jvm(config, create), config.environment(), configuration, made, archive,
-                () -> BEING_MADE.remove(archive));
+                () -> {
+                    if (Files.isRegularFile(archive)) {
+                        TRIED.remove(archive); // made: should it go, a later worker records again
+                    }
+                });
     }
 
     private static List<String> concat(List<String> a, String b) {
