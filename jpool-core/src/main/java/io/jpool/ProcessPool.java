@@ -248,11 +248,13 @@ public interface ProcessPool extends Pool {
          * Whether workers share a class-data archive (default: yes). When the worker class path is
          * made of jar files only (the JVM refuses non-empty directories there), the first worker records
          * the classes it loaded into an archive as it exits cleanly, and later workers, in this
-         * pool and in later runs, map them from it and start faster. The archives live in
+         * pool and in later runs, map them from it and start faster. On JDK 25 and later the
+         * archive is an AOT cache (JEP 483/514), which the worker records as it exits and a
+         * background JVM then assembles, silently; a cache the JVM cannot use is ignored. The archives live in
          * {@code $XDG_CACHE_HOME/jpool/cds} (default {@code ~/.cache/jpool/cds}), one per JDK,
          * class path (names, sizes, dates) and JVM options; unused ones go after 30 days. Off, or
-         * with your own {@code -Xshare}/{@code -XX:SharedArchiveFile} options, workers use only the
-         * JDK's own archive.
+         * with your own {@code -Xshare}/{@code -XX:SharedArchiveFile}/{@code -XX:AOT...} options,
+         * workers use only the JDK's own archive (or yours).
          */
         public Builder classDataSharing(boolean on) {
             this.classDataSharing = on;

@@ -7,19 +7,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An idle worker's memory (issue 19): a {@link ProcessPool} of 2 (or {@code args[0]}) workers is
+ * An idle worker's memory (issue 19): a {@link ProcessPool} of 2 (or {@code args[0]}) workers, with
+ * the JVM options in {@code args[1..]} if any (to weigh one flag's effect), is
  * prestarted, runs one tiny task per worker, rests a second, then each worker's memory is read
  * from {@code /proc} (Linux only): {@code VmRSS} (what {@code top} shows; it counts the JVM's
  * shared library and class-data archive in every worker), {@code RssAnon} (the worker's own pages)
  * and {@code Pss} (shared pages divided among the processes that map them: the fair share). The
  * pool's total is the sum over its workers. Beside it, if {@code python3} is on the PATH, the same
  * for a worker of Python's {@code concurrent.futures.ProcessPoolExecutor(2)} with the spawn start
- * method (a fresh interpreter, as jpool's worker is a fresh JVM).
+ * method (a fresh interpreter, as jpool's worker is a fresh JVM); {@code BENCH_SKIP_PYTHON=1} leaves it out.
  *
  * <p>Prints one JSON object on stdout (values in MiB) and a readable line per pool on stderr.
  */
@@ -45,8 +47,9 @@ public final class WorkerMemory {
 
     public static void main(String[] args) throws Exception {
         int workers = args.length > 0 ? Integer.parseInt(args[0]) : 2;
+        String[] jvmOptions = args.length > 1 ? Arrays.copyOfRange(args, 1, args.length) : new String[0];
         List<long[]> jpool = new ArrayList<>();
-        try (ProcessPool pool = ProcessPool.builder().maxWorkers(workers).build()) {
+        try (ProcessPool pool = ProcessPool.builder().maxWorkers(workers).jvmOptions(jvmOptions).build()) {
             pool.prestart().get(120, TimeUnit.SECONDS);
             for (int i = 0; i < workers * 2; i++) {
                 pool.submit(ProcessPools.TINY).get(60, TimeUnit.SECONDS);
@@ -56,7 +59,7 @@ public final class WorkerMemory {
                 jpool.add(memory(pid));
             }
         }
-        List<long[]> python = python();
+        List<long[]> python = "1".equals(System.getenv("BENCH_SKIP_PYTHON")) ? List.of() : python();
         StringBuilder json = new StringBuilder("{");
         append(json, "jpool", jpool);
         if (!python.isEmpty()) {
@@ -64,7 +67,8 @@ public final class WorkerMemory {
             append(json, "python", python);
         }
         System.out.println(json.append('}'));
-        System.err.println(line("jpool ProcessPool(" + workers + "), JDK " + Runtime.version().feature(), jpool));
+        System.err.println(line("jpool ProcessPool(" + workers + "), JDK " + Runtime.version().feature()
+                + (jvmOptions.length == 0 ? "" : ", worker options " + String.join(" ", jvmOptions)), jpool));
         System.err.println(python.isEmpty() ? "python3: not found, or its pool failed"
                 : line("Python ProcessPoolExecutor(2), spawn", python));
     }

@@ -20,18 +20,28 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Workers on a class path of jars share a class-data archive: the first one makes it as it exits
  * cleanly, the next ones start with it. Directories on the class path, or CDS options of the
- * user's own, mean no archive.
+ * user's own, mean no archive. These are the AppCDS archives of workers on a JDK before 25 (a
+ * JDK 17 here, whichever JDK runs the tests); ProcessPoolAotCacheTest has JDK 25's AOT cache.
  */
 class ProcessPoolClassDataTest {
     /** This test's classes and jpool's, as one jar, then the jars of the test class path. */
     private static String jarClassPath;
+    /** A JDK whose workers get an AppCDS archive, not an AOT cache. */
+    private static Path home;
 
     @BeforeAll
     static void jarTheClassPath(@TempDir Path jars) throws IOException {
+        home = Jdks.find(feature -> feature < 25).orElse(null);
+        jarClassPath = jarClassPath(jars);
+    }
+
+    /** This test's classes and jpool's, as one jar in {@code jars}, then the jars of the test class path. */
+    static String jarClassPath(Path jars) throws IOException {
         List<String> entries = new ArrayList<>();
         Path jar = jars.resolve("jpool-and-tests.jar");
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
@@ -45,7 +55,13 @@ class ProcessPoolClassDataTest {
             }
         }
         entries.add(0, jar.toString());
-        jarClassPath = String.join(File.pathSeparator, entries);
+        return String.join(File.pathSeparator, entries);
+    }
+
+    private static ProcessPool.Builder pool() {
+        assumeTrue(home != null, "no JDK before 25 installed (the tests run on "
+                + Runtime.version().feature() + ")");
+        return ProcessSupport.pool(1).javaHome(home).classpath(jarClassPath);
     }
 
     private static void addTree(Path root, JarOutputStream out) throws IOException {
@@ -78,7 +94,7 @@ class ProcessPoolClassDataTest {
 
     @Test
     void theFirstWorkerMakesTheArchiveAndLaterWorkersStartWithIt(@TempDir Path cds) throws Exception {
-        try (ProcessPool pool = ProcessSupport.pool(1).classpath(jarClassPath).classDataSharing(cds).build()) {
+        try (ProcessPool pool = pool().classDataSharing(cds).build()) {
             List<String> args = pool.submit(ProcessPoolClassDataTest::jvmArguments).get();
             assertThat(args).anyMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit=" + cds));
         } // a clean exit: the worker writes the archive, the pool renames it into place
@@ -86,7 +102,7 @@ class ProcessPoolClassDataTest {
         assertThat(made).as("one archive, no temporary file").hasSize(1).allMatch(n -> n.endsWith(".jsa"));
         Path archive = cds.resolve(made.get(0));
 
-        try (ProcessPool pool = ProcessSupport.pool(1).classpath(jarClassPath).classDataSharing(cds).build()) {
+        try (ProcessPool pool = pool().classDataSharing(cds).build()) {
             List<String> args = pool.submit(ProcessPoolClassDataTest::jvmArguments).get();
             assertThat(args).contains("-XX:SharedArchiveFile=" + archive);
         }
@@ -94,7 +110,7 @@ class ProcessPoolClassDataTest {
 
         // The archive really maps: with -Xshare:on a JVM that cannot use it refuses to start.
         // Started by hand, the worker finds no handshake on stdin and exits with code 87.
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> cmd = new ArrayList<>(List.of(home.resolve("bin").resolve("java").toString(),
                 "-Xshare:on", "-XX:SharedArchiveFile=" + archive, "-Xmx64m",
                 "-XX:TieredStopAtLevel=1", "-cp", jarClassPath, "io.jpool.internal.process.worker.WorkerMain"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -106,16 +122,16 @@ class ProcessPoolClassDataTest {
 
     @Test
     void noArchiveForADirectoryClassPathOrTheUsersOwnCdsOptions(@TempDir Path cds) throws Exception {
-        try (ProcessPool pool = ProcessSupport.pool(1).classDataSharing(cds).build()) { // target/classes: directories
+        try (ProcessPool pool = pool().classpath(System.getProperty("java.class.path")).classDataSharing(cds)
+                .build()) { // target/classes: directories
             assertThat(pool.submit(ProcessPoolClassDataTest::jvmArguments).get())
                     .noneMatch(a -> a.contains("SharedArchiveFile") || a.contains("ArchiveClassesAtExit"));
         }
-        try (ProcessPool pool = ProcessSupport.pool(1).classpath(jarClassPath).classDataSharing(cds)
-                .jvmOptions("-Xshare:auto").build()) {
+        try (ProcessPool pool = pool().classDataSharing(cds).jvmOptions("-Xshare:auto").build()) {
             assertThat(pool.submit(ProcessPoolClassDataTest::jvmArguments).get())
                     .noneMatch(a -> a.contains("SharedArchiveFile") || a.contains("ArchiveClassesAtExit"));
         }
-        try (ProcessPool pool = ProcessSupport.pool(1).classpath(jarClassPath).classDataSharing(false).build()) {
+        try (ProcessPool pool = pool().classDataSharing(false).build()) {
             assertThat(pool.submit(ProcessPoolClassDataTest::jvmArguments).get())
                     .noneMatch(a -> a.contains("SharedArchiveFile") || a.contains("ArchiveClassesAtExit"));
         }

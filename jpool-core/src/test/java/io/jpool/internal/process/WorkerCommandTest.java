@@ -24,12 +24,21 @@ class WorkerCommandTest {
     @Test
     void jpoolsDefaultsComeFirstAndTheUsersOptionsAfterThem() {
         List<String> cmd = WorkerCommand.build(config(List.of("-XX:+UsePerfData", "-Xshare:off")), List.of("-Xextra"));
-        assertThat(cmd).containsSubsequence("-XX:+ExitOnOutOfMemoryError", "-Xshare:auto", "-XX:-UsePerfData",
+        assertThat(cmd).containsSubsequence("-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData",
                 "-XX:+DisplayVMOutputToStderr", "-Xextra", "-XX:+UsePerfData", "-Xshare:off", "-cp", "cp",
                 WorkerMain.class.getName());
         // no collector, stack size or compiler level of jpool's own: measured, none cut an idle
         // worker's memory enough to be worth what it costs some tasks (see ProcessPool#jvmOptions)
         assertThat(cmd).noneMatch(o -> o.matches("-XX:[+-]Use\\w+GC|-Xss.*|-XX:TieredStopAtLevel=.*|-Xm[sx].*"));
+        // nor -Xshare: it is the JVM's default, and JDK 25 refuses it beside an AOT cache option
+        assertThat(cmd.subList(0, cmd.indexOf("-Xextra"))).noneMatch(o -> o.startsWith("-Xshare"));
+    }
+
+    @Test
+    void theAssemblyCommandIsTheWorkersWithoutItsMainClass() {
+        ProcessPoolConfig config = config(List.of("-Xmx64m"));
+        List<String> worker = WorkerCommand.build(config, List.of("-Xextra"));
+        assertThat(WorkerCommand.jvm(config, List.of("-Xextra"))).isEqualTo(worker.subList(0, worker.size() - 1));
     }
 
     @Test
