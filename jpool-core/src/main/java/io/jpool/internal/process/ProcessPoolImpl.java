@@ -1,5 +1,6 @@
 package io.jpool.internal.process;
 
+import io.jpool.AdaptiveStats;
 import io.jpool.BrokenPoolException;
 import io.jpool.PoolFuture;
 import io.jpool.PoolStats;
@@ -33,6 +34,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -76,6 +78,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link TaskTimeoutException} at once, and its worker is killed (SIGKILL). {@code cancel(true)}
  * and {@code shutdownNow} kill the same way. Once shut down with no task and no worker left,
  * the pool deletes its socket directory and marks itself terminated.
+ *
+ * <p>An adaptive pool ({@link #sizer}, null for a fixed size) asks its {@link ProcessSizer} before
+ * each start whether one more worker fits (target, memory); the sizer's own thread looks at the
+ * workers and retires idle ones ({@link SizedPool}).
  */
 public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
@@ -101,6 +107,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private final ResultDecoder decoder;
     private final WorkerLauncher launcher;
     private final TaskCounters counters = new TaskCounters();
+    /** Null unless adaptive. */
+    private final ProcessSizer sizer;
     private final AtomicLong taskIds = new AtomicLong();
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -133,6 +141,10 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                 : encode(() -> Payloads.function(config.initializer(), JdkCodec.INSTANCE), "initializer",
                         config.initializer());
         this.launcher = new WorkerLauncher(name, config, initializerBytes, decoder);
+        this.sizer = config.adaptive() == null ? null : new ProcessSizer(config.adaptive(), name + "-sizing");
+        if (sizer != null) {
+            sizer.bind(new SizedPool());
+        }
     }
 
     // ---------------------------------------------------------------- submit
@@ -283,7 +295,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             }
             WorkerLink w = idle.pollFirst();
             if (w == null) {
-                if (workerCount < config.maxWorkers() && starting < pending.size() && broken == null) {
+                if (starting < pending.size() && broken == null && mayStartLocked()) {
                     startWorkerLocked();
                     continue;
                 }
@@ -412,7 +424,15 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         }
     }
 
+    /** Whether one more worker may start: below maxWorkers, or what an adaptive pool's sizer allows. */
+    private boolean mayStartLocked() {
+        return sizer == null ? workerCount < config.maxWorkers() : sizer.mayStart(workerCount);
+    }
+
     private long startWorkerLocked() {
+        if (sizer != null) {
+            sizer.started();
+        }
         workerCount++;
         starting++;
         long number = ++workerNumbers;
@@ -830,6 +850,60 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                     counters.failedCount(), counters.cancelledCount());
         } finally {
             lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<AdaptiveStats> adaptiveStats() {
+        return sizer == null ? Optional.empty() : sizer.stats();
+    }
+
+    /** The machine's readings an adaptive pool goes by; tests replace them (a machine short of memory). */
+    void useMachineProbe(MachineProbe probe) {
+        if (sizer == null) {
+            throw new IllegalStateException("not an adaptive pool: build it with adaptive()");
+        }
+        sizer.useProbe(probe);
+    }
+
+    /** What an adaptive pool's {@link ProcessSizer} sees of it and does to it. */
+    private final class SizedPool implements ProcessSizer.Pool {
+        @Override
+        public ProcessSizer.View sizerView() {
+            lock.lock();
+            try {
+                List<ProcessSizer.WorkerState> serving = new ArrayList<>(links.size());
+                for (WorkerLink w : links) {
+                    if (w.serving && !w.retiring) {
+                        serving.add(new ProcessSizer.WorkerState(w, !w.held.isEmpty(), w.tasksRun));
+                    }
+                }
+                return new ProcessSizer.View(serving, workerCount, workerCount == 0 && noLivePendingLocked());
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void retireIfIdle(List<WorkerLink> workers, int keep) {
+            List<WorkerLink> toRetire = new ArrayList<>(workers.size());
+            lock.lock();
+            try {
+                for (WorkerLink w : workers) {
+                    if (workerCount > keep && idle.remove(w)) {
+                        retiringLocked(w);
+                        toRetire.add(w);
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+            toRetire.forEach(WorkerLink::retire);
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return ProcessPoolImpl.this.isTerminated();
         }
     }
 
