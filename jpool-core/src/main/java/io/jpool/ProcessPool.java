@@ -88,7 +88,8 @@ public interface ProcessPool extends Pool {
 
     /**
      * Starts workers now, up to {@code maxWorkers}, so that the first tasks do not wait for a JVM
-     * to start (like {@link java.util.concurrent.ThreadPoolExecutor#prestartAllCoreThreads()}).
+     * to start (like {@link java.util.concurrent.ThreadPoolExecutor#prestartAllCoreThreads()}); an
+     * {@link Builder#adaptive() adaptive} pool starts as many as its target and free memory allow.
      * It returns at once; wait on the future to have the start-up off the first task's path:
      * <pre>{@code pool.prestart().join(); // every worker connected and initialised}</pre>
      *

@@ -4,6 +4,7 @@ import io.jpool.AdaptiveStats;
 import io.jpool.PoolFuture;
 import io.jpool.ProcessPool;
 import io.jpool.WorkerOutput;
+import io.jpool.thread.PoolTestSupport;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -56,6 +57,7 @@ class ProcessPoolAdaptiveTest {
     @Test
     void idleWorkersRetireAfterTheIdleTimeoutAndComeBackOnTheNextSubmit() throws Exception {
         List<Long> all = new ArrayList<>();
+        String name;
         try (ProcessPool pool = adaptive(0, 2).idleTimeout(Duration.ofMillis(500)).build()) {
             List<PoolFuture<Long>> first = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
@@ -78,8 +80,10 @@ class ProcessPoolAdaptiveTest {
             assertThat(firstPids).doesNotContain(again);
             assertThat(pool.stats().completed()).as("every task ended once").isEqualTo(5);
             assertThat(pool.stats().submitted()).isEqualTo(5);
+            name = pool.toString().replaceAll(".*\\[(jpool-process-\\d+),.*", "$1");
         }
         ProcessSupport.assertAllDead(all);
+        PoolTestSupport.assertNoThreadsLeft(name + "-"); // its sizing thread included
     }
 
     @Test

@@ -384,7 +384,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         lock.lock();
         try {
             rejectIfClosed();
-            while (workerCount < config.maxWorkers()) {
+            while (mayStartLocked()) {
                 CompletableFuture<Void> ready = new CompletableFuture<>();
                 prestarting.put(startWorkerLocked(), ready);
                 started.add(ready);
