@@ -38,7 +38,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -55,24 +54,25 @@ import java.util.concurrent.locks.ReentrantLock;
  *  reader sees end of channel ─▶ report why the worker died ─▶ fail / retry its task, replace it
  * </pre>
  * A task is serialized once, in {@code submit}, so an unserializable capture fails there. One
- * lock guards the queue, the idle workers and each worker's tasks; nothing slow runs under
- * it (no I/O, no callbacks). {@link #dispatchLocked} pairs pending tasks with idle workers and
- * starts a worker (lazily, up to {@code maxWorkers}, each on its own thread so they start in
- * parallel) when none is idle; the sends happen after the lock is released.
+ * lock guards the queue, the workers' states ({@link WorkerLink.State}) and each worker's tasks;
+ * only queue work runs under it: no I/O, no thread start, no caller's callback.
+ * {@link #dispatchLocked} pairs pending tasks with idle workers and counts in a new worker
+ * (lazily, up to {@code maxWorkers}) when none is idle; the sends, and the threads that launch
+ * new workers, start after the lock is released, so workers start in parallel.
  *
- * <p>Each worker has one reader thread. On a reply it first puts the worker back to work (so a
- * caller who submits right after {@code get} returns finds it idle) and only then decodes the
- * result, under an {@link ObjectInputFilter}, and completes the future. When the channel ends,
- * the reader waits for the process's exit code, tells why it died ({@link DeathReport}), fails or
- * re-queues (under {@code retries}) the task it ran, and lets dispatch start a replacement.
+ * <p>The parts, each in its own class: {@link WorkerLauncher} starts a worker and returns it
+ * connected and initialised, or a start failure ({@link StartFailures} decides when those break
+ * the pool); one {@link WorkerReader} thread per worker reads its replies, hands the worker back
+ * here ({@link #replied}) and completes the future with what {@link ResultDecoder} made of the
+ * reply, under the pool's {@link ObjectInputFilter}. This class is the scheduler: the queue,
+ * dispatch, map windows, time limits, retries and death handling.
  *
- * <p>Nothing a worker sends kills its reader: an Error while decoding a result or an exception
- * fails that task only; a corrupt frame, or any Throwable while reading one, kills the worker as
- * faulty, and the reader always ends in {@link #workerDied}, which re-queues its task under
- * {@code retries}. A task whose frame could not be written to its worker never ran there and is
- * re-queued without using up an attempt. A worker killed from outside while it starts is replaced;
- * other start failures break the pool only three in a row, an initializer's at once. A broken
- * pool fails every task not yet done, one due for a retry included.
+ * <p>When a worker's channel ends, its reader runs {@link #workerDied}: it waits for the exit
+ * code, tells why the worker died ({@link DeathReport}), fails or re-queues (under
+ * {@code retries}) the tasks it held, and lets dispatch start a replacement. A corrupt frame, or
+ * any Throwable while reading one, kills the worker as faulty and ends there too; a task whose
+ * frame could not be written to its worker never ran there and is re-queued without using up an
+ * attempt. A broken pool fails every task not yet done, one due for a retry included.
  *
  * <p>Timeouts run on one shared timer thread: at the deadline the future fails with
  * {@link TaskTimeoutException} at once, and its worker is killed (SIGKILL). {@code cancel(true)}
@@ -97,10 +97,6 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
      * under a pipe's 64 KB buffer, so no write to it blocks while it runs a task.
      */
     static final int WINDOW_FRAME_BYTES = 8 << 10;
-    /** Starts that fail in a row, with no successful one since, before the pool breaks. */
-    private static final int START_FAILURES_TO_BREAK = 3;
-    /** How long workers may keep being killed while they start, none starting, before the pool breaks. */
-    private static final long KILLED_STARTS_NANOS_TO_BREAK = TimeUnit.SECONDS.toNanos(60);
 
     private final ProcessPoolConfig config;
     private final String name;
@@ -111,27 +107,40 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private final ProcessSizer sizer;
     private final AtomicLong taskIds = new AtomicLong();
 
+    /**
+     * Guards the queue, the workers and their states, each worker's tasks and the counts below.
+     * Held only for queue work: no I/O, no thread start, no caller's callback runs under it.
+     */
     private final ReentrantLock lock = new ReentrantLock();
-    // guarded by lock:
+    // ---- guarded by lock
     private final ArrayDeque<ProcessTask<?>> pending = new ArrayDeque<>();
+    /** The IDLE workers, the latest first. */
     private final ArrayDeque<WorkerLink> idle = new ArrayDeque<>();
+    /** Every worker from the start of its process until its death handler or failed start is done with it. */
     private final Set<WorkerLink> links = new LinkedHashSet<>();
-    private int workerCount; // starting + alive
+    private int workerCount; // starting + alive, RETIRING ones left out: what maxWorkers bounds
     private int starting;
-    private int startFailuresInARow;
-    /** Failed starts in a row, killed ones included, and when the first of them failed. */
-    private int killedStartsInARow;
-    private long killedStartsSince;
+    private final StartFailures startFailures = new StartFailures();
     private long tasksRetried;
     private long itemsRetried;
     private long unstartedRequeued;
     private long workerNumbers;
-    private BrokenPoolException broken;
     /** Workers started by {@link #prestart()}, by number, until each is ready or failed. */
     private final Map<Long, CompletableFuture<Void>> prestarting = new HashMap<>();
-    private volatile boolean shutdown;
-    private volatile FunctionBytes lastFunction;
     private boolean terminating;
+    /**
+     * Why the pool broke, or null. Written under lock; also read without it by rejectIfClosed's
+     * early check in submit, a racy read that enqueue repeats under the lock.
+     */
+    private BrokenPoolException broken;
+    // ---- not guarded by lock
+    /** Written under lock; volatile for isShutdown, rejectIfClosed and ended, which read it without. */
+    private volatile boolean shutdown;
+    /**
+     * The latest map's function and its bytes, written by submitting threads without a lock: a
+     * race costs one more encoding of a function, never a wrong one.
+     */
+    private volatile FunctionBytes lastFunction;
 
     public ProcessPoolImpl(ProcessPoolConfig config) {
         this.config = config;
@@ -140,7 +149,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         byte[] initializerBytes = config.initializer() == null ? null
                 : encode(() -> Payloads.function(config.initializer(), JdkCodec.INSTANCE), "initializer",
                         config.initializer());
-        this.launcher = new WorkerLauncher(name, config, initializerBytes, decoder);
+        this.launcher = new WorkerLauncher(name, config, initializerBytes, decoder, lock);
         this.sizer = config.adaptive() == null ? null : new ProcessSizer(config.adaptive(), name + "-sizing");
         if (sizer != null) {
             sizer.bind(new SizedPool());
@@ -283,7 +292,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
 
     /**
      * Pairs pending tasks with idle workers, then (map chunks only) with busy workers whose window
-     * has room; returns the sends to make once the lock is released.
+     * has room, and counts in a worker to start when a task finds none; returns what to do once
+     * the lock is released: the sends, and the threads that launch those workers.
      */
     private List<Runnable> dispatchLocked() {
         List<Runnable> sends = new ArrayList<>(2);
@@ -296,7 +306,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             WorkerLink w = idle.pollFirst();
             if (w == null) {
                 if (starting < pending.size() && broken == null && mayStartLocked()) {
-                    startWorkerLocked();
+                    long number = startWorkerLocked();
+                    sends.add(() -> launchThread(number));
                     continue;
                 }
                 w = windowWithRoomLocked(t);
@@ -318,6 +329,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             t.sendNumber = ++w.given;
             w.held.addLast(t);
             if (w.held.size() == 1) {
+                w.become(WorkerLink.State.BUSY);
                 startClockLocked(t, w);
             } else if (t.timer != null) {
                 t.timer.cancel(false); // a retried task's old limit must not end it while it waits
@@ -332,7 +344,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
 
     /**
      * A busy worker that can take {@code t} behind its current task, or null. Only a small map
-     * chunk waits in a worker: a plain task keeps today's cancel and timing semantics whole, and a
+     * chunk waits in a worker: a plain task keeps its cancel and timing semantics whole, and a
      * small frame fits in the channel's buffer, so writing it never blocks on a busy worker.
      */
     private WorkerLink windowWithRoomLocked(ProcessTask<?> t) {
@@ -342,7 +354,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         WorkerLink best = null;
         for (WorkerLink w : links) {
             ProcessTask<?> first = w.held.peekFirst();
-            if (w.serving && !w.retiring && first != null && first.frameType == WorkerProtocol.CHUNK
+            if (w.state() == WorkerLink.State.BUSY && first != null && first.frameType == WorkerProtocol.CHUNK
                     && w.held.size() < WINDOW
                     && (config.maxTasksPerWorker() <= 0 || w.tasksRun + w.held.size() < config.maxTasksPerWorker())
                     && (best == null || w.held.size() < best.held.size())) {
@@ -381,17 +393,21 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     @Override
     public CompletableFuture<Integer> prestart() {
         List<CompletableFuture<Void>> started = new ArrayList<>();
+        List<Long> numbers = new ArrayList<>();
         lock.lock();
         try {
             rejectIfClosed();
             while (mayStartLocked()) {
                 CompletableFuture<Void> ready = new CompletableFuture<>();
-                prestarting.put(startWorkerLocked(), ready);
+                long number = startWorkerLocked();
+                prestarting.put(number, ready);
+                numbers.add(number);
                 started.add(ready);
             }
         } finally {
             lock.unlock();
         }
+        numbers.forEach(this::launchThread);
         int n = started.size();
         return CompletableFuture.allOf(started.toArray(new CompletableFuture<?>[0])).thenApply(v -> n);
     }
@@ -429,16 +445,25 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         return sizer == null ? workerCount < config.maxWorkers() : sizer.mayStart(workerCount);
     }
 
+    /** Counts in a worker about to start and returns its number; {@link #launchThread} starts it. */
     private long startWorkerLocked() {
-        if (sizer != null) {
-            sizer.started();
-        }
         workerCount++;
         starting++;
-        long number = ++workerNumbers;
-        Thread starter = ThreadFactories.daemon(name + "-start-" + number, () -> launch(number));
-        starter.start();
-        return number;
+        return ++workerNumbers;
+    }
+
+    /** Launches worker {@code number} on a thread of its own (after the lock is released). */
+    private void launchThread(long number) {
+        if (sizer != null) {
+            sizer.started(); // brings its ticker back if the pool was quiet
+        }
+        try {
+            ThreadFactories.startDaemon(name + "-start-" + number, () -> launch(number));
+        } catch (Throwable e) { // no thread to be had (out of native threads): a failed start
+            String message = "could not start a thread to launch a worker: " + e;
+            startFailed(number, null, message, e, false, false);
+            prestartEnded(number, message, e);
+        }
     }
 
     /** Starts worker {@code number} ({@link WorkerLauncher}), then its reader, then puts it to work. */
@@ -474,12 +499,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     }
 
     /**
-     * A worker failed to start. One killed from outside while it started (a signal, the OOM
-     * killer) is simply replaced, as is one that dies later, and does not count as a failed start.
-     * The pool breaks, failing every task not yet done, only when its initializer failed,
-     * {@link #START_FAILURES_TO_BREAK} starts failed in a row with no successful start since (a bad
-     * option, a missing class path), or starts kept failing, killed ones included, for
-     * {@link #KILLED_STARTS_NANOS_TO_BREAK} with none succeeding.
+     * A worker failed to start: it is replaced, or the pool breaks, failing every task not yet
+     * done ({@link StartFailures} says which).
      */
     private void startFailed(long number, WorkerLink w, String message, Throwable cause, boolean fatal,
             boolean killed) {
@@ -497,34 +518,20 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             workerCount--;
             starting--;
             if (w != null) {
+                w.become(WorkerLink.State.DEAD);
                 links.remove(w);
             }
-            if (!killed) {
-                startFailuresInARow++;
-            }
-            if (killedStartsInARow++ == 0) {
-                killedStartsSince = System.nanoTime();
-            }
-            // workers killed at every start (a memory limit below what they need) must not keep the
-            // pool starting JVMs for ever: after a while with none started, that breaks it too
-            boolean killedForLong = killedStartsInARow >= START_FAILURES_TO_BREAK
-                    && System.nanoTime() - killedStartsSince > KILLED_STARTS_NANOS_TO_BREAK;
-            if (killed && killedForLong) {
-                message = "worker JVMs keep being killed while they start (" + killedStartsInARow
-                        + " in a row, none started for " + (System.nanoTime() - killedStartsSince) / 1_000_000_000L
-                        + " s; a memory limit, the OOM killer?): the last one: " + message;
-            }
+            String breakWith = startFailures.failed(killed, fatal, message);
             if (shutdown && broken == null && noLivePendingLocked()) {
                 e = null; // started for nothing while the pool closed
                 toFail = List.of();
-            } else if (!fatal && broken == null
-                    && (killed ? !killedForLong : startFailuresInARow < START_FAILURES_TO_BREAK)) {
+            } else if (breakWith == null && broken == null) {
                 e = null; // replaced by the next dispatch
                 toFail = List.of();
                 replace = dispatchLocked();
             } else {
                 if (broken == null) {
-                    broken = new BrokenPoolException(message, cause);
+                    broken = new BrokenPoolException(breakWith, cause);
                 }
                 e = broken;
                 shutdown = true;
@@ -549,10 +556,12 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         lock.lock();
         try {
             starting--;
-            startFailuresInARow = 0;
-            killedStartsInARow = 0;
-            w.serving = true;
-            idle.addFirst(w);
+            startFailures.started();
+            // its reader may have handled its death already: then it stays DEAD, out of the idle ones
+            if (w.state() != WorkerLink.State.DEAD) {
+                w.become(WorkerLink.State.IDLE);
+                idle.addFirst(w);
+            }
             sends = dispatchLocked();
             if (shutdown && noLivePendingLocked() && idle.remove(w)) {
                 retire = true;
@@ -595,6 +604,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                 retiringLocked(w);
                 sends = dispatchLocked(); // a replacement starts if work is waiting
             } else {
+                w.become(WorkerLink.State.IDLE);
                 idle.addFirst(w);
                 sends = dispatchLocked();
             }
@@ -616,10 +626,12 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
      */
     void workerDied(WorkerLink w) {
         List<ProcessTask<?>> held;
+        boolean wasRetiring;
         lock.lock();
         try {
             idle.remove(w);
-            w.serving = false;
+            wasRetiring = w.state() == WorkerLink.State.RETIRING;
+            w.become(WorkerLink.State.DEAD);
             held = new ArrayList<>(w.held);
             w.held.clear();
         } finally {
@@ -640,7 +652,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         lock.lock();
         try {
             links.remove(w);
-            if (!w.retiring) {
+            if (!wasRetiring) {
                 workerCount--;
             }
             long sentWhole = w.sentWhole;
@@ -739,7 +751,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
 
     /** The worker will exit: it no longer counts against maxWorkers, but the pool waits for its end. */
     private void retiringLocked(WorkerLink w) {
-        w.retiring = true;
+        w.become(WorkerLink.State.RETIRING);
         workerCount--;
     }
 
@@ -841,7 +853,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         try {
             int busy = 0;
             for (WorkerLink w : links) {
-                if (!w.held.isEmpty()) {
+                if (w.state() == WorkerLink.State.BUSY) {
                     busy++;
                 }
             }
@@ -874,7 +886,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             try {
                 List<ProcessSizer.WorkerState> serving = new ArrayList<>(links.size());
                 for (WorkerLink w : links) {
-                    if (w.serving && !w.retiring) {
+                    if (w.state() == WorkerLink.State.IDLE || w.state() == WorkerLink.State.BUSY) {
                         serving.add(new ProcessSizer.WorkerState(w, !w.held.isEmpty(), w.tasksRun));
                     }
                 }
@@ -904,6 +916,18 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         @Override
         public boolean isTerminated() {
             return ProcessPoolImpl.this.isTerminated();
+        }
+
+        @Override
+        public void dispatch() {
+            List<Runnable> sends;
+            lock.lock();
+            try {
+                sends = dispatchLocked();
+            } finally {
+                lock.unlock();
+            }
+            sends.forEach(Runnable::run);
         }
     }
 

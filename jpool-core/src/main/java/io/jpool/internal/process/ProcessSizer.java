@@ -27,9 +27,10 @@ import java.util.concurrent.locks.LockSupport;
  * seen idle twice with no task run in between has been idle since the first sighting; those past
  * the policy's idle limit (or above the target) are handed to the pool to retire if still idle.
  * The pool asks {@link #mayStart} under its lock before it starts a worker, and calls
- * {@link #started} after: that brings the ticker back if it had stopped, with a fresh memory
- * reading. The ticker stops once the pool has no worker and no queued task, or terminated, and
- * looks once more after letting go of its flag, so a worker started meanwhile always has one.
+ * {@link #started} after releasing it: that brings the ticker back if it had stopped, with a
+ * fresh memory reading, and has the pool dispatch again (the policy starts no second worker on an
+ * old reading). The ticker stops once the pool has no worker and no queued task, or terminated,
+ * and looks once more after letting go of its flag, so a worker started meanwhile always has one.
  */
 final class ProcessSizer {
     /** How often the sizer looks at the pool. */
@@ -62,6 +63,9 @@ final class ProcessSizer {
         void retireIfIdle(List<WorkerLink> workers, int keep);
 
         boolean isTerminated();
+
+        /** Pairs queued tasks with workers again, starting those now allowed (the pool's lock not held). */
+        void dispatch();
     }
 
     /** The ticker's memory of one worker. */
@@ -108,20 +112,20 @@ final class ProcessSizer {
         }
     }
 
-    /** A worker is starting (the pool's lock held): keeps the ticker running. */
+    /** A worker is starting (the pool's lock not held): keeps the ticker running. */
     void started() {
         if (!running.get() && running.compareAndSet(false, true)) {
-            MachineProbe p = probe;
+            long available = probe.availableBytes();
             synchronized (policy) {
-                policy.memoryReading(p.availableBytes(), -1); // the pool woke: the last reading is old
+                policy.memoryReading(available, -1); // the pool woke: starts beyond the first waited for this
             }
             Thread t = ThreadFactories.daemon(threadName, this::tickLoop);
             try {
                 t.start();
             } catch (RuntimeException | Error e) {
-                running.set(false); // the next start tries again
-                throw e;
+                running.set(false); // no thread to be had: the pool runs unsized until the next start tries again
             }
+            pool.dispatch();
         }
     }
 
@@ -153,6 +157,9 @@ final class ProcessSizer {
             }
             View v = pool.sizerView();
             if (v.quiet()) {
+                synchronized (policy) {
+                    policy.forgetMemoryReading();
+                }
                 running.set(false);
                 meters.clear();
                 // a worker may have started between the look and the flag: then take the flag back

@@ -23,7 +23,8 @@ import io.jpool.AdaptiveStats;
  *   <li><b>Memory</b>: a worker starts only if the machine's available memory, less the RSS of the
  *       workers started since it was read, stays at least {@link #MEMORY_SAFETY} times a worker's
  *       RSS (measured on a live worker, else an estimate). The target is capped the same way at
- *       each window. The first worker always starts, so work progresses.</li>
+ *       each window. The first worker always starts, so work progresses; no second one starts
+ *       until the machine was read after the pool last had no worker.</li>
  *   <li><b>Idle</b>: a worker idle for {@code idleTimeoutNanos} retires while more than min are
  *       alive; one above the target retires as soon as it is seen idle.</li>
  * </ul>
@@ -87,6 +88,8 @@ final class ProcessSizing {
     private boolean rssMeasured;
     /** Workers started since {@link #availableBytes} was read: their memory is not in it yet. */
     private int startsSinceReading;
+    /** No reading yet, or the last one is from before the pool went quiet: only a first worker starts. */
+    private boolean readingStale = true;
 
     ProcessSizing(Settings settings) {
         this.settings = settings;
@@ -144,6 +147,9 @@ final class ProcessSizing {
     boolean mayStart(int workers) {
         if (workers >= target) {
             return false;
+        }
+        if (workers > 0 && readingStale) {
+            return false; // the sizer reads the machine as the first worker starts, then starts the rest
         }
         if (workers > 0 && !memoryAllowsOneMore()) {
             String refusal = "refused to start worker " + (workers + 1) + ": " + memoryWords(workers);
@@ -208,6 +214,12 @@ final class ProcessSizing {
             rssMeasured = true;
         }
         startsSinceReading = 0;
+        readingStale = false;
+    }
+
+    /** The pool went quiet (no worker): its next start needs a fresh reading before a second one. */
+    void forgetMemoryReading() {
+        readingStale = true;
     }
 
     private boolean memoryAllowsOneMore() {

@@ -13,7 +13,7 @@ import java.util.concurrent.ScheduledFuture;
  * A task of a {@link ProcessPoolImpl}: its future, its encoded bytes (written once, at submit),
  * and where it runs. Ending it while it runs ({@code cancel(true)}, its time limit,
  * {@code shutdownNow}) kills the worker running it: a JVM thread cannot be stopped, a process can.
- * Fields other than the final ones are guarded by the pool's lock.
+ * Each field's comment says which lock or which thread owns it.
  */
 final class ProcessTask<T> extends TaskFuture<T> implements Runnable {
     final ProcessPoolImpl pool;
@@ -24,20 +24,34 @@ final class ProcessTask<T> extends TaskFuture<T> implements Runnable {
     final Task<T> task;
     /** The time limit, or 0 for none. */
     final long timeoutNanos;
-    /** The worker it was given to (running it, or holding it next in its window), or null. */
-    volatile WorkerLink link;
-    /** Why the pool stopped it, for the worker's death report. */
-    volatile String stopReason = "its task was cancelled";
+    /** {@code System.nanoTime()} at submit, for JFR. */
+    final long queuedNanos = System.nanoTime();
+
+    // ---- guarded by the pool's lock; the death handler also reads them after it, once the task is in no queue
     /** How many times it was started on a worker. */
     int attempts;
     /** How many times its frame could not be written to the worker it was given to. */
     int unsent;
     /** Its place among the tasks given to its worker ({@link WorkerLink#given} when it was given). */
     long sendNumber;
+
+    // ---- written under the pool's lock, read without it: volatile
+    /**
+     * The worker it was given to (running it, or holding it next in its window), or null. Read by
+     * {@link #stopRunning} on the thread that cancels it or times it out.
+     */
+    volatile WorkerLink link;
+    /** Its time limit's timer while it runs, or null: cancelled by {@link #onDone} on the thread that ends it. */
     volatile ScheduledFuture<?> timer;
-    /** {@code System.nanoTime()} at submit and when it last started on a worker (0: never), for JFR. */
-    final long queuedNanos = System.nanoTime();
+    /** {@code System.nanoTime()} when it last started on a worker (0: never): read by {@link #onDone}, for JFR. */
     volatile long startedNanos;
+
+    // ---- not guarded
+    /**
+     * Why the pool stopped it, for the worker's death report: written, without a lock, by the
+     * thread that stops it (the timer, {@code shutdownNow}) just before the kill that reads it.
+     */
+    volatile String stopReason = "its task was cancelled";
 
     ProcessTask(ProcessPoolImpl pool, long id, byte frameType, Blocks payload, Task<T> task, long timeoutNanos) {
         this.pool = pool;

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -21,11 +22,13 @@ import java.util.function.Consumer;
  *
  * <h2>How it works</h2>
  * <pre>
- *  launch(n): start the JVM ─▶ mkfifo (while it boots) ─▶ write the handshake line to its stdin
- *             ─▶ wait for its HELLO on the pipes (or the socket) ─▶ INIT ─▶ READY ─▶ connected worker
+ *  STARTING      start the JVM; make its pipes (mkfifo) while it boots
+ *  CONNECTING    write the handshake line to its stdin; wait for its HELLO on the pipes (or socket)
+ *  INITIALISING  send INIT (only if the pool has an initializer); wait for READY
+ *  ─▶ the connected worker, which the pool makes IDLE
  * </pre>
- * It runs on a thread of the pool's per start, so workers start in parallel and no lock is held
- * while a JVM boots. The handshake line's format is {@link WorkerProtocol.HandshakeLine}'s. A
+ * Each start runs on a thread of its own, so workers start in parallel and no lock is held while
+ * a JVM boots (the pool's lock is taken only to move the worker's {@link WorkerLink.State}). The handshake line's format is {@link WorkerProtocol.HandshakeLine}'s. A
  * worker that dies or does not connect within {@link #START_TIMEOUT_MS} is killed and its pipes
  * abandoned, so no thread stays blocked opening them. The launcher owns the pool's
  * {@link WorkerListener} (its private directory and socket), opened at the first start and closed
@@ -43,10 +46,14 @@ final class WorkerLauncher {
     /** The pool's initializer, encoded once, or null. */
     private final byte[] initializerBytes;
     private final ResultDecoder decoder;
+    /** The pool's lock, which guards each worker's state: the launch thread takes it to move one. */
+    private final ReentrantLock poolLock;
     private WorkerListener listener; // guarded by this; null until the first start
     private boolean closed; // guarded by this
 
-    WorkerLauncher(String poolName, ProcessPoolConfig config, byte[] initializerBytes, ResultDecoder decoder) {
+    WorkerLauncher(String poolName, ProcessPoolConfig config, byte[] initializerBytes, ResultDecoder decoder,
+            ReentrantLock poolLock) {
+        this.poolLock = poolLock;
         this.poolName = poolName;
         this.config = config;
         this.command = WorkerCommand.build(config);
@@ -84,7 +91,7 @@ final class WorkerLauncher {
                     poolName + "-err-" + number);
             out.start();
             err.start();
-            w = new WorkerLink(number, p, out, err, cds);
+            w = new WorkerLink(number, p, out, err, cds, poolLock);
             launched.accept(w);
             if (pipes != null) {
                 try {
@@ -139,6 +146,7 @@ final class WorkerLauncher {
     private FrameChannel awaitConnection(WorkerLink w, WorkerProtocol.HandshakeLine handshake,
             CompletableFuture<FrameChannel> f, WorkerPipes pipes) throws StartFailure {
         try {
+            w.advance(WorkerLink.State.CONNECTING);
             sendHandshake(w, handshake);
             return awaitHello(w, f);
         } catch (StartFailure e) {
@@ -201,6 +209,7 @@ final class WorkerLauncher {
         if (initializerBytes == null) {
             return; // nothing to run: the first task can go at once
         }
+        w.advance(WorkerLink.State.INITIALISING);
         w.send(WorkerProtocol.INIT, 0, ByteBuffer.wrap(initializerBytes));
         byte[] reply;
         try {

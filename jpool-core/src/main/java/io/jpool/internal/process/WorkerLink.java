@@ -8,12 +8,15 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The caller's side of one worker JVM: its process, its channel, the pumps of its output, the
- * thread that reads its replies, and the tasks given to it ({@link #held}). Fields not final are
- * guarded by the pool's lock, except the volatile ones.
+ * The caller's side of one worker JVM: its process, its channel, the pumps of its output, where
+ * it is in its life ({@link State}), and the tasks given to it ({@link #held}). Each field's
+ * comment says which lock or which thread owns it.
  *
  * <p>How a window of tasks works: the worker reads its frames one after another and runs each
  * task before it reads the next, so the tasks given to it run in the order they were written. The
@@ -24,6 +27,55 @@ import java.util.concurrent.TimeUnit;
  * died is read before its channel ends.
  */
 final class WorkerLink {
+    /**
+     * Where a worker is in its life. The launch thread takes it from STARTING to INITIALISING
+     * (or CONNECTING, with no initializer); the scheduler takes it from there: IDLE while it holds
+     * no task (and is in the pool's idle workers), BUSY while it holds some, RETIRING once told to
+     * exit, DEAD once its death (or failed start) has been handled.
+     * <pre>
+     *  STARTING -> CONNECTING -> INITIALISING -> IDLE   launch (CONNECTING -> IDLE: no initializer)
+     *  IDLE -> BUSY -> IDLE                              given a task; its last task replied
+     *  IDLE -> RETIRING, BUSY -> RETIRING                recycled, or the pool shuts down
+     *  any but DEAD -> DEAD                              it died, or failed to start
+     * </pre>
+     */
+    enum State {
+        /** Its JVM was started; it has not been sent its handshake line. */
+        STARTING,
+        /** It has its handshake line; the pool waits for its HELLO. */
+        CONNECTING,
+        /** It said HELLO and runs the pool's initializer; the pool waits for its READY. */
+        INITIALISING,
+        /** Ready, and holds no task. */
+        IDLE,
+        /** Holds tasks: the first one runs, the others wait in its window. */
+        BUSY,
+        /** Told to exit (recycled, or the pool shuts down): its end is no failure. */
+        RETIRING,
+        /** Its death or failed start was handled: it is no longer the pool's. */
+        DEAD;
+
+        /** Whether the arrow {@code this -> next} is in the picture above. */
+        boolean canBecome(State next) {
+            switch (this) {
+                case STARTING:
+                    return next == CONNECTING || next == DEAD;
+                case CONNECTING:
+                    return next == INITIALISING || next == IDLE || next == DEAD;
+                case INITIALISING:
+                    return next == IDLE || next == DEAD;
+                case IDLE:
+                    return next == BUSY || next == RETIRING || next == DEAD;
+                case BUSY:
+                    return next == IDLE || next == RETIRING || next == DEAD;
+                case RETIRING:
+                    return next == DEAD;
+                default:
+                    return false;
+            }
+        }
+    }
+
     final long number;
     /** What this worker does with the pool's class-data archive. */
     final WorkerArchive.Plan cds;
@@ -33,45 +85,89 @@ final class WorkerLink {
     final long launchedNanos = System.nanoTime();
     final OutputPump stdout;
     final OutputPump stderr;
+    /** The pool's lock: it guards {@link #state}, {@link #held}, {@link #given} and {@link #tasksRun}. */
+    private final ReentrantLock poolLock;
+    /**
+     * Set by the launch thread once the worker said HELLO (the channel then moves to a socket
+     * inside FrameChannel, not here); volatile because senders, the reader and the socket mover,
+     * on other threads, read it.
+     */
     volatile FrameChannel channel;
-    /** The tasks given to it, in the order it runs them: the first runs now; empty when idle. */
-    final java.util.ArrayDeque<ProcessTask<?>> held = new java.util.ArrayDeque<>();
-    /** Tasks of {@link #held} whose frames are still to be written, in the same order. */
-    final java.util.concurrent.ConcurrentLinkedQueue<ProcessTask<?>> outbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    // ---- guarded by the pool's lock
+    private State state = State.STARTING;
+    /** The tasks given to it, in the order it runs them: the first runs now; empty unless BUSY. */
+    final ArrayDeque<ProcessTask<?>> held = new ArrayDeque<>();
     /** How many tasks were given to it: the {@link ProcessTask#sendNumber} of the latest. */
     long given;
-    /** Ready for tasks (started, not yet dead). */
-    boolean serving;
-    /** The worker's channel ended cleanly (end of file) after every frame it wrote was read. */
-    volatile boolean readToEnd;
     int tasksRun;
-    /** Told to exit (recycled, pool shut down): its end is no failure. */
-    volatile boolean retiring;
+
+    // ---- not guarded by the pool's lock
+    /**
+     * Tasks of {@link #held} whose frames are still to be written, in the same order: filled
+     * under the pool's lock, drained by one writer at a time under {@link #sending}.
+     */
+    final ConcurrentLinkedQueue<ProcessTask<?>> outbox = new ConcurrentLinkedQueue<>();
+    /**
+     * The worker's channel ended cleanly (end of file) after every frame it wrote was read.
+     * The reader thread's own: it sets it and then runs the death handler that reads it.
+     */
+    boolean readToEnd;
+    /**
+     * Why the pool killed it, and the id of the task whose end caused the kill (or 0): set once,
+     * together, under this object's monitor by the first thread that kills it (a canceller, the
+     * timer, the pool); volatile for the death handler, which reads them after the process died.
+     */
     volatile String killReason;
-    /** The id of the task whose end caused the kill, or 0. */
     volatile long killedForTask;
     /**
      * Why the pool killed it for a fault of the channel (a corrupt frame, a failed send), or null.
-     * Unlike {@link #killReason}, such a death is the worker's, so its task may be retried.
+     * Unlike {@link #killReason}, such a death is the worker's, so its task may be retried. Set
+     * once, under this object's monitor, by the first sender or reader to find a fault; read by
+     * the death handler.
      */
     volatile String faultReason;
     /**
      * How many of the tasks given to it had their frames written whole: task frames are written in
      * the order given, so a task whose {@link ProcessTask#sendNumber} is above this never reached
-     * the worker whole. Final once the death handler has closed the channel and
-     * {@link #awaitSendEnd waited}: a send that starts later finds the channel closed.
+     * the worker whole. Written under {@link #sending}; final once the death handler has closed
+     * the channel and {@link #awaitSendEnd waited} for it: a send that starts later finds the
+     * channel closed.
      */
     volatile long sentWhole;
     /** Held while a frame is written, so the death handler can wait for a send to end. */
-    private final java.util.concurrent.locks.ReentrantLock sending = new java.util.concurrent.locks.ReentrantLock();
+    private final ReentrantLock sending = new ReentrantLock();
 
-    WorkerLink(long number, Process process, OutputPump stdout, OutputPump stderr, WorkerArchive.Plan cds) {
+    WorkerLink(long number, Process process, OutputPump stdout, OutputPump stderr, WorkerArchive.Plan cds,
+            ReentrantLock poolLock) {
+        this.poolLock = poolLock;
         this.cds = cds;
         this.number = number;
         this.process = process;
         this.pid = process.pid();
         this.stdout = stdout;
         this.stderr = stderr;
+    }
+
+    State state() {
+        assert poolLock.isHeldByCurrentThread();
+        return state;
+    }
+
+    /** Moves it to {@code next}, under the pool's lock (held by the caller). */
+    void become(State next) {
+        assert poolLock.isHeldByCurrentThread() && state.canBecome(next) : this + ": " + state + " -> " + next;
+        state = next;
+    }
+
+    /** Moves it to {@code next} from the launch thread, which does not hold the pool's lock. */
+    void advance(State next) {
+        poolLock.lock();
+        try {
+            become(next);
+        } finally {
+            poolLock.unlock();
+        }
     }
 
     /** Writes the handshake line; the worker's stdin then stays open (its end tells of our death). */
@@ -131,7 +227,7 @@ final class WorkerLink {
      */
     void awaitSendEnd() {
         try {
-            if (sending.tryLock(5, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (sending.tryLock(5, TimeUnit.SECONDS)) {
                 sending.unlock();
             }
         } catch (InterruptedException e) {
@@ -174,9 +270,11 @@ final class WorkerLink {
      * @param forTask the id of the task it was killed for, or 0
      */
     void kill(String reason, long forTask) {
-        if (killReason == null) {
-            killReason = reason;
-            killedForTask = forTask;
+        synchronized (this) {
+            if (killReason == null) {
+                killedForTask = forTask; // first: whoever sees the reason sees its task
+                killReason = reason;
+            }
         }
         ProcessTree.destroy(process);
     }
@@ -186,8 +284,10 @@ final class WorkerLink {
      * {@code reason} goes into its death report, and its task may be retried.
      */
     void fault(String reason) {
-        if (faultReason == null) {
-            faultReason = reason;
+        synchronized (this) {
+            if (faultReason == null) {
+                faultReason = reason;
+            }
         }
         process.destroyForcibly();
     }

@@ -130,6 +130,19 @@ class ProcessSizingTest {
     }
 
     @Test
+    void startsNoSecondWorkerBeforeTheMachineWasRead() {
+        ProcessSizing p = new ProcessSizing(new ProcessSizing.Settings(0, 8, CPUS, 60 * SECOND, SECOND, 256 * MIB));
+        assertThat(p.mayStart(0)).isTrue();
+        assertThat(p.mayStart(1)).isFalse();
+        p.memoryReading(PLENTY, -1);
+        assertThat(p.mayStart(1)).isTrue();
+        // the pool went quiet: its readings are old by the time it wakes
+        p.forgetMemoryReading();
+        assertThat(p.mayStart(0)).isTrue();
+        assertThat(p.mayStart(1)).isFalse();
+    }
+
+    @Test
     void capsTheTargetByMemoryForIoBoundWork() {
         Sim s = new Sim(0, 16);
         s.available = 1000 * MIB; // 100 MiB workers: the last to start must leave 200 MiB

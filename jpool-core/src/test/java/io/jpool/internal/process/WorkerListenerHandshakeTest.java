@@ -103,7 +103,7 @@ class WorkerListenerHandshakeTest {
             Path socket = l.socketPath();
             try (SocketChannel ch = connect(socket)) {
                 ch.write(ByteBuffer.allocate(4).putInt(0, 60 << 20));
-                // the old acceptor waited for the 60 MB it had allocated; now the prefix alone ends it
+                // the prefix alone ends the handshake: nothing of the declared 60 MB is allocated or waited for
                 assertThat(hungUp(ch)).isTrue();
             }
             CompletableFuture<FrameChannel> f = l.expect(1);
