@@ -131,6 +131,18 @@ class ProcessPoolAdaptiveTest {
     }
 
     @Test
+    void prestartStartsAsManyAsTheTarget() throws Exception {
+        List<Long> pids;
+        try (ProcessPool pool = adaptive(0, 2).build()) {
+            int target = Math.min(2, Runtime.getRuntime().availableProcessors());
+            assertThat(pool.prestart().get(60, TimeUnit.SECONDS)).isEqualTo(target);
+            pids = pool.workerPids();
+            assertThat(pids).hasSize(target);
+        }
+        ProcessSupport.assertAllDead(pids);
+    }
+
+    @Test
     void aFixedPoolHasNoAdaptiveStatsAndAnAdaptiveOneStartsAtTheCpus() {
         try (ProcessPool fixed = ProcessSupport.pool(1).build();
              ProcessPool adaptive = adaptive(0, 64).build()) {

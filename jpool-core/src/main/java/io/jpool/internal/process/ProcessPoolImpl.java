@@ -393,6 +393,9 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     @Override
     public CompletableFuture<Integer> prestart() {
         List<CompletableFuture<Void>> started = new ArrayList<>();
+        if (sizer != null) {
+            sizer.readMachine(); // its policy starts no second worker on an old reading
+        }
         List<Long> numbers = new ArrayList<>();
         lock.lock();
         try {

@@ -112,13 +112,18 @@ final class ProcessSizer {
         }
     }
 
+    /** Reads the machine now (the pool's lock not held), so that several workers may start at once. */
+    void readMachine() {
+        long available = probe.availableBytes();
+        synchronized (policy) {
+            policy.memoryReading(available, -1);
+        }
+    }
+
     /** A worker is starting (the pool's lock not held): keeps the ticker running. */
     void started() {
         if (!running.get() && running.compareAndSet(false, true)) {
-            long available = probe.availableBytes();
-            synchronized (policy) {
-                policy.memoryReading(available, -1); // the pool woke: starts beyond the first waited for this
-            }
+            readMachine(); // the pool woke: starts beyond the first waited for this
             Thread t = ThreadFactories.daemon(threadName, this::tickLoop);
             try {
                 t.start();
