@@ -156,8 +156,9 @@ public interface ProcessPool extends Pool {
          * The pool reads, every 200 ms, each worker's CPU time from the OS against the time it was
          * busy, and aims at {@code cpus x (1 + wait/compute)} workers: about one per CPU for
          * CPU-bound tasks, more for tasks that wait (give a {@code max} above the CPU count for
-         * those). It starts no worker unless the machine's available memory stays at least twice a
-         * worker's measured RSS, and no more than the CPUs while they are full. A worker idle for
+         * those); time a worker spent waiting for a CPU on a crowded machine (by the load average)
+         * counts as computing, not waiting. It starts no worker unless the machine's available
+         * memory stays at least twice a worker's measured RSS. A worker idle for
          * {@link #idleTimeout idleTimeout} (default 60 s) exits, down to {@code min}, as loky's
          * workers do. {@link ProcessPool#adaptiveStats()} tells the target and why.
          *

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 
 /**
  * What an adaptive process pool reads of the machine: available memory, a worker's resident
- * memory, the CPU load. {@link #system()} reads Linux's {@code /proc} where it exists and the
+ * memory, how crowded the CPUs are. {@link #system()} reads Linux's {@code /proc} where it exists and the
  * JDK's {@link com.sun.management.OperatingSystemMXBean} elsewhere (and, for memory, the smaller
  * of both: the bean knows a container's limit, {@code MemAvailable} the page cache that can be
  * dropped). Tests inject a fake one.
@@ -21,8 +21,8 @@ interface MachineProbe {
     /** Resident memory of process {@code pid} in bytes; -1 if unknown (no /proc, gone). */
     long rssBytes(long pid);
 
-    /** The machine's CPU load now, 0..1; NaN if unknown. */
-    double cpuLoad();
+    /** Runnable threads per CPU now (the load average over CPUs), at least 1; NaN if unknown. */
+    double cpuContention();
 
     /** This machine's readings. */
     static MachineProbe system() {
@@ -57,9 +57,9 @@ interface MachineProbe {
         }
 
         @Override
-        public double cpuLoad() {
-            double load = bean == null ? -1 : bean.getCpuLoad();
-            return load < 0 ? Double.NaN : load;
+        public double cpuContention() {
+            double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(); // negative where unknown
+            return load < 0 ? Double.NaN : Math.max(1.0, load / Runtime.getRuntime().availableProcessors());
         }
 
         /** The value of a {@code "Name:   1234 kB"} line of a /proc file, in bytes; -1 if absent. */

@@ -21,9 +21,9 @@ import java.util.concurrent.locks.LockSupport;
  * Every {@link #TICK_NANOS} the ticker takes a {@link View} of the pool (under the pool's lock:
  * which workers serve, which of them hold a task, how many tasks each has run), then, outside the
  * lock, reads each worker's CPU time from the OS ({@link ProcessHandle.Info#totalCpuDuration()}, so
- * the worker protocol is unchanged) and its RSS, and the machine's available memory and CPU load
- * ({@link MachineProbe}). Busy time is sampled: a worker seen holding a task at a tick counts the
- * whole tick as busy, which over many ticks and workers averages out to the busy share. A worker
+ * the worker protocol is unchanged) and its RSS, the machine's available memory and how crowded
+ * its CPUs are ({@link MachineProbe}). Busy time is sampled: a worker seen holding a task at a
+ * tick counts the whole tick as busy, which over many ticks and workers averages out. A worker
  * seen idle twice with no task run in between has been idle since the first sighting; those past
  * the policy's idle limit (or above the target) are handed to the pool to retire if still idle.
  * The pool asks {@link #mayStart} under its lock before it starts a worker, and calls
@@ -211,7 +211,7 @@ final class ProcessSizer {
         meters.keySet().retainAll(seen.keySet());
         busyTotal += busy * interval;
         ProcessSizing.Sample s = new ProcessSizing.Sample(now, cpuTotal, busyTotal, v.workers(), busy,
-                p.availableBytes(), rss, p.cpuLoad());
+                p.availableBytes(), rss, p.cpuContention());
         idle.sort(Comparator.comparingLong(e -> e.getValue().idleSince)); // longest idle first
         List<WorkerLink> retire = new ArrayList<>();
         synchronized (policy) {

@@ -16,10 +16,10 @@ import io.jpool.AdaptiveStats;
  *       enough to tell, the share of their busy time spent on a CPU ({@code cpu / busy wall}) gives
  *       the Goetz estimate {@code cpus x (1 + wait/compute) = cpus / share}: about as many workers
  *       as CPUs for CPU-bound tasks, more (up to max) for tasks that wait.</li>
- *   <li><b>CPUs full</b>: when the machine's CPUs are busy the share is no guide (a task waiting
- *       for a CPU looks like one waiting for I/O), so the target does not rise above the workers
- *       alive; when the pool's own workers fill the CPUs and more of them are busy than there are
- *       CPUs, it steps down one worker per window toward the CPU count.</li>
+ *   <li><b>Busy CPUs</b>: a task waiting for a CPU would look like one waiting for I/O, so the
+ *       measured share is multiplied by the machine's contention (runnable threads per CPU, at
+ *       least 1): CPU-bound tasks on a crowded machine, or too many of the pool's own workers,
+ *       still count as CPU-bound and the target falls back to the CPU count.</li>
  *   <li><b>Memory</b>: a worker starts only if the machine's available memory, less the RSS of the
  *       workers started since it was read, stays at least {@link #MEMORY_SAFETY} times a worker's
  *       RSS (measured on a live worker, else an estimate). The target is capped the same way at
@@ -34,8 +34,6 @@ import io.jpool.AdaptiveStats;
 final class ProcessSizing {
     /** Available memory must stay this many times a worker's RSS for one more to start. */
     static final double MEMORY_SAFETY = 2.0;
-    /** Machine CPU load (0..1) at which the CPUs count as full. */
-    static final double CPUS_FULL = 0.9;
     /** Part of a window that workers must be busy in, summed, before its share is trusted. */
     private static final double MIN_BUSY_PART = 0.1;
 
@@ -71,10 +69,11 @@ final class ProcessSizing {
      * @param busy           workers running a task now
      * @param availableBytes the machine's available memory now; -1 if unknown
      * @param rssBytes       the largest RSS of a live worker now; -1 if none was measured
-     * @param cpuLoad        the machine's CPU load now, 0..1; NaN if unknown
+     * @param cpuContention  runnable threads per CPU on the machine now (its load average / CPUs),
+     *                       at least 1; NaN if unknown
      */
     record Sample(long nanoTime, long cpuNanos, long busyNanos, int workers, int busy, long availableBytes,
-                  long rssBytes, double cpuLoad) {
+                  long rssBytes, double cpuContention) {
     }
 
     private final Settings settings;
@@ -115,23 +114,16 @@ final class ProcessSizing {
         if (busyWall < MIN_BUSY_PART * wall) {
             return false; // too little work to tell what kind it is
         }
-        double share = Math.max(0.01, Math.min(1.0, (double) cpu / busyWall));
+        double measured = (double) cpu / busyWall;
+        double contention = Double.isNaN(s.cpuContention()) ? 1.0 : Math.max(1.0, s.cpuContention());
+        // on a machine with more runnable threads than CPUs, a worker gets only 1/contention of a CPU
+        // while it runs: that time is not "wait" in the Goetz sense, so the share is scaled back up
+        double share = Math.max(0.01, Math.min(1.0, measured * contention));
         cpuShare = Double.isNaN(cpuShare) ? share : (cpuShare + share) / 2;
         int estimate = clamp((int) Math.round(settings.cpus() / cpuShare));
-        String why = String.format("busy workers computed %.0f%% of the time: cpus x (1 + wait/compute) = %d",
-                100 * cpuShare, estimate);
-        boolean cpusFull = !Double.isNaN(s.cpuLoad()) && s.cpuLoad() >= CPUS_FULL;
-        double workersCpus = (double) cpu / wall;
-        if (cpusFull && workersCpus >= CPUS_FULL * settings.cpus() && s.busy() > settings.cpus()
-                && target > clamp(settings.cpus())) {
-            estimate = Math.min(estimate, target - 1);
-            why = String.format("the workers fill the CPUs (%.1f of %d) with more busy than CPUs: one fewer",
-                    workersCpus, settings.cpus());
-        } else if (cpusFull && estimate > Math.max(s.workers(), target)) {
-            estimate = Math.max(s.workers(), Math.min(target, estimate));
-            why = String.format("the CPUs are full (load %.0f%%): no more workers than %d", 100 * s.cpuLoad(),
-                    estimate);
-        }
+        String why = String.format("busy workers computed %.0f%% of the time%s: cpus x (1 + wait/compute) = %d",
+                100 * cpuShare, contention > 1.0 ? String.format(" (%.0f%% measured, CPUs %.1fx oversubscribed)",
+                        100 * measured, contention) : "", estimate);
         int affordable = memoryCap(s.workers());
         if (estimate > affordable) {
             estimate = affordable;

@@ -23,7 +23,7 @@ class ProcessPoolAdaptiveMachineTest {
     private static final long MIB = 1L << 20;
 
     /** A machine with {@code available} bytes free whose workers each take {@code rss}. */
-    record FakeMachine(long available, long rss, double cpuLoad) implements MachineProbe {
+    record FakeMachine(long available, long rss, double cpuContention) implements MachineProbe {
         FakeMachine(long available, long rss) {
             this(available, rss, Double.NaN);
         }
@@ -56,7 +56,7 @@ class ProcessPoolAdaptiveMachineTest {
         int max = cpus + 3;
         Set<Long> pids = new HashSet<>();
         try (ProcessPool pool = adaptive(0, max).build()) {
-            ((ProcessPoolImpl) pool).useMachineProbe(new FakeMachine(64L << 30, 100 * MIB, 0.1));
+            ((ProcessPoolImpl) pool).useMachineProbe(new FakeMachine(64L << 30, 100 * MIB, 1.0));
             List<PoolFuture<Long>> fs = new ArrayList<>();
             for (int i = 0; i < 400; i++) {
                 fs.add(pool.submit(() -> {

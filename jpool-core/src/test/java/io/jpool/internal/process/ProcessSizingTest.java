@@ -28,7 +28,7 @@ class ProcessSizingTest {
         /** Available memory with no worker alive; each alive worker takes its RSS from it. */
         long available = PLENTY;
         long rss = 100 * MIB;
-        double load = 0.2;
+        double contention = 1.0;
 
         Sim(int min, int max) {
             p = new ProcessSizing(new ProcessSizing.Settings(min, max, CPUS, 60 * SECOND, SECOND, 256 * MIB));
@@ -36,7 +36,7 @@ class ProcessSizingTest {
         }
 
         ProcessSizing.Sample sample(int busy) {
-            return new ProcessSizing.Sample(now, cpu, busyTime, workers, busy, available - workers * rss, rss, load);
+            return new ProcessSizing.Sample(now, cpu, busyTime, workers, busy, available - workers * rss, rss, contention);
         }
 
         /** Busy workers spending {@code share} of their time on a CPU, for {@code seconds}. */
@@ -101,12 +101,33 @@ class ProcessSizingTest {
     }
 
     @Test
-    void doesNotGrowWhileTheCpusAreFull() {
+    void timeWaitingForABusyCpuCountsAsComputing() {
         Sim s = new Sim(0, 32);
-        s.load = 1.0; // other processes keep the CPUs busy: I/O-looking tasks may only be waiting for one
-        s.run(0.1, 3);
+        s.contention = 5; // five runnable threads per CPU: CPU-bound tasks get a fifth of one
+        s.run(0.2, 5);
         assertThat(s.p.target()).isEqualTo(CPUS);
         assertThat(s.workers).isEqualTo(CPUS);
+        assertThat(s.p.stats().changes()).isZero();
+    }
+
+    @Test
+    void tasksThatWaitStillGrowThePoolOnABusyMachine() {
+        Sim s = new Sim(0, 32);
+        s.contention = 5;
+        s.run(0.02, 3); // 2% measured, 10% once the CPU queue is taken out: cpus / 0.1 = 40
+        assertThat(s.p.target()).isEqualTo(32);
+        assertThat(s.p.stats().reason()).contains("2% measured, CPUs 5.0x oversubscribed");
+    }
+
+    @Test
+    void tooManyWorkersForCpuBoundWorkShrinkBackToTheCpus() {
+        Sim s = new Sim(0, 32);
+        s.run(0.1, 3);
+        assertThat(s.p.target()).isEqualTo(32);
+        // the work turns CPU-bound: 32 busy workers share 4 CPUs, each measures 1/8 of its time on one
+        s.contention = 32.0 / CPUS;
+        s.run(1.0 / 8, 5);
+        assertThat(s.p.target()).isEqualTo(CPUS);
     }
 
     @Test
