@@ -55,7 +55,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * </pre>
  * A task is serialized once, in {@code submit}, so an unserializable capture fails there. One
  * lock guards the queue, the workers' states ({@link WorkerLink.State}) and each worker's tasks;
- * only queue work runs under it: no I/O, no thread start, no caller's callback.
+ * only queue work runs under it: no I/O, no caller's callback, no thread start (save the shared
+ * timer's, once per JVM).
  * {@link #dispatchLocked} pairs pending tasks with idle workers and counts in a new worker
  * (lazily, up to {@code maxWorkers}) when none is idle; the sends, and the threads that launch
  * new workers, start after the lock is released, so workers start in parallel.
@@ -109,7 +110,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
 
     /**
      * Guards the queue, the workers and their states, each worker's tasks and the counts below.
-     * Held only for queue work: no I/O, no thread start, no caller's callback runs under it.
+     * Held only for queue work: no I/O and no caller's callback run under it, and no thread starts
+     * (save the shared timer's, once per JVM, when the first time limit is set).
      */
     private final ReentrantLock lock = new ReentrantLock();
     // ---- guarded by lock
