@@ -15,6 +15,8 @@
 module io.jpool {
     // DeadlockWatchdog, the adaptive sizer's CPU and thread-time readings
     requires java.management;
+    // an adaptive process pool's free-memory reading where /proc is absent; it copes without
+    requires static jdk.management;
     // the Flight Recorder events (io.jpool.internal.jfr), used unguarded on every pool's paths
     requires jdk.jfr;
 

@@ -3,7 +3,10 @@ package io.jpool;
 /**
  * What an {@link ThreadPool.Builder#adaptive() adaptive} pool's sizing controller knows and did
  * last: {@link ThreadPool#adaptiveStats()}, and the argument of the
- * {@link ThreadPool.Builder#adaptiveListener adaptiveListener} at every change of target.
+ * {@link ThreadPool.Builder#adaptiveListener adaptiveListener} at every change of target. An
+ * adaptive {@link ProcessPool}'s ({@link ProcessPool#adaptiveStats()}) has the same fields; its
+ * ratio is that of its busy workers' wall time to their CPU time, and its reason also tells the
+ * CPU share, a worker's RSS and the available memory it last read.
  *
  * @param target           the number of workers the pool aims at now (within {@code [min, max]})
  * @param min              the fewest workers the controller ever asks for

@@ -1,6 +1,7 @@
 package io.jpool;
 
 import io.jpool.internal.codec.ResultFilter;
+import io.jpool.internal.process.ProcessAdaptiveConfig;
 import io.jpool.internal.process.ProcessPoolConfig;
 import io.jpool.internal.process.ProcessPoolImpl;
 import io.jpool.internal.process.WorkerClassPath;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -57,6 +59,11 @@ import java.util.concurrent.CompletableFuture;
  *   <li>After each result a worker polls its channel for 50 microseconds before it blocks, so a
  *       task sent right after the last one skips the worker's wake-up (on a machine of more than
  *       one CPU); an idle worker uses no CPU.</li>
+ *   <li>With {@link Builder#adaptive() adaptive()}, the pool sizes itself: about one worker per
+ *       CPU for CPU-bound tasks, more (up to its max) for tasks that wait, never one more than the
+ *       machine's free memory holds, and idle workers retire after an
+ *       {@link Builder#idleTimeout idle timeout} and come back on demand
+ *       ({@link #adaptiveStats()} says where it stands and why).</li>
  * </ul>
  */
 public interface ProcessPool extends Pool {
@@ -75,8 +82,19 @@ public interface ProcessPool extends Pool {
     List<Long> workerPids();
 
     /**
+     * An {@link Builder#adaptive() adaptive} pool's sizing: the target it follows, the measured
+     * wait/compute ratio of its busy workers, and why it last changed (or refused to start a worker
+     * for memory, or retired an idle one), with the CPU share, a worker's RSS and the available
+     * memory it last read. Empty for a pool of fixed size.
+     */
+    default Optional<AdaptiveStats> adaptiveStats() {
+        return Optional.empty();
+    }
+
+    /**
      * Starts workers now, up to {@code maxWorkers}, so that the first tasks do not wait for a JVM
-     * to start (like {@link java.util.concurrent.ThreadPoolExecutor#prestartAllCoreThreads()}).
+     * to start (like {@link java.util.concurrent.ThreadPoolExecutor#prestartAllCoreThreads()}); an
+     * {@link Builder#adaptive() adaptive} pool starts as many as its target and free memory allow.
      * It returns at once; wait on the future to have the start-up off the first task's path:
      * <pre>{@code pool.prestart().join(); // every worker connected and initialised}</pre>
      *
@@ -108,6 +126,13 @@ public interface ProcessPool extends Pool {
         private boolean classDataSharing = true;
         private Path classDataDirectory; // null: the user's cache directory
         private List<String> launcher = List.of();
+        private boolean maxWorkersSet;
+        private int adaptiveMin = -1; // -1: not adaptive
+        private int adaptiveMax;
+        private Duration idleTimeout;
+
+        /** How long an adaptive pool's worker stays idle before it retires, unless set. */
+        static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
         Builder() {
         }
@@ -115,6 +140,56 @@ public interface ProcessPool extends Pool {
         /** The most worker JVMs at once; at least 1. Default: available processors. */
         public Builder maxWorkers(int maxWorkers) {
             this.maxWorkers = Checks.atLeast(maxWorkers, 1, "maxWorkers");
+            this.maxWorkersSet = true;
+            return this;
+        }
+
+        /**
+         * Lets the pool size itself between 0 and as many workers as processors: see
+         * {@link #adaptive(int, int)}. With no worker kept, an idle pool holds no JVM.
+         */
+        public Builder adaptive() {
+            return adaptive(0, Runtime.getRuntime().availableProcessors());
+        }
+
+        /**
+         * Lets the pool size itself between {@code min} and {@code max} workers, instead of a fixed
+         * {@link #maxWorkers}. Workers still start on demand (a task with no idle worker starts one).
+         * The pool reads, every 200 ms, each worker's CPU time from the OS against the time it was
+         * busy, and aims at {@code cpus x (1 + wait/compute)} workers: about one per CPU for
+         * CPU-bound tasks, more for tasks that wait (give a {@code max} above the CPU count for
+         * those); time a worker spent waiting for a CPU on a crowded machine (by the load average)
+         * counts as computing, not waiting. It starts no worker unless the machine's available
+         * memory stays at least twice a worker's measured RSS. A worker idle for
+         * {@link #idleTimeout idleTimeout} (default 60 s) exits, down to {@code min}, as loky's
+         * workers do. {@link ProcessPool#adaptiveStats()} tells the target and why.
+         *
+         * @param min workers kept alive once started, 0 or more (0: an idle pool holds no JVM)
+         * @param max most workers at once, at least 1 and at least min
+         */
+        public Builder adaptive(int min, int max) {
+            if (min < 0) {
+                throw new IllegalArgumentException("adaptive min must be 0 or more, got " + min);
+            }
+            if (max < 1 || max < min) {
+                throw new IllegalArgumentException("adaptive max must be at least 1 and at least min (" + min
+                        + "), got " + max);
+            }
+            this.adaptiveMin = min;
+            this.adaptiveMax = max;
+            return this;
+        }
+
+        /**
+         * How long an {@link #adaptive() adaptive} pool's worker may stay idle before it exits (down
+         * to the pool's min); positive. Default 60 s. A pool of fixed size keeps its workers.
+         */
+        public Builder idleTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "idleTimeout is null");
+            if (timeout.isZero() || timeout.isNegative()) {
+                throw new IllegalArgumentException("idleTimeout must be positive, got " + timeout);
+            }
+            this.idleTimeout = timeout;
             return this;
         }
 
@@ -312,11 +387,24 @@ public interface ProcessPool extends Pool {
          *     was loaded from inside another jar, where a worker cannot load it
          */
         public ProcessPool build() {
-            return new ProcessPoolImpl(new ProcessPoolConfig(maxWorkers, List.copyOf(jvmOptions),
+            ProcessAdaptiveConfig adaptive = null;
+            if (adaptiveMin >= 0) {
+                if (maxWorkersSet) {
+                    throw new IllegalStateException("both maxWorkers(" + maxWorkers + ") and adaptive() were set: "
+                            + "an adaptive pool's most workers is adaptive(min, max)'s max; choose one");
+                }
+                adaptive = new ProcessAdaptiveConfig(adaptiveMin, adaptiveMax,
+                        Durations.toNanos(idleTimeout != null ? idleTimeout : DEFAULT_IDLE_TIMEOUT));
+            } else if (idleTimeout != null) {
+                throw new IllegalStateException("idleTimeout(" + idleTimeout + ") was set but not adaptive(): "
+                        + "a pool of fixed size keeps its workers; call adaptive() or adaptive(min, max) too");
+            }
+            return new ProcessPoolImpl(new ProcessPoolConfig(adaptive != null ? adaptive.max() : maxWorkers,
+                    List.copyOf(jvmOptions),
                     WorkerClassPath.resolve(classpath),
                     javaHome, Map.copyOf(environment), initializer, maxTasksPerWorker, taskTimeout, retries,
                     workerOutput, allowedResultClasses, maxResultBytes, classDataSharing ? classDataDirectory : null,
-                    classDataSharing, launcher));
+                    classDataSharing, launcher, adaptive));
         }
     }
 }

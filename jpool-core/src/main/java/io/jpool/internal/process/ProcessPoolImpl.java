@@ -1,5 +1,6 @@
 package io.jpool.internal.process;
 
+import io.jpool.AdaptiveStats;
 import io.jpool.BrokenPoolException;
 import io.jpool.PoolFuture;
 import io.jpool.PoolStats;
@@ -33,6 +34,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -76,6 +78,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link TaskTimeoutException} at once, and its worker is killed (SIGKILL). {@code cancel(true)}
  * and {@code shutdownNow} kill the same way. Once shut down with no task and no worker left,
  * the pool deletes its socket directory and marks itself terminated.
+ *
+ * <p>An adaptive pool ({@link #sizer}, null for a fixed size) asks its {@link ProcessSizer} before
+ * each start whether one more worker fits (target, memory); the sizer's own thread looks at the
+ * workers and retires idle ones ({@link SizedPool}).
  */
 public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
@@ -97,6 +103,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private final ResultDecoder decoder;
     private final WorkerLauncher launcher;
     private final TaskCounters counters = new TaskCounters();
+    /** Null unless adaptive. */
+    private final ProcessSizer sizer;
     private final AtomicLong taskIds = new AtomicLong();
 
     /**
@@ -143,6 +151,10 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                 : encode(() -> Payloads.function(config.initializer(), JdkCodec.INSTANCE), "initializer",
                         config.initializer());
         this.launcher = new WorkerLauncher(name, config, initializerBytes, decoder, lock);
+        this.sizer = config.adaptive() == null ? null : new ProcessSizer(config.adaptive(), name + "-sizing");
+        if (sizer != null) {
+            sizer.bind(new SizedPool());
+        }
     }
 
     // ---------------------------------------------------------------- submit
@@ -286,7 +298,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             }
             WorkerLink w = idle.pollFirst();
             if (w == null) {
-                if (workerCount < config.maxWorkers() && starting < pending.size() && broken == null) {
+                if (starting < pending.size() && broken == null && mayStartLocked()) {
                     long number = startWorkerLocked();
                     sends.add(() -> launchThread(number));
                     continue;
@@ -374,11 +386,14 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     @Override
     public CompletableFuture<Integer> prestart() {
         List<CompletableFuture<Void>> started = new ArrayList<>();
+        if (sizer != null) {
+            sizer.readMachine(); // its policy starts no second worker on an old reading
+        }
         List<Long> numbers = new ArrayList<>();
         lock.lock();
         try {
             rejectIfClosed();
-            while (workerCount < config.maxWorkers()) {
+            while (mayStartLocked()) {
                 CompletableFuture<Void> ready = new CompletableFuture<>();
                 long number = startWorkerLocked();
                 prestarting.put(number, ready);
@@ -421,6 +436,11 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         }
     }
 
+    /** Whether one more worker may start: below maxWorkers, or what an adaptive pool's sizer allows. */
+    private boolean mayStartLocked() {
+        return sizer == null ? workerCount < config.maxWorkers() : sizer.mayStart(workerCount);
+    }
+
     /** Counts in a worker about to start and returns its number; {@link #launchThread} starts it. */
     private long startWorkerLocked() {
         workerCount++;
@@ -430,6 +450,9 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
 
     /** Launches worker {@code number} on a thread of its own (after the lock is released). */
     private void launchThread(long number) {
+        if (sizer != null) {
+            sizer.started(); // brings its ticker back if the pool was quiet
+        }
         try {
             ThreadFactories.startDaemon(name + "-start-" + number, () -> launch(number));
         } catch (Throwable e) { // no thread to be had (out of native threads): a failed start
@@ -835,6 +858,72 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                     counters.failedCount(), counters.cancelledCount());
         } finally {
             lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<AdaptiveStats> adaptiveStats() {
+        return sizer == null ? Optional.empty() : sizer.stats();
+    }
+
+    /** The machine's readings an adaptive pool goes by; tests replace them (a machine short of memory). */
+    void useMachineProbe(MachineProbe probe) {
+        if (sizer == null) {
+            throw new IllegalStateException("not an adaptive pool: build it with adaptive()");
+        }
+        sizer.useProbe(probe);
+    }
+
+    /** What an adaptive pool's {@link ProcessSizer} sees of it and does to it. */
+    private final class SizedPool implements ProcessSizer.Pool {
+        @Override
+        public ProcessSizer.View sizerView() {
+            lock.lock();
+            try {
+                List<ProcessSizer.WorkerState> serving = new ArrayList<>(links.size());
+                for (WorkerLink w : links) {
+                    if (w.state() == WorkerLink.State.IDLE || w.state() == WorkerLink.State.BUSY) {
+                        serving.add(new ProcessSizer.WorkerState(w, !w.held.isEmpty(), w.tasksRun));
+                    }
+                }
+                return new ProcessSizer.View(serving, workerCount, workerCount == 0 && noLivePendingLocked());
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void retireIfIdle(List<WorkerLink> workers, int keep) {
+            List<WorkerLink> toRetire = new ArrayList<>(workers.size());
+            lock.lock();
+            try {
+                for (WorkerLink w : workers) {
+                    if (workerCount > keep && idle.remove(w)) {
+                        retiringLocked(w);
+                        toRetire.add(w);
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+            toRetire.forEach(WorkerLink::retire);
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return ProcessPoolImpl.this.isTerminated();
+        }
+
+        @Override
+        public void dispatch() {
+            List<Runnable> sends;
+            lock.lock();
+            try {
+                sends = dispatchLocked();
+            } finally {
+                lock.unlock();
+            }
+            sends.forEach(Runnable::run);
         }
     }
 
