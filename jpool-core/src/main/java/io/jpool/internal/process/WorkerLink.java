@@ -297,10 +297,14 @@ final class WorkerLink {
         return killReason != null ? killReason : faultReason;
     }
 
-    /** Waits for the process to end (killing it if it lingers), then its exit code. */
+    /**
+     * Waits for the process to end (killing it if it lingers), then its exit code. A worker that
+     * writes a class-data archive or an AOT configuration as it exits gets longer: its dump takes
+     * a second or two on a busy machine, and killed, it leaves no archive for this caller JVM.
+     */
     int awaitExit() {
         try {
-            if (!process.waitFor(2, TimeUnit.SECONDS)) {
+            if (!process.waitFor(cds.making() != null ? 20 : 2, TimeUnit.SECONDS)) {
                 ProcessTree.destroy(process);
                 process.waitFor(10, TimeUnit.SECONDS);
             }
