@@ -177,9 +177,47 @@ class ClusterRoutingTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Serializable");
     }
 
+    static volatile CountDownLatch interrupted = new CountDownLatch(0);
+
     static String block() throws InterruptedException {
-        release.await();
+        try {
+            release.await();
+        } catch (InterruptedException e) {
+            interrupted.countDown();
+            throw e;
+        }
         return "released";
+    }
+
+    private static void awaitStatus(PoolFuture<?> f, PoolFuture.Status s) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (f.status() != s) {
+            assertThat(System.nanoTime()).as("%s never reached %s", f, s).isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void localTasksSentByPartitionCancelWhileQueuedAndInterruptWhileRunning() throws Exception {
+        interrupted = new CountDownLatch(1);
+        Integer local = keyOwnedBy(0);
+        List<PoolFuture<String>> blockers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) { // both executor threads of member 0
+            blockers.add(pool.submit((Task<String>) ClusterRoutingTest::block, local));
+        }
+        for (PoolFuture<String> b : blockers) {
+            awaitStatus(b, PoolFuture.Status.RUNNING);
+        }
+        PoolFuture<Integer> queued = pool.submit((Task<Integer>) runs::incrementAndGet, local);
+        assertThat(queued.status()).isEqualTo(PoolFuture.Status.PENDING);
+        assertThat(queued.cancel()).as("a queued task cancels").isTrue();
+        assertThat(blockers.get(0).cancel(true)).isTrue();
+        assertThat(interrupted.await(30, TimeUnit.SECONDS)).as("the running task was interrupted").isTrue();
+        release.countDown();
+        blockers.get(1).get(30, TimeUnit.SECONDS);
+        // A task sent after the cancelled one ran: the cancelled one, queued ahead of it, did not.
+        assertThat(pool.submit((Task<Integer>) () -> 7, local).get(30, TimeUnit.SECONDS)).isEqualTo(7);
+        assertThat(runs.get()).as("the cancelled task never ran").isZero();
     }
 
     @Test
