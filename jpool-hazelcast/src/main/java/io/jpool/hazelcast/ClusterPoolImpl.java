@@ -540,6 +540,9 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
             if (hz.getLifecycleService().isRunning()) {
                 hz.getTopic(startTopic).removeMessageListener(startListener);
                 hz.getCluster().removeMembershipListener(membershipListener);
+                if (localRoute != null) {
+                    localRoute.close();
+                }
                 hz.getTopic(startTopic).destroy();
             }
         } catch (RuntimeException e) {

@@ -2,11 +2,15 @@ package io.jpool.hazelcast;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.partition.MigrationListener;
+import com.hazelcast.partition.MigrationState;
 import com.hazelcast.partition.Partition;
 import com.hazelcast.partition.PartitionService;
+import com.hazelcast.partition.ReplicaMigrationEvent;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -18,8 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * it places locally. An operation addressed to a partition is queued to that partition's thread
  * instead, as a plain {@code submit} is. This class keeps one key (an {@code Integer}) for each of
  * up to {@link #MAX_KEYS} partitions the local member owns and hands them out round-robin, so the
- * work spreads over the partition threads. The keys are recomputed after a membership change and
- * after a task was misrouted.
+ * work spreads over the partition threads. The keys are recomputed after a migration (so a member
+ * that joined owning no partition starts using them once they arrive), after a membership change
+ * and after a task was misrouted.
  *
  * <p>A key can be stale for a moment (its partition just migrated to another member): Hazelcast
  * then delivers the task to the partition's new owner, where {@link RemoteCall} refuses to run it
@@ -27,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * on the member the pool chose, and Hazelcast's own re-sending of partition operations (after a
  * member died) never runs a task twice.
  */
-final class LocalRoute {
+final class LocalRoute implements AutoCloseable {
     /** Enough partitions to keep every partition thread of a large member busy. */
     private static final int MAX_KEYS = 64;
     /** Keys tried per partition sought; integers spread evenly over partitions. */
@@ -38,10 +43,32 @@ final class LocalRoute {
     private final AtomicInteger next = new AtomicInteger();
     /** Keys of locally owned partitions; null until (re)computed, empty if it owns none. */
     private volatile Integer[] keys;
+    private final UUID migrationListener;
 
     private LocalRoute(HazelcastInstance hz, Member local) {
         this.hz = hz;
         this.local = local;
+        this.migrationListener = hz.getPartitionService().addMigrationListener(new MigrationListener() {
+            @Override
+            public void migrationStarted(MigrationState state) {
+                // keys stay usable while partitions move
+            }
+
+            @Override
+            public void migrationFinished(MigrationState state) {
+                invalidate();
+            }
+
+            @Override
+            public void replicaMigrationCompleted(ReplicaMigrationEvent event) {
+                // one of many moves: recompute once they are done (a stale key meanwhile costs a re-send)
+            }
+
+            @Override
+            public void replicaMigrationFailed(ReplicaMigrationEvent event) {
+                // the owner stayed
+            }
+        });
     }
 
     /** A route for {@code hz} if it is a data member, or null (a client or lite member owns no partitions). */
@@ -78,6 +105,16 @@ final class LocalRoute {
     /** Forgets the keys: partitions may have moved. */
     void invalidate() {
         keys = null;
+    }
+
+    /** Stops following migrations. */
+    @Override
+    public void close() {
+        try {
+            hz.getPartitionService().removeMigrationListener(migrationListener);
+        } catch (RuntimeException e) {
+            // the member is stopping: its listeners go with it
+        }
     }
 
     private Integer[] compute() {

@@ -136,6 +136,33 @@ class ClusterRoutingTest {
     }
 
     @Test
+    void aRouteThatKnewNoLocalPartitionUsesThemOnceAMigrationBringsThem() throws Exception {
+        try (LoopbackCluster growing = LoopbackCluster.start(1, 2)) {
+            HazelcastInstance first = growing.members.get(0);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            // Every partition assigned to the only member first, so that the join moves some.
+            while (first.getPartitionService().getPartition(0).getOwner() == null) {
+                assertThat(System.nanoTime()).as("partitions never assigned").isLessThan(deadline);
+                Thread.sleep(10);
+            }
+            try (LocalRoute route = LocalRoute.of(first)) {
+                route.useKeys(); // as if computed while it owned none (a member that just joined)
+                assertThat(route.key()).isNull();
+                growing.addresses.add("127.0.0.1:" + LoopbackCluster.freePort());
+                growing.members.add(growing.startMember(1, 2)); // the join moves partitions
+                deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (route.key() == null) {
+                    assertThat(System.nanoTime()).as("no key after the migration").isLessThan(deadline);
+                    Thread.sleep(20);
+                }
+                Integer key = route.key();
+                assertThat(first.getPartitionService().getPartition(key).getOwner())
+                        .isEqualTo(first.getCluster().getLocalMember());
+            }
+        }
+    }
+
+    @Test
     void remoteCallRefusesToRunOnAMemberItWasNotSentTo() {
         HazelcastInstance m0 = cluster.members.get(0);
         Member m1 = cluster.members.get(1).getCluster().getLocalMember();
