@@ -30,8 +30,9 @@ import java.util.concurrent.TimeUnit;
  * trip (p50, p99), submit-all-then-get-all throughput of tiny tasks, and a map with chunksize 1000
  * against per-item raw submits. Not JMH: a cluster is built once; the round trips and the
  * throughput are measured in {@code rounds} rounds, raw and pool alternating within each round so
- * that a change in the machine's load hits both sides, and each side's median is reported (the
- * ratios of every round are printed too); the map is one timed pass. Run it on a quiet machine.
+ * that a change in the machine's load hits both sides; each side's median and the median of the
+ * rounds' ratios are reported, with every round's ratio; the map is one timed pass. Run it on a
+ * quiet machine.
  *
  * <pre>
  * mvn -B -ntp -q -pl jpool-bench -am package -DskipTests dependency:build-classpath \
@@ -133,13 +134,13 @@ public final class ClusterBench {
             }
             rows.add(String.format("| tiny-task round trip p50 (median of %d rounds) | %d us | %d us | %.2fx (rounds: %s) |",
                     rounds, median(rawRt[0]) / 1000, median(poolRt[0]) / 1000,
-                    (double) median(poolRt[0]) / median(rawRt[0]), ratios(poolRt[0], rawRt[0])));
-            rows.add(String.format("| tiny-task round trip p99 (median of %d rounds) | %d us | %d us | %.2fx |",
+                    median(ratios(poolRt[0], rawRt[0])), text(ratios(poolRt[0], rawRt[0]))));
+            rows.add(String.format("| tiny-task round trip p99 (median of %d rounds) | %d us | %d us | %.2fx (rounds: %s) |",
                     rounds, median(rawRt[1]) / 1000, median(poolRt[1]) / 1000,
-                    (double) median(poolRt[1]) / median(rawRt[1])));
+                    median(ratios(poolRt[1], rawRt[1])), text(ratios(poolRt[1], rawRt[1]))));
             rows.add(String.format("| %,d tiny tasks, submit all then get all (median of %d rounds) | %,.0f tasks/s "
                     + "| %,.0f tasks/s | %.2fx (rounds: %s) |", tasks, rounds, median(rawTps), median(poolTps),
-                    median(poolTps) / median(rawTps), ratios(poolTps, rawTps)));
+                    median(ratios(poolTps, rawTps)), text(ratios(poolTps, rawTps))));
 
             // Map: raw per-item submits against ClusterPool.map with chunksize 1000.
             long s = System.nanoTime();
@@ -212,19 +213,31 @@ public final class ClusterBench {
         return c[c.length / 2];
     }
 
-    /** Each round's pool/raw ratio, for the reader to see the spread. */
-    private static String ratios(long[] pool, long[] raw) {
-        StringBuilder b = new StringBuilder();
+    /**
+     * Each round's pool/raw ratio. The reported ratio is their median: both sides of a round ran
+     * under the same load, so a round's ratio is fairer than a ratio of two sides' medians.
+     */
+    private static double[] ratios(long[] pool, long[] raw) {
+        double[] r = new double[pool.length];
         for (int i = 0; i < pool.length; i++) {
-            b.append(i == 0 ? "" : " ").append(String.format("%.2f", (double) pool[i] / raw[i]));
+            r[i] = (double) pool[i] / raw[i];
         }
-        return b.toString();
+        return r;
     }
 
-    private static String ratios(double[] pool, double[] raw) {
-        StringBuilder b = new StringBuilder();
+    private static double[] ratios(double[] pool, double[] raw) {
+        double[] r = new double[pool.length];
         for (int i = 0; i < pool.length; i++) {
-            b.append(i == 0 ? "" : " ").append(String.format("%.2f", pool[i] / raw[i]));
+            r[i] = pool[i] / raw[i];
+        }
+        return r;
+    }
+
+    /** The ratios of every round, for the reader to see the spread. */
+    private static String text(double[] ratios) {
+        StringBuilder b = new StringBuilder();
+        for (double r : ratios) {
+            b.append(b.length() == 0 ? "" : " ").append(String.format("%.2f", r));
         }
         return b.toString();
     }
