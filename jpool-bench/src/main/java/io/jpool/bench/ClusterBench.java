@@ -28,16 +28,20 @@ import java.util.concurrent.TimeUnit;
  * cluster (a member in this JVM, which also submits, and one {@link ClusterMember} in its own JVM),
  * printed side by side as a Markdown table: member start-up and cluster formation, tiny-task round
  * trip (p50, p99), submit-all-then-get-all throughput of tiny tasks, and a map with chunksize 1000
- * against per-item raw submits. Not JMH: a cluster is built once and each figure is one timed pass
- * after a warm-up, so run it a few times and on a quiet machine.
+ * against per-item raw submits. Not JMH: a cluster is built once; the round trips and the
+ * throughput are measured in {@code rounds} rounds, raw and pool alternating within each round so
+ * that a change in the machine's load hits both sides; each side's median and the median of the
+ * rounds' ratios are reported, with every round's ratio; the map is one timed pass. Run it on a
+ * quiet machine.
  *
  * <pre>
  * mvn -B -ntp -q -pl jpool-bench -am package -DskipTests dependency:build-classpath \
  *     -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
  * java --add-opens java.base/java.lang=ALL-UNNAMED ... -Xmx1g \
- *     -cp jpool-bench/target/classes:$(cat jpool-bench/target/classpath.txt) io.jpool.bench.ClusterBench [scale]
+ *     -cp jpool-bench/target/classes:$(cat jpool-bench/target/classpath.txt) io.jpool.bench.ClusterBench [scale] [rounds]
  * </pre>
- * {@code scale} (default 1.0) multiplies the sizes: 100k tasks, a 1M-item map, 100k raw per-item submits.
+ * {@code scale} (default 1.0) multiplies the sizes: 100k tasks, a 1M-item map, 100k raw per-item
+ * submits; {@code rounds} (default 3) is the number of round-trip and throughput rounds.
  */
 public final class ClusterBench {
 
@@ -71,6 +75,11 @@ public final class ClusterBench {
 
     public static void main(String[] args) throws Exception {
         double scale = args.length > 0 ? Double.parseDouble(args[0]) : 1.0;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        if (scale <= 0 || rounds < 1) {
+            throw new IllegalArgumentException("usage: ClusterBench [scale > 0, default 1.0] [rounds >= 1, default 3]; got "
+                    + String.join(" ", args));
+        }
         int tasks = (int) (100_000 * scale);
         int mapItems = (int) (1_000_000 * scale);
         int rawItems = (int) (100_000 * scale);
@@ -108,39 +117,33 @@ public final class ClusterBench {
                 raw.submit(tiny).get();
                 pool.submit(tiny).get();
             }
-            long[] rawRt = roundTrips(() -> raw.submit(tiny).get(), 3000);
-            long[] poolRt = roundTrips(() -> pool.submit(tiny).get(), 3000);
-            rows.add(String.format("| tiny-task round trip p50 | %d us | %d us | %.2fx |",
-                    rawRt[0] / 1000, poolRt[0] / 1000, (double) poolRt[0] / rawRt[0]));
-            rows.add(String.format("| tiny-task round trip p99 | %d us | %d us | %.2fx |",
-                    rawRt[1] / 1000, poolRt[1] / 1000, (double) poolRt[1] / rawRt[1]));
-
-            // Throughput: submit all, then get all.
-            long s = System.nanoTime();
-            List<Future<Integer>> rf = new ArrayList<>(tasks);
-            for (int i = 0; i < tasks; i++) {
-                rf.add(raw.submit(tiny));
+            long[][] rawRt = new long[2][rounds];
+            long[][] poolRt = new long[2][rounds];
+            double[] rawTps = new double[rounds];
+            double[] poolTps = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                long[] rt = roundTrips(() -> raw.submit(tiny).get(), 3000);
+                rawRt[0][r] = rt[0];
+                rawRt[1][r] = rt[1];
+                rt = roundTrips(() -> pool.submit(tiny).get(), 3000);
+                poolRt[0][r] = rt[0];
+                poolRt[1][r] = rt[1];
+                // Throughput: submit all, then get all.
+                rawTps[r] = throughput(tasks, () -> raw.submit(tiny));
+                poolTps[r] = throughput(tasks, () -> pool.submit(tiny));
             }
-            for (Future<Integer> f : rf) {
-                f.get();
-            }
-            double rawTps = tasks / ((System.nanoTime() - s) / 1e9);
-            rf = null;
-            s = System.nanoTime();
-            List<PoolFuture<Integer>> pf = new ArrayList<>(tasks);
-            for (int i = 0; i < tasks; i++) {
-                pf.add(pool.submit(tiny));
-            }
-            for (PoolFuture<Integer> f : pf) {
-                f.get();
-            }
-            double poolTps = tasks / ((System.nanoTime() - s) / 1e9);
-            pf = null;
-            rows.add(String.format("| %,d tiny tasks, submit all then get all | %,.0f tasks/s | %,.0f tasks/s | %.2fx |",
-                    tasks, rawTps, poolTps, poolTps / rawTps));
+            rows.add(String.format("| tiny-task round trip p50 (median of %d rounds) | %d us | %d us | %.2fx (rounds: %s) |",
+                    rounds, median(rawRt[0]) / 1000, median(poolRt[0]) / 1000,
+                    median(ratios(poolRt[0], rawRt[0])), text(ratios(poolRt[0], rawRt[0]))));
+            rows.add(String.format("| tiny-task round trip p99 (median of %d rounds) | %d us | %d us | %.2fx (rounds: %s) |",
+                    rounds, median(rawRt[1]) / 1000, median(poolRt[1]) / 1000,
+                    median(ratios(poolRt[1], rawRt[1])), text(ratios(poolRt[1], rawRt[1]))));
+            rows.add(String.format("| %,d tiny tasks, submit all then get all (median of %d rounds) | %,.0f tasks/s "
+                    + "| %,.0f tasks/s | %.2fx (rounds: %s) |", tasks, rounds, median(rawTps), median(poolTps),
+                    median(ratios(poolTps, rawTps)), text(ratios(poolTps, rawTps))));
 
             // Map: raw per-item submits against ClusterPool.map with chunksize 1000.
-            s = System.nanoTime();
+            long s = System.nanoTime();
             List<Future<Integer>> items = new ArrayList<>(rawItems);
             for (int i = 0; i < rawItems; i++) {
                 items.add(raw.submit(new Item(i)));
@@ -179,6 +182,64 @@ public final class ClusterBench {
 
     private interface Call {
         void run() throws Exception;
+    }
+
+    private interface Submit {
+        Future<?> submit() throws Exception;
+    }
+
+    /** Tasks per second for {@code n} submits followed by a get of every future. */
+    private static double throughput(int n, Submit submit) throws Exception {
+        long s = System.nanoTime();
+        List<Future<?>> fs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            fs.add(submit.submit());
+        }
+        for (Future<?> f : fs) {
+            f.get();
+        }
+        return n / ((System.nanoTime() - s) / 1e9);
+    }
+
+    private static long median(long[] v) {
+        long[] c = v.clone();
+        Arrays.sort(c);
+        return c[c.length / 2];
+    }
+
+    private static double median(double[] v) {
+        double[] c = v.clone();
+        Arrays.sort(c);
+        return c[c.length / 2];
+    }
+
+    /**
+     * Each round's pool/raw ratio. The reported ratio is their median: both sides of a round ran
+     * under the same load, so a round's ratio is fairer than a ratio of two sides' medians.
+     */
+    private static double[] ratios(long[] pool, long[] raw) {
+        double[] r = new double[pool.length];
+        for (int i = 0; i < pool.length; i++) {
+            r[i] = (double) pool[i] / raw[i];
+        }
+        return r;
+    }
+
+    private static double[] ratios(double[] pool, double[] raw) {
+        double[] r = new double[pool.length];
+        for (int i = 0; i < pool.length; i++) {
+            r[i] = pool[i] / raw[i];
+        }
+        return r;
+    }
+
+    /** The ratios of every round, for the reader to see the spread. */
+    private static String text(double[] ratios) {
+        StringBuilder b = new StringBuilder();
+        for (double r : ratios) {
+            b.append(b.length() == 0 ? "" : " ").append(String.format("%.2f", r));
+        }
+        return b.toString();
     }
 
     /** p50 and p99 of {@code n} sequential calls, in nanoseconds. */

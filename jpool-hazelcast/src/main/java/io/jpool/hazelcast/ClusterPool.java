@@ -21,12 +21,12 @@ import java.util.Objects;
  *       application's class path). A task that cannot be serialized is rejected at submit.</li>
  *   <li>Placement: round-robin over the members; {@link #submit(Task, Object)} runs a task on the
  *       member that owns a key.</li>
- *   <li>A future is PENDING until its member reports the task started (a task that runs past
- *       one millisecond is reported then; a shorter one goes straight to its result), RUNNING
- *       after. {@code cancel()}
+ *   <li>A future is PENDING until its member reports the task started (a task still running one
+ *       millisecond after it started is reported within the next millisecond; a shorter one goes
+ *       straight to its result), RUNNING after. {@code cancel()}
  *       cancels a PENDING task and waits (one round trip) until its member has dropped it from its
  *       queue; {@code cancel(true)} also interrupts a running one on its member. A task cancelled
- *       in its first millisecond (before its start is reported) may thus have begun on its member;
+ *       in its first milliseconds (before its start is reported) may thus have begun on its member;
  *       it is then interrupted there.</li>
  *   <li>A member that leaves or dies fails only its tasks with {@link io.jpool.WorkerDiedException}
  *       naming the member, or re-runs them on another member under {@link Builder#retries retries}.

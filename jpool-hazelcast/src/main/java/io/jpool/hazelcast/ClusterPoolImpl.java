@@ -13,7 +13,6 @@ import com.hazelcast.core.IExecutorService;
 import com.hazelcast.core.MemberLeftException;
 import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import com.hazelcast.partition.Partition;
-import com.hazelcast.spi.impl.DelegatingCompletableFuture;
 import com.hazelcast.spi.exception.TargetDisconnectedException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
 import com.hazelcast.topic.ITopic;
@@ -25,11 +24,13 @@ import io.jpool.WorkerDiedException;
 import io.jpool.internal.pool.AbstractPool;
 import io.jpool.internal.pool.TaskCounters;
 
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -54,7 +55,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * dies, while {@code submitToMember} fails with {@link MemberLeftException} (a client's with
  * {@link TargetDisconnectedException}), so the pool decides: fail the future with
  * {@link WorkerDiedException} or re-run the task on another member under {@code retries}. The
- * future ends once (one CAS), so a late or duplicate result is dropped.
+ * future ends once (one CAS), so a late or duplicate result is dropped. A first attempt on this
+ * JVM's own member goes by one of its partitions instead ({@link LocalRoute}), so that the
+ * submitting thread does not run the member's side of it; the call names its member and refuses
+ * to run anywhere else, so Hazelcast's re-sending of partition operations cannot re-run it.
  *
  * <p>The member announces each start on a topic of this pool; the listener moves the future
  * PENDING -> RUNNING and arms its time limit. The result may come first: it then starts and
@@ -73,7 +77,10 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
     private final HazelcastInstance hz;
     private final boolean owned;
     private final IExecutorService executor;
-    private final String startTopic;
+    private final UUID poolId = UUID.randomUUID();
+    private final String startTopic = StartSignals.topic(poolId);
+    /** How tasks reach this JVM's member, or null on a client or lite member. */
+    private final LocalRoute localRoute;
     private final UUID startListener;
     private final UUID membershipListener;
     private final int retries;
@@ -83,6 +90,8 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
     private final Semaphore inFlight;
     private final ConcurrentHashMap<Long, ClusterFuture<?>> live = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    /** Attempts that reached a member other than the one chosen (see {@link LocalRoute}). */
+    private final AtomicLong misrouted = new AtomicLong();
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final TaskCounters counters = new TaskCounters();
     private final ScheduledThreadPoolExecutor helper;
@@ -106,7 +115,7 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
             return t;
         });
         helper.setRemoveOnCancelPolicy(true);
-        this.startTopic = "jpool.started." + UUID.randomUUID();
+        this.localRoute = LocalRoute.of(hz);
         ITopic<Long> topic = hz.getTopic(startTopic);
         this.startListener = topic.addMessageListener(m -> started(m.getMessageObject()));
         this.membershipListener = hz.getCluster().addMembershipListener(new MembershipListener() {
@@ -150,7 +159,20 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
     }
 
     private void refreshMembers() {
+        if (localRoute != null) {
+            localRoute.invalidate(); // partitions move when members come and go
+        }
         members = hz.getCluster().getMembers().stream().filter(m -> !m.isLiteMember()).toArray(Member[]::new);
+    }
+
+    /** For tests: how tasks reach this JVM's member, or null. */
+    LocalRoute localRoute() {
+        return localRoute;
+    }
+
+    /** For tests: attempts that reached a member other than the one chosen, and were sent again. */
+    long misrouted() {
+        return misrouted.get();
     }
 
     @Override
@@ -230,7 +252,10 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
         f.member = m;
         Future<T> remote;
         try {
-            remote = executor.submitToMember(new RemoteCall<>(f.task, startTopic, f.id, isolation), m);
+            RemoteCall<T> call = new RemoteCall<>(wireForm(f.task), poolId, f.id, m.getUuid(), isolation);
+            // Only a first attempt goes by partition: one that was misrouted or re-run goes by member.
+            Integer localKey = attempt == 1 && localRoute != null && localRoute.reaches(m) ? localRoute.key() : null;
+            remote = localKey != null ? executor.submitToKeyOwner(call, localKey) : executor.submitToMember(call, m);
         } catch (HazelcastSerializationException e) {
             if (attempt == 1) {
                 throw e; // submit() refuses the task
@@ -249,33 +274,33 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
     }
 
     /**
-     * Calls {@link #answered} when Hazelcast's future completes, on the thread that completes it.
-     * Registered on the invocation future underneath Hazelcast's wrapper: the wrapper's callbacks
-     * go through Hazelcast's default async executor, which on a machine with fewer than 3 CPUs
-     * (a common pool of parallelism 1) starts a new thread for every callback. A failure is taken
-     * from the invocation future; a value through the wrapper's {@code get()}, which returns at
-     * once then and deserializes it.
+     * What to send for {@code task}: a serializable JDK {@code Callable} the pool adapted travels
+     * bare (the adapter would cost a second class description each way); the task itself
+     * otherwise, and always when members run tasks in process pools, which take only tasks.
      */
+    @SuppressWarnings("unchecked")
+    private <T> Callable<T> wireForm(Task<T> task) {
+        Object adapted = isolation == 0 ? AbstractPool.adaptedFrom(task) : null;
+        return adapted instanceof Callable && adapted instanceof Serializable ? (Callable<T>) adapted : task;
+    }
+
+    /**
+     * Calls {@link #answered} when Hazelcast's future completes, on the thread that completes it
+     * (Hazelcast's futures are {@link CompletionStage}s). Not {@code whenComplete}: without an
+     * executor, Hazelcast runs callbacks on its default async executor, which on a machine with
+     * fewer than 3 CPUs (a common pool of parallelism 1) starts a new thread for every callback.
+     * The stage deserializes the value first and passes a value it cannot deserialize as the error.
+     */
+    @SuppressWarnings("unchecked")
     private <T> void onCompletion(ClusterFuture<T> f, int attempt, Future<T> remote) {
-        Object inner = remote instanceof DelegatingCompletableFuture
-                ? ((DelegatingCompletableFuture<T>) remote).getDelegate() : remote;
-        ((CompletionStage<?>) inner).whenCompleteAsync((ignored, error) -> {
-            if (error != null) {
-                answered(f, attempt, null, error);
-                return;
-            }
-            T value;
-            try {
-                value = remote.get();
-            } catch (ExecutionException | CancellationException | InterruptedException e) {
-                answered(f, attempt, null, e instanceof ExecutionException ? e.getCause() : e);
-                return;
-            } catch (RuntimeException e) {
-                answered(f, attempt, null, e); // the value could not be deserialized here
-                return;
-            }
-            answered(f, attempt, value, null);
-        }, Runnable::run);
+        if (!(remote instanceof CompletionStage)) {
+            f.fail(new IllegalStateException("this Hazelcast version's executor returned a "
+                    + remote.getClass().getName() + ", not a CompletionStage, so the pool cannot follow the task; "
+                    + "use the Hazelcast version jpool-hazelcast is built with"));
+            return;
+        }
+        ((CompletionStage<T>) remote).whenCompleteAsync((value, error) -> answered(f, attempt, value, error),
+                Runnable::run);
     }
 
     private Member ownerOf(Object key) {
@@ -312,6 +337,17 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
         if (f.isDone() || attempt != f.attempts) {
             return; // cancelled, timed out, or a stale attempt already replaced
         }
+        if (cause instanceof MisroutedTaskException && f.misroutes < MAX_MISROUTES && !shutdown) {
+            // Delivered by a stale partition key to another member, which refused it: the member
+            // chosen is fine, so send it there again, by member this time.
+            misrouted.incrementAndGet();
+            if (localRoute != null) {
+                localRoute.invalidate();
+            }
+            f.misroutes++;
+            redispatch(f, null);
+            return;
+        }
         boolean neverStarted = cause instanceof TargetNotMemberException
                 || (memberGone(cause) && f.status() == PoolFuture.Status.PENDING);
         if (neverStarted && f.misroutes < MAX_MISROUTES && !shutdown) {
@@ -321,14 +357,14 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
             // sending it elsewhere is no retry.
             f.misroutes++;
             refreshMembers();
-            redispatch(f);
+            redispatch(f, f.member);
             return;
         }
         if (memberGone(cause)) {
             Member m = f.member;
             if (f.retried < retries && !shutdown) {
                 f.retried++;
-                redispatch(f);
+                redispatch(f, f.member);
                 return;
             }
             f.fail(new WorkerDiedException("cluster member " + address(m)
@@ -349,11 +385,11 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
         return m == null ? "(unknown)" : m.getAddress().getHost() + ":" + m.getAddress().getPort();
     }
 
-    private void redispatch(ClusterFuture<?> f) {
-        Member failed = f.member;
+    /** Sends the task again from the helper thread, to a member other than {@code avoid} if one is left. */
+    private void redispatch(ClusterFuture<?> f, Member avoid) {
         helper.execute(() -> {
             if (!f.isDone()) {
-                dispatch(f, failed);
+                dispatch(f, avoid);
             }
         });
     }
@@ -504,6 +540,9 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
             if (hz.getLifecycleService().isRunning()) {
                 hz.getTopic(startTopic).removeMessageListener(startListener);
                 hz.getCluster().removeMembershipListener(membershipListener);
+                if (localRoute != null) {
+                    localRoute.close();
+                }
                 hz.getTopic(startTopic).destroy();
             }
         } catch (RuntimeException e) {

@@ -8,26 +8,33 @@ import com.hazelcast.nio.serialization.DataSerializable;
 import io.jpool.Task;
 
 import java.io.IOException;
+import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ScheduledFuture;
 
 /**
- * What travels to a member for one task: the task, its id and the pool's start topic. On the
- * member it runs the task and, if the task is still running {@link StartSignals#DELAY_MICROS}
- * after it started, announces "task {@code id} started" on that topic (so the caller's future
- * turns RUNNING). The announcement is asynchronous and may reach the caller after the result, or
- * not at all if the member dies; the caller's future accepts both. With
- * isolation, the member hands the task to its local process pool and waits for it there.
+ * What travels to a member for one task: the task (a plain {@code Callable} submitted to the pool
+ * travels as itself, without the pool's {@link Task} adapter around it: one class description
+ * less to write and read per task), its id, the pool's id and the member the pool chose. On the member it first checks that it is that member (else it throws
+ * {@link MisroutedTaskException} without running the task: see {@link LocalRoute}), then runs the
+ * task and, if the task is still running {@link StartSignals#DELAY_MICROS} after it started,
+ * announces "task {@code id} started" on the pool's start topic (so the caller's future turns
+ * RUNNING). The announcement is asynchronous and may reach the caller after the result, or not at
+ * all if the member dies; the caller's future accepts both. With isolation, the member hands the
+ * task to its local process pool and waits for it there.
  *
- * <p>{@link DataSerializable}, not {@code Serializable}: the envelope is written field by field,
+ * <p>{@link DataSerializable}, not {@code Serializable}: the envelope is written field by field
+ * (ids as longs, the topic's name is derived from the pool id only when a start is announced),
  * and only the task itself goes through Java serialization (a {@link Task} is always
  * {@code Serializable}, so Hazelcast never falls back to its Compact format, which accepts what
  * it cannot run). A task that cannot be serialized fails in the caller's thread, at submit.
  */
 final class RemoteCall<T> implements Callable<T>, DataSerializable, HazelcastInstanceAware {
-    private Task<T> task;
-    private String startTopic;
+    /** A {@link Task} whenever {@link #isolation} is set: a process pool runs only those. */
+    private Callable<T> task;
+    private UUID pool;
     private long id;
+    /** The member chosen to run it. */
+    private UUID target;
     /** Worker processes per member to run the task in, or 0 to run it in the member's thread. */
     private int isolation;
     private transient HazelcastInstance member;
@@ -36,17 +43,21 @@ final class RemoteCall<T> implements Callable<T>, DataSerializable, HazelcastIns
     public RemoteCall() {
     }
 
-    RemoteCall(Task<T> task, String startTopic, long id, int isolation) {
+    RemoteCall(Callable<T> task, UUID pool, long id, UUID target, int isolation) {
         this.task = task;
-        this.startTopic = startTopic;
+        this.pool = pool;
         this.id = id;
+        this.target = target;
         this.isolation = isolation;
     }
 
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
         out.writeLong(id);
-        out.writeString(startTopic);
+        out.writeLong(pool.getMostSignificantBits());
+        out.writeLong(pool.getLeastSignificantBits());
+        out.writeLong(target.getMostSignificantBits());
+        out.writeLong(target.getLeastSignificantBits());
         out.writeInt(isolation);
         out.writeObject(task);
     }
@@ -54,7 +65,8 @@ final class RemoteCall<T> implements Callable<T>, DataSerializable, HazelcastIns
     @Override
     public void readData(ObjectDataInput in) throws IOException {
         id = in.readLong();
-        startTopic = in.readString();
+        pool = new UUID(in.readLong(), in.readLong());
+        target = new UUID(in.readLong(), in.readLong());
         isolation = in.readInt();
         task = in.readObject();
     }
@@ -65,22 +77,30 @@ final class RemoteCall<T> implements Callable<T>, DataSerializable, HazelcastIns
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public T call() throws Exception {
-        ScheduledFuture<?> startReport = member == null ? null : StartSignals.schedule(member, startTopic, id);
+        if (member == null) {
+            return task.call(); // not run by Hazelcast (no member to check or report to)
+        }
+        UUID here = member.getCluster().getLocalMember().getUuid();
+        if (!here.equals(target)) {
+            throw new MisroutedTaskException("task " + id + " reached member " + here + " instead of " + target
+                    + " (a partition moved on its way) and did not run there; the pool sends it again");
+        }
+        StartSignals.Running running = StartSignals.begin(member, pool, id);
         try {
-            if (isolation > 0 && member != null) {
-                return MemberProcessPools.run(member, isolation, task);
+            if (isolation > 0) {
+                return MemberProcessPools.run(member, isolation, (Task<T>) task);
             }
             return task.call();
         } finally {
-            if (startReport != null) {
-                startReport.cancel(false); // a task that ended first needs none: its result says it
-            }
+            StartSignals.end(running);
         }
     }
 
+    /** Hazelcast asks this for every task it runs: kept cheap, the task's own text is not asked for. */
     @Override
     public String toString() {
-        return "task " + id + " (" + task + ")";
+        return "jpool task " + id;
     }
 }
