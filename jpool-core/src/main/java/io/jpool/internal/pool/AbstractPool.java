@@ -284,4 +284,13 @@ public abstract class AbstractPool implements Pool {
     private static <T> Task<T> asTask(Callable<T> c) {
         return c instanceof Task ? (Task<T>) c : JdkTasks.of(c);
     }
+
+    /**
+     * The JDK {@code Callable} or {@code Runnable} that {@code task} adapts, or null if it was
+     * submitted as a jpool task itself: for a pool kind that sends tasks elsewhere and would rather
+     * send what the user gave.
+     */
+    protected static Object adaptedFrom(Object task) {
+        return JdkTasks.adaptedFrom(task);
+    }
 }
