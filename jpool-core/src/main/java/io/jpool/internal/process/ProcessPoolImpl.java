@@ -80,8 +80,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * the pool deletes its socket directory and marks itself terminated.
  *
  * <p>An adaptive pool ({@link #sizer}, null for a fixed size) asks its {@link ProcessSizer} before
- * each start whether one more worker fits (target, memory); the sizer's own thread looks at the
- * workers and retires idle ones ({@link SizedPool}).
+ * each start whether one more worker fits (target, memory), and gives tasks to no more workers
+ * at once than its target; the sizer's own thread looks at the workers and retires idle ones
+ * ({@link SizedPool}).
  */
 public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
@@ -290,13 +291,19 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
      */
     private List<Runnable> dispatchLocked() {
         List<Runnable> sends = new ArrayList<>(2);
+        // an adaptive pool runs tasks on no more workers than its target: the others wait idle,
+        // to retire if the target stays low, or to take tasks at once if it rises again
+        int busyRoom = sizer == null ? Integer.MAX_VALUE : sizer.target() - (workerCount - starting - idle.size());
         while (!pending.isEmpty()) {
             ProcessTask<?> t = pending.peekFirst();
             if (t.isDone()) {
                 pending.pollFirst();
                 continue;
             }
-            WorkerLink w = idle.pollFirst();
+            WorkerLink w = busyRoom > 0 ? idle.pollFirst() : null;
+            if (w != null) {
+                busyRoom--;
+            }
             if (w == null) {
                 if (starting < pending.size() && broken == null && mayStartLocked()) {
                     long number = startWorkerLocked();
@@ -886,7 +893,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                         serving.add(new ProcessSizer.WorkerState(w, !w.held.isEmpty(), w.tasksRun));
                     }
                 }
-                return new ProcessSizer.View(serving, workerCount, workerCount == 0 && noLivePendingLocked());
+                return new ProcessSizer.View(serving, workerCount, pending.size(),
+                        counters.completedCount() + counters.failedCount(), workerCount == 0 && noLivePendingLocked());
             } finally {
                 lock.unlock();
             }

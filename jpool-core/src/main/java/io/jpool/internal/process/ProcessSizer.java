@@ -49,9 +49,11 @@ final class ProcessSizer {
      *
      * @param serving workers ready for tasks (not starting, not retiring)
      * @param workers workers alive or starting
+     * @param queued  tasks waiting for a worker
+     * @param ended   tasks that ended so far, with a result or an exception
      * @param quiet   no worker and no queued task: the ticker may stop
      */
-    record View(List<WorkerState> serving, int workers, boolean quiet) {
+    record View(List<WorkerState> serving, int workers, long queued, long ended, boolean quiet) {
     }
 
     /** What the sizer needs from its pool. */
@@ -112,6 +114,13 @@ final class ProcessSizer {
         }
     }
 
+    /** The most workers that may run tasks at once now (the pool's lock held). */
+    int target() {
+        synchronized (policy) {
+            return policy.target();
+        }
+    }
+
     /** Reads the machine now (the pool's lock not held), so that several workers may start at once. */
     void readMachine() {
         long available = probe.availableBytes();
@@ -163,7 +172,7 @@ final class ProcessSizer {
             View v = pool.sizerView();
             if (v.quiet()) {
                 synchronized (policy) {
-                    policy.forgetMemoryReading();
+                    policy.wentQuiet();
                 }
                 running.set(false);
                 meters.clear();
@@ -191,7 +200,9 @@ final class ProcessSizer {
             seen.put(w.link(), m);
             long cpu = cpuNanos(w.link());
             if (cpu >= 0) {
-                if (m.lastCpuNanos >= 0) {
+                if (m.lastCpuNanos >= 0 && w.busy()) {
+                    // only a busy worker's CPU time is set against busy time: an idle JVM's own
+                    // threads (JIT, GC) would otherwise read as tasks that compute
                     cpuTotal += Math.max(0, cpu - m.lastCpuNanos);
                 }
                 m.lastCpuNanos = cpu;
@@ -210,12 +221,13 @@ final class ProcessSizer {
         }
         meters.keySet().retainAll(seen.keySet());
         busyTotal += busy * interval;
-        ProcessSizing.Sample s = new ProcessSizing.Sample(now, cpuTotal, busyTotal, v.workers(), busy,
-                p.availableBytes(), rss, p.cpuContention());
+        ProcessSizing.Sample s = new ProcessSizing.Sample(now, v.ended(), cpuTotal, busyTotal, v.queued(), v.workers(),
+                busy, p.availableBytes(), rss, p.cpuContention());
         idle.sort(Comparator.comparingLong(e -> e.getValue().idleSince)); // longest idle first
         List<WorkerLink> retire = new ArrayList<>();
+        boolean changed;
         synchronized (policy) {
-            policy.onTick(s);
+            changed = policy.onTick(s);
             int workers = v.workers();
             for (Map.Entry<WorkerLink, Meter> e : idle) {
                 if (policy.retires(now - e.getValue().idleSince, workers)) {
@@ -226,6 +238,9 @@ final class ProcessSizer {
         }
         if (!retire.isEmpty()) {
             pool.retireIfIdle(retire, config.min());
+        }
+        if (changed) {
+            pool.dispatch(); // a higher target puts waiting workers to work, or starts more, now
         }
     }
 

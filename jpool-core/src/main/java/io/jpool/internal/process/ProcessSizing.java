@@ -1,6 +1,8 @@
 package io.jpool.internal.process;
 
 import io.jpool.AdaptiveStats;
+import io.jpool.internal.adaptive.AdaptiveController;
+import io.jpool.internal.adaptive.AdaptiveSample;
 
 /**
  * Decides how many worker JVMs an adaptive {@link io.jpool.ProcessPool} may run, whether one more
@@ -10,32 +12,40 @@ import io.jpool.AdaptiveStats;
  *
  * <h2>How it works</h2>
  * <ul>
- *   <li><b>Target</b> (the most workers the pool starts for queued work): before anything is
- *       measured, as many as CPUs (within {@code [max(min, 1), max]}). Samples are summed over
- *       windows of {@code windowNanos}; at the end of a window in which workers were busy long
- *       enough to tell, the share of their busy time spent on a CPU ({@code cpu / busy wall}) gives
- *       the Goetz estimate {@code cpus x (1 + wait/compute) = cpus / share}: about as many workers
- *       as CPUs for CPU-bound tasks, more (up to max) for tasks that wait.</li>
- *   <li><b>Busy CPUs</b>: a task waiting for a CPU would look like one waiting for I/O, so the
- *       measured share is multiplied by the machine's contention (runnable threads per CPU, at
- *       least 1): CPU-bound tasks on a crowded machine, or too many of the pool's own workers,
- *       still count as CPU-bound and the target falls back to the CPU count.</li>
- *   <li><b>Memory</b>: a worker starts only if the machine's available memory, less the RSS of the
- *       workers started since it was read, stays at least {@link #MEMORY_SAFETY} times a worker's
- *       RSS (measured on a live worker, else an estimate). The target is capped the same way at
- *       each window. The first worker always starts, so work progresses; no second one starts
- *       until the machine was read after the pool last had no worker.</li>
- *   <li><b>Idle</b>: a worker idle for {@code idleTimeoutNanos} retires while more than min are
- *       alive; one above the target retires as soon as it is seen idle.</li>
+ *   <li><b>What the work needs</b> comes from the thread pool's {@link AdaptiveController}, fed
+ *       the process pool's readings at each tick: tasks ended, the busy workers' OS CPU time as
+ *       the sampled CPU and their busy time as the sampled wall (no run-queue count: the
+ *       machine's load stands in for it), tasks queued, workers busy. So the one controller
+ *       decides: about as many workers as CPUs before anything is measured, the Goetz estimate
+ *       {@code cpus x (1 + wait/compute)}, hill climbing on the completion rate with its bias
+ *       toward fewer workers, more workers when queued work makes no progress (starvation, e.g.
+ *       tasks that wait for each other), fewer when the work turns CPU-bound or the load falls.
+ *       It counts at least one worker, so its min is {@code max(1, min)}.</li>
+ *   <li><b>Memory</b> caps what the controller asks for: a worker starts only if the machine's
+ *       available memory, less the RSS of the workers started since it was read, stays at least
+ *       {@link #MEMORY_SAFETY} times a worker's RSS (measured on a live worker, else an
+ *       estimate); the target is capped the same way at each tick. The first worker always
+ *       starts, so work progresses; no second one starts until the machine was read after the
+ *       pool last had no worker.</li>
+ *   <li><b>Idle</b>: the pool gives tasks to no more workers at once than the target; the
+ *       others wait idle. A worker idle for {@code idleTimeoutNanos} retires while more than min
+ *       are alive; one above the target retires once idle for {@link #ABOVE_TARGET_IDLE_WINDOWS}
+ *       windows (a JVM costs a start: a probe down, or a dip, shorter than that keeps it).</li>
  * </ul>
- * Every change of target, refusal for memory and retirement leaves a reason in words. Not
- * thread-safe: callers hold one lock around every call.
+ * Every change of target, refusal for memory and retirement leaves a reason in words, which says
+ * whether the controller or the memory cap set it. Not thread-safe: callers hold one lock around
+ * every call.
  */
 final class ProcessSizing {
     /** Available memory must stay this many times a worker's RSS for one more to start. */
     static final double MEMORY_SAFETY = 2.0;
-    /** Part of a window that workers must be busy in, summed, before its share is trusted. */
-    private static final double MIN_BUSY_PART = 0.1;
+    /**
+     * Windows a worker above the target stays idle before it retires: longer than a probe down
+     * of the hill climbing lasts, so a probe costs no JVM start when the target comes back.
+     */
+    static final int ABOVE_TARGET_IDLE_WINDOWS = 3;
+    /** A probe's change of completion rate below this share is noise (a few slow tasks per window). */
+    private static final double MARGIN = 0.1;
 
     /**
      * The policy's tuning.
@@ -44,7 +54,9 @@ final class ProcessSizing {
      * @param max               most workers; at least 1 and min
      * @param cpus              CPUs of the machine
      * @param idleTimeoutNanos  idle time after which a worker above min retires
-     * @param windowNanos       how long each measurement window lasts
+     * @param windowNanos       how long each measurement window lasts; also how long queued work
+     *                          may make no progress before it counts as starving (then more
+     *                          workers every half window while it still makes none)
      * @param rssEstimateBytes  a worker's RSS until one is measured
      */
     record Settings(int min, int max, int cpus, long idleTimeoutNanos, long windowNanos, long rssEstimateBytes) {
@@ -59,12 +71,14 @@ final class ProcessSizing {
     }
 
     /**
-     * What the pool looks like at one tick. CPU and busy time are running totals (the policy takes
-     * the differences); the rest is the state now.
+     * What the pool looks like at one tick. Tasks ended, CPU and busy time are running totals (the
+     * policy takes the differences); the rest is the state now.
      *
      * @param nanoTime       the clock
-     * @param cpuNanos       CPU time the workers used so far (while they were alive and serving)
+     * @param completed      tasks that ended so far, whatever their outcome
+     * @param cpuNanos       CPU time the workers used so far while busy with tasks
      * @param busyNanos      wall time the workers were busy with tasks so far, summed over workers
+     * @param queued         tasks waiting for a worker now
      * @param workers        workers alive or starting now
      * @param busy           workers running a task now
      * @param availableBytes the machine's available memory now; -1 if unknown
@@ -72,16 +86,15 @@ final class ProcessSizing {
      * @param cpuContention  runnable threads per CPU on the machine now (its load average / CPUs),
      *                       at least 1; NaN if unknown
      */
-    record Sample(long nanoTime, long cpuNanos, long busyNanos, int workers, int busy, long availableBytes,
-                  long rssBytes, double cpuContention) {
+    record Sample(long nanoTime, long completed, long cpuNanos, long busyNanos, long queued, int workers, int busy,
+                  long availableBytes, long rssBytes, double cpuContention) {
     }
 
     private final Settings settings;
+    private AdaptiveController controller;
     private int target;
-    private double cpuShare = Double.NaN;
     private String reason;
     private long changes;
-    private Sample windowStart;
     private long availableBytes = -1;
     private long rssBytes;
     private boolean rssMeasured;
@@ -93,43 +106,24 @@ final class ProcessSizing {
     ProcessSizing(Settings settings) {
         this.settings = settings;
         this.rssBytes = settings.rssEstimateBytes();
-        this.target = clamp(settings.cpus());
+        this.controller = newController();
+        this.target = controller.target();
         this.reason = "not measured yet: up to one worker per CPU (" + target + ")";
     }
 
     /** Takes one sample; true if the target changed. */
     boolean onTick(Sample s) {
         memoryReading(s.availableBytes(), s.rssBytes());
-        if (windowStart == null) {
-            windowStart = s;
-            return false;
-        }
-        long wall = s.nanoTime() - windowStart.nanoTime();
-        if (wall < settings.windowNanos()) {
-            return false;
-        }
-        long cpu = s.cpuNanos() - windowStart.cpuNanos();
-        long busyWall = s.busyNanos() - windowStart.busyNanos();
-        windowStart = s;
-        if (busyWall < MIN_BUSY_PART * wall) {
-            return false; // too little work to tell what kind it is
-        }
-        double measured = (double) cpu / busyWall;
         double contention = Double.isNaN(s.cpuContention()) ? 1.0 : Math.max(1.0, s.cpuContention());
-        // on a machine with more runnable threads than CPUs, a worker gets only 1/contention of a CPU
-        // while it runs: that time is not "wait" in the Goetz sense, so the share is scaled back up
-        double share = Math.max(0.01, Math.min(1.0, measured * contention));
-        cpuShare = Double.isNaN(cpuShare) ? share : (cpuShare + share) / 2;
-        int estimate = clamp((int) Math.round(settings.cpus() / cpuShare));
-        String why = String.format("busy workers computed %.0f%% of the time%s: cpus x (1 + wait/compute) = %d",
-                100 * cpuShare, contention > 1.0 ? String.format(" (%.0f%% measured, CPUs %.1fx oversubscribed)",
-                        100 * measured, contention) : "", estimate);
+        controller.onTick(new AdaptiveSample(s.nanoTime(), s.completed(), s.cpuNanos(), s.busyNanos(), -1,
+                s.queued(), s.busy(), contention));
+        int wanted = controller.target();
         int affordable = memoryCap(s.workers());
-        if (estimate > affordable) {
-            estimate = affordable;
-            why = memoryWords(s.workers()) + ": no more than " + affordable;
+        if (wanted > affordable) {
+            return setTarget(affordable, "memory: " + memoryWords(s.workers()) + ", so no more than " + affordable
+                    + " (the controller asks for " + wanted + ": " + controller.stats().reason() + ")");
         }
-        return setTarget(estimate, why);
+        return setTarget(wanted, "controller: " + controller.stats().reason());
     }
 
     /**
@@ -159,7 +153,7 @@ final class ProcessSizing {
      * it as gone if so.
      */
     boolean retires(long idleNanos, int workers) {
-        if (workers > target && idleNanos > 0) {
+        if (workers > target && idleNanos >= ABOVE_TARGET_IDLE_WINDOWS * settings.windowNanos()) {
             reason = "an idle worker retired: " + workers + " were alive, above the target " + target;
             return true;
         }
@@ -175,11 +169,6 @@ final class ProcessSizing {
         return target;
     }
 
-    /** The share of busy time workers spent on a CPU, 0..1; NaN until measured. */
-    double cpuShare() {
-        return cpuShare;
-    }
-
     /** A worker's RSS as measured (or estimated), in bytes. */
     long rssBytes() {
         return rssBytes;
@@ -189,10 +178,15 @@ final class ProcessSizing {
         return reason;
     }
 
+    /** The measured wait/compute ratio of the busy workers; NaN until measured. */
+    double waitComputeRatio() {
+        return controller.stats().waitComputeRatio();
+    }
+
     AdaptiveStats stats() {
-        double ratio = Double.isNaN(cpuShare) ? Double.NaN : (1 - cpuShare) / cpuShare;
-        String now = String.format("%s; now: cpu share %s, worker RSS %d MiB%s, available %s",
-                reason, Double.isNaN(cpuShare) ? "not measured" : String.format("%.0f%%", 100 * cpuShare),
+        double ratio = waitComputeRatio();
+        String now = String.format("%s; now: wait/compute %s, worker RSS %d MiB%s, available %s",
+                reason, Double.isNaN(ratio) ? "not measured" : String.format(java.util.Locale.ROOT, "%.2f", ratio),
                 rssBytes >> 20, rssMeasured ? "" : " (estimate)",
                 availableBytes < 0 ? "unknown" : (availableBytes >> 20) + " MiB");
         return new AdaptiveStats(target, settings.min(), settings.max(), ratio, now, changes);
@@ -209,9 +203,20 @@ final class ProcessSizing {
         readingStale = false;
     }
 
-    /** The pool went quiet (no worker): its next start needs a fresh reading before a second one. */
-    void forgetMemoryReading() {
+    /**
+     * The pool went quiet (no worker, nothing queued): its next start needs a fresh reading before
+     * a second one, and the controller starts over, as the ticker stopped: its clock of the last
+     * task ended would make the first busy tick after a long quiet look like starvation. The
+     * target follows the new controller at the next tick, when work came back.
+     */
+    void wentQuiet() {
         readingStale = true;
+        controller = newController();
+    }
+
+    private AdaptiveController newController() {
+        return new AdaptiveController(new AdaptiveController.Settings(Math.max(1, settings.min()), settings.max(),
+                settings.cpus(), settings.windowNanos(), settings.windowNanos(), settings.windowNanos() / 2, MARGIN));
     }
 
     private boolean memoryAllowsOneMore() {
