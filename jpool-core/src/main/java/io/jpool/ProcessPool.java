@@ -154,15 +154,23 @@ public interface ProcessPool extends Pool {
 
         /**
          * Lets the pool size itself between {@code min} and {@code max} workers, instead of a fixed
-         * {@link #maxWorkers}. Workers still start on demand (a task with no idle worker starts one).
-         * The pool reads, every 200 ms, each worker's CPU time from the OS against the time it was
-         * busy, and aims at {@code cpus x (1 + wait/compute)} workers: about one per CPU for
-         * CPU-bound tasks, more for tasks that wait (give a {@code max} above the CPU count for
-         * those); time a worker spent waiting for a CPU on a crowded machine (by the load average)
-         * counts as computing, not waiting. It starts no worker unless the machine's available
-         * memory stays at least twice a worker's measured RSS. A worker idle for
+         * {@link #maxWorkers}. Workers still start on demand (a task with no idle worker starts one),
+         * and no more of them run tasks at once than the pool's target. The pool reads, every
+         * 200 ms, each busy worker's CPU time from the OS against the time it was busy, and starts
+         * from {@code cpus x (1 + wait/compute)} workers: about one per CPU for CPU-bound tasks,
+         * more for tasks that wait (give a {@code max} above the CPU count for those); time a worker
+         * spent waiting for a CPU on a crowded machine (by the load average) counts as computing,
+         * not waiting. From there it hill-climbs on the rate at which tasks end, as
+         * {@link io.jpool.ThreadPool.Builder#adaptive() ThreadPool's adaptive()} does: it tries a
+         * few workers more or fewer and keeps the fewest that give (nearly) the best rate. When
+         * tasks are queued, every worker is busy and no task ended for a second (tasks waiting for
+         * each other), it adds workers, again every half second while none ends, whatever the
+         * estimate says; it shrinks when the work turns CPU-bound or the load falls. On top of that
+         * it starts no worker unless the machine's available memory stays at least twice a worker's
+         * measured RSS. A worker above the target retires after 3 s idle; one idle for
          * {@link #idleTimeout idleTimeout} (default 60 s) exits, down to {@code min}, as loky's
-         * workers do. {@link ProcessPool#adaptiveStats()} tells the target and why.
+         * workers do. {@link ProcessPool#adaptiveStats()} tells the target and why (the controller
+         * or the memory cap).
          *
          * @param min workers kept alive once started, 0 or more (0: an idle pool holds no JVM)
          * @param max most workers at once, at least 1 and at least min

@@ -19,11 +19,14 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <h2>How it works</h2>
  * Every {@link #TICK_NANOS} the ticker takes a {@link View} of the pool (under the pool's lock:
- * which workers serve, which of them hold a task, how many tasks each has run), then, outside the
- * lock, reads each worker's CPU time from the OS ({@link ProcessHandle.Info#totalCpuDuration()}, so
- * the worker protocol is unchanged) and its RSS, the machine's available memory and how crowded
- * its CPUs are ({@link MachineProbe}). Busy time is sampled: a worker seen holding a task at a
- * tick counts the whole tick as busy, which over many ticks and workers averages out. A worker
+ * which workers serve, which of them hold a task, how many tasks each has run, how many are
+ * queued and how many ended in all), then, outside the lock, reads each worker's CPU time from
+ * the OS ({@link ProcessHandle.Info#totalCpuDuration()}, so the worker protocol is unchanged) and
+ * its RSS, the machine's available memory and how crowded its CPUs are ({@link MachineProbe}).
+ * Busy time is sampled: a worker seen holding a task at a tick counts the whole tick as busy,
+ * and its CPU time since the last tick as the task's, which over many ticks and workers averages
+ * out; an idle worker's CPU time (its JVM's own threads) counts nowhere. When the policy's
+ * target rose, the ticker has the pool dispatch at once (waiting workers take tasks). A worker
  * seen idle twice with no task run in between has been idle since the first sighting; those past
  * the policy's idle limit (or above the target) are handed to the pool to retire if still idle.
  * The pool asks {@link #mayStart} under its lock before it starts a worker, and calls
