@@ -181,9 +181,72 @@ class AdaptiveControllerTest {
         // tasks that end only when 8 of them run at once: nothing ends below 8 workers
         Sim sim = new Sim(1, 64);
         Model barrier = new Model(n -> n >= 8 ? 1000 : 0, n -> 1e-6, n -> 1e-3);
-        sim.run(barrier, 1.0);
+        sim.run(barrier, 0.5);
         assertThat(sim.c.target()).as("%s", sim.c.stats()).isGreaterThanOrEqualTo(8);
         assertThat(sim.c.stats().reason()).contains("starvation");
+    }
+
+    @Test
+    void starvedTasksNeedingSixteenTimesTheStartGetThemWithinOneSecond() {
+        // 64 = 16 x the 4 workers it starts with: doubling gets there in 4 steps, 100 ms apart
+        Sim sim = new Sim(1, 256);
+        Model barrier = new Model(n -> n >= 64 ? 1000 : 0, n -> 1e-6, n -> 1e-3);
+        sim.run(barrier, 0.9);
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isGreaterThanOrEqualTo(64);
+    }
+
+    @Test
+    void ioBoundWorkGetsItsFirstEstimateBeforeTheFirstWindowEnds() {
+        Sim sim = new Sim(1, 512);
+        sim.run(io(100_000), 0.2);
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isEqualTo(512);
+        assertThat(sim.c.stats().reason()).startsWith("estimate");
+    }
+
+    @Test
+    void aRatioThatRisesStepByStepAfterTheFirstEstimateLiftsTheTarget() {
+        // code warming up: each task computes 1 ms, then half as much every half second, while
+        // waiting 20 ms; no window's ratio jumps 4-fold over the last, yet it grows 16-fold
+        Sim sim = new Sim(1, 512);
+        double cpu = 1e-3;
+        for (; cpu >= 60e-6; cpu /= 2) {
+            double c = cpu;
+            sim.run(new Model(n -> n / 0.020, n -> c, n -> 0.020), 0.5);
+        }
+        double last = cpu * 2;
+        sim.run(new Model(n -> n / 0.020, n -> last, n -> 0.020), 0.5);
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isGreaterThanOrEqualTo(384);
+    }
+
+    @Test
+    void aDownstreamLimitFarBelowTheEstimateIsFoundFromTaskTimesWithinTwoSeconds() {
+        // a server that serves 16 at once: the estimate says 512, but tasks then take 32 times
+        // as long as with few workers; Little's law says 16 workers carry the same rate
+        Sim sim = new Sim(1, 512);
+        sim.run(io(16), 2);
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isBetween(16, 24);
+        int high = 0;
+        long sum = 0;
+        for (int i = 0; i < 100; i++) {
+            sim.run(io(16), 0.1);
+            high = Math.max(high, sim.c.target());
+            sum += sim.c.target();
+        }
+        assertThat(sum / 100.0).as("stays: %s", sim.c.stats()).isBetween(16.0, 24.0);
+        assertThat(high).as("probes stay near it: %s", sim.c.stats()).isLessThanOrEqualTo(32);
+    }
+
+    @Test
+    void cpuBoundWorkNeverProbesBelowTheCpuCount() {
+        // with CPU-bound work fewer workers than CPUs can only lose throughput: no probe tries it
+        Sim sim = new Sim(1, 256);
+        sim.run(cpuBound(), 1);
+        int low = Integer.MAX_VALUE;
+        for (int i = 0; i < 200; i++) {
+            sim.run(cpuBound(), 0.1);
+            low = Math.min(low, sim.c.target());
+        }
+        assertThat(low).as("%s", sim.c.stats()).isEqualTo(CPUS);
     }
 
     @Test
