@@ -23,20 +23,25 @@ import io.jpool.AdaptiveStats;
  *       Taken as the target when first measured with work to do (at the first tick with enough
  *       sampled, not waiting for the window's end), again after the load fell
  *       and work came back, when the ratio rises far above the highest seen since (the
- *       work turned I/O-bound), and when it doubled since the estimate was taken while tasks
- *       take no longer than their shortest (code warming up computes less per task as it goes;
- *       not once queueing was seen, below). Between those, the estimate
+ *       work turned I/O-bound; from work that was not CPU-bound, only while no queueing was
+ *       seen, below), and, outside probes, when it doubled since the estimate was taken and
+ *       tasks do not queue (code warming up computes less per task as it goes; not once queueing
+ *       was seen or a probe down was kept: a ratio that grows as tasks queue downstream says
+ *       nothing of the workers needed). Between those, the estimate
  *       is not followed: with more busy threads than CPUs, CPU-bound tasks wait for a CPU, which
  *       inflates the ratio and would make the estimate chase the pool's own size.</li>
  *   <li><b>CPU-bound</b>: tasks compute more than they wait (ratio below 1) and the target is
  *       above the estimate: the target drops to the estimate.</li>
- *   <li><b>Queueing</b>: the time per task (busy workers / completion rate, Little's law) is
- *       more than 4 times the shortest seen since the work last changed, after a whole window at
- *       this target: the tasks wait in a queue outside the pool (a downstream's own limit) and
- *       more workers only lengthen it. The target drops to rate x shortest time per task, with
- *       a fifth more as headroom, if that is at most three quarters of it.</li>
+ *   <li><b>Queueing</b>: the time per task (busy workers / completion rate, Little's law, less
+ *       the sampled share spent waiting for a CPU) is more than 4 times the shortest seen since
+ *       the work last changed, the work is not CPU-bound, and a whole window ran at this target:
+ *       the tasks wait in a queue outside the pool (a downstream's own limit) and more workers
+ *       only lengthen it. The target drops to rate x shortest time per task, with a fifth more as
+ *       headroom, if that is at most three quarters of it; once per work, as a probe down (judged
+ *       as below), so a queue that fewer workers do not shorten (a saturated machine) costs one
+ *       window.</li>
  *   <li><b>Hill climbing</b> on the completion rate: measure a window at the target, then probe
- *       a quarter more or fewer workers for a window (half more after a kept step up). A probe
+ *       a quarter more or fewer workers for a window (half after a kept step the same way). A probe
  *       up is kept only if the rate rose by more than {@code margin}; a probe down is kept unless the rate fell by more than margin
  *       from the rate before the first step down: so the pool settles at the fewest workers that
  *       give (nearly) the best rate. Going up is tried only with tasks queued and work that is not
@@ -77,14 +82,22 @@ public final class AdaptiveController {
     private double ratioAtEstimate = Double.NaN;
     /** Shortest time a task took (busy workers / rate, Little's law) since the work last changed. */
     private double minTaskNanos = Double.NaN;
-    /** Queueing outside the pool was seen: the estimate is a ceiling no more, not followed upward. */
+    /**
+     * Queueing outside the pool was seen, or hill climbing found fewer workers than the estimate
+     * as good: the estimate says too many for this work and is not followed upward again until
+     * the work changes (its ratio also grows as tasks queue downstream).
+     */
     private boolean queueingSeen;
+    /** The queueing rule's step was taken since the work last changed: it is taken once. */
+    private boolean queueingTried;
     /** The rate the last probe is judged against (NaN: measure one at the target first). */
     private double baseRate = Double.NaN;
     private boolean nextProbeUp = true;
     private int rejectedInARow;
     /** Steps up kept in a row. */
     private int keptUps;
+    /** Steps down kept in a row. */
+    private int keptDowns;
     private int holdWindows;
 
     private AdaptiveSample last;
@@ -198,20 +211,28 @@ public final class AdaptiveController {
         // Little's law: busy workers = rate x time per task; trusted once half the workers ended a task in
         // the window (tasks much longer than a window, or none ending, say nothing of their time)
         double taskNanos = ended > 0 && 2 * ended >= busy ? busy * 1e9 / rate : Double.NaN;
-        if (!(taskNanos >= minTaskNanos)) {
-            minTaskNanos = Double.isNaN(taskNanos) ? minTaskNanos : taskNanos;
-        }
         long cpu = s.sampledCpuNanos() - w.sampledCpuNanos();
         long wall = s.sampledWallNanos() - w.sampledWallNanos();
         long runQueue = s.sampledRunQueueNanos() < 0 || w.sampledRunQueueNanos() < 0 ? -1
                 : s.sampledRunQueueNanos() - w.sampledRunQueueNanos();
+        if (runQueue > 0 && wall > 0) {
+            // time waiting for a CPU is the machine's load, not a queue outside the pool
+            taskNanos *= Math.max(0.0, 1.0 - (double) runQueue / wall);
+        }
+        double windowRatio = Double.NaN;
         if (cpu > 0 && wall > 0) {
             // wall = wait + cpu + time waiting for a CPU: measured, or else estimated from the load
             double r = runQueue >= 0 ? (double) (wall - runQueue - cpu) / cpu
                     : (double) wall / cpu - Math.max(1.0, s.cpuContention());
-            r = Math.max(0.0, r);
-            ratio = Double.isNaN(ratio) ? r : 0.5 * ratio + 0.5 * r;
+            windowRatio = Math.max(0.0, r);
+            ratio = Double.isNaN(ratio) ? windowRatio : 0.5 * ratio + 0.5 * windowRatio;
         }
+        if (!(taskNanos >= minTaskNanos) && !Double.isNaN(taskNanos)) {
+            minTaskNanos = taskNanos;
+        }
+        // tasks of work that is not CPU-bound taking 4 times their shortest: they wait in a queue
+        // outside the pool (new work with longer waits comes with a jump from CPU-bound, below)
+        boolean queueing = taskNanos > QUEUEING * minTaskNanos && windowRatio >= CPU_BOUND_RATIO;
         // the highest ratio since the last estimate, before this window: a rise far above it is a new workload
         double highestRatio = ratioOfEstimate;
         if (!Double.isNaN(ratioOfEstimate) && ratio > ratioOfEstimate) {
@@ -236,8 +257,12 @@ public final class AdaptiveController {
         }
         int estimate = estimate();
         boolean demand = queued || peak >= target;
+        // a jump from CPU-bound work is new work whatever was seen; from I/O-bound work it may be
+        // tasks queueing downstream, which the climb or the queueing rule already caught
+        boolean fromCpuBound = highestRatio < CPU_BOUND_RATIO;
         if ((Double.isNaN(highestRatio) && demand)
-                || (queued && ratio > RATIO_JUMP * highestRatio + 1 && estimate > target)) {
+                || (queued && (fromCpuBound || (!queueing && !queueingSeen)) && ratio > RATIO_JUMP * highestRatio + 1
+                    && estimate > target)) {
             if (!Double.isNaN(highestRatio)) {
                 forgetTaskTimes(); // a new workload: its tasks take their own time
             }
@@ -246,8 +271,9 @@ public final class AdaptiveController {
             return change(estimate, Phase.UNMEASURED, s, "estimate: " + settings.cpus() + " CPUs x (1 + wait/compute "
                     + fmt(ratio) + ")" + (estimate == settings.max() || estimate == settings.min() ? ", clamped" : ""));
         }
-        if (queued && !queueingSeen && ratio >= RATIO_RISE * ratioAtEstimate && 2 * estimate >= 3 * target
-                && taskNanos <= 1.5 * minTaskNanos) {
+        boolean probing = phase == Phase.PROBE_UP || phase == Phase.PROBE_DOWN;
+        if (queued && !probing && !queueingSeen && !queueing && ratio >= RATIO_RISE * ratioAtEstimate
+                && 2 * estimate >= 3 * target) {
             // the first estimate came from cold code (class loading, the interpreter) that computes
             // more per task than it will: follow the estimate up while tasks do not slow down
             ratioAtEstimate = ratio;
@@ -263,13 +289,20 @@ public final class AdaptiveController {
         }
         // judged after a whole window at this target: right after a step up, the new workers' first
         // tasks have not ended yet and the time per task looks longer than it is
-        if (queued && phase != Phase.UNMEASURED && taskNanos > QUEUEING * minTaskNanos) {
+        // and not for CPU-bound work, whose tasks slow down as they share the CPUs
+        if (queued && phase != Phase.UNMEASURED && queueing) {
             // tasks wait in a queue outside the pool (a downstream's limit): more workers only
             // lengthen it; the rate needs rate x shortest task time workers (Little's law)
+            // Taken as a probe down, judged like one: if the rate falls (the queue was the machine's
+            // CPUs, which fewer workers do not relieve), the pool goes back and does not try again
             int need = clamp((int) Math.ceil(rate * minTaskNanos / 1e9 * QUEUEING_HEADROOM));
-            if (4 * need <= 3 * target) {
+            if (!queueingTried && 4 * need <= 3 * target) {
+                queueingTried = true;
                 queueingSeen = true;
-                return change(need, Phase.UNMEASURED, s, "queueing: tasks take " + fmt(taskNanos / 1e6) + " ms, "
+                baseRate = rate;
+                keptUps = 0;
+                keptDowns = -1; // not a step of the climb's: once kept, the next step down is a quarter again
+                return change(need, Phase.PROBE_DOWN, s, "queueing: tasks take " + fmt(taskNanos / 1e6) + " ms, "
                         + fmt(minTaskNanos / 1e6) + " ms with fewer workers; " + fmt(rate) + "/s needs about " + need);
             }
         }
@@ -280,6 +313,7 @@ public final class AdaptiveController {
     private void forgetTaskTimes() {
         minTaskNanos = Double.NaN;
         queueingSeen = false;
+        queueingTried = false;
     }
 
     private boolean climb(double rate, boolean queued, int peak, AdaptiveSample s) {
@@ -300,6 +334,8 @@ public final class AdaptiveController {
             case PROBE_DOWN:
                 if (rate >= baseRate * (1 - settings.margin())) {
                     rejectedInARow = 0;
+                    keptDowns++;
+                    queueingSeen = true; // fewer workers did as well: the estimate is too high for this work
                     if (target > settings.min()) {
                         return probe(false, s, "fewer workers kept throughput (" + fmt(rate) + "/s vs "
                                 + fmt(baseRate) + "/s); probing down");
@@ -343,8 +379,11 @@ public final class AdaptiveController {
 
     private boolean probe(boolean up, AdaptiveSample s, String why) {
         // a quarter; half once a step up was kept, so a pool far below its best gets there in a few windows
-        int step = Math.max(1, target / (up && keptUps > 0 ? 2 : 4));
-        if (!up) {
+        // the same going down: far above a downstream's limit, a quarter at a time takes a dozen windows
+        int step = Math.max(1, target / ((up ? keptUps : keptDowns) > 0 ? 2 : 4));
+        if (up) {
+            keptDowns = 0;
+        } else {
             keptUps = 0;
         }
         int to = clamp(up ? target + step : target - step);
@@ -357,6 +396,7 @@ public final class AdaptiveController {
 
     private boolean reject(double rate, AdaptiveSample s, String why) {
         keptUps = 0;
+        keptDowns = 0;
         holdWindows = ++rejectedInARow >= 2 ? HOLD_WINDOWS : 0;
         if (rejectedInARow >= 2) {
             rejectedInARow = 0;
