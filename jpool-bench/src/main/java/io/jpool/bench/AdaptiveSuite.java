@@ -80,6 +80,7 @@ public final class AdaptiveSuite {
         AdaptiveSuite suite = new AdaptiveSuite(full, out, "");
         long t0 = System.nanoTime();
         try (LocalHttpServer ample = new LocalHttpServer(0); LocalHttpServer limited = new LocalHttpServer(DOWNSTREAM_LIMIT)) {
+            warmUp(ample);
             if (only.contains("io") || only.contains("phases")) {
                 suite.io(ample);
             }
@@ -111,6 +112,20 @@ public final class AdaptiveSuite {
         System.out.println();
         System.out.print(r.toMarkdown());
         System.out.println("written: " + out.toAbsolutePath() + "/adaptive.{md,json} and *.svg");
+    }
+
+    /**
+     * Runs the HTTP client and server code and the CPU loop for a while, uncounted: the first pool
+     * measured would otherwise pay for class loading and the JIT alone.
+     */
+    private static void warmUp(LocalHttpServer server) throws InterruptedException {
+        System.out.println("== warm-up: 2 s of GETs and 1 ms CPU tasks on a fixed pool of 32, not counted");
+        try (Contender c = Contender.fixed(32)) {
+            ClosedLoop.run(c, since -> {
+                server.call();
+                CpuWork.spin(CPU_TASK_NANOS);
+            }, 2, 64);
+        }
     }
 
     private void io(LocalHttpServer server) throws Exception {
@@ -279,8 +294,8 @@ public final class AdaptiveSuite {
                     continue;
                 }
                 Run r = ClosedLoop.run(c, w, first ? adaptiveSeconds : fixedSeconds, inFlight);
-                System.out.printf(Locale.ROOT, "  %-22s %8.0f tasks/s, peak %d running, mean task %.1f ms%s%n", c.name(),
-                        r.tasksPerSec(), r.peakRunning(), r.meanTaskMs(),
+                System.out.printf(Locale.ROOT, "  %-22s %8.0f tasks/s, peak %d running, mean task %.1f ms%s%s%n", c.name(),
+                        r.tasksPerSec(), r.peakRunning(), r.meanTaskMs(), r.failed() > 0 ? ", " + r.failed() + " FAILED" : "",
                         r.adaptive() == null ? "" : ", target " + r.adaptive().target() + " (" + r.adaptive().reason() + ")");
                 runs.add(r);
             }
@@ -309,6 +324,9 @@ public final class AdaptiveSuite {
             double secs = r.series().isEmpty() ? 0 : r.series().get(r.series().size() - 1).seconds();
             String note = r.adaptive() == null ? (r.name().startsWith("virtual") ? "threads = tasks running" : null)
                     : "final target " + r.adaptive().target() + ": " + r.adaptive().reason();
+            if (r.failed() > 0) {
+                note = (note == null ? "" : note + "; ") + r.failed() + " tasks failed (not counted)";
+            }
             rows.add(new SuiteReport.Row(r.name(), r.tasksPerSec(), Double.isNaN(best) ? Double.NaN : 100 * r.tasksPerSec() / best,
                     r.meanThreads(secs / 2), r.peakRunning(), r.meanTaskMs(), note));
             if (!r.name().startsWith("fixed") || runs.size() <= 6) {

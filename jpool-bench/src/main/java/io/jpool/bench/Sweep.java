@@ -23,8 +23,8 @@ public final class Sweep {
             try (Contender c = Contender.fixed(size)) {
                 r = ClosedLoop.run(c, work, seconds, inFlight);
             }
-            System.out.printf(Locale.ROOT, "  fixed %4d: %8.0f tasks/s, peak %d running, mean task %.1f ms%n", size,
-                    r.tasksPerSec(), r.peakRunning(), r.meanTaskMs());
+            System.out.printf(Locale.ROOT, "  fixed %4d: %8.0f tasks/s, peak %d running, mean task %.1f ms%s%n", size,
+                    r.tasksPerSec(), r.peakRunning(), r.meanTaskMs(), r.failed() > 0 ? ", " + r.failed() + " FAILED" : "");
             s.sizes.add(size);
             s.runs.add(r);
         }
