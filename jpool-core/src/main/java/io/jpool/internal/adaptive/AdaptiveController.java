@@ -19,7 +19,8 @@ import io.jpool.AdaptiveStats;
  *       target: the target drops to the most that were busy (at least min).</li>
  *   <li><b>Estimate</b> (Goetz): {@code cpus x (1 + wait/compute)}, from the tasks' sampled CPU
  *       and wall time, less the time they waited for a CPU (the scheduler's count, or else
- *       an estimate from the machine's load).
+ *       an estimate from the machine's load); the ratio is smoothed over windows, except that
+ *       a window 4 times off is taken as it is (new work).
  *       Taken as the target when first measured with work to do (at the first tick with enough
  *       sampled, not waiting for the window's end), again after the load fell
  *       and work came back, when the ratio rises far above the highest seen since (the
@@ -225,7 +226,10 @@ public final class AdaptiveController {
             double r = runQueue >= 0 ? (double) (wall - runQueue - cpu) / cpu
                     : (double) wall / cpu - Math.max(1.0, s.cpuContention());
             windowRatio = Math.max(0.0, r);
-            ratio = Double.isNaN(ratio) ? windowRatio : 0.5 * ratio + 0.5 * windowRatio;
+            // smoothed, but a window 4 times off is new work, taken as it is: halving a ratio of
+            // 500 down to CPU-bound would take 9 windows
+            boolean newWork = Double.isNaN(ratio) || windowRatio * RATIO_JUMP < ratio || windowRatio > RATIO_JUMP * ratio + 1;
+            ratio = newWork ? windowRatio : 0.5 * ratio + 0.5 * windowRatio;
         }
         if (!(taskNanos >= minTaskNanos) && !Double.isNaN(taskNanos)) {
             minTaskNanos = taskNanos;

@@ -164,6 +164,19 @@ class AdaptiveControllerTest {
     }
 
     @Test
+    void workThatTurnsCpuBoundShrinksThePoolWithinOneSecond() {
+        // issue 18: phases re-converge within 3 s; a smoothed ratio of ~400 took 9 windows to fall
+        // below 1. The run-queue wait is known (Linux): it tells CPU-bound tasks from waiting ones
+        Sim sim = new Sim(1, 512, 0);
+        Model io = io(100_000);
+        sim.run(new Model(io.rate(), io.cpu(), io.wall(), n -> 0.0), 5);
+        assertThat(sim.c.target()).isGreaterThanOrEqualTo(384);
+        Model cpu = cpuBound();
+        sim.run(new Model(cpu.rate(), cpu.cpu(), cpu.wall(), n -> 0.002 * Math.max(0.0, (double) n / CPUS - 1)), 1);
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isLessThanOrEqualTo(CPUS + 1);
+    }
+
+    @Test
     void workThatTurnsIoBoundAgainGrowsThePoolAgain() {
         Sim sim = new Sim(1, 64);
         sim.run(cpuBound(), 5);
