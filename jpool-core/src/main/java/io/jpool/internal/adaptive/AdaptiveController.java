@@ -31,6 +31,9 @@ import io.jpool.AdaptiveStats;
  *       nothing of the workers needed). Between those, the estimate
  *       is not followed: with more busy threads than CPUs, CPU-bound tasks wait for a CPU, which
  *       inflates the ratio and would make the estimate chase the pool's own size.</li>
+ *   <li><b>CPUs oversubscribed</b>: the sampled tasks waited for a CPU a third of their time
+ *       or more (the scheduler's count), above #CPU workers: the target drops to the busy workers
+ *       times the share of time not spent waiting for a CPU, at least halving, not below #CPU.</li>
  *   <li><b>CPU-bound</b>: tasks compute more than they wait (ratio below 1) and the target is
  *       above the estimate: the target drops to the estimate.</li>
  *   <li><b>Queueing</b>: the time per task (busy workers / completion rate, Little's law, less
@@ -63,6 +66,8 @@ public final class AdaptiveController {
     private static final double QUEUEING = 4.0;
     /** Workers kept above what Little's law says the rate needs, after queueing was seen. */
     private static final double QUEUEING_HEADROOM = 1.2;
+    /** Sampled tasks waiting for a CPU this share of their time: the pool oversubscribes the CPUs. */
+    private static final double CPU_STARVED_SHARE = 1.0 / 3;
     /** Sampled wall time that is enough for a first estimate before the first window ends. */
     private static final long FIRST_ESTIMATE_WALL_NANOS = 20_000_000L;
     /** Windows to hold after a probe up and down were both rejected. */
@@ -89,6 +94,8 @@ public final class AdaptiveController {
      * the work changes (its ratio also grows as tasks queue downstream).
      */
     private boolean queueingSeen;
+    /** The target last fell because the work was CPU-bound or oversubscribed the CPUs. */
+    private boolean cpuLimited;
     /** The queueing rule's step was taken since the work last changed: it is taken once. */
     private boolean queueingTried;
     /** The rate the last probe is judged against (NaN: measure one at the target first). */
@@ -231,6 +238,7 @@ public final class AdaptiveController {
             boolean newWork = Double.isNaN(ratio) || windowRatio * RATIO_JUMP < ratio || windowRatio > RATIO_JUMP * ratio + 1;
             ratio = newWork ? windowRatio : 0.5 * ratio + 0.5 * windowRatio;
         }
+        double runQueueShare = runQueue > 0 && wall > 0 ? (double) runQueue / wall : 0.0;
         if (!(taskNanos >= minTaskNanos) && !Double.isNaN(taskNanos)) {
             minTaskNanos = taskNanos;
         }
@@ -252,6 +260,7 @@ public final class AdaptiveController {
             if (to < target) {
                 ratioOfEstimate = Double.NaN; // when work queues up again, start from the estimate
                 forgetTaskTimes();
+                cpuLimited = false;
                 return change(to, Phase.UNMEASURED, s, "load fell: nothing queued, at most " + peak
                         + " of " + target + " workers busy");
             }
@@ -263,13 +272,14 @@ public final class AdaptiveController {
         boolean demand = queued || peak >= target;
         // a jump from CPU-bound work is new work whatever was seen; from I/O-bound work it may be
         // tasks queueing downstream, which the climb or the queueing rule already caught
-        boolean fromCpuBound = highestRatio < CPU_BOUND_RATIO;
+        boolean fromCpuBound = highestRatio < CPU_BOUND_RATIO || cpuLimited;
         if ((Double.isNaN(highestRatio) && demand)
                 || (queued && (fromCpuBound || (!queueing && !queueingSeen)) && ratio > RATIO_JUMP * highestRatio + 1
                     && estimate > target)) {
             if (!Double.isNaN(highestRatio)) {
                 forgetTaskTimes(); // a new workload: its tasks take their own time
             }
+            cpuLimited = false;
             ratioOfEstimate = ratio;
             ratioAtEstimate = ratio;
             return change(estimate, Phase.UNMEASURED, s, "estimate: " + settings.cpus() + " CPUs x (1 + wait/compute "
@@ -284,8 +294,22 @@ public final class AdaptiveController {
             return change(estimate, Phase.UNMEASURED, s, "estimate rose: " + settings.cpus() + " CPUs x (1 + wait/compute "
                     + fmt(ratio) + ")" + (estimate == settings.max() ? ", clamped" : ""));
         }
+        if (runQueueShare >= CPU_STARVED_SHARE && target > settings.cpus() && queued) {
+            // the workers spend a third or more of their time runnable but without a CPU: fewer
+            // of them do the same work. Only the share that runs or waits for something else is
+            // kept, at least halving, as the ratio lags (it also counts the JVM's safepoint
+            // pauses, which grow with the runnable threads, as wait)
+            int to = Math.max(settings.cpus(), Math.min(target / 2, (int) Math.ceil(busy * (1 - runQueueShare))));
+            forgetTaskTimes();
+            cpuLimited = true;
+            ratioOfEstimate = ratio; // a jump from here is new, I/O-bound work
+            ratioAtEstimate = ratio;
+            return change(to, Phase.UNMEASURED, s, "CPUs oversubscribed: tasks waited for a CPU "
+                    + Math.round(100 * runQueueShare) + "% of their time");
+        }
         if (ratio < CPU_BOUND_RATIO && target > estimate) {
             forgetTaskTimes();
+            cpuLimited = true;
             ratioOfEstimate = ratio;
             ratioAtEstimate = ratio;
             return change(estimate, Phase.UNMEASURED, s, "CPU-bound: wait/compute " + fmt(ratio)

@@ -177,6 +177,28 @@ class AdaptiveControllerTest {
     }
 
     @Test
+    void aPoolThatOversubscribesTheCpusShrinksByTheShareOfTimeSpentWaitingForOne() {
+        // after I/O work at 512 workers, tasks of 1 ms CPU + 20 ms wait: 4 CPUs serve 4000/s, which
+        // 84 workers reach; at 512 each task waits ~107 ms for a CPU (the run queue says so)
+        Sim sim = new Sim(1, 512, 0);
+        Model io = io(100_000);
+        sim.run(new Model(io.rate(), io.cpu(), io.wall(), n -> 0.0), 5);
+        assertThat(sim.c.target()).isGreaterThanOrEqualTo(384);
+        Model mixed = new Model(n -> Math.min(n / 0.021, CPUS / 0.001), n -> 0.001,
+                n -> n / Math.min(n / 0.021, CPUS / 0.001), n -> n / Math.min(n / 0.021, CPUS / 0.001) - 0.021);
+        sim.run(mixed, 1);
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isLessThanOrEqualTo(128);
+        sim.run(mixed, 5);
+        // and when the I/O-bound work comes back, its estimate is taken at once, as after CPU-bound work
+        int high = 0;
+        for (int i = 0; i < 15; i++) {
+            sim.run(new Model(io.rate(), io.cpu(), io.wall(), n -> 0.0), 0.1);
+            high = Math.max(high, sim.c.target());
+        }
+        assertThat(high).as("back to the best size within 1.5 s: %s", sim.c.stats()).isEqualTo(512);
+    }
+
+    @Test
     void workThatTurnsIoBoundAgainGrowsThePoolAgain() {
         Sim sim = new Sim(1, 64);
         sim.run(cpuBound(), 5);
