@@ -210,6 +210,7 @@ public final class AdaptiveSuite {
         Run a;
         try (Contender c = Contender.adaptive()) {
             a = ClosedLoop.run(c, w, 3 * phaseSeconds, IN_FLIGHT);
+            c.changes().forEach(line -> System.out.println("      " + line));
         }
         List<SuiteReport.Verdict> v = new ArrayList<>();
         String[] names = {"start (I/O)", "I/O -> CPU", "CPU -> I/O"};
@@ -239,6 +240,7 @@ public final class AdaptiveSuite {
                 double s = escape(c, 5);
                 String note = Double.isNaN(s) ? "stuck: still waiting after 5 s" : String.format(Locale.ROOT, "escaped in %.2f s", s);
                 System.out.printf(Locale.ROOT, "  %-22s %s%n", c.name(), note);
+                c.changes().forEach(line -> System.out.println("      " + line));
                 int threads = c.threads();
                 rows.add(new SuiteReport.Row(c.name(), Double.NaN, Double.NaN, Double.NaN, -1, Double.NaN,
                         note + (threads >= 0 ? ", " + threads + " threads then" : "")));
@@ -297,6 +299,7 @@ public final class AdaptiveSuite {
                 System.out.printf(Locale.ROOT, "  %-22s %8.0f tasks/s, peak %d running, mean task %.1f ms%s%s%n", c.name(),
                         r.tasksPerSec(), r.peakRunning(), r.meanTaskMs(), r.failed() > 0 ? ", " + r.failed() + " FAILED" : "",
                         r.adaptive() == null ? "" : ", target " + r.adaptive().target() + " (" + r.adaptive().reason() + ")");
+                c.changes().forEach(line -> System.out.println("      " + line));
                 runs.add(r);
             }
             first = false;

@@ -3,6 +3,10 @@ package io.jpool.bench;
 import io.jpool.AdaptiveStats;
 import io.jpool.ThreadPool;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
@@ -23,6 +27,7 @@ public final class Contender implements AutoCloseable {
     private final IntSupplier threads;
     private final ThreadPool adaptive;
     private final boolean shared;
+    private List<String> changes = List.of();
 
     private Contender(String name, ExecutorService executor, IntSupplier threads, ThreadPool adaptive, boolean shared) {
         this.name = name;
@@ -38,10 +43,22 @@ public final class Contender implements AutoCloseable {
         return new Contender("fixed " + n, p, () -> p.stats().workers(), null, false);
     }
 
-    /** {@code ThreadPool.builder().adaptive().build()}. */
+    /** {@code ThreadPool.builder().adaptive().build()}, its changes of target logged ({@link #changes()}). */
     public static Contender adaptive() {
-        ThreadPool p = ThreadPool.builder().adaptive().build();
-        return new Contender("adaptive", p, () -> p.stats().workers(), p, false);
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        long t0 = System.nanoTime();
+        ThreadPool p = ThreadPool.builder().adaptive().adaptiveListener(st -> log.add(String.format(Locale.ROOT,
+                "%6.2f s -> %4d: %s", (System.nanoTime() - t0) / 1e9, st.target(), st.reason()))).build();
+        Contender c = new Contender("adaptive", p, () -> p.stats().workers(), p, false);
+        c.changes = log;
+        return c;
+    }
+
+    /** An adaptive pool's changes of target so far, one line each (time since built, target, reason). */
+    public List<String> changes() {
+        synchronized (changes) {
+            return List.copyOf(changes);
+        }
     }
 
     /** Python's default {@code ThreadPoolExecutor} size, {@code min(32, cpus + 4)}, as a fixed jpool. */

@@ -317,7 +317,6 @@ public final class AdaptiveController {
         }
         // judged after a whole window at this target: right after a step up, the new workers' first
         // tasks have not ended yet and the time per task looks longer than it is
-        // and not for CPU-bound work, whose tasks slow down as they share the CPUs
         if (queued && phase != Phase.UNMEASURED && queueing) {
             // tasks wait in a queue outside the pool (a downstream's limit): more workers only
             // lengthen it; the rate needs rate x shortest task time workers (Little's law)
