@@ -25,10 +25,11 @@ import io.jpool.AdaptiveStats;
  *       sampled, not waiting for the window's end), again after the load fell
  *       and work came back, when the ratio rises far above the highest seen since (the
  *       work turned I/O-bound; from work that was not CPU-bound, only while no queueing was
- *       seen, below), and, outside probes, when it doubled since the estimate was taken and
- *       tasks do not queue (code warming up computes less per task as it goes; not once queueing
- *       was seen or a probe down was kept: a ratio that grows as tasks queue downstream says
- *       nothing of the workers needed). Between those, the estimate
+ *       seen, below; never in the window right after a change), and, outside probes, when it
+ *       doubled since the estimate was taken and tasks do not queue (code warming up computes
+ *       less per task as it goes; not once queueing was seen, a probe down was kept or the work
+ *       was found CPU-bound: a ratio that grows as tasks queue downstream says nothing of the
+ *       workers needed). Between those, the estimate
  *       is not followed: with more busy threads than CPUs, CPU-bound tasks wait for a CPU, which
  *       inflates the ratio and would make the estimate chase the pool's own size.</li>
  *   <li><b>CPUs oversubscribed</b>: the sampled tasks waited for a CPU a third of their time
@@ -45,7 +46,7 @@ import io.jpool.AdaptiveStats;
  *       as below), so a queue that fewer workers do not shorten (a saturated machine) costs one
  *       window.</li>
  *   <li><b>Hill climbing</b> on the completion rate: measure a window at the target, then probe
- *       a quarter more or fewer workers for a window (half after a kept step the same way). A probe
+ *       a quarter more or fewer workers for a window (half more after a kept step up). A probe
  *       up is kept only if the rate rose by more than {@code margin}; a probe down is kept unless the rate fell by more than margin
  *       from the rate before the first step down: so the pool settles at the fewest workers that
  *       give (nearly) the best rate. Going up is tried only with tasks queued and work that is not
@@ -104,8 +105,6 @@ public final class AdaptiveController {
     private int rejectedInARow;
     /** Steps up kept in a row. */
     private int keptUps;
-    /** Steps down kept in a row. */
-    private int keptDowns;
     private int holdWindows;
 
     private AdaptiveSample last;
@@ -271,11 +270,13 @@ public final class AdaptiveController {
         int estimate = estimate();
         boolean demand = queued || peak >= target;
         // a jump from CPU-bound work is new work whatever was seen; from I/O-bound work it may be
-        // tasks queueing downstream, which the climb or the queueing rule already caught
+        // tasks queueing downstream, which the climb or the queueing rule already caught. Not in
+        // the window right after a change: after a fall from hundreds of CPU-bound workers its
+        // tasks carry the JVM's long safepoint pauses of before, which look like waiting
         boolean fromCpuBound = highestRatio < CPU_BOUND_RATIO || cpuLimited;
         if ((Double.isNaN(highestRatio) && demand)
-                || (queued && (fromCpuBound || (!queueing && !queueingSeen)) && ratio > RATIO_JUMP * highestRatio + 1
-                    && estimate > target)) {
+                || (queued && phase != Phase.UNMEASURED && (fromCpuBound || (!queueing && !queueingSeen))
+                    && ratio > RATIO_JUMP * highestRatio + 1 && estimate > target)) {
             if (!Double.isNaN(highestRatio)) {
                 forgetTaskTimes(); // a new workload: its tasks take their own time
             }
@@ -286,10 +287,11 @@ public final class AdaptiveController {
                     + fmt(ratio) + ")" + (estimate == settings.max() || estimate == settings.min() ? ", clamped" : ""));
         }
         boolean probing = phase == Phase.PROBE_UP || phase == Phase.PROBE_DOWN;
-        if (queued && !probing && !queueingSeen && !queueing && ratio >= RATIO_RISE * ratioAtEstimate
+        if (queued && !probing && !queueingSeen && !queueing && !cpuLimited && ratio >= RATIO_RISE * ratioAtEstimate
                 && 2 * estimate >= 3 * target) {
             // the first estimate came from cold code (class loading, the interpreter) that computes
-            // more per task than it will: follow the estimate up while tasks do not slow down
+            // more per task than it will: follow the estimate up while tasks do not slow down (after
+            // a fall for CPU-bound work, only the jump above takes the workers back up)
             ratioAtEstimate = ratio;
             return change(estimate, Phase.UNMEASURED, s, "estimate rose: " + settings.cpus() + " CPUs x (1 + wait/compute "
                     + fmt(ratio) + ")" + (estimate == settings.max() ? ", clamped" : ""));
@@ -328,7 +330,6 @@ public final class AdaptiveController {
                 queueingSeen = true;
                 baseRate = rate;
                 keptUps = 0;
-                keptDowns = -1; // not a step of the climb's: once kept, the next step down is a quarter again
                 return change(need, Phase.PROBE_DOWN, s, "queueing: tasks take " + fmt(taskNanos / 1e6) + " ms, "
                         + fmt(minTaskNanos / 1e6) + " ms with fewer workers; " + fmt(rate) + "/s needs about " + need);
             }
@@ -361,7 +362,6 @@ public final class AdaptiveController {
             case PROBE_DOWN:
                 if (rate >= baseRate * (1 - settings.margin())) {
                     rejectedInARow = 0;
-                    keptDowns++;
                     queueingSeen = true; // fewer workers did as well: the estimate is too high for this work
                     if (target > settings.min()) {
                         return probe(false, s, "fewer workers kept throughput (" + fmt(rate) + "/s vs "
@@ -406,11 +406,10 @@ public final class AdaptiveController {
 
     private boolean probe(boolean up, AdaptiveSample s, String why) {
         // a quarter; half once a step up was kept, so a pool far below its best gets there in a few windows
-        // the same going down: far above a downstream's limit, a quarter at a time takes a dozen windows
-        int step = Math.max(1, target / ((up ? keptUps : keptDowns) > 0 ? 2 : 4));
-        if (up) {
-            keptDowns = 0;
-        } else {
+        // (not going down: a half step below an ample server's best size costs a third of a window's
+        // throughput; far above a downstream's limit, the queueing rule steps down at once)
+        int step = Math.max(1, target / (up && keptUps > 0 ? 2 : 4));
+        if (!up) {
             keptUps = 0;
         }
         int to = clamp(up ? target + step : target - step);
@@ -423,7 +422,6 @@ public final class AdaptiveController {
 
     private boolean reject(double rate, AdaptiveSample s, String why) {
         keptUps = 0;
-        keptDowns = 0;
         holdWindows = ++rejectedInARow >= 2 ? HOLD_WINDOWS : 0;
         if (rejectedInARow >= 2) {
             rejectedInARow = 0;

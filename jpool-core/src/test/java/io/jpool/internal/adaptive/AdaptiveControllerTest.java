@@ -199,6 +199,28 @@ class AdaptiveControllerTest {
     }
 
     @Test
+    void theWindowRightAfterAFallFromOversubscribedCpusDoesNotBringTheWorkersBack() {
+        // the tasks that end in the first window after hundreds of CPU-bound workers were cut carry
+        // the long safepoint pauses of before, which look like waiting: one window of them is no new work
+        Sim sim = new Sim(1, 512, 0);
+        Model io = io(100_000);
+        sim.run(new Model(io.rate(), io.cpu(), io.wall(), n -> 0.0), 5);
+        Model cpu = cpuBound();
+        Model cpuKnown = new Model(cpu.rate(), cpu.cpu(), cpu.wall(), n -> 0.002 * Math.max(0.0, (double) n / CPUS - 1));
+        for (int i = 0; i < 30 && sim.c.target() > CPUS + 1; i++) {
+            sim.run(cpuKnown, 0.1);
+        }
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isLessThanOrEqualTo(CPUS + 1);
+        sim.run(new Model(n -> Math.min(n, CPUS) / 0.050, n -> 0.001, n -> 0.050, n -> 0.0), 0.5);
+        int high = 0;
+        for (int i = 0; i < 20; i++) {
+            sim.run(cpuKnown, 0.1);
+            high = Math.max(high, sim.c.target());
+        }
+        assertThat(high).as("%s", sim.c.stats()).isLessThanOrEqualTo(CPUS + 1);
+    }
+
+    @Test
     void workThatTurnsIoBoundAgainGrowsThePoolAgain() {
         Sim sim = new Sim(1, 64);
         sim.run(cpuBound(), 5);
