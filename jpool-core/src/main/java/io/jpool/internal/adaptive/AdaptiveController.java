@@ -319,7 +319,9 @@ public final class AdaptiveController {
         }
         // judged after a whole window at this target: right after a step up, the new workers' first
         // tasks have not ended yet and the time per task looks longer than it is
-        if (queued && phase != Phase.UNMEASURED && queueing) {
+        // (not after a fall for CPU-bound work: its short tasks set the shortest time, and the
+        // I/O-bound work that comes next is new work, for the jump above)
+        if (queued && phase != Phase.UNMEASURED && queueing && !cpuLimited) {
             // tasks wait in a queue outside the pool (a downstream's limit): more workers only
             // lengthen it; the rate needs rate x shortest task time workers (Little's law)
             // Taken as a probe down, judged like one: if the rate falls (the queue was the machine's

@@ -221,6 +221,28 @@ class AdaptiveControllerTest {
     }
 
     @Test
+    void ioBoundWorkAfterAFallForOversubscribedCpusIsNotTakenForQueueing() {
+        // I/O work at 512 workers turns into 2 ms CPU + 3 ms wait tasks: the pool falls for the
+        // run-queue wait, and those short tasks set the shortest time per task (~5 ms). Then tasks
+        // of 4 ms CPU + 20 ms wait come: new work whose ratio (5) is no 4-fold jump over 1.5,
+        // which must not be taken for a downstream queue and cut to rate x 5 ms
+        Sim sim = new Sim(1, 512, 0);
+        Model io = io(100_000);
+        sim.run(new Model(io.rate(), io.cpu(), io.wall(), n -> 0.0), 5);
+        Model cpuish = new Model(n -> Math.min(n / 0.005, CPUS / 0.002), n -> 0.002,
+                n -> n / Math.min(n / 0.005, CPUS / 0.002), n -> n / Math.min(n / 0.005, CPUS / 0.002) - 0.005);
+        sim.run(cpuish, 3);
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isLessThan(64);
+        int from = sim.c.target();
+        int low = Integer.MAX_VALUE;
+        for (int i = 0; i < 15; i++) {
+            sim.run(new Model(n -> n / 0.024, n -> 0.004, n -> 0.024, n -> 0.0), 0.1);
+            low = Math.min(low, sim.c.target());
+        }
+        assertThat(low).as("from %d: %s", from, sim.c.stats()).isGreaterThanOrEqualTo(Math.min(from, CPUS));
+    }
+
+    @Test
     void workThatTurnsIoBoundAgainGrowsThePoolAgain() {
         Sim sim = new Sim(1, 64);
         sim.run(cpuBound(), 5);
