@@ -218,6 +218,19 @@ class ProcessSizingTest {
     }
 
     @Test
+    void aPoolWakingFromQuietDoesNotTakeTheQuietForStarvation() {
+        Sim s = new Sim(0, 16);
+        s.run(1.0, 3);
+        s.p.wentQuiet(); // no worker, nothing queued: the ticker stops
+        s.workers = 0;
+        s.now += 60 * SECOND;
+        s.rate = w -> 0; // a new burst of long tasks: none ends in its first half second
+        s.run(1.0, 0.6);
+        assertThat(s.highest()).isEqualTo(CPUS);
+        assertThat(s.reasons).noneMatch(r -> r.contains("starvation"));
+    }
+
+    @Test
     void hillClimbingSettlesAtTheFewestWorkersThatKeepTheRateAtAPlateau() {
         Sim s = new Sim(0, 64);
         // I/O-bound tasks (estimate 40) against a downstream that serves 12 at once
