@@ -72,7 +72,10 @@ class ModuleDescriptorTest {
         Set<String> required = descriptor().requires().stream().map(ModuleDescriptor.Requires::name)
                 .collect(Collectors.toSet());
         assertThat(required).as("jpool-core has no runtime dependencies")
-                .containsExactlyInAnyOrder("java.base", "java.management", "jdk.jfr");
+                .containsExactlyInAnyOrder("java.base", "java.management", "jdk.jfr", "jdk.management");
+        assertThat(descriptor().requires()).as("jdk.management is optional: the adaptive process pool copes without it")
+                .filteredOn(r -> r.name().equals("jdk.management"))
+                .allMatch(r -> r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC));
     }
 
     @Test

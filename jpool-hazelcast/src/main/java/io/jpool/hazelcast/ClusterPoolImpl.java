@@ -194,13 +194,7 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
     }
 
     private <T> PoolFuture<T> submit(Task<T> task, Duration timeout, Object key) {
-        Objects.requireNonNull(task, "task is null");
-        if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
-            throw new IllegalArgumentException("timeout must be positive or null (the pool's default), got " + timeout);
-        }
-        if (shutdown) {
-            throw new RejectedExecutionException("the cluster pool is shut down; submit before shutdown");
-        }
+        checkSubmit(task, timeout);
         try {
             inFlight.acquire();
         } catch (InterruptedException e) {
