@@ -93,6 +93,8 @@ final class ProcessSizing {
     private final Settings settings;
     private AdaptiveController controller;
     private int target;
+    /** The controller's target at the last tick: a change of ours without one of its came from memory. */
+    private int lastWanted;
     private String reason;
     private long changes;
     private long availableBytes = -1;
@@ -108,6 +110,7 @@ final class ProcessSizing {
         this.rssBytes = settings.rssEstimateBytes();
         this.controller = newController();
         this.target = controller.target();
+        this.lastWanted = target;
         this.reason = "not measured yet: up to one worker per CPU (" + target + ")";
     }
 
@@ -119,11 +122,15 @@ final class ProcessSizing {
                 s.queued(), s.busy(), contention));
         int wanted = controller.target();
         int affordable = memoryCap(s.workers());
+        boolean controllerMoved = wanted != lastWanted;
+        lastWanted = wanted;
         if (wanted > affordable) {
             return setTarget(affordable, "memory: " + memoryWords(s.workers()) + ", so no more than " + affordable
                     + " (the controller asks for " + wanted + ": " + controller.stats().reason() + ")");
         }
-        return setTarget(wanted, "controller: " + controller.stats().reason());
+        return setTarget(wanted, controllerMoved ? "controller: " + controller.stats().reason()
+                : "memory: " + (availableBytes >> 20) + " MiB available, room for the " + wanted
+                + " workers the controller asks for (" + controller.stats().reason() + ")");
     }
 
     /**
@@ -212,6 +219,7 @@ final class ProcessSizing {
     void wentQuiet() {
         readingStale = true;
         controller = newController();
+        lastWanted = -1; // the new controller's first target is its own choice
     }
 
     private AdaptiveController newController() {

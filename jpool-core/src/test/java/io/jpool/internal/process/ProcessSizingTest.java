@@ -259,6 +259,8 @@ class ProcessSizingTest {
         s.available = PLENTY;
         s.p.onTick(s.sample(0));
         assertThat(s.p.mayStart(2)).isTrue();
+        assertThat(s.p.stats().reason()).startsWith("memory: ").contains("room for the 4 workers the controller asks for")
+                .contains("(target 1 -> 4)");
     }
 
     @Test
