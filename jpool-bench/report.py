@@ -5,7 +5,10 @@ How it works: every JMH result is mapped to a workload key and a column ("jpool"
 "vthreads", "floor_uds", "floor_uds_polling"), taking the MEDIAN of its measurement iterations (all forks) as the
 figure; peers.py already reports medians. Then one row is written per (workload, peer) with the
 ratio "jpool's advantage" (peer/jpool for times, jpool/peer for rates: > 1 means jpool is
-better) and, where DESIGN.md sets one, the target and whether it is met. Stdlib only.
+better) and, where DESIGN.md sets one, the target and whether it is met. With --adaptive, the
+adaptive suite's JSON (AdaptiveSuite: one section per workload with its rows, a verdict per issue-18
+target and the name of an SVG plot beside the report) becomes the report's "Adaptive" section.
+Stdlib only.
 """
 import argparse
 import datetime
@@ -197,6 +200,38 @@ def to_markdown(meta, rows):
     return "\n".join(lines) + "\n"
 
 
+def adaptive_markdown(adaptive):
+    """The adaptive suite's sections as Markdown: a table per workload, its verdicts, its plot."""
+    if not adaptive:
+        return ""
+    lines = ["", "## Adaptive (issue 18)", "", adaptive.get("header", "")]
+    met = total = 0
+    for sec in adaptive.get("sections", []):
+        lines += ["", "### " + sec["title"], "",
+                  "| pool | tasks/s | % of best fixed | mean threads, 2nd half | peak running | mean task ms | note |",
+                  "|---|---:|---:|---:|---:|---:|---|"]
+        for r in sec["rows"]:
+            pct = r.get("pct_of_best")
+            peak = r.get("peak_running")
+            lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+                r["name"], opt(r.get("tasks_per_s")), "" if pct is None else "%.0f%%" % pct,
+                opt(r.get("mean_threads")), "" if peak is None or peak < 0 else peak, opt(r.get("mean_task_ms")),
+                r.get("note") or ""))
+        lines.append("")
+        for v in sec["verdicts"]:
+            total += 1
+            met += 1 if v["met"] else 0
+            lines.append("- target %s: %s -> **%s**" % (v["target"], v["measured"], "met" if v["met"] else "MISSED"))
+        if sec.get("svg"):
+            lines += ["", "![threads over time: %s](%s)" % (sec["key"], sec["svg"])]
+    lines += ["", "Adaptive targets met: %d of %d." % (met, total)]
+    return "\n".join(lines) + "\n"
+
+
+def opt(v):
+    return "" if v is None else fmt(v)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--jmh", required=True)
@@ -208,6 +243,7 @@ def main():
     ap.add_argument("--command", default="jpool-bench/run.sh")
     ap.add_argument("--load", default="", help="load averages seen before/after the run, e.g. '0.1 -> 4.3'")
     ap.add_argument("--skip", action="append", default=[], help="section=reason, e.g. pp=ProcessPool not implemented")
+    ap.add_argument("--adaptive", help="AdaptiveSuite's adaptive.json (its SVGs beside --out)")
     args = ap.parse_args()
     try:
         with open(args.jmh) as f:
@@ -231,12 +267,20 @@ def main():
     meta = {"profile": args.profile, "java": args.java, "python": peers.get("python"), "cpus": peers.get("cpus") or os.cpu_count(),
             "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "command": args.command, "skipped": skipped, "load": args.load}
+    adaptive = None
+    if args.adaptive:
+        try:
+            with open(args.adaptive) as f:
+                adaptive = json.load(f)
+        except (OSError, ValueError) as e:
+            adaptive = {"header": "**Not measured:** the adaptive suite left no readable result (%s)." % e, "sections": []}
+    markdown = to_markdown(meta, rows) + adaptive_markdown(adaptive)
     with open(args.out + ".md", "w") as f:
-        f.write(to_markdown(meta, rows))
+        f.write(markdown)
     with open(args.out + ".json", "w") as f:
-        json.dump({"meta": meta, "figures": figures, "rows": rows}, f, indent=2, sort_keys=True)
+        json.dump({"meta": meta, "figures": figures, "rows": rows, "adaptive": adaptive}, f, indent=2, sort_keys=True)
         f.write("\n")
-    print(to_markdown(meta, rows))
+    print(markdown)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,9 @@
 # Each profile also runs the thread throughput workload as paired rounds in one JVM
 # (PairedThroughput: 1, 12 or 60 s per submitter count), where the VM's swings hit every executor alike,
 # and as a plain program would (PlainHarness: Callables through the ExecutorService interface, default heap).
+# Then the adaptive suite (AdaptiveSuite, issue 18: adaptive() against fixed sizes and the peers on
+# five workloads, ~3 min in quick, starvation only in smoke) writes the report's "Adaptive" section
+# and its plots, target/adaptive-*.svg; BENCH_SKIP_ADAPTIVE=1 skips it.
 #
 # JAVA_HOME picks the JDK the benchmarks run on (default: `java` on PATH); virtual threads are
 # measured on 21+ only. Extra arguments go to JMH, e.g. `run.sh quick ThreadThroughput -prof jfr`
@@ -21,9 +24,11 @@ root=$(dirname "$here")
 profile=${1:-quick}
 shift || true
 case "$profile" in
-    smoke) jmh_opts=(-f 1 -wi 1 -w 500ms -i 1 -r 500ms -p items=20000 -p itemsAtChunksize1=20000); paired_s=1 ;;
-    quick) jmh_opts=(-f 1 -wi 2 -w 1s -i 4 -r 1s -p items=1000000 -p itemsAtChunksize1=50000); paired_s=12 ;;
-    full)  jmh_opts=(-f 2 -wi 5 -w 2s -i 10 -r 2s -p items=1000000); paired_s=60 ;;
+    smoke) jmh_opts=(-f 1 -wi 1 -w 500ms -i 1 -r 500ms -p items=20000 -p itemsAtChunksize1=20000); paired_s=1
+           adaptive_opts=(--quick --only starvation) ;;
+    quick) jmh_opts=(-f 1 -wi 2 -w 1s -i 4 -r 1s -p items=1000000 -p itemsAtChunksize1=50000); paired_s=12
+           adaptive_opts=(--quick) ;;
+    full)  jmh_opts=(-f 2 -wi 5 -w 2s -i 10 -r 2s -p items=1000000); paired_s=60; adaptive_opts=(--full) ;;
     *) echo "usage: $0 smoke|quick|full [JMH options]" >&2; exit 2 ;;
 esac
 if [ -n "${JAVA_HOME:-}" ]; then java="$JAVA_HOME/bin/java"; else java=$(command -v java); fi
@@ -72,6 +77,14 @@ echo "== plain harness: 1M Callables through ExecutorService, default heap, 2+7 
 "$java" -cp "$cp" io.jpool.bench.PlainHarness callable jpool,tpe,fjp > "$out/plain.json"
 cat "$out/plain.json"
 
+adaptive_args=()
+if [ "${BENCH_SKIP_ADAPTIVE:-0}" != 1 ]; then
+    echo "== adaptive suite ${adaptive_opts[*]} ($(( $(date +%s) - start )) s) =="
+    rm -f "$out"/adaptive.json "$out"/adaptive-*.svg
+    "$java" -cp "$cp" io.jpool.bench.AdaptiveSuite "${adaptive_opts[@]}" --out "$out" || echo "adaptive suite failed: see above"
+    adaptive_args=(--adaptive "$out/adaptive.json")
+fi
+
 if [ "${BENCH_SKIP_PYTHON:-0}" = 1 ]; then
     echo '{"results": {}}' > "$out/peers.json"
 else
@@ -82,6 +95,6 @@ fi
 echo "== report ($(( $(date +%s) - start )) s) =="
 python3 "$here/report.py" --jmh "$out/jmh.json" --peers "$out/peers.json" --peers "$out/paired.json" --peers "$out/plain.json" --out "$out/report" \
     --profile "$profile" --java "$jdk_full" --command "jpool-bench/run.sh $profile $*" \
-    --load "$load_before -> $(cut -d' ' -f1 /proc/loadavg)" "${skips[@]}" > /dev/null
+    --load "$load_before -> $(cut -d' ' -f1 /proc/loadavg)" "${skips[@]}" "${adaptive_args[@]}" > /dev/null
 cat "$out/report.md"
-echo "== done in $(( $(date +%s) - start )) s: $out/report.md, $out/report.json =="
+echo "== done in $(( $(date +%s) - start )) s: $out/report.md, $out/report.json (plots: $out/adaptive-*.svg) =="

@@ -12,27 +12,45 @@ import io.jpool.AdaptiveStats;
  * every decision but starvation is taken at the end of a window, in this order:
  * <ol>
  *   <li><b>Starvation</b> (every tick): tasks queued, every worker busy, and no task ended for
- *       {@code starvationNanos}: add half as many workers again (at least one), up to max, and
- *       again every {@code starvationRepeatNanos} while nothing ends. This frees tasks that wait
- *       for each other, whatever the estimate says.</li>
+ *       {@code starvationNanos}: double the workers, up to max, and again every
+ *       {@code starvationRepeatNanos} while nothing ends. This frees tasks that wait for each
+ *       other, whatever the estimate says.</li>
  *   <li><b>Load fell</b>: nothing queued during a whole window and fewer workers busy than the
  *       target: the target drops to the most that were busy (at least min).</li>
  *   <li><b>Estimate</b> (Goetz): {@code cpus x (1 + wait/compute)}, from the tasks' sampled CPU
  *       and wall time, less the time they waited for a CPU (the scheduler's count, or else
- *       an estimate from the machine's load).
- *       Taken as the target when first measured with work to do, again after the load fell
- *       and work came back, and when the ratio rises far above the highest seen since (the
- *       work turned I/O-bound). Between those, the estimate
+ *       an estimate from the machine's load); the ratio is smoothed over windows, except that
+ *       a window 4 times off is taken as it is (new work).
+ *       Taken as the target when first measured with work to do (at the first tick with enough
+ *       sampled, not waiting for the window's end), again after the load fell
+ *       and work came back, when the ratio rises far above the highest seen since (the
+ *       work turned I/O-bound; from work that was not CPU-bound, only while no queueing was
+ *       seen, below; never in the window right after a change), and, outside probes, when it
+ *       doubled since the estimate was taken and tasks do not queue (code warming up computes
+ *       less per task as it goes; not once queueing was seen, a probe down was kept or the work
+ *       was found CPU-bound: a ratio that grows as tasks queue downstream says nothing of the
+ *       workers needed). Between those, the estimate
  *       is not followed: with more busy threads than CPUs, CPU-bound tasks wait for a CPU, which
  *       inflates the ratio and would make the estimate chase the pool's own size.</li>
+ *   <li><b>CPUs oversubscribed</b>: the sampled tasks waited for a CPU a third of their time
+ *       or more (the scheduler's count), above #CPU workers: the target drops to the busy workers
+ *       times the share of time not spent waiting for a CPU, at least halving, not below #CPU.</li>
  *   <li><b>CPU-bound</b>: tasks compute more than they wait (ratio below 1) and the target is
  *       above the estimate: the target drops to the estimate.</li>
+ *   <li><b>Queueing</b>: the time per task (busy workers / completion rate, Little's law, less
+ *       the sampled share spent waiting for a CPU) is more than 4 times the shortest seen since
+ *       the work last changed, the work is not CPU-bound, and a whole window ran at this target:
+ *       the tasks wait in a queue outside the pool (a downstream's own limit) and more workers
+ *       only lengthen it. The target drops to rate x shortest time per task, with a fifth more as
+ *       headroom, if that is at most three quarters of it; once per work, as a probe down (judged
+ *       as below), so a queue that fewer workers do not shorten (a saturated machine) costs one
+ *       window.</li>
  *   <li><b>Hill climbing</b> on the completion rate: measure a window at the target, then probe
  *       a quarter more or fewer workers for a window (half more after a kept step up). A probe
  *       up is kept only if the rate rose by more than {@code margin}; a probe down is kept unless the rate fell by more than margin
  *       from the rate before the first step down: so the pool settles at the fewest workers that
  *       give (nearly) the best rate. Going up is tried only with tasks queued and work that is not
- *       CPU-bound. After a rejected
+ *       CPU-bound; going below the CPU count only with work that is not CPU-bound. After a rejected
  *       probe either way the target holds for a few windows.</li>
  * </ol>
  * Every change records a reason in words. Not thread-safe: one ticker thread drives it, and
@@ -43,6 +61,16 @@ public final class AdaptiveController {
     static final double CPU_BOUND_RATIO = 1.0;
     /** A new estimate is taken when the ratio grows past this factor of the one last used. */
     private static final double RATIO_JUMP = 4.0;
+    /** A new estimate is taken when the ratio doubled since the last one (work that warmed up). */
+    private static final double RATIO_RISE = 2.0;
+    /** Tasks taking this many times their shortest time: they queue for something outside the pool. */
+    private static final double QUEUEING = 4.0;
+    /** Workers kept above what Little's law says the rate needs, after queueing was seen. */
+    private static final double QUEUEING_HEADROOM = 1.2;
+    /** Sampled tasks waiting for a CPU this share of their time: the pool oversubscribes the CPUs. */
+    private static final double CPU_STARVED_SHARE = 1.0 / 3;
+    /** Sampled wall time that is enough for a first estimate before the first window ends. */
+    private static final long FIRST_ESTIMATE_WALL_NANOS = 20_000_000L;
     /** Windows to hold after a probe up and down were both rejected. */
     private static final int HOLD_WINDOWS = 4;
 
@@ -57,6 +85,20 @@ public final class AdaptiveController {
     private Phase phase = Phase.UNMEASURED;
     private double ratio = Double.NaN;
     private double ratioOfEstimate = Double.NaN;
+    /** The ratio when the last estimate was taken (ratioOfEstimate climbs with later windows). */
+    private double ratioAtEstimate = Double.NaN;
+    /** Shortest time a task took (busy workers / rate, Little's law) since the work last changed. */
+    private double minTaskNanos = Double.NaN;
+    /**
+     * Queueing outside the pool was seen, or hill climbing found fewer workers than the estimate
+     * as good: the estimate says too many for this work and is not followed upward again until
+     * the work changes (its ratio also grows as tasks queue downstream).
+     */
+    private boolean queueingSeen;
+    /** The target last fell because the work was CPU-bound or oversubscribed the CPUs. */
+    private boolean cpuLimited;
+    /** The queueing rule's step was taken since the work last changed: it is taken once. */
+    private boolean queueingTried;
     /** The rate the last probe is judged against (NaN: measure one at the target first). */
     private double baseRate = Double.NaN;
     private boolean nextProbeUp = true;
@@ -70,6 +112,8 @@ public final class AdaptiveController {
     private long lastProgressNanos;
     private boolean queuedInWindow;
     private int peakBusy;
+    private long busySum;
+    private int busyTicks;
 
     /**
      * The controller's tuning.
@@ -138,34 +182,68 @@ public final class AdaptiveController {
         last = s;
         queuedInWindow |= s.queued() > 0;
         peakBusy = Math.max(peakBusy, s.busy());
+        busySum += s.busy();
+        busyTicks++;
         long stalled = s.nanoTime() - lastProgressNanos;
         if (s.queued() > 0 && s.busy() >= target && target < settings.max() && stalled >= settings.starvationNanos()) {
             // next add after starvationRepeatNanos more without progress
             lastProgressNanos = s.nanoTime() - settings.starvationNanos() + settings.starvationRepeatNanos();
-            return change(target + Math.max(1, target / 2), Phase.UNMEASURED, s, "starvation: " + s.queued()
+            // doubling: tasks that need N workers at once get them in log2(N) steps, within 1 s for N up to
+            // 16 times the start; the surplus goes when the load falls
+            return change(target * 2, Phase.UNMEASURED, s, "starvation: " + s.queued()
                     + " tasks queued, all " + s.busy() + " workers busy and no task ended for "
                     + stalled / 1_000_000 + " ms");
         }
-        if (s.nanoTime() - windowStart.nanoTime() < settings.windowNanos()) {
+        if (s.nanoTime() - windowStart.nanoTime() < settings.windowNanos() && !firstEstimateReady(s)) {
             return false;
         }
         return endWindow(s);
     }
 
+    /**
+     * Nothing measured yet, work queued and enough sampled: the first estimate need not wait for
+     * the window's end (a pool of CPUs workers facing I/O-bound work loses most of a window).
+     */
+    private boolean firstEstimateReady(AdaptiveSample s) {
+        return Double.isNaN(ratio) && s.queued() > 0
+                && s.sampledCpuNanos() > windowStart.sampledCpuNanos()
+                && s.sampledWallNanos() - windowStart.sampledWallNanos() >= FIRST_ESTIMATE_WALL_NANOS;
+    }
+
     private boolean endWindow(AdaptiveSample s) {
         AdaptiveSample w = windowStart;
-        double rate = (s.completed() - w.completed()) * 1e9 / (s.nanoTime() - w.nanoTime());
+        long ended = s.completed() - w.completed();
+        double rate = ended * 1e9 / (s.nanoTime() - w.nanoTime());
+        double busy = busyTicks > 0 ? (double) busySum / busyTicks : s.busy();
+        // Little's law: busy workers = rate x time per task; trusted once half the workers ended a task in
+        // the window (tasks much longer than a window, or none ending, say nothing of their time)
+        double taskNanos = ended > 0 && 2 * ended >= busy ? busy * 1e9 / rate : Double.NaN;
         long cpu = s.sampledCpuNanos() - w.sampledCpuNanos();
         long wall = s.sampledWallNanos() - w.sampledWallNanos();
         long runQueue = s.sampledRunQueueNanos() < 0 || w.sampledRunQueueNanos() < 0 ? -1
                 : s.sampledRunQueueNanos() - w.sampledRunQueueNanos();
+        if (runQueue > 0 && wall > 0) {
+            // time waiting for a CPU is the machine's load, not a queue outside the pool
+            taskNanos *= Math.max(0.0, 1.0 - (double) runQueue / wall);
+        }
+        double windowRatio = Double.NaN;
         if (cpu > 0 && wall > 0) {
             // wall = wait + cpu + time waiting for a CPU: measured, or else estimated from the load
             double r = runQueue >= 0 ? (double) (wall - runQueue - cpu) / cpu
                     : (double) wall / cpu - Math.max(1.0, s.cpuContention());
-            r = Math.max(0.0, r);
-            ratio = Double.isNaN(ratio) ? r : 0.5 * ratio + 0.5 * r;
+            windowRatio = Math.max(0.0, r);
+            // smoothed, but a window 4 times off is new work, taken as it is: halving a ratio of
+            // 500 down to CPU-bound would take 9 windows
+            boolean newWork = Double.isNaN(ratio) || windowRatio * RATIO_JUMP < ratio || windowRatio > RATIO_JUMP * ratio + 1;
+            ratio = newWork ? windowRatio : 0.5 * ratio + 0.5 * windowRatio;
         }
+        double runQueueShare = runQueue > 0 && wall > 0 ? (double) runQueue / wall : 0.0;
+        if (!(taskNanos >= minTaskNanos) && !Double.isNaN(taskNanos)) {
+            minTaskNanos = taskNanos;
+        }
+        // tasks of work that is not CPU-bound taking 4 times their shortest: they wait in a queue
+        // outside the pool (new work with longer waits comes with a jump from CPU-bound, below)
+        boolean queueing = taskNanos > QUEUEING * minTaskNanos && windowRatio >= CPU_BOUND_RATIO;
         // the highest ratio since the last estimate, before this window: a rise far above it is a new workload
         double highestRatio = ratioOfEstimate;
         if (!Double.isNaN(ratioOfEstimate) && ratio > ratioOfEstimate) {
@@ -180,6 +258,8 @@ public final class AdaptiveController {
             int to = clamp(peak);
             if (to < target) {
                 ratioOfEstimate = Double.NaN; // when work queues up again, start from the estimate
+                forgetTaskTimes();
+                cpuLimited = false;
                 return change(to, Phase.UNMEASURED, s, "load fell: nothing queued, at most " + peak
                         + " of " + target + " workers busy");
             }
@@ -189,18 +269,81 @@ public final class AdaptiveController {
         }
         int estimate = estimate();
         boolean demand = queued || peak >= target;
+        // a jump from CPU-bound work is new work whatever was seen; from I/O-bound work it may be
+        // tasks queueing downstream, which the climb or the queueing rule already caught. Not in
+        // the window right after a change: after a fall from hundreds of CPU-bound workers its
+        // tasks carry the JVM's long safepoint pauses of before, which look like waiting
+        boolean fromCpuBound = highestRatio < CPU_BOUND_RATIO || cpuLimited;
         if ((Double.isNaN(highestRatio) && demand)
-                || (queued && ratio > RATIO_JUMP * highestRatio + 1 && estimate > target)) {
+                || (queued && phase != Phase.UNMEASURED && (fromCpuBound || (!queueing && !queueingSeen))
+                    && ratio > RATIO_JUMP * highestRatio + 1 && estimate > target)) {
+            if (!Double.isNaN(highestRatio)) {
+                forgetTaskTimes(); // a new workload: its tasks take their own time
+            }
+            cpuLimited = false;
             ratioOfEstimate = ratio;
+            ratioAtEstimate = ratio;
             return change(estimate, Phase.UNMEASURED, s, "estimate: " + settings.cpus() + " CPUs x (1 + wait/compute "
                     + fmt(ratio) + ")" + (estimate == settings.max() || estimate == settings.min() ? ", clamped" : ""));
         }
+        boolean probing = phase == Phase.PROBE_UP || phase == Phase.PROBE_DOWN;
+        if (queued && !probing && !queueingSeen && !queueing && !cpuLimited && ratio >= RATIO_RISE * ratioAtEstimate
+                && 2 * estimate >= 3 * target) {
+            // the first estimate came from cold code (class loading, the interpreter) that computes
+            // more per task than it will: follow the estimate up while tasks do not slow down (after
+            // a fall for CPU-bound work, only the jump above takes the workers back up)
+            ratioAtEstimate = ratio;
+            return change(estimate, Phase.UNMEASURED, s, "estimate rose: " + settings.cpus() + " CPUs x (1 + wait/compute "
+                    + fmt(ratio) + ")" + (estimate == settings.max() ? ", clamped" : ""));
+        }
+        if (runQueueShare >= CPU_STARVED_SHARE && target > settings.cpus() && queued) {
+            // the workers spend a third or more of their time runnable but without a CPU: fewer
+            // of them do the same work. Only the share that runs or waits for something else is
+            // kept, at least halving, as the ratio lags (it also counts the JVM's safepoint
+            // pauses, which grow with the runnable threads, as wait)
+            int to = Math.max(settings.cpus(), Math.min(target / 2, (int) Math.ceil(busy * (1 - runQueueShare))));
+            forgetTaskTimes();
+            cpuLimited = true;
+            ratioOfEstimate = ratio; // a jump from here is new, I/O-bound work
+            ratioAtEstimate = ratio;
+            return change(to, Phase.UNMEASURED, s, "CPUs oversubscribed: tasks waited for a CPU "
+                    + Math.round(100 * runQueueShare) + "% of their time");
+        }
         if (ratio < CPU_BOUND_RATIO && target > estimate) {
+            forgetTaskTimes();
+            cpuLimited = true;
             ratioOfEstimate = ratio;
+            ratioAtEstimate = ratio;
             return change(estimate, Phase.UNMEASURED, s, "CPU-bound: wait/compute " + fmt(ratio)
                     + ", estimate " + estimate);
         }
+        // judged after a whole window at this target: right after a step up, the new workers' first
+        // tasks have not ended yet and the time per task looks longer than it is
+        // (not after a fall for CPU-bound work: its short tasks set the shortest time, and the
+        // I/O-bound work that comes next is new work, for the jump above)
+        if (queued && phase != Phase.UNMEASURED && queueing && !cpuLimited) {
+            // tasks wait in a queue outside the pool (a downstream's limit): more workers only
+            // lengthen it; the rate needs rate x shortest task time workers (Little's law)
+            // Taken as a probe down, judged like one: if the rate falls (the queue was the machine's
+            // CPUs, which fewer workers do not relieve), the pool goes back and does not try again
+            int need = clamp((int) Math.ceil(rate * minTaskNanos / 1e9 * QUEUEING_HEADROOM));
+            if (!queueingTried && 4 * need <= 3 * target) {
+                queueingTried = true;
+                queueingSeen = true;
+                baseRate = rate;
+                keptUps = 0;
+                return change(need, Phase.PROBE_DOWN, s, "queueing: tasks take " + fmt(taskNanos / 1e6) + " ms, "
+                        + fmt(minTaskNanos / 1e6) + " ms with fewer workers; " + fmt(rate) + "/s needs about " + need);
+            }
+        }
         return climb(rate, queued, peak, s);
+    }
+
+    /** The work changed: the shortest task time and the queueing seen belong to the old work. */
+    private void forgetTaskTimes() {
+        minTaskNanos = Double.NaN;
+        queueingSeen = false;
+        queueingTried = false;
     }
 
     private boolean climb(double rate, boolean queued, int peak, AdaptiveSample s) {
@@ -221,6 +364,7 @@ public final class AdaptiveController {
             case PROBE_DOWN:
                 if (rate >= baseRate * (1 - settings.margin())) {
                     rejectedInARow = 0;
+                    queueingSeen = true; // fewer workers did as well: the estimate is too high for this work
                     if (target > settings.min()) {
                         return probe(false, s, "fewer workers kept throughput (" + fmt(rate) + "/s vs "
                                 + fmt(baseRate) + "/s); probing down");
@@ -249,7 +393,9 @@ public final class AdaptiveController {
                 // CPU-bound work gains nothing from more threads than CPUs, bar a bigger share of
                 // a busy machine taken from its other programs: no probing up then
                 boolean canUp = queued && target < settings.max() && ratio >= CPU_BOUND_RATIO;
-                boolean canDown = target > settings.min() && (queued || peak >= target);
+                // and fewer workers than CPUs can only lose throughput when the work is CPU-bound
+                boolean canDown = target > settings.min() && (queued || peak >= target)
+                        && (ratio >= CPU_BOUND_RATIO || target > settings.cpus());
                 if (canUp && (nextProbeUp || !canDown)) {
                     return probe(true, s, "probing up from " + target + " (throughput " + fmt(baseRate) + "/s)");
                 }
@@ -262,6 +408,8 @@ public final class AdaptiveController {
 
     private boolean probe(boolean up, AdaptiveSample s, String why) {
         // a quarter; half once a step up was kept, so a pool far below its best gets there in a few windows
+        // (not going down: a half step below an ample server's best size costs a third of a window's
+        // throughput; far above a downstream's limit, the queueing rule steps down at once)
         int step = Math.max(1, target / (up && keptUps > 0 ? 2 : 4));
         if (!up) {
             keptUps = 0;
@@ -310,6 +458,8 @@ public final class AdaptiveController {
         windowStart = s;
         queuedInWindow = s.queued() > 0;
         peakBusy = s.busy();
+        busySum = 0;
+        busyTicks = 0;
     }
 
     private int estimate() {

@@ -164,6 +164,85 @@ class AdaptiveControllerTest {
     }
 
     @Test
+    void workThatTurnsCpuBoundShrinksThePoolWithinOneSecond() {
+        // issue 18: phases re-converge within 3 s; a smoothed ratio of ~400 took 9 windows to fall
+        // below 1. The run-queue wait is known (Linux): it tells CPU-bound tasks from waiting ones
+        Sim sim = new Sim(1, 512, 0);
+        Model io = io(100_000);
+        sim.run(new Model(io.rate(), io.cpu(), io.wall(), n -> 0.0), 5);
+        assertThat(sim.c.target()).isGreaterThanOrEqualTo(384);
+        Model cpu = cpuBound();
+        sim.run(new Model(cpu.rate(), cpu.cpu(), cpu.wall(), n -> 0.002 * Math.max(0.0, (double) n / CPUS - 1)), 1);
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isLessThanOrEqualTo(CPUS + 1);
+    }
+
+    @Test
+    void aPoolThatOversubscribesTheCpusShrinksByTheShareOfTimeSpentWaitingForOne() {
+        // after I/O work at 512 workers, tasks of 1 ms CPU + 20 ms wait: 4 CPUs serve 4000/s, which
+        // 84 workers reach; at 512 each task waits ~107 ms for a CPU (the run queue says so)
+        Sim sim = new Sim(1, 512, 0);
+        Model io = io(100_000);
+        sim.run(new Model(io.rate(), io.cpu(), io.wall(), n -> 0.0), 5);
+        assertThat(sim.c.target()).isGreaterThanOrEqualTo(384);
+        Model mixed = new Model(n -> Math.min(n / 0.021, CPUS / 0.001), n -> 0.001,
+                n -> n / Math.min(n / 0.021, CPUS / 0.001), n -> n / Math.min(n / 0.021, CPUS / 0.001) - 0.021);
+        sim.run(mixed, 1);
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isLessThanOrEqualTo(128);
+        sim.run(mixed, 5);
+        // and when the I/O-bound work comes back, its estimate is taken at once, as after CPU-bound work
+        int high = 0;
+        for (int i = 0; i < 15; i++) {
+            sim.run(new Model(io.rate(), io.cpu(), io.wall(), n -> 0.0), 0.1);
+            high = Math.max(high, sim.c.target());
+        }
+        assertThat(high).as("back to the best size within 1.5 s: %s", sim.c.stats()).isEqualTo(512);
+    }
+
+    @Test
+    void theWindowRightAfterAFallFromOversubscribedCpusDoesNotBringTheWorkersBack() {
+        // the tasks that end in the first window after hundreds of CPU-bound workers were cut carry
+        // the long safepoint pauses of before, which look like waiting: one window of them is no new work
+        Sim sim = new Sim(1, 512, 0);
+        Model io = io(100_000);
+        sim.run(new Model(io.rate(), io.cpu(), io.wall(), n -> 0.0), 5);
+        Model cpu = cpuBound();
+        Model cpuKnown = new Model(cpu.rate(), cpu.cpu(), cpu.wall(), n -> 0.002 * Math.max(0.0, (double) n / CPUS - 1));
+        for (int i = 0; i < 30 && sim.c.target() > CPUS + 1; i++) {
+            sim.run(cpuKnown, 0.1);
+        }
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isLessThanOrEqualTo(CPUS + 1);
+        sim.run(new Model(n -> Math.min(n, CPUS) / 0.050, n -> 0.001, n -> 0.050, n -> 0.0), 0.5);
+        int high = 0;
+        for (int i = 0; i < 20; i++) {
+            sim.run(cpuKnown, 0.1);
+            high = Math.max(high, sim.c.target());
+        }
+        assertThat(high).as("%s", sim.c.stats()).isLessThanOrEqualTo(CPUS + 1);
+    }
+
+    @Test
+    void ioBoundWorkAfterAFallForOversubscribedCpusIsNotTakenForQueueing() {
+        // I/O work at 512 workers turns into 2 ms CPU + 3 ms wait tasks: the pool falls for the
+        // run-queue wait, and those short tasks set the shortest time per task (~5 ms). Then tasks
+        // of 4 ms CPU + 20 ms wait come: new work whose ratio (5) is no 4-fold jump over 1.5,
+        // which must not be taken for a downstream queue and cut to rate x 5 ms
+        Sim sim = new Sim(1, 512, 0);
+        Model io = io(100_000);
+        sim.run(new Model(io.rate(), io.cpu(), io.wall(), n -> 0.0), 5);
+        Model cpuish = new Model(n -> Math.min(n / 0.005, CPUS / 0.002), n -> 0.002,
+                n -> n / Math.min(n / 0.005, CPUS / 0.002), n -> n / Math.min(n / 0.005, CPUS / 0.002) - 0.005);
+        sim.run(cpuish, 3);
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isLessThan(64);
+        int from = sim.c.target();
+        int low = Integer.MAX_VALUE;
+        for (int i = 0; i < 15; i++) {
+            sim.run(new Model(n -> n / 0.024, n -> 0.004, n -> 0.024, n -> 0.0), 0.1);
+            low = Math.min(low, sim.c.target());
+        }
+        assertThat(low).as("from %d: %s", from, sim.c.stats()).isGreaterThanOrEqualTo(Math.min(from, CPUS));
+    }
+
+    @Test
     void workThatTurnsIoBoundAgainGrowsThePoolAgain() {
         Sim sim = new Sim(1, 64);
         sim.run(cpuBound(), 5);
@@ -181,9 +260,110 @@ class AdaptiveControllerTest {
         // tasks that end only when 8 of them run at once: nothing ends below 8 workers
         Sim sim = new Sim(1, 64);
         Model barrier = new Model(n -> n >= 8 ? 1000 : 0, n -> 1e-6, n -> 1e-3);
-        sim.run(barrier, 1.0);
+        sim.run(barrier, 0.5);
         assertThat(sim.c.target()).as("%s", sim.c.stats()).isGreaterThanOrEqualTo(8);
         assertThat(sim.c.stats().reason()).contains("starvation");
+    }
+
+    @Test
+    void starvedTasksNeedingSixteenTimesTheStartGetThemWithinOneSecond() {
+        // 64 = 16 x the 4 workers it starts with: doubling gets there in 4 steps, 100 ms apart
+        Sim sim = new Sim(1, 256);
+        Model barrier = new Model(n -> n >= 64 ? 1000 : 0, n -> 1e-6, n -> 1e-3);
+        sim.run(barrier, 0.9);
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isGreaterThanOrEqualTo(64);
+    }
+
+    @Test
+    void ioBoundWorkGetsItsFirstEstimateBeforeTheFirstWindowEnds() {
+        Sim sim = new Sim(1, 512);
+        sim.run(io(100_000), 0.2);
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isEqualTo(512);
+        assertThat(sim.c.stats().reason()).startsWith("estimate");
+    }
+
+    @Test
+    void aRatioThatRisesStepByStepAfterTheFirstEstimateLiftsTheTarget() {
+        // code warming up: each task computes 1 ms, then half as much every half second, while
+        // waiting 20 ms; no window's ratio jumps 4-fold over the last, yet it grows 16-fold
+        Sim sim = new Sim(1, 512);
+        double cpu = 1e-3;
+        for (; cpu >= 60e-6; cpu /= 2) {
+            double c = cpu;
+            sim.run(new Model(n -> n / 0.020, n -> c, n -> 0.020), 0.5);
+        }
+        double last = cpu * 2;
+        sim.run(new Model(n -> n / 0.020, n -> last, n -> 0.020), 1);
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isGreaterThanOrEqualTo(384);
+    }
+
+    @Test
+    void aDownstreamLimitFarBelowTheEstimateIsFoundFromTaskTimesWithinTwoSeconds() {
+        // a server that serves 16 at once: the estimate says 512, but tasks then take 32 times
+        // as long as with few workers; Little's law says 16 workers carry the same rate
+        Sim sim = new Sim(1, 512);
+        sim.run(io(16), 2);
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isBetween(12, 24); // 20, or a probe a quarter below
+        int high = 0;
+        int low = Integer.MAX_VALUE;
+        long sum = 0;
+        for (int i = 0; i < 100; i++) {
+            sim.run(io(16), 0.1);
+            high = Math.max(high, sim.c.target());
+            low = Math.min(low, sim.c.target());
+            sum += sim.c.target();
+        }
+        assertThat(sum / 100.0).as("stays: %s", sim.c.stats()).isBetween(16.0, 24.0);
+        assertThat(high).as("probes stay near it: %s", sim.c.stats()).isLessThanOrEqualTo(32);
+        assertThat(low).as("probes stay near it: %s", sim.c.stats()).isGreaterThanOrEqualTo(12);
+    }
+
+    @Test
+    void cpuBoundWorkIsNotTakenForQueueingWhenTheMachineGetsBusy() {
+        // 20 threads of other programs start: each task now waits 6 times as long for a CPU,
+        // which the run-queue time says; it is no queue outside the pool that fewer workers relieve
+        Sim sim = new Sim(1, 256, 0);
+        sim.run(new Model(n -> Math.min(n, CPUS) / 0.002, n -> 0.002, n -> 0.002, n -> 0.0), 2);
+        int others = 20;
+        Model loaded = new Model(n -> n * ((double) CPUS / (n + others)) / 0.002, n -> 0.002,
+                n -> 0.002 * (n + others) / CPUS, n -> 0.002 * ((double) (n + others) / CPUS - 1));
+        int low = Integer.MAX_VALUE;
+        for (int i = 0; i < 50; i++) {
+            sim.run(loaded, 0.1);
+            low = Math.min(low, sim.c.target());
+        }
+        assertThat(low).as("%s", sim.c.stats()).isGreaterThanOrEqualTo(CPUS);
+    }
+
+    @Test
+    void aQueueingStepThatLowersThroughputIsUndoneAndNotRetried() {
+        // tasks slow down with more workers (a CPU-heavy server on the same machine, say) yet more
+        // workers still raise the rate: the step down Little's law suggests loses throughput
+        Sim sim = new Sim(1, 256);
+        Model saturating = new Model(n -> 10_000.0 * n / (n + 100), n -> 50e-6, n -> (n + 100) / 10_000.0);
+        sim.run(saturating, 3);
+        int high = 0;
+        int low = Integer.MAX_VALUE;
+        for (int i = 0; i < 100; i++) {
+            sim.run(saturating, 0.1);
+            high = Math.max(high, sim.c.target());
+            low = Math.min(low, sim.c.target());
+        }
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isGreaterThanOrEqualTo(192);
+        assertThat(low).as("no second step down to the queueing estimate: %s", sim.c.stats()).isGreaterThanOrEqualTo(96);
+    }
+
+    @Test
+    void cpuBoundWorkNeverProbesBelowTheCpuCount() {
+        // with CPU-bound work fewer workers than CPUs can only lose throughput: no probe tries it
+        Sim sim = new Sim(1, 256);
+        sim.run(cpuBound(), 1);
+        int low = Integer.MAX_VALUE;
+        for (int i = 0; i < 200; i++) {
+            sim.run(cpuBound(), 0.1);
+            low = Math.min(low, sim.c.target());
+        }
+        assertThat(low).as("%s", sim.c.stats()).isEqualTo(CPUS);
     }
 
     @Test
