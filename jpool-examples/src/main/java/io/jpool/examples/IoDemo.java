@@ -1,10 +1,12 @@
 package io.jpool.examples;
 
+import io.jpool.AdaptiveStats;
 import io.jpool.Futures;
 import io.jpool.PoolFuture;
 import io.jpool.ProgressBar;
 import io.jpool.ThreadPool;
 
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +17,8 @@ import java.util.List;
 
 /**
  * The classic I/O case: fetch 50 slow pages one after another, then through a ThreadPool of 10,
- * and show the results in input order and the completion order from {@code asCompleted}.
+ * and show the results in input order and the completion order from {@code asCompleted}; then
+ * eight times as many through an adaptive pool, which finds its own size.
  */
 final class IoDemo {
     private static final int PAGES = 50;
@@ -61,8 +64,42 @@ final class IoDemo {
                 System.out.println("input order:      " + abbreviate(inOrder));
                 System.out.println("completion order: " + String.join(" ", completionOrder));
             }
+            adaptive(server, PAGES * 8, System.out);
         }
         System.out.println();
+    }
+
+    /** What the adaptive part saw. */
+    record AdaptiveOutcome(int fetched, long millis, AdaptiveStats stats) {
+    }
+
+    /**
+     * {@code pages} slow pages on a pool given no size: it measures that its tasks wait far more
+     * than they compute and grows until more workers stop raising throughput.
+     */
+    static AdaptiveOutcome adaptive(SlowHttpServer server, int pages, PrintStream out) throws Exception {
+        long t0 = System.nanoTime();
+        try (ThreadPool pool = ThreadPool.builder().adaptive().threadNamePrefix("adaptive").build()) {
+            int fetched = 0;
+            for (String page : pool.map(i -> fetch(server.url(i)), range(pages))) {
+                fetched += page.startsWith("page ") ? 1 : 0;
+            }
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            AdaptiveStats s = pool.adaptiveStats().orElseThrow();
+            out.printf("adaptive ThreadPool:  %5d ms for %d pages (one at a time: ~%d ms)%n", ms, fetched,
+                    (long) pages * server.delayMillis());
+            out.printf("  it sized itself to %d workers (measured wait/compute %.0f): %s%n",
+                    s.target(), s.waitComputeRatio(), s.reason());
+            return new AdaptiveOutcome(fetched, ms, s);
+        }
+    }
+
+    private static List<Integer> range(int n) {
+        List<Integer> list = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            list.add(i);
+        }
+        return list;
     }
 
     private static String abbreviate(List<String> pages) {

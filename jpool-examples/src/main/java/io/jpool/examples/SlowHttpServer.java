@@ -22,7 +22,10 @@ final class SlowHttpServer implements AutoCloseable {
         return t;
     });
 
+    private final long delayMillis;
+
     SlowHttpServer(long delayMillis) throws IOException {
+        this.delayMillis = delayMillis;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
         server.createContext("/page/", exchange -> {
             try {
@@ -39,6 +42,11 @@ final class SlowHttpServer implements AutoCloseable {
         });
         server.setExecutor(handlers);
         server.start();
+    }
+
+    /** How long the server holds each page. */
+    long delayMillis() {
+        return delayMillis;
     }
 
     String url(int page) {
