@@ -50,6 +50,19 @@ class ManagerFaultsTest {
         Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start();
         assertThat(kill.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(kill.exitValue()).isZero();
+        if (signal.equals("STOP")) { // the premise of the tests that use it: the child runs no code from here on
+            await(() -> isStopped(p), "the child is stopped");
+        }
+    }
+
+    /** Whether Linux reports {@code p} as stopped ('T' in /proc/pid/stat); true where /proc is absent. */
+    private static boolean isStopped(Process p) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(p.pid()), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) == 'T';
+        } catch (java.io.IOException e) {
+            return true;
+        }
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
