@@ -4,9 +4,8 @@ import io.jpool.PoolFuture;
 import io.jpool.ProcessPool;
 import io.jpool.WorkerDiedException;
 import io.jpool.internal.process.ProcessPoolProbe;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,19 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the pool's Unix domain socket. This runs the essentials over that fallback, forced by its
  * internal switch.
  */
+@ExtendWith(ForceSocketChannel.class)
 class ProcessPoolOverSocketTest {
-    private static final String SWITCH = "jpool.process.socketChannel";
-
-    @BeforeEach
-    void forceTheSocket() {
-        System.setProperty(SWITCH, "true");
-    }
-
-    @AfterEach
-    void backToPipes() {
-        System.clearProperty(SWITCH);
-    }
-
     @Test
     void tasksLargeValuesAndACrashWorkOverTheSocket() throws Exception {
         ProcessPool pool = ProcessSupport.pool(2).build();

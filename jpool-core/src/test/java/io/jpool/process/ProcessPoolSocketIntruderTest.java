@@ -3,9 +3,8 @@ package io.jpool.process;
 import io.jpool.PoolFuture;
 import io.jpool.ProcessPool;
 import io.jpool.internal.process.ProcessPoolProbe;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -23,19 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * wrong token, slows no worker down (workers forced onto the socket, one task each, so every task
  * needs a new worker to connect).
  */
+@ExtendWith(ForceSocketChannel.class)
 class ProcessPoolSocketIntruderTest {
-    private static final String SWITCH = "jpool.process.socketChannel";
-
-    @BeforeEach
-    void forceTheSocket() {
-        System.setProperty(SWITCH, "true");
-    }
-
-    @AfterEach
-    void backToPipes() {
-        System.clearProperty(SWITCH);
-    }
-
     @Test
     void idleAndForgedConnectionsDelayNoWorkerStart() throws Exception {
         ProcessPool pool = ProcessSupport.pool(2).maxTasksPerWorker(1).build();
