@@ -1,6 +1,7 @@
 package io.jpool.internal.manager;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A SharedQueue's data: a bounded FIFO. {@code putBack} returns an element to the head, for a
@@ -9,6 +10,8 @@ import java.util.ArrayDeque;
 final class QueueState extends BlockingState {
     private final ArrayDeque<Object> items = new ArrayDeque<>();
     private final int capacity;
+    /** Elements handed to other JVMs whose takers acknowledged them: gone from the manager for good. */
+    private final LongAdder acknowledged = new LongAdder();
 
     QueueState(int capacity) {
         this.capacity = capacity;
@@ -69,5 +72,18 @@ final class QueueState extends BlockingState {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Counts an element whose taker in another JVM acknowledged it (no lock: a counter only). */
+    void acknowledged() {
+        acknowledged.increment();
+    }
+
+    /**
+     * How many elements takers in other JVMs have acknowledged, for tests that account for every
+     * element put: each is in the queue, claimed, or acknowledged once.
+     */
+    long acknowledgedCount() {
+        return acknowledged.sum();
     }
 }

@@ -111,7 +111,10 @@ final class ServerConnection {
                         return; // manager closing
                     }
                 } else if (msg instanceof Wire.Ack) {
-                    claims.remove(((Wire.Ack) msg).id());
+                    Claim c = claims.remove(((Wire.Ack) msg).id());
+                    if (c != null) {
+                        c.queue().acknowledged();
+                    }
                 } else if (msg instanceof Wire.Cancel) {
                     running.computeIfPresent(((Wire.Cancel) msg).id(), (k, t) -> {
                         t.interrupt();

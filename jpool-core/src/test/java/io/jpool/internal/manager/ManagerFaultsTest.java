@@ -51,17 +51,32 @@ class ManagerFaultsTest {
         assertThat(kill.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(kill.exitValue()).isZero();
         if (signal.equals("STOP")) { // the premise of the tests that use it: the child runs no code from here on
-            await(() -> isStopped(p), "the child is stopped");
+            await(() -> isStopped(p), "every thread of the child is stopped");
         }
     }
 
-    /** Whether Linux reports {@code p} as stopped ('T' in /proc/pid/stat); true where /proc is absent. */
+    /**
+     * Whether Linux reports every thread of {@code p} as stopped ('T' in /proc/pid/task/tid/stat);
+     * true where /proc is absent. kill(STOP) returns before the stop reaches every thread, and the
+     * main thread of a JVM (the launcher's, idle) is often the first stopped while the others
+     * still run: a taker could then read its answer and acknowledge it.
+     */
     private static boolean isStopped(Process p) {
-        try {
-            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(p.pid()), "stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2) == 'T';
-        } catch (java.io.IOException e) {
+        java.nio.file.Path tasks = java.nio.file.Path.of("/proc", Long.toString(p.pid()), "task");
+        if (!java.nio.file.Files.isDirectory(tasks)) {
             return true;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> threads = java.nio.file.Files.list(tasks)) {
+            return threads.allMatch(t -> {
+                try {
+                    String stat = java.nio.file.Files.readString(t.resolve("stat"));
+                    return stat.charAt(stat.lastIndexOf(')') + 2) == 'T';
+                } catch (java.io.IOException gone) {
+                    return true; // a thread that ended runs no code either
+                }
+            });
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return false; // listing raced with a thread's end: look again
         }
     }
 
@@ -113,9 +128,11 @@ class ManagerFaultsTest {
                 signal(child, "STOP");
                 q.put("precious");
                 await(() -> q.size() == 0, "the element is handed to the stopped taker");
-                child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-                assertThat(q.poll(Duration.ofSeconds(30))).isEqualTo("precious");
+                assertThat(state.acknowledgedCount()).as("the stopped taker cannot have acknowledged it").isZero();
+                assertThat(child.destroyForcibly().waitFor(30, TimeUnit.SECONDS)).as("the child died").isTrue();
+                assertThat(q.poll(Duration.ofSeconds(60))).isEqualTo("precious");
                 assertThat(q.size()).isZero();
+                assertThat(state.acknowledgedCount()).isZero();
             } finally {
                 child.destroyForcibly().waitFor();
             }
