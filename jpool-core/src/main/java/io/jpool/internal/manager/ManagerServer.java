@@ -129,8 +129,13 @@ final class ManagerServer implements AutoCloseable {
     }
 
     void connectionClosed(ServerConnection c) {
-        connections.remove(c);
         releaseHeldBy(c);
+        connections.remove(c); // last: a count of open connections then says their cleanup is done
+    }
+
+    /** How many connections are open, for tests that must wait until a vanished peer's are cleaned up. */
+    int openConnections() {
+        return connections.size();
     }
 
     /** Releases what the threads of connection {@code c} hold (its locks). */

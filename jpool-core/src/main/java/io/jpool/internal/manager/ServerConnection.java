@@ -34,6 +34,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * its socket). When the connection ends, running calls are interrupted and locks held through it
  * are released by the server; a call that finishes after that (a lock granted to a dead taker)
  * is undone the same way.
+ *
+ * <p>Exactly once holds because this side ends a connection only when its peer is gone or broke
+ * the protocol: an acknowledgement the peer wrote that this side has not read yet when it ends
+ * the connection would be lost, and its element given back to a taker that already has it. So a
+ * call's thread is interrupted only while it runs that call (a cancel and a close both take its
+ * entry's lock in {@code running}): a handler's pooled thread goes on to other connections' calls.
  */
 final class ServerConnection {
     private static final AtomicLong IDS = new AtomicLong();
@@ -144,8 +150,8 @@ final class ServerConnection {
             value = t;
             ok = false;
         }
-        running.remove(r.id());
-        Thread.interrupted(); // a late cancel must not interrupt (and so close) the channel write
+        running.remove(r.id(), me);
+        Thread.interrupted(); // a late cancel or close must not interrupt (and so close) the channel write
         if (Wire.needsAck(r.op(), ok, value)) {
             SharedState q = server.stateNamed(r.name());
             if (q instanceof QueueState) {
@@ -177,6 +183,22 @@ final class ServerConnection {
         }
     }
 
+    /**
+     * Interrupts the threads still running this connection's calls, each under its entry's lock
+     * in {@code running}, as a cancel does: a handler that has left {@code running} is never
+     * interrupted, since its pooled thread may already run another connection's call, whose answer
+     * the interrupt would cut off, closing that live connection (ClosedByInterruptException) and
+     * giving back an element its taker may already have acknowledged.
+     */
+    private void interruptRunningCalls() {
+        for (Long call : running.keySet()) {
+            running.computeIfPresent(call, (k, t) -> {
+                t.interrupt();
+                return t;
+            });
+        }
+    }
+
     /** Puts the claimed elements of {@code ids} back at their queues' heads, latest first. */
     private void giveBack(List<Long> ids) {
         List<Long> order = new ArrayList<>(ids);
@@ -202,7 +224,7 @@ final class ServerConnection {
         } catch (IOException ignored) {
             // closing anyway
         }
-        running.values().forEach(Thread::interrupt);
+        interruptRunningCalls();
         giveBack(new ArrayList<>(claims.keySet()));
         server.connectionClosed(this);
     }
