@@ -12,6 +12,7 @@ final class QueueState extends BlockingState {
     private final int capacity;
     /** Elements handed to other JVMs whose takers acknowledged them: gone from the manager for good. */
     private final LongAdder acknowledged = new LongAdder();
+    private long returned; // guarded by lock
 
     QueueState(int capacity) {
         this.capacity = capacity;
@@ -68,6 +69,7 @@ final class QueueState extends BlockingState {
         lock.lock();
         try {
             items.addFirst(e);
+            returned++;
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -85,5 +87,15 @@ final class QueueState extends BlockingState {
      */
     long acknowledgedCount() {
         return acknowledged.sum();
+    }
+
+    /** How many elements came back from takers that vanished before they acknowledged them (for tests). */
+    long returnedCount() {
+        lock.lock();
+        try {
+            return returned;
+        } finally {
+            lock.unlock();
+        }
     }
 }

@@ -66,6 +66,7 @@ class ManagerHandOverChaosTest {
                 boolean putFirst = random.nextBoolean();
                 String e = "e" + i;
                 String at = "iteration " + i + ", vanished " + cut + (putFirst ? ", put first" : "");
+                long returnedBefore = state.returnedCount();
                 try (RawPeer peer = new RawPeer(server)) {
                     switch (cut) {
                         case BEFORE_REQUEST -> {
@@ -106,6 +107,13 @@ class ManagerHandOverChaosTest {
                         && state.acknowledgedCount() == expected && q.size() == left,
                         "the element is acknowledged or back, nothing else (" + at + "; size " + q.size()
                                 + ", acknowledged " + state.acknowledgedCount() + " of " + expected + ")");
+                long returned = state.returnedCount() - returnedBefore;
+                if (cut == Cut.AFTER_REQUEST) {
+                    assertThat(returned).as("given back at most once (" + at + ")").isBetween(0L, 1L);
+                } else {
+                    assertThat(returned).as("given back once if handed over and not acknowledged (" + at + ")")
+                            .isEqualTo(cut == Cut.AFTER_ANSWER ? 1L : 0L);
+                }
                 assertThat(q.poll()).as(at).isEqualTo(left == 0 ? null : e);
                 assertThat(q.size()).as(at).isZero();
             }
