@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * printed side by side as a Markdown table: member start-up and cluster formation, tiny-task round
  * trip (p50, p99), submit-all-then-get-all throughput of tiny tasks, and a map with chunksize 1000
  * against per-item raw submits. Not JMH: a cluster is built once; both sides get the same
- * warm-up (2000 round trips and one untimed throughput pass each); the round trips and the
+ * warm-up (2000 round trips and three untimed throughput passes each); the round trips and the
  * throughput are then measured in {@code rounds} rounds, raw and pool one after the other within
  * each round (raw first in even rounds, the pool first in odd ones) so that a change in the
  * machine's load hits both sides, each throughput pass after a full collection; each side's
@@ -127,9 +127,12 @@ public final class ClusterBench {
             double[] rawCpu = new double[rounds];
             double[] poolCpu = new double[rounds];
             double[] poolTps = new double[rounds];
-            // Throughput warm-up: one untimed pass each, so that both submit paths are compiled.
-            throughput(tasks, () -> raw.submit(tiny));
-            throughput(tasks, () -> pool.submit(tiny));
+            // Throughput warm-up: untimed passes, alternating, until both sides' paths are compiled
+            // (after one pass each, the JIT's threads still used up to half of a pass's CPU time).
+            for (int i = 0; i < 3; i++) {
+                throughput(tasks, () -> raw.submit(tiny));
+                throughput(tasks, () -> pool.submit(tiny));
+            }
             for (int r = 0; r < rounds; r++) {
                 // Who goes first alternates from round to round, so neither side always runs
                 // into the other's leftovers (garbage, cooling caches, a busier machine).
