@@ -28,11 +28,13 @@ import java.util.concurrent.TimeUnit;
  * cluster (a member in this JVM, which also submits, and one {@link ClusterMember} in its own JVM),
  * printed side by side as a Markdown table: member start-up and cluster formation, tiny-task round
  * trip (p50, p99), submit-all-then-get-all throughput of tiny tasks, and a map with chunksize 1000
- * against per-item raw submits. Not JMH: a cluster is built once; the round trips and the
- * throughput are measured in {@code rounds} rounds, raw and pool alternating within each round so
- * that a change in the machine's load hits both sides; each side's median and the median of the
- * rounds' ratios are reported, with every round's ratio; the map is one timed pass. Run it on a
- * quiet machine.
+ * against per-item raw submits. Not JMH: a cluster is built once; both sides get the same
+ * warm-up (2000 round trips and three untimed throughput passes each); the round trips and the
+ * throughput are then measured in {@code rounds} rounds, raw and pool one after the other within
+ * each round (raw first in even rounds, the pool first in odd ones) so that a change in the
+ * machine's load hits both sides, each throughput pass after a full collection; each side's
+ * median and the median of the rounds' ratios are reported, with every round's ratio; the map is
+ * one timed pass. Run it on a quiet machine.
  *
  * <pre>
  * mvn -B -ntp -q -pl jpool-bench -am package -DskipTests dependency:build-classpath \
@@ -120,17 +122,46 @@ public final class ClusterBench {
             long[][] rawRt = new long[2][rounds];
             long[][] poolRt = new long[2][rounds];
             double[] rawTps = new double[rounds];
+            // CPU time per task of both JVMs in each throughput pass: unlike tasks/s, hardly moved
+            // by other programs on the machine, so it shows which side does more work per task.
+            double[] rawCpu = new double[rounds];
+            double[] poolCpu = new double[rounds];
             double[] poolTps = new double[rounds];
+            // Throughput warm-up: untimed passes, alternating, until both sides' paths are compiled
+            // (after one pass each, the JIT's threads still used up to half of a pass's CPU time).
+            for (int i = 0; i < 3; i++) {
+                throughput(tasks, () -> raw.submit(tiny));
+                throughput(tasks, () -> pool.submit(tiny));
+            }
             for (int r = 0; r < rounds; r++) {
-                long[] rt = roundTrips(() -> raw.submit(tiny).get(), 3000);
-                rawRt[0][r] = rt[0];
-                rawRt[1][r] = rt[1];
-                rt = roundTrips(() -> pool.submit(tiny).get(), 3000);
-                poolRt[0][r] = rt[0];
-                poolRt[1][r] = rt[1];
+                // Who goes first alternates from round to round, so neither side always runs
+                // into the other's leftovers (garbage, cooling caches, a busier machine).
+                boolean rawFirst = r % 2 == 0;
+                for (int side = 0; side < 2; side++) {
+                    if ((side == 0) == rawFirst) {
+                        long[] rt = roundTrips(() -> raw.submit(tiny).get(), 3000);
+                        rawRt[0][r] = rt[0];
+                        rawRt[1][r] = rt[1];
+                    } else {
+                        long[] rt = roundTrips(() -> pool.submit(tiny).get(), 3000);
+                        poolRt[0][r] = rt[0];
+                        poolRt[1][r] = rt[1];
+                    }
+                }
                 // Throughput: submit all, then get all.
-                rawTps[r] = throughput(tasks, () -> raw.submit(tiny));
-                poolTps[r] = throughput(tasks, () -> pool.submit(tiny));
+                for (int side = 0; side < 2; side++) {
+                    if ((side == 0) == rawFirst) {
+                        System.gc(); // so that no pass pays for the previous one's garbage
+                        long cpu = cpuNanos(child);
+                        rawTps[r] = throughput(tasks, () -> raw.submit(tiny));
+                        rawCpu[r] = (cpuNanos(child) - cpu) / 1e3 / tasks;
+                    } else {
+                        System.gc(); // so that no pass pays for the previous one's garbage
+                        long cpu = cpuNanos(child);
+                        poolTps[r] = throughput(tasks, () -> pool.submit(tiny));
+                        poolCpu[r] = (cpuNanos(child) - cpu) / 1e3 / tasks;
+                    }
+                }
             }
             rows.add(String.format("| tiny-task round trip p50 (median of %d rounds) | %d us | %d us | %.2fx (rounds: %s) |",
                     rounds, median(rawRt[0]) / 1000, median(poolRt[0]) / 1000,
@@ -141,6 +172,9 @@ public final class ClusterBench {
             rows.add(String.format("| %,d tiny tasks, submit all then get all (median of %d rounds) | %,.0f tasks/s "
                     + "| %,.0f tasks/s | %.2fx (rounds: %s) |", tasks, rounds, median(rawTps), median(poolTps),
                     median(ratios(poolTps, rawTps)), text(ratios(poolTps, rawTps))));
+            rows.add(String.format("| the same, CPU time per task of both JVMs (median of %d rounds) | %.1f us | %.1f us "
+                    + "| %.2fx (rounds: %s) |", rounds, median(rawCpu), median(poolCpu),
+                    median(ratios(poolCpu, rawCpu)), text(ratios(poolCpu, rawCpu))));
 
             // Map: raw per-item submits against ClusterPool.map with chunksize 1000.
             long s = System.nanoTime();
@@ -199,6 +233,17 @@ public final class ClusterBench {
             f.get();
         }
         return n / ((System.nanoTime() - s) / 1e9);
+    }
+
+    /** CPU time used so far by this JVM and the child member's, in nanoseconds. */
+    private static long cpuNanos(Process child) {
+        return cpuNanos(ProcessHandle.current()) + cpuNanos(child.toHandle());
+    }
+
+    private static long cpuNanos(ProcessHandle p) {
+        return p.info().totalCpuDuration().orElseThrow(() -> new IllegalStateException(
+                "this OS does not report the CPU time of process " + p.pid() + "; run ClusterBench on Linux or macOS"))
+                .toNanos();
     }
 
     private static long median(long[] v) {

@@ -7,6 +7,7 @@ import io.jpool.internal.future.TaskFuture;
 import java.time.Duration;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * The future of one cluster task: jpool's {@link TaskFuture} state machine plus what the pool
@@ -28,10 +29,19 @@ final class ClusterFuture<T> extends TaskFuture<T> {
     volatile int misroutes;
     /** The member of the current attempt. */
     volatile Member member;
-    /** Hazelcast's future of the current attempt, for cancelling it there. */
+    /**
+     * Hazelcast's future of the current attempt, for cancelling it there; cleared once that
+     * attempt has answered (nothing is left to cancel), because Hazelcast's future holds the
+     * invocation and the task's serialized form, which a caller holding many finished futures
+     * would otherwise keep alive (and the collector copy) for nothing.
+     */
     volatile Future<T> remote;
     /** The pending time-limit check, once started. */
     volatile ScheduledFuture<?> timeoutCheck;
+
+    @SuppressWarnings("rawtypes")
+    private static final AtomicReferenceFieldUpdater<ClusterFuture, Future> REMOTE =
+            AtomicReferenceFieldUpdater.newUpdater(ClusterFuture.class, Future.class, "remote");
 
     ClusterFuture(ClusterPoolImpl pool, long id, Task<T> task, Duration timeout, Object key) {
         this.pool = pool;
@@ -39,6 +49,11 @@ final class ClusterFuture<T> extends TaskFuture<T> {
         this.task = task;
         this.timeout = timeout;
         this.key = key;
+    }
+
+    /** Forgets {@code answered}, an attempt's future that completed, unless a later attempt replaced it. */
+    void forget(Future<T> answered) {
+        REMOTE.compareAndSet(this, answered, null);
     }
 
     @Override

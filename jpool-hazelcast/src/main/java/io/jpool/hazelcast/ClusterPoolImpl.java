@@ -293,8 +293,10 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
                     + "use the Hazelcast version jpool-hazelcast is built with"));
             return;
         }
-        ((CompletionStage<T>) remote).whenCompleteAsync((value, error) -> answered(f, attempt, value, error),
-                Runnable::run);
+        ((CompletionStage<T>) remote).whenCompleteAsync((value, error) -> {
+            f.forget(remote);
+            answered(f, attempt, value, error);
+        }, Runnable::run);
     }
 
     private Member ownerOf(Object key) {
@@ -455,6 +457,7 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
         java.util.concurrent.ScheduledFuture<?> check = f.timeoutCheck;
         if (check != null) {
             check.cancel(false);
+            f.timeoutCheck = null;
         }
         if (live.remove(f.id) != null) {
             inFlight.release();

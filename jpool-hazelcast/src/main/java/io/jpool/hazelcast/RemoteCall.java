@@ -4,7 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.DataSerializable;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import io.jpool.Task;
 
 import java.io.IOException;
@@ -22,13 +22,14 @@ import java.util.concurrent.Callable;
  * all if the member dies; the caller's future accepts both. With isolation, the member hands the
  * task to its local process pool and waits for it there.
  *
- * <p>{@link DataSerializable}, not {@code Serializable}: the envelope is written field by field
- * (ids as longs, the topic's name is derived from the pool id only when a start is announced),
- * and only the task itself goes through Java serialization (a {@link Task} is always
+ * <p>{@link IdentifiedDataSerializable} (registered by {@link WireTypes}), not {@code Serializable}:
+ * the envelope is written as two ints and its fields (ids as longs, the topic's name is derived
+ * from the pool id only when a start is announced), and only the task itself goes through Java
+ * serialization (a {@link Task} is always
  * {@code Serializable}, so Hazelcast never falls back to its Compact format, which accepts what
  * it cannot run). A task that cannot be serialized fails in the caller's thread, at submit.
  */
-final class RemoteCall<T> implements Callable<T>, DataSerializable, HazelcastInstanceAware {
+final class RemoteCall<T> implements Callable<T>, IdentifiedDataSerializable, HazelcastInstanceAware {
     /** A {@link Task} whenever {@link #isolation} is set: a process pool runs only those. */
     private Callable<T> task;
     private UUID pool;
@@ -49,6 +50,16 @@ final class RemoteCall<T> implements Callable<T>, DataSerializable, HazelcastIns
         this.id = id;
         this.target = target;
         this.isolation = isolation;
+    }
+
+    @Override
+    public int getFactoryId() {
+        return WireTypes.FACTORY_ID;
+    }
+
+    @Override
+    public int getClassId() {
+        return WireTypes.REMOTE_CALL;
     }
 
     @Override

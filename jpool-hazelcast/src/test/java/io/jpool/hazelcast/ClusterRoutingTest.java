@@ -192,6 +192,22 @@ class ClusterRoutingTest {
         assertThat(runs.get()).isEqualTo(11);
     }
 
+    /**
+     * Hazelcast's future of an attempt holds the invocation and the task's serialized form: a
+     * caller that keeps many finished futures (submit all, then get all) must not keep those too.
+     */
+    @Test
+    void finishedFuturesNoLongerHoldHazelcastsFutures() throws Exception {
+        List<PoolFuture<String>> fs = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            fs.add(pool.submit(new Traced()));
+        }
+        for (PoolFuture<String> f : fs) {
+            f.get(30, TimeUnit.SECONDS);
+            assertThat(((ClusterFuture<String>) f).remote).as("Hazelcast's future after the result").isNull();
+        }
+    }
+
     @Test
     void nonSerializableCallableIsRejectedAtSubmit() {
         Callable<Integer> notSerializable = new Callable<>() {
