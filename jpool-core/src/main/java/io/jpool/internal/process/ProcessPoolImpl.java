@@ -98,6 +98,11 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
      * under a pipe's 64 KB buffer, so no write to it blocks while it runs a task.
      */
     static final int WINDOW_FRAME_BYTES = 8 << 10;
+    /**
+     * How many frames a busy worker keeps in its channel behind the task it runs before the pool
+     * writes more: new frames for it are held back while it has this many, then written together.
+     */
+    static final int WRITE_AHEAD = 2;
 
     private final ProcessPoolConfig config;
     private final String name;
@@ -336,10 +341,25 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                 t.timer = null;
             }
             w.outbox.add(t);
-            WorkerLink to = w;
-            sends.add(to::flushOutbox);
+            flushIfLowLocked(w, sends);
         }
         return sends;
+    }
+
+    /**
+     * Asks for a flush of {@code w}'s outbox (adds it to {@code sends}) unless the worker has at
+     * least {@link #WRITE_AHEAD} frames written or being written beyond the task it runs: then the
+     * new frames wait, and go out together, in one write, when one of its replies brings it below.
+     * So a map's window is topped up a few frames at a time rather than with a write per reply,
+     * and the worker never runs dry waiting for one.
+     */
+    private void flushIfLowLocked(WorkerLink w, List<Runnable> sends) {
+        long replied = w.given - w.held.size();
+        long ahead = w.flushAsked - replied - 1; // asked-for frames behind the one it runs
+        if (w.flushAsked < w.given && ahead < WRITE_AHEAD) {
+            w.flushAsked = w.given;
+            sends.add(w::flushOutbox);
+        }
     }
 
     /**
@@ -601,6 +621,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             if (next != null) {
                 startClockLocked(next, w); // it wrote this reply, then began the next
                 sends = dispatchLocked(); // top up its window
+                flushIfLowLocked(w, sends); // frames held back for it go out once it runs low
             } else if ((config.maxTasksPerWorker() > 0 && w.tasksRun >= config.maxTasksPerWorker())
                     || (shutdown && noLivePendingLocked())) {
                 retire = true;
@@ -968,6 +989,20 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         lock.lock();
         try {
             return unstartedRequeued;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many task frames given to workers wait in the pool, held back until their worker runs low. */
+    int framesHeldBack() {
+        lock.lock();
+        try {
+            int n = 0;
+            for (WorkerLink w : links) {
+                n += (int) (w.given - w.flushAsked);
+            }
+            return n;
         } finally {
             lock.unlock();
         }

@@ -168,6 +168,36 @@ class ProcessMapWindowTest {
     }
 
     @Test
+    void framesBeyondTheWriteAheadWaitInThePoolAndGoOutTogetherWhenTheWorkerRunsLow() throws Exception {
+        ProcessPoolImpl p = pool(0, null);
+        try {
+            p.submit(() -> 1).get(60, TimeUnit.SECONDS); // the worker is up: the map's chunks go to it at once
+            TaskFunction<Integer, Integer> fn = blockingFirst(dir.toString());
+            List<Integer> input = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                input.add(i);
+            }
+            List<Integer> out = new ArrayList<>();
+            try (MapResult<Integer> r = p.map(fn, input, MapOptions.defaults().chunksize(1))) {
+                awaitRun(0);
+                // it runs item 0 with WRITE_AHEAD frames behind it in its channel; the rest of its window waits here
+                assertThat(p.framesHeldBack()).isEqualTo(ProcessPoolImpl.WINDOW - 1 - ProcessPoolImpl.WRITE_AHEAD);
+                Files.writeString(dir.resolve("release"), "go");
+                r.forEach(out::add);
+            }
+            List<Integer> expected = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                expected.add(i * 10);
+                assertThat(runs(i)).as("runs of item %d", i).isEqualTo(1);
+            }
+            assertThat(out).containsExactlyElementsOf(expected);
+            assertThat(p.framesHeldBack()).isZero();
+        } finally {
+            p.close();
+        }
+    }
+
+    @Test
     void maxTasksPerWorkerCountsTheChunksOfItsWindow() throws Exception {
         ProcessPoolImpl p = (ProcessPoolImpl) ProcessPool.builder().maxWorkers(1).maxTasksPerWorker(5)
                 .jvmOptions("-Xmx64m", "-XX:TieredStopAtLevel=1").workerOutput(WorkerOutput.DISCARD).build();
