@@ -617,6 +617,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             w.held.pollFirst();
             t.link = null;
             w.tasksRun++;
+            w.heldAfterReply = w.held.size();
             ProcessTask<?> next = w.held.peekFirst();
             if (next != null) {
                 startClockLocked(next, w); // it wrote this reply, then began the next

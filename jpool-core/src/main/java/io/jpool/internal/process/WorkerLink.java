@@ -113,6 +113,11 @@ final class WorkerLink {
      */
     long flushAsked;
     int tasksRun;
+    /**
+     * How many tasks it held after its latest reply: written under the pool's lock by
+     * {@code ProcessPoolImpl.replied}, read by the same thread, its reader, right after.
+     */
+    int heldAfterReply;
 
     // ---- not guarded by the pool's lock
     /**

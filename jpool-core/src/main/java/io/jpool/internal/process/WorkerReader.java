@@ -14,9 +14,10 @@ import java.io.IOException;
  * ({@link ProcessPoolImpl#replied}: the worker's next task starts, or it goes back to the idle
  * workers), so a caller who submits right after {@code get} returns finds a worker free, and only
  * then decodes the result ({@link ResultDecoder}) and completes the future. A SOCKET_WANTED frame
- * goes to the launcher, which moves the worker to the pool's socket. Between replies it polls the
- * channel for {@link #POLL_NANOS} before it blocks; the channel reads ahead, so replies that came
- * together are handled one after another with no system call between them.
+ * goes to the launcher, which moves the worker to the pool's socket. While the worker holds more
+ * tasks (a map's window), the reader polls the channel for {@link #POLL_NANOS} before it blocks;
+ * the channel reads ahead, so replies that came together are handled one after another with no
+ * system call between them.
  *
  * <p>Nothing a worker sends kills this thread: an Error while decoding a result fails that task
  * only; a corrupt frame, or any Throwable while reading one (an OutOfMemoryError for a huge frame),
@@ -38,8 +39,8 @@ final class WorkerReader implements Runnable {
     }
 
     /**
-     * How long the reader polls for its worker's next reply before it blocks: a busy worker
-     * replies every few microseconds, and a reader still awake then saves its own wake-up and the
+     * How long the reader polls for its worker's next reply before it blocks, while the worker
+     * holds more tasks: a worker running a map's small chunks replies every few microseconds, and a reader still awake then saves its own wake-up and the
      * worker's write the cost of waking it, most of the CPU a small map item cost on either side.
      * 0 on one CPU, where polling would keep the worker from running.
      */
@@ -47,7 +48,6 @@ final class WorkerReader implements Runnable {
 
     @Override
     public void run() {
-        w.channel.pollBeforeBlocking(POLL_NANOS);
         try {
             for (;;) {
                 byte[] frame = w.channel.read();
@@ -57,6 +57,8 @@ final class WorkerReader implements Runnable {
                     continue;
                 }
                 ProcessTask<?> t = pool.replied(w, WorkerProtocol.id(frame));
+                // poll only while its window holds more: a lone task's reply is awaited asleep, as before
+                w.channel.pollBeforeBlocking(w.heldAfterReply > 0 ? POLL_NANOS : 0L);
                 decoder.deliver(t, type, frame, w.channel.tail());
             }
         } catch (EOFException e) {
