@@ -95,12 +95,12 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
      * wait for it, where an idle worker could have taken them: a handful, not the whole map.
      */
     static final int WINDOW = 12;
-    /**
-     * The largest chunk frame sent to a busy worker, and the most bytes of frames a worker's window
-     * may hold: the frames waiting in its channel stay under a pipe's 64 KB buffer, so no write to
-     * it blocks while it runs a task.
-     */
+    /** The largest chunk frame sent to a busy worker (see {@link #WINDOW_BYTES}). */
     static final int WINDOW_FRAME_BYTES = 8 << 10;
+    /**
+     * The most bytes of frames a worker's window may hold: the frames waiting in its channel stay
+     * under a pipe's 64 KB buffer, so no write to it blocks while it runs a task.
+     */
     static final int WINDOW_BYTES = 48 << 10;
     /**
      * How many frames a busy worker keeps in its channel behind the task it runs before the pool
