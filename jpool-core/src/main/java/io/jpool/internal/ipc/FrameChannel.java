@@ -19,7 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * for a frame that ends in a large array, {@code [int headLength | 1<<31][int tailLength][head]
  * [tail]}: the reader then reads the tail straight into an array of its own ({@link #tail()}), so a
  * megabyte {@code byte[]} is not copied out of the frame a second time.
- * One thread reads, any number write (writes are serialized by a lock).
+ * One thread reads, any number write (writes are serialized by a lock). A sender with several
+ * frames at once writes them together ({@link #writeFrames}): over a socket, one system call.
  *
  * <p>A channel that starts on pipes can move to a socket ({@link #moveTo}): each end, once it
  * holds the socket, writes a {@code MOVED} mark (a header no frame can have) as its last bytes on

@@ -156,6 +156,10 @@ class FrameChannelPollTest {
         reader.write(big);
         assertThat(drained.get(10, TimeUnit.SECONDS)).isEqualTo(4 + big.length);
 
+        writeFully(ByteBuffer.wrap(frame(10)));
+        assertIsFrameBody(reader.read(), 10);
+        assertThat(readerEnd.isBlocking()).as("non-blocking again after the next frame found by a poll").isFalse();
+
         reader.pollBeforeBlocking(SHORT_POLL);
         CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> {
             try {
