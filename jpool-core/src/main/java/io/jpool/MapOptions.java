@@ -40,7 +40,7 @@ public final class MapOptions {
     /**
      * Chunks in flight at most (submitted and not yet taken by the caller); bounds memory.
      * Must be at least 1. Default: a multiple of the pool's worker count (a ThreadPool keeps 16
-     * chunks per worker in flight, at least 64; a ProcessPool 8 per worker, at least 16).
+     * chunks per worker in flight, at least 64; a ProcessPool 14 per worker, at least 16).
      */
     public MapOptions buffersize(int buffersize) {
         if (buffersize < 1) {

@@ -7,6 +7,9 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -16,7 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * for a frame that ends in a large array, {@code [int headLength | 1<<31][int tailLength][head]
  * [tail]}: the reader then reads the tail straight into an array of its own ({@link #tail()}), so a
  * megabyte {@code byte[]} is not copied out of the frame a second time.
- * One thread reads, any number write (writes are serialized by a lock).
+ * One thread reads, any number write (writes are serialized by a lock). A sender with several
+ * frames at once writes them together ({@link #writeFrames}): over a socket, one system call.
  *
  * <p>A channel that starts on pipes can move to a socket ({@link #moveTo}): each end, once it
  * holds the socket, writes a {@code MOVED} mark (a header no frame can have) as its last bytes on
@@ -132,6 +136,85 @@ public final class FrameChannel implements AutoCloseable {
         System.arraycopy(head, 0, all, 1, head.length);
         all[head.length + 1] = ByteBuffer.wrap(tail);
         writeAll(all, headSize + tail.length + 8);
+    }
+
+    /**
+     * Writes several frames, each made of its parts, back to back; on a socket in one gathering
+     * write (a sender with a batch of small frames makes one system call, and the reader one wake-up).
+     * Returns how many frames were written, all of them; if the write fails, the
+     * {@link PartialWrite} thrown says how many of the first frames went out whole.
+     */
+    public int writeFrames(List<ByteBuffer[]> frames) throws IOException {
+        writeLock.lock();
+        try {
+            if (!(writeLink instanceof SocketLink)) {
+                for (int i = 0; i < frames.size(); i++) {
+                    try {
+                        write(frames.get(i));
+                    } catch (IOException e) {
+                        throw new PartialWrite(i, e);
+                    }
+                }
+                return frames.size();
+            }
+            List<ByteBuffer> all = new ArrayList<>(frames.size() * 4);
+            long total = 0;
+            for (int i = 0; i < frames.size(); i++) {
+                ByteBuffer[] parts = frames.get(i);
+                long size;
+                try {
+                    size = checkedSize(parts);
+                } catch (IOException e) {
+                    writeGathered(all, total, frames, i);
+                    throw new PartialWrite(i, e);
+                }
+                all.add(ByteBuffer.allocate(4).putInt(0, (int) size));
+                all.addAll(Arrays.asList(parts));
+                total += size + 4;
+            }
+            writeGathered(all, total, frames, frames.size());
+            return frames.size();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Writes {@code all}, the first {@code n} of {@code frames}; PartialWrite saying how many went out whole if it fails. */
+    private void writeGathered(List<ByteBuffer> all, long total, List<ByteBuffer[]> frames, int n) throws IOException {
+        try {
+            writeLink.write(all.toArray(new ByteBuffer[0]), total);
+        } catch (IOException e) {
+            int whole = 0; // a socket's write moves each buffer's position past the bytes it took
+            while (whole < n && written(frames.get(whole))) {
+                whole++;
+            }
+            throw new PartialWrite(whole, e);
+        }
+    }
+
+    private static boolean written(ByteBuffer[] parts) {
+        for (ByteBuffer p : parts) {
+            if (p.hasRemaining()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A {@link #writeFrames} that failed after its first {@link #framesWritten} frames went out whole. */
+    public static final class PartialWrite extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final int framesWritten;
+
+        PartialWrite(int framesWritten, IOException cause) {
+            super(cause.getMessage(), cause);
+            this.framesWritten = framesWritten;
+        }
+
+        /** How many of the frames were written whole before the failure. */
+        public int framesWritten() {
+            return framesWritten;
+        }
     }
 
     private static long checkedSize(ByteBuffer[] parts) throws IOException {

@@ -9,15 +9,35 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
 /**
- * A {@link ByteLink} over a blocking {@link SocketChannel}, used directly (not through
+ * A {@link ByteLink} over a {@link SocketChannel}, used directly (not through
  * {@code Channels.newInputStream}, whose streams share the channel's blocking lock and so would
  * stall a writer behind a blocked reader). Writes are gathering writes: no copy of the parts.
+ *
+ * <h2>How it works</h2>
+ * Reads go through a buffer of {@value #READ_BUFFER} bytes: one {@code read} takes whatever the
+ * socket holds, a small frame's header and body together, and often the frames behind it, so a
+ * reader whose peer writes faster than it reads makes one system call for several frames. A read
+ * that wants more than the buffer holds goes straight into the caller's array.
+ *
+ * <p>A reader that polls ({@link #readFully(byte[], int, int, long)} with {@code pollNanos > 0})
+ * turns the channel non-blocking and leaves it so while frames keep coming: switching costs two
+ * {@code fcntl} calls each way, and a busy worker polls before every frame. Only a poll that
+ * times out turns it back to blocking, for the read that then waits. A write that meets a full
+ * socket buffer while the channel is non-blocking turns it blocking and goes on, so a large write
+ * waits rather than spins.
  */
 final class SocketLink implements ByteLink {
     /** The socket buffer size asked for on each side. */
     static final int SOCKET_BUFFER = 2 << 20;
+    /** Bytes read ahead at most: many small frames, and a read larger than it is not copied twice. */
+    static final int READ_BUFFER = 64 * 1024;
 
     private final SocketChannel channel;
+    /**
+     * Bytes read from the socket and not yet handed out, between its position and limit; the
+     * reading thread's. Allocated at the first read: a link used only to write needs none.
+     */
+    private ByteBuffer buffer;
 
     SocketLink(SocketChannel channel) {
         this.channel = channel;
@@ -40,38 +60,92 @@ final class SocketLink implements ByteLink {
 
     @Override
     public void readFully(byte[] b, int off, int len, long pollNanos) throws IOException {
-        ByteBuffer into = ByteBuffer.wrap(b, off, len);
-        if (pollNanos > 0 && into.hasRemaining()) {
-            pollOnce(into, pollNanos);
+        ByteBuffer buf = buffer;
+        if (buf == null) {
+            buf = ByteBuffer.allocate(READ_BUFFER).flip(); // empty
+            buffer = buf;
         }
-        while (into.hasRemaining()) {
-            if (channel.read(into) < 0) {
-                throw new EOFException("connection closed");
+        int n = Math.min(len, buf.remaining());
+        buf.get(b, off, n);
+        off += n;
+        len -= n;
+        if (len > 0 && pollNanos > 0) {
+            poll(buf, pollNanos);
+        }
+        while (len > 0) {
+            if (!buf.hasRemaining() && len >= READ_BUFFER) {
+                readDirectly(b, off, len);
+                return;
             }
+            if (!buf.hasRemaining()) {
+                fill(buf);
+            }
+            n = Math.min(len, buf.remaining());
+            buf.get(b, off, n);
+            off += n;
+            len -= n;
         }
     }
 
     /**
-     * Reads without blocking until some bytes came or {@code pollNanos} passed. The channel is
-     * non-blocking only meanwhile (a selector would need it so for good): a write by another
-     * thread in that window may end short, and {@link #write} then writes the rest; a write that
-     * finds the socket's buffer full busy-waits until the poll is over, at most.
+     * Reads without blocking into the empty {@code buf} until some bytes came or {@code pollNanos}
+     * passed; the channel stays non-blocking if bytes came, and is blocking again if none did.
      */
-    private void pollOnce(ByteBuffer into, long pollNanos) throws IOException {
-        channel.configureBlocking(false);
+    private void poll(ByteBuffer buf, long pollNanos) throws IOException {
+        if (channel.isBlocking()) {
+            channel.configureBlocking(false);
+        }
+        long deadline = System.nanoTime() + pollNanos;
+        buf.clear();
         try {
-            long deadline = System.nanoTime() + pollNanos;
             for (int i = 1;; i++) {
-                int n = channel.read(into);
+                int n = channel.read(buf);
                 if (n < 0) {
                     throw new EOFException("connection closed");
                 }
-                if (n > 0 || !Spin.pauseBetweenPolls(i, deadline)) {
+                if (n > 0) {
+                    return;
+                }
+                if (!Spin.pauseBetweenPolls(i, deadline)) {
+                    channel.configureBlocking(true); // the read that follows waits
                     return;
                 }
             }
         } finally {
-            channel.configureBlocking(true);
+            buf.flip();
+        }
+    }
+
+    /** Reads at least one byte into the empty {@code buf}, waiting for it. */
+    private void fill(ByteBuffer buf) throws IOException {
+        buf.clear();
+        try {
+            for (;;) {
+                int n = channel.read(buf);
+                if (n < 0) {
+                    throw new EOFException("connection closed");
+                }
+                if (n > 0) {
+                    return;
+                }
+                channel.configureBlocking(true); // left non-blocking by a poll: wait now
+            }
+        } finally {
+            buf.flip();
+        }
+    }
+
+    /** Reads {@code b[off, off + len)} straight from the socket (the buffer is empty). */
+    private void readDirectly(byte[] b, int off, int len) throws IOException {
+        ByteBuffer into = ByteBuffer.wrap(b, off, len);
+        while (into.hasRemaining()) {
+            int n = channel.read(into);
+            if (n < 0) {
+                throw new EOFException("connection closed");
+            }
+            if (n == 0) {
+                channel.configureBlocking(true); // left non-blocking by a poll: wait now
+            }
         }
     }
 
@@ -79,7 +153,11 @@ final class SocketLink implements ByteLink {
     public void write(ByteBuffer[] parts, long size) throws IOException {
         long left = size;
         while (left > 0) {
-            left -= channel.write(parts);
+            long n = channel.write(parts);
+            left -= n;
+            if (n == 0) {
+                channel.configureBlocking(true); // non-blocking for a poll, and the buffer is full: wait
+            }
         }
     }
 

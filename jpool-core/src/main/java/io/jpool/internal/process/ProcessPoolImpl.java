@@ -90,14 +90,23 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private static final int MAX_UNSENT = 3;
     /**
      * How many map chunks a worker may hold: the one it runs and the next ones, sent before it
-     * asks so that it never waits a round trip between small chunks (as multiprocessing.Pool does).
+     * asks so that it never waits a round trip between small chunks (as multiprocessing.Pool does),
+     * and topped up several at a time (see {@link #WRITE_AHEAD}). More chunks behind a slow one
+     * wait for it, where an idle worker could have taken them: a handful, not the whole map.
      */
-    static final int WINDOW = 6;
+    static final int WINDOW = 12;
+    /** The largest chunk frame sent to a busy worker (see {@link #WINDOW_BYTES}). */
+    static final int WINDOW_FRAME_BYTES = 8 << 10;
     /**
-     * The largest chunk frame sent to a busy worker: the frames waiting in its channel stay well
+     * The most bytes of frames a worker's window may hold: the frames waiting in its channel stay
      * under a pipe's 64 KB buffer, so no write to it blocks while it runs a task.
      */
-    static final int WINDOW_FRAME_BYTES = 8 << 10;
+    static final int WINDOW_BYTES = 48 << 10;
+    /**
+     * How many frames a busy worker keeps in its channel behind the task it runs before the pool
+     * writes more: new frames for it are held back while it has this many, then written together.
+     */
+    static final int WRITE_AHEAD = 2;
 
     private final ProcessPoolConfig config;
     private final String name;
@@ -336,10 +345,25 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                 t.timer = null;
             }
             w.outbox.add(t);
-            WorkerLink to = w;
-            sends.add(to::flushOutbox);
+            flushIfLowLocked(w, sends);
         }
         return sends;
+    }
+
+    /**
+     * Asks for a flush of {@code w}'s outbox (adds it to {@code sends}) unless the worker has at
+     * least {@link #WRITE_AHEAD} frames written or being written beyond the task it runs: then the
+     * new frames wait, and go out together, in one write, when one of its replies brings it below.
+     * So a map's window is topped up a few frames at a time rather than with a write per reply,
+     * and the worker never runs dry waiting for one.
+     */
+    private void flushIfLowLocked(WorkerLink w, List<Runnable> sends) {
+        long replied = w.given - w.held.size();
+        long ahead = w.flushAsked - replied - 1; // asked-for frames behind the one it runs
+        if (w.flushAsked < w.given && ahead < WRITE_AHEAD) {
+            w.flushAsked = w.given;
+            sends.add(w::flushOutbox);
+        }
     }
 
     /**
@@ -355,13 +379,22 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         for (WorkerLink w : links) {
             ProcessTask<?> first = w.held.peekFirst();
             if (w.state() == WorkerLink.State.BUSY && first != null && first.frameType == WorkerProtocol.CHUNK
-                    && w.held.size() < WINDOW
+                    && w.held.size() < WINDOW && heldBytes(w) + t.payload.size() <= WINDOW_BYTES
                     && (config.maxTasksPerWorker() <= 0 || w.tasksRun + w.held.size() < config.maxTasksPerWorker())
                     && (best == null || w.held.size() < best.held.size())) {
                 best = w;
             }
         }
         return best;
+    }
+
+    /** The bytes of the frames of the tasks {@code w} holds (under the lock). */
+    private static long heldBytes(WorkerLink w) {
+        long n = 0;
+        for (ProcessTask<?> t : w.held) {
+            n += t.payload.size();
+        }
+        return n;
     }
 
     /**
@@ -597,10 +630,12 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             w.held.pollFirst();
             t.link = null;
             w.tasksRun++;
+            w.heldAfterReply = w.held.size();
             ProcessTask<?> next = w.held.peekFirst();
             if (next != null) {
                 startClockLocked(next, w); // it wrote this reply, then began the next
                 sends = dispatchLocked(); // top up its window
+                flushIfLowLocked(w, sends); // frames held back for it go out once it runs low
             } else if ((config.maxTasksPerWorker() > 0 && w.tasksRun >= config.maxTasksPerWorker())
                     || (shutdown && noLivePendingLocked())) {
                 retire = true;
@@ -937,7 +972,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
 
     @Override
     protected int defaultMapBufferSize() {
-        return Math.max(16, 8 * config.maxWorkers()); // chunks queued per worker hide the round trips
+        // each worker's full window and a couple more queued: its window is topped up from the queue
+        return Math.max(16, (WINDOW + 2) * config.maxWorkers());
     }
 
     // ---------------------------------------------------------------- diagnostics
@@ -968,6 +1004,34 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         lock.lock();
         try {
             return unstartedRequeued;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many tasks the workers hold (running, or waiting in their windows). */
+    int tasksHeld() {
+        lock.lock();
+        try {
+            int n = 0;
+            for (WorkerLink w : links) {
+                n += w.held.size();
+            }
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many task frames given to workers wait in the pool, held back until their worker runs low. */
+    int framesHeldBack() {
+        lock.lock();
+        try {
+            int n = 0;
+            for (WorkerLink w : links) {
+                n += (int) (w.given - w.flushAsked);
+            }
+            return n;
         } finally {
             lock.unlock();
         }

@@ -9,6 +9,8 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -24,7 +26,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * frames go through {@link #outbox}, which one writer at a time drains in order, so they reach the
  * worker in the order of {@code held}. The first of {@code held} is the one it runs (or is about
  * to); the others wait in its channel and have not started, since every result it wrote before it
- * died is read before its channel ends.
+ * died is read before its channel ends. The pool writes a busy worker's new frames only once it
+ * has few left in its channel ({@link #flushAsked}), so they go out several to a write.
  */
 final class WorkerLink {
     /**
@@ -85,7 +88,10 @@ final class WorkerLink {
     final long launchedNanos = System.nanoTime();
     final OutputPump stdout;
     final OutputPump stderr;
-    /** The pool's lock: it guards {@link #state}, {@link #held}, {@link #given} and {@link #tasksRun}. */
+    /**
+     * The pool's lock: it guards {@link #state}, {@link #held}, {@link #given}, {@link #flushAsked}
+     * and {@link #tasksRun}.
+     */
     private final ReentrantLock poolLock;
     /**
      * Set by the launch thread once the worker said HELLO (the channel then moves to a socket
@@ -100,7 +106,18 @@ final class WorkerLink {
     final ArrayDeque<ProcessTask<?>> held = new ArrayDeque<>();
     /** How many tasks were given to it: the {@link ProcessTask#sendNumber} of the latest. */
     long given;
+    /**
+     * The {@link ProcessTask#sendNumber} of the latest task whose frame a flush of {@link #outbox}
+     * was asked for (the flush writes it, and everything before it): tasks given after it wait in
+     * the outbox until the pool asks again (see {@code ProcessPoolImpl.flushIfLowLocked}).
+     */
+    long flushAsked;
     int tasksRun;
+    /**
+     * How many tasks it held after its latest reply: written under the pool's lock by
+     * {@code ProcessPoolImpl.replied}, read by the same thread, its reader, right after.
+     */
+    int heldAfterReply;
 
     // ---- not guarded by the pool's lock
     /**
@@ -183,19 +200,45 @@ final class WorkerLink {
 
     /**
      * Writes the frames of the tasks in {@link #outbox}, in order, each body as one frame with its
-     * trailing array (a large byte[]) as the frame's tail. If a write fails the worker never got
-     * that task whole, so it cannot have run it: the death handler sees that it was not
-     * {@link #sentWhole sent whole} and re-queues it.
+     * trailing array (a large byte[]) as the frame's tail; frames without a tail go out together,
+     * in one gathering write. If a write fails, the worker never got the tasks from the first
+     * frame not written whole on, so it cannot have run them: the death handler sees that they
+     * were not {@link #sentWhole sent whole} and re-queues them.
      */
     void flushOutbox() {
         sending.lock();
         try {
+            List<ByteBuffer[]> batch = new ArrayList<>();
             for (ProcessTask<?> t; faultReason == null && (t = outbox.poll()) != null; ) {
                 // after a failed write nothing more is written: a frame behind a torn one would be garbage
+                if (t.payload.trailing() == null) {
+                    batch.add(WorkerProtocol.withHeader(t.frameType, t.id, t.payload.head()));
+                    continue;
+                }
+                sendBatch(batch);
                 send(t.frameType, t.id, t.payload.head(), t.payload.trailing(), true);
             }
+            sendBatch(batch);
         } finally {
             sending.unlock();
+        }
+    }
+
+    /** Writes the task frames in {@code batch} (then empties it), or notes the fault that stopped it. */
+    private void sendBatch(List<ByteBuffer[]> batch) {
+        if (batch.isEmpty() || faultReason != null) {
+            batch.clear();
+            return;
+        }
+        try {
+            sentWhole += channel.writeFrames(batch);
+        } catch (FrameChannel.PartialWrite e) {
+            sentWhole += e.framesWritten();
+            fault("its channel failed while the pool wrote to it: " + e.getMessage()); // the reader reports the task
+        } catch (IOException | RuntimeException e) {
+            fault("its channel failed while the pool wrote to it: " + e.getMessage());
+        } finally {
+            batch.clear();
         }
     }
 

@@ -29,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * A reader that polls before it blocks ({@link FrameChannel#pollBeforeBlocking}) gets every
  * frame whole, whether its bytes come before the poll, during it, in pieces across its end, or
- * long after it; a socket is blocking again once the poll is over, and the end of the stream
- * during a poll is the end of the stream.
+ * long after it; a socket stays non-blocking while polls find frames and is blocking again once a
+ * poll runs out, and the end of the stream during a poll is the end of the stream.
  */
 class FrameChannelPollTest {
     /** Long enough that a write made while the reader waits lands inside the poll. */
@@ -144,24 +144,38 @@ class FrameChannelPollTest {
     }
 
     @Test
-    void theSocketIsBlockingAgainOnceThePollIsOver() throws Exception {
+    void aPollThatFindsAFrameLeavesTheSocketNonBlockingAndOneThatRunsOutLeavesItBlocking() throws Exception {
         reader.pollBeforeBlocking(LONG_POLL);
         writeFully(ByteBuffer.wrap(frame(10)));
         assertIsFrameBody(reader.read(), 10);
-        assertThat(readerEnd.isBlocking()).as("blocking after a frame that came during the poll").isTrue();
-
-        reader.pollBeforeBlocking(SHORT_POLL);
-        CountDownLatch go = new CountDownLatch(1);
-        CompletableFuture<Void> written = writeInPieces(frame(10), go);
-        go.countDown();
-        assertIsFrameBody(reader.read(), 10);
-        written.get(10, TimeUnit.SECONDS);
-        assertThat(readerEnd.isBlocking()).as("blocking after a poll that may have run out").isTrue();
-        // so a large write from this end blocks until the peer reads, rather than ending short
+        assertThat(readerEnd.isBlocking()).as("still non-blocking after a frame that came during the poll: the"
+                + " next poll pays no fcntl").isFalse();
+        // a large write from this end meanwhile blocks until the peer reads, rather than ending short or spinning
         byte[] big = new byte[4 << 20];
         CompletableFuture<Integer> drained = CompletableFuture.supplyAsync(() -> drain(4 + big.length), writer);
         reader.write(big);
         assertThat(drained.get(10, TimeUnit.SECONDS)).isEqualTo(4 + big.length);
+
+        writeFully(ByteBuffer.wrap(frame(10)));
+        assertIsFrameBody(reader.read(), 10);
+        assertThat(readerEnd.isBlocking()).as("non-blocking again after the next frame found by a poll").isFalse();
+
+        reader.pollBeforeBlocking(SHORT_POLL);
+        CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> {
+            try {
+                return reader.read();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // the short poll runs out with nothing there: the read then waits, on a blocking socket
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!readerEnd.isBlocking() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(readerEnd.isBlocking()).as("blocking once a poll ran out").isTrue();
+        writeFully(ByteBuffer.wrap(frame(10)));
+        assertIsFrameBody(read.get(10, TimeUnit.SECONDS), 10);
     }
 
     private int drain(int n) {

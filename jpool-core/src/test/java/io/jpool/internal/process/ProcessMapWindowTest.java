@@ -168,6 +168,70 @@ class ProcessMapWindowTest {
     }
 
     @Test
+    void framesBeyondTheWriteAheadWaitInThePoolAndGoOutTogetherWhenTheWorkerRunsLow() throws Exception {
+        ProcessPoolImpl p = pool(0, null);
+        try {
+            p.submit(() -> 1).get(60, TimeUnit.SECONDS); // the worker is up: the map's chunks go to it at once
+            TaskFunction<Integer, Integer> fn = blockingFirst(dir.toString());
+            List<Integer> input = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                input.add(i);
+            }
+            List<Integer> out = new ArrayList<>();
+            try (MapResult<Integer> r = p.map(fn, input, MapOptions.defaults().chunksize(1))) {
+                awaitRun(0);
+                // it runs item 0 with WRITE_AHEAD frames behind it in its channel; the rest of its window waits here
+                assertThat(p.framesHeldBack()).isEqualTo(ProcessPoolImpl.WINDOW - 1 - ProcessPoolImpl.WRITE_AHEAD);
+                Files.writeString(dir.resolve("release"), "go");
+                r.forEach(out::add);
+            }
+            List<Integer> expected = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                expected.add(i * 10);
+                assertThat(runs(i)).as("runs of item %d", i).isEqualTo(1);
+            }
+            assertThat(out).containsExactlyElementsOf(expected);
+            assertThat(p.framesHeldBack()).isZero();
+        } finally {
+            p.close();
+        }
+    }
+
+    @Test
+    void aWindowOfLargerChunksHoldsNoMoreBytesThanAPipeTakesWithoutBlocking() throws Exception {
+        ProcessPoolImpl p = pool(0, null);
+        try {
+            p.submit(() -> 1).get(60, TimeUnit.SECONDS); // the worker is up: the map's chunks go to it at once
+            String d = dir.toString();
+            // each chunk's frame: the padding, its index and the function (well under 1 KB): 7.0 to 8 KB,
+            // under the largest frame a window takes, and six of them fit in its bytes, not seven
+            String padding = "p".repeat(7_000);
+            List<String> input = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                input.add(i + ":" + padding);
+            }
+            List<Integer> out = new ArrayList<>();
+            try (MapResult<Integer> r = p.map((String s) -> {
+                int x = Integer.parseInt(s.substring(0, s.indexOf(':')));
+                TaskFunction<Integer, Integer> f = blockingFirst(d);
+                return f.apply(x);
+            }, input, MapOptions.defaults().chunksize(1))) {
+                awaitRun(0);
+                assertThat(ProcessPoolImpl.WINDOW_BYTES / 7_000).isEqualTo(7); // 7 of 7.0 KB would fit: the frames are larger
+                assertThat(ProcessPoolImpl.WINDOW_BYTES / 8_192).isEqualTo(6);
+                assertThat(p.tasksHeld()).as("chunks in the worker's window, bounded by its bytes").isEqualTo(6);
+                Files.writeString(dir.resolve("release"), "go");
+                r.forEach(out::add);
+            }
+            for (int i = 0; i < 20; i++) {
+                assertThat(out.get(i)).isEqualTo(i * 10);
+            }
+        } finally {
+            p.close();
+        }
+    }
+
+    @Test
     void maxTasksPerWorkerCountsTheChunksOfItsWindow() throws Exception {
         ProcessPoolImpl p = (ProcessPoolImpl) ProcessPool.builder().maxWorkers(1).maxTasksPerWorker(5)
                 .jvmOptions("-Xmx64m", "-XX:TieredStopAtLevel=1").workerOutput(WorkerOutput.DISCARD).build();
