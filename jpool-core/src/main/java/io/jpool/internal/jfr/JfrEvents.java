@@ -99,16 +99,19 @@ public final class JfrEvents {
      * it would be two more objects a task, more than the task itself, and more young collections,
      * each copying every future still held.
      */
-    private static final ThreadTaskRun THREAD_TASK_PROBE = new ThreadTaskRun();
+    private static final class ThreadTaskProbe {
+        /** In a holder of its own: a process pool, which never asks, loads no ThreadTaskRun. */
+        static final ThreadTaskRun INSTANCE = new ThreadTaskRun();
+    }
 
     /** Whether a recording wants ThreadPool task events (then a submit notes when it queued a task). */
     public static boolean threadTaskEnabled() {
-        return THREAD_TASK_PROBE.isEnabled();
+        return ThreadTaskProbe.INSTANCE.isEnabled();
     }
 
     /** The event of a ThreadPool task about to run, begun; null (and nothing allocated) unless a recording wants it. */
     public static ThreadTaskRun threadTaskBegin() {
-        if (!THREAD_TASK_PROBE.isEnabled()) {
+        if (!ThreadTaskProbe.INSTANCE.isEnabled()) {
             return null;
         }
         ThreadTaskRun e = new ThreadTaskRun();
