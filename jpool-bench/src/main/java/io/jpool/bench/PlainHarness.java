@@ -26,7 +26,13 @@ import java.util.concurrent.TimeUnit;
  * runs, not futures) and {@code task} (jpool's {@code submit(Task)}; the JDK executors take the
  * same lambda as a Callable). Prints one JSON object for the report ({@code run.sh}): per door and
  * submitter count ({@code tp.plain_<door>_<n>sub}), each executor's median rate in tasks/s; the
- * rounds, median latencies (us per submit-then-get) and jpool's ratio to FJP go to stderr.
+ * rounds, median latencies (us per submit-then-get), the young collections and minor page faults
+ * during each executor's rounds, and jpool's ratio to FJP go to stderr.
+ *
+ * <p>The order of the executors matters: the JVM's heap starts small and grows while the first
+ * executor runs, so that one pays for more young collections and for the page faults of the fresh
+ * heap (a few times as many as the executors after it, whichever executor goes first). The
+ * default order puts jpool first, its worst place; the stderr line shows what each one paid.
  *
  * <p>Usage: {@code PlainHarness [doors, default callable,runnable,execute,invokeAll,task]
  * [executors, default jpool,tpe,fjp]}.
@@ -66,6 +72,7 @@ public final class PlainHarness {
                         Door d = Door.of(door, pools.get(i));
                         List<Double> rates = new ArrayList<>();
                         List<Double> latencies = new ArrayList<>();
+                        long[] costBefore = JvmCosts.now();
                         for (int round = 0; round < WARM_UP + MEASURED; round++) {
                             double rate = throughput(d, submitters == 2 ? helper : null);
                             double latency = latency(d);
@@ -74,13 +81,14 @@ public final class PlainHarness {
                                 latencies.add(latency);
                             }
                         }
+                        String costs = JvmCosts.since(costBefore);
                         double rate = median(rates);
                         jpool = kinds.get(i).equals("jpool") ? rate : jpool;
                         fjp = kinds.get(i).equals("fjp") ? rate : fjp;
                         json.append(String.format(Locale.ROOT, "%s\"%s\": %.0f", colSep, kinds.get(i), rate * 1e6));
                         colSep = ", ";
-                        System.err.printf(Locale.ROOT, "%s %d submitter(s) %s: %.2f M/s (rounds %s), %.2f us%n",
-                                door, submitters, kinds.get(i), rate, rates, median(latencies));
+                        System.err.printf(Locale.ROOT, "%s %d submitter(s) %s: %.2f M/s (rounds %s), %.2f us; %s%n",
+                                door, submitters, kinds.get(i), rate, rates, median(latencies), costs);
                     }
                     json.append('}');
                     System.err.printf(Locale.ROOT, "%s %d submitter(s): jpool / FJP %.2f%n", door, submitters, jpool / fjp);

@@ -9,7 +9,8 @@ import io.jpool.internal.util.TaskNames;
  * Each method makes its event and fills it only if {@code shouldCommit()} says a recording wants
  * it. Until a recording starts, the JDK leaves event classes uninstrumented, so
  * {@code shouldCommit()} is a constant false, the JIT drops the allocation, and a call costs
- * nothing; once one runs, it costs a flag check unless the event is enabled.
+ * nothing; once one runs, it costs a flag check unless the event is enabled. The thread pool's
+ * per-task questions do not wait for the JIT: they ask a shared instance and allocate nothing.
  */
 public final class JfrEvents {
     private JfrEvents() {
@@ -90,17 +91,30 @@ public final class JfrEvents {
         }
     }
 
-    /** Whether a recording wants ThreadPool task events (then a submit notes when it queued a task). */
-    public static boolean threadTaskEnabled() {
-        return new ThreadTaskRun().isEnabled();
+    /**
+     * Asked, on every ThreadPool submit and task run, whether a recording wants
+     * {@link ThreadTaskRun}. One shared instance, as {@code isEnabled()} reads only the event
+     * class's own static state. A new event per question is dropped by the JIT's escape analysis
+     * only once C2 has compiled the caller with it inlined; until then (long, on a loaded machine)
+     * it would be two more objects a task, more than the task itself, and more young collections,
+     * each copying every future still held.
+     */
+    private static final class ThreadTaskProbe {
+        /** In a holder of its own: a process pool, which never asks, loads no ThreadTaskRun. */
+        static final ThreadTaskRun INSTANCE = new ThreadTaskRun();
     }
 
-    /** The event of a ThreadPool task about to run, begun; null unless a recording wants it. */
+    /** Whether a recording wants ThreadPool task events (then a submit notes when it queued a task). */
+    public static boolean threadTaskEnabled() {
+        return ThreadTaskProbe.INSTANCE.isEnabled();
+    }
+
+    /** The event of a ThreadPool task about to run, begun; null (and nothing allocated) unless a recording wants it. */
     public static ThreadTaskRun threadTaskBegin() {
-        ThreadTaskRun e = new ThreadTaskRun();
-        if (!e.isEnabled()) {
+        if (!ThreadTaskProbe.INSTANCE.isEnabled()) {
             return null;
         }
+        ThreadTaskRun e = new ThreadTaskRun();
         e.begin();
         return e;
     }
