@@ -212,8 +212,8 @@ public interface ProcessPool extends Pool {
          * socket then opens no jar of the class path looking for a provider service; name your own
          * provider there if you install one as a service). jpool sets no collector, heap, stack or compiler
          * option, because each of them trades a worker's memory against the speed of some tasks
-         * (the serial collector slows allocation-heavy parallel tasks, {@code -XX:TieredStopAtLevel=1}
-         * long CPU-bound ones). A pool of many short, small tasks may still choose
+         * (the serial collector slows a worker's start on JDK 17 and, with its AOT cache, takes more
+         * memory on JDK 25; {@code -XX:TieredStopAtLevel=1} slows long CPU-bound tasks). A pool of many short, small tasks may still choose
          * {@code "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"}; jpool-bench's {@code WorkerMemory}
          * shows what an idle worker takes.
          */

@@ -17,14 +17,15 @@ import java.util.List;
  * <p>On Linux, with the caller's own JDK, the worker is told the JDK's selector provider by name
  * ({@link #SELECTOR_PROVIDER}). Without it, a JVM's first socket (a worker's move from its pipes to
  * the pool's socket, after its first result) looks for a provider service on the class path, which
- * opens every jar on it and keeps their directories in memory: 3.5-3.8 MB of an idle worker's RSS
- * with jpool-bench's class path, more with a longer one. A provider installed as such a service is
- * then not found in workers; naming it in {@code jvmOptions} restores it (the user's option wins).
+ * opens every jar on it and keeps their directories in memory for the worker's life, the more the
+ * longer the class path (docs/performance.md, "A worker's memory"). A provider installed as such a
+ * service is then not found in workers; naming it in {@code jvmOptions} restores it (the user's
+ * option wins).
  */
 final class WorkerCommand {
     /** The system property that names the selector provider, read before any service look-up. */
     static final String SELECTOR_PROVIDER = "java.nio.channels.spi.SelectorProvider";
-    /** The JDK's own provider on Linux, the one the look-up falls back to (JDK 11 to 25 at least). */
+    /** The JDK's own provider on Linux, the one the look-up falls back to; checked to exist before use. */
     private static final String LINUX_PROVIDER = "sun.nio.ch.EPollSelectorProvider";
     /** {@code -D<property>=<provider>} if this JDK on this OS has {@link #LINUX_PROVIDER}; else null. */
     private static final String PROVIDER_OPTION = providerOption();
