@@ -206,11 +206,14 @@ public interface ProcessPool extends Pool {
          * the command line, so where one repeats a default the user's wins. The defaults:
          * {@code -XX:+ExitOnOutOfMemoryError} (a worker out of memory dies with a known code),
          * {@code -Xshare:auto} with the pool's class-data archive (a quicker start),
-         * {@code -XX:-UsePerfData} (no hsperfdata file per worker) and
-         * {@code -XX:+DisplayVMOutputToStderr}. jpool sets no collector, heap, stack or compiler
+         * {@code -XX:-UsePerfData} (no hsperfdata file per worker),
+         * {@code -XX:+DisplayVMOutputToStderr} and, on Linux with the caller's own JDK,
+         * {@code -Djava.nio.channels.spi.SelectorProvider=} the JDK's provider (a worker's first
+         * socket then opens no jar of the class path looking for a provider service; name your own
+         * provider there if you install one as a service). jpool sets no collector, heap, stack or compiler
          * option, because each of them trades a worker's memory against the speed of some tasks
-         * (the serial collector slows allocation-heavy parallel tasks, {@code -XX:TieredStopAtLevel=1}
-         * long CPU-bound ones). A pool of many short, small tasks may still choose
+         * (the serial collector slows a worker's start on JDK 17 and, with its AOT cache, takes more
+         * memory on JDK 25; {@code -XX:TieredStopAtLevel=1} slows long CPU-bound tasks). A pool of many short, small tasks may still choose
          * {@code "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"}; jpool-bench's {@code WorkerMemory}
          * shows what an idle worker takes.
          */

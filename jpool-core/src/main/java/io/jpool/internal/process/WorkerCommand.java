@@ -2,6 +2,7 @@ package io.jpool.internal.process;
 
 import io.jpool.internal.process.worker.WorkerMain;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,8 +13,23 @@ import java.util.List;
  *
  * <p>No {@code -Xshare:auto}: it is the JVM's default already, and JDK 24+ refuses to start with
  * it beside an AOT cache option ({@code -XX:AOTCache}), the user's or {@link WorkerArchive}'s.
+ *
+ * <p>On Linux, with the caller's own JDK, the worker is told the JDK's selector provider by name
+ * ({@link #SELECTOR_PROVIDER}). Without it, a JVM's first socket (a worker's move from its pipes to
+ * the pool's socket, after its first result) looks for a provider service on the class path, which
+ * opens every jar on it and keeps their directories in memory for the worker's life, the more the
+ * longer the class path (docs/performance.md, "A worker's memory"). A provider installed as such a
+ * service is then not found in workers; naming it in {@code jvmOptions} restores it (the user's
+ * option wins).
  */
 final class WorkerCommand {
+    /** The system property that names the selector provider, read before any service look-up. */
+    static final String SELECTOR_PROVIDER = "java.nio.channels.spi.SelectorProvider";
+    /** The JDK's own provider on Linux, the one the look-up falls back to; checked to exist before use. */
+    private static final String LINUX_PROVIDER = "sun.nio.ch.EPollSelectorProvider";
+    /** {@code -D<property>=<provider>} if this JDK on this OS has {@link #LINUX_PROVIDER}; else null. */
+    private static final String PROVIDER_OPTION = providerOption();
+
     private WorkerCommand() {
     }
 
@@ -40,10 +56,31 @@ final class WorkerCommand {
         // makes a worker start sooner; the JVM picks the serial collector itself on small machines.
         cmd.add("-XX:-UsePerfData");            // no hsperfdata file per worker
         cmd.add("-XX:+DisplayVMOutputToStderr"); // the JVM's own messages (out of memory) join the stderr tail
+        if (PROVIDER_OPTION != null && sameJdk(config.javaHome())) {
+            cmd.add(PROVIDER_OPTION); // no class-path scan at the worker's first socket (see the class comment)
+        }
         cmd.addAll(extra);
         cmd.addAll(config.jvmOptions());
         cmd.add("-cp");
         cmd.add(config.classpath());
         return cmd;
+    }
+
+    /** True if {@code javaHome} is this JVM's: only then is {@link #PROVIDER_OPTION}'s class known to be there. */
+    private static boolean sameJdk(Path javaHome) {
+        Path own = Path.of(System.getProperty("java.home")).toAbsolutePath().normalize();
+        return own.equals(javaHome.toAbsolutePath().normalize());
+    }
+
+    private static String providerOption() {
+        if (!System.getProperty("os.name", "").startsWith("Linux")) {
+            return null;
+        }
+        try {
+            Class.forName(LINUX_PROVIDER, false, null); // present in this JDK; not initialised
+            return "-D" + SELECTOR_PROVIDER + "=" + LINUX_PROVIDER;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null; // another JDK: workers look the provider up as any JVM does
+        }
     }
 }
