@@ -256,6 +256,64 @@ class AdaptiveControllerTest {
     }
 
     @Test
+    void ioBoundWorkWhoseTasksKeepTheirTimeIsNeverProbedBelowItsEstimate() {
+        // 20 ms waits, ample capacity: every worker carries its share, so each worker fewer costs
+        // throughput; the estimate (clamped to 128) is where the pool stays, with no probe below it
+        Sim sim = new Sim(1, 128);
+        sim.run(io(100_000), 2);
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isEqualTo(128);
+        int low = Integer.MAX_VALUE;
+        for (int i = 0; i < 200; i++) {
+            sim.run(io(100_000), 0.1);
+            low = Math.min(low, sim.c.target());
+        }
+        assertThat(low).as("%s", sim.c.stats()).isEqualTo(128);
+    }
+
+    @Test
+    void newWorkSettlesAtItsEstimateWithoutProbesDownThoughItsRatioWavers() {
+        // CPU-bound work, then I/O-bound work whose ratio wavers between ~65 and ~250 from window to
+        // window (real ones do): the estimate is taken at once, and no probe down follows it for
+        // the settle period, even where a low window's estimate would allow one
+        Sim sim = new Sim(1, 512);
+        sim.run(cpuBound(), 3);
+        assertThat(sim.c.target()).isLessThanOrEqualTo(CPUS + 1);
+        double[] cpuPerTask = {80e-6, 300e-6};
+        int window = 0;
+        int reached = -1;
+        int low = Integer.MAX_VALUE;
+        for (int i = 0; i < 25; i++) {
+            double c = cpuPerTask[(window++ / 5) % 2];
+            sim.run(new Model(n -> n / 0.020, n -> c, n -> 0.020), 0.1);
+            if (reached < 0 && sim.c.stats().reason().startsWith("estimate")) {
+                reached = sim.c.target();
+            } else if (reached > 0) {
+                low = Math.min(low, sim.c.target());
+            }
+        }
+        assertThat(reached).as("estimate taken: %s", sim.c.stats()).isGreaterThanOrEqualTo(384);
+        assertThat(low).as("no probe down within 2 s of it: %s", sim.c.stats()).isGreaterThanOrEqualTo(reached);
+    }
+
+    @Test
+    void probesNearAGoodPointTakeSmallerSteps() {
+        // a downstream that serves 16 at once: once a probe either side was rejected, the pool is
+        // near its best, and later probes move an eighth, not a quarter (a quarter above 20 workers
+        // holds 25 threads for a window; below, 15 lose 6% of the rate)
+        Sim sim = new Sim(1, 512);
+        sim.run(io(16), 10);
+        int low = Integer.MAX_VALUE;
+        int high = 0;
+        for (int i = 0; i < 200; i++) {
+            sim.run(io(16), 0.1);
+            low = Math.min(low, sim.c.target());
+            high = Math.max(high, sim.c.target());
+        }
+        assertThat(high).as("%s", sim.c.stats()).isLessThanOrEqualTo(22);
+        assertThat(low).as("%s", sim.c.stats()).isGreaterThanOrEqualTo(14);
+    }
+
+    @Test
     void starvedTasksGetWorkersWithinOneSecond() {
         // tasks that end only when 8 of them run at once: nothing ends below 8 workers
         Sim sim = new Sim(1, 64);
