@@ -34,7 +34,10 @@ import io.jpool.AdaptiveStats;
  *       inflates the ratio and would make the estimate chase the pool's own size.</li>
  *   <li><b>CPUs oversubscribed</b>: the sampled tasks waited for a CPU a third of their time
  *       or more (the scheduler's count), above #CPU workers: the target drops to the busy workers
- *       times the share of time not spent waiting for a CPU, at least halving, not below #CPU.</li>
+ *       times the share of time not spent waiting for a CPU, at least halving, not below #CPU.
+ *       For work that is not CPU-bound (it also waits, and may need a queue of runnable threads
+ *       to keep the CPUs busy between its waits) the cut is a probe down, judged as one and taken
+ *       once per work.</li>
  *   <li><b>CPU-bound</b>: tasks compute more than they wait (ratio below 1) and the target is
  *       above the estimate: the target drops to the estimate.</li>
  *   <li><b>Queueing</b>: the time per task (busy workers / completion rate, Little's law, less
@@ -120,6 +123,10 @@ public final class AdaptiveController {
     private long settleUntilNanos = Long.MIN_VALUE;
     /** A probe from this target was rejected: it is near the best, later probes take small steps. */
     private boolean nearGood;
+    /** The oversubscription rule's probe for work that also waits was taken since the work last changed. */
+    private boolean oversubscribedTried;
+    /** The probe under way is that one: if it loses throughput, the CPUs were not the limit. */
+    private boolean oversubscribedProbe;
     /** The window just ended had a ratio 4 times off the smoothed one: new work. */
     private boolean newWorkInWindow;
 
@@ -278,6 +285,7 @@ public final class AdaptiveController {
                 ratioOfEstimate = Double.NaN; // when work queues up again, start from the estimate
                 forgetTaskTimes();
                 cpuLimited = false;
+                oversubscribedTried = false;
                 return change(to, Phase.UNMEASURED, s, "load fell: nothing queued, at most " + peak
                         + " of " + target + " workers busy");
             }
@@ -298,6 +306,7 @@ public final class AdaptiveController {
             if (!Double.isNaN(highestRatio)) {
                 forgetTaskTimes(); // a new workload: its tasks take their own time
             }
+            oversubscribedTried = false;
             cpuLimited = false;
             ratioOfEstimate = ratio;
             ratioAtEstimate = ratio;
@@ -316,21 +325,34 @@ public final class AdaptiveController {
             return change(estimate, Phase.UNMEASURED, s, "estimate rose: " + settings.cpus() + " CPUs x (1 + wait/compute "
                     + fmt(ratio) + ")" + (estimate == settings.max() ? ", clamped" : ""));
         }
-        if (runQueueShare >= CPU_STARVED_SHARE && target > settings.cpus() && queued) {
+        boolean cpuBound = ratio < CPU_BOUND_RATIO;
+        if (runQueueShare >= CPU_STARVED_SHARE && target > settings.cpus() && queued
+                && (cpuBound || !oversubscribedTried)) {
             // the workers spend a third or more of their time runnable but without a CPU: fewer
             // of them do the same work. Only the share that runs or waits for something else is
             // kept, at least halving, as the ratio lags (it also counts the JVM's safepoint
-            // pauses, which grow with the runnable threads, as wait)
+            // pauses, which grow with the runnable threads, as wait). Work that also waits (mixed)
+            // may need that many runnable threads to keep the CPUs busy between its waits: for
+            // it the cut is a probe down, judged as one and taken once per work
             int to = Math.max(settings.cpus(), Math.min(target / 2, (int) Math.ceil(busy * (1 - runQueueShare))));
             forgetTaskTimes();
             cpuLimited = true;
             ratioOfEstimate = ratio; // a jump from here is new, I/O-bound work
             ratioAtEstimate = ratio;
-            return change(to, Phase.UNMEASURED, s, "CPUs oversubscribed: tasks waited for a CPU "
-                    + Math.round(100 * runQueueShare) + "% of their time");
+            String why = "CPUs oversubscribed: tasks waited for a CPU " + Math.round(100 * runQueueShare) + "% of their time";
+            if (cpuBound) {
+                return change(to, Phase.UNMEASURED, s, why);
+            }
+            oversubscribedTried = true;
+            baseRate = rate;
+            keptUps = 0;
+            boolean changed = change(to, Phase.PROBE_DOWN, s, why + " (a probe: the work also waits)");
+            oversubscribedProbe = true; // after change(), which ends any probe before
+            return changed;
         }
         if (ratio < CPU_BOUND_RATIO && target > estimate) {
             forgetTaskTimes();
+            oversubscribedTried = false;
             cpuLimited = true;
             ratioOfEstimate = ratio;
             ratioAtEstimate = ratio;
@@ -407,6 +429,7 @@ public final class AdaptiveController {
                 return reject(rate, s, "more workers did not raise throughput (" + fmt(rate) + "/s vs " + fmt(baseRate) + "/s)");
             case PROBE_DOWN:
                 if (rate >= baseRate * (1 - settings.margin())) {
+                    oversubscribedProbe = false;
                     rejectedInARow = 0;
                     queueingSeen = true; // fewer workers did as well: the estimate is too high for this work
                     if (target > settings.min()) {
@@ -418,6 +441,10 @@ public final class AdaptiveController {
                     return false;
                 }
                 nextProbeUp = true;
+                if (oversubscribedProbe) {
+                    cpuLimited = false; // the CPUs' queue was what kept them busy between the tasks' waits
+                }
+                oversubscribedProbe = false;
                 return reject(rate, s, "fewer workers lowered throughput (" + fmt(rate) + "/s vs " + fmt(baseRate) + "/s)");
             case UNMEASURED:
                 phase = Phase.HOLD;
@@ -486,6 +513,7 @@ public final class AdaptiveController {
 
     private boolean change(int to, Phase next, AdaptiveSample s, String why) {
         to = clamp(to);
+        oversubscribedProbe = false;
         boolean probing = next == Phase.PROBE_UP || next == Phase.PROBE_DOWN;
         lastKept = probing ? target : to; // a rejected probe step returns to where it started
         if (next == Phase.UNMEASURED) {

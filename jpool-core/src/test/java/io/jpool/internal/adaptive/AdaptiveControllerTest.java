@@ -199,6 +199,25 @@ class AdaptiveControllerTest {
     }
 
     @Test
+    void mixedWorkThatNeedsARunQueueToKeepTheCpusBusyIsNotCutForIt() {
+        // 2 ms of CPU and 20 ms of waiting per task, arriving unevenly at 4 CPUs: the rate keeps
+        // rising with workers well past the estimate (44), though tasks wait for a CPU much of
+        // their time. A cut for that wait loses throughput: it is tried once, undone, and the
+        // pool climbs past the estimate and stays there
+        IntToDoubleFunction rate = n -> 2000.0 * n / (n + 40);
+        Model mixed = new Model(rate, n -> 0.002, n -> n / rate.applyAsDouble(n),
+                n -> Math.max(0.0, n / rate.applyAsDouble(n) - 0.022));
+        Sim sim = new Sim(1, 512, 0);
+        sim.run(mixed, 10);
+        int low = Integer.MAX_VALUE;
+        for (int i = 0; i < 100; i++) {
+            sim.run(mixed, 0.1);
+            low = Math.min(low, sim.c.target());
+        }
+        assertThat(low).as("%s", sim.c.stats()).isGreaterThanOrEqualTo(88);
+    }
+
+    @Test
     void theWindowRightAfterAFallFromOversubscribedCpusDoesNotBringTheWorkersBack() {
         // the tasks that end in the first window after hundreds of CPU-bound workers were cut carry
         // the long safepoint pauses of before, which look like waiting: one window of them is no new work
