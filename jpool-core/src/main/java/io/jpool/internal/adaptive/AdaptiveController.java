@@ -37,7 +37,8 @@ import io.jpool.AdaptiveStats;
  *       times the share of time not spent waiting for a CPU, at least halving, not below #CPU.
  *       For work that is not CPU-bound (it also waits, and may need a queue of runnable threads
  *       to keep the CPUs busy between its waits) the cut is a probe down, judged as one and taken
- *       once per work.</li>
+ *       once per work; if the work changes under it (turns CPU-bound, or a window 4 times off)
+ *       the cut stays, and no estimate jump follows in that window.</li>
  *   <li><b>CPU-bound</b>: tasks compute more than they wait (ratio below 1) and the target is
  *       above the estimate: the target drops to the estimate.</li>
  *   <li><b>Queueing</b>: the time per task (busy workers / completion rate, Little's law, less
@@ -301,7 +302,7 @@ public final class AdaptiveController {
         // tasks carry the JVM's long safepoint pauses of before, which look like waiting
         boolean fromCpuBound = highestRatio < CPU_BOUND_RATIO || cpuLimited;
         if ((Double.isNaN(highestRatio) && demand)
-                || (queued && phase != Phase.UNMEASURED && (fromCpuBound || (!queueing && !queueingSeen))
+                || (queued && phase != Phase.UNMEASURED && !oversubscribedProbe && (fromCpuBound || (!queueing && !queueingSeen))
                     && ratio > RATIO_JUMP * highestRatio + 1 && estimate > target)) {
             if (!Double.isNaN(highestRatio)) {
                 forgetTaskTimes(); // a new workload: its tasks take their own time
@@ -428,6 +429,15 @@ public final class AdaptiveController {
                 nextProbeUp = false;
                 return reject(rate, s, "more workers did not raise throughput (" + fmt(rate) + "/s vs " + fmt(baseRate) + "/s)");
             case PROBE_DOWN:
+                if (oversubscribedProbe && (newWorkInWindow || ratio < CPU_BOUND_RATIO)) {
+                    // the work changed under the cut (it turned CPU-bound, or its tasks carry the
+                    // pauses of the oversubscribed CPUs before): its rate says nothing of the cut,
+                    // which stays; measured afresh from here
+                    oversubscribedProbe = false;
+                    phase = Phase.HOLD;
+                    baseRate = rate;
+                    return false;
+                }
                 if (rate >= baseRate * (1 - settings.margin())) {
                     oversubscribedProbe = false;
                     rejectedInARow = 0;

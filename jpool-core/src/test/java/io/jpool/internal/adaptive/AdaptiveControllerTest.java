@@ -218,6 +218,34 @@ class AdaptiveControllerTest {
     }
 
     @Test
+    void aCutForOversubscribedCpusInTheWindowWhereWorkTurnsCpuBoundIsNotUndone() {
+        // I/O work at 512 workers turns CPU-bound: the window of the change still has waiting tasks
+        // (ratio 2) and the cut for the CPU wait is taken as a probe; the next window's tasks carry
+        // the long pauses of before (ratio 49, few ending), then the work is plainly CPU-bound. The
+        // cut is judged by work that changed under it: it stays, and nothing brings the workers back
+        Sim sim = new Sim(1, 512, 0);
+        Model io = io(100_000);
+        sim.run(new Model(io.rate(), io.cpu(), io.wall(), n -> 0.0), 5);
+        assertThat(sim.c.target()).isEqualTo(512);
+        Model changing = new Model(n -> CPUS / 0.001, n -> 0.001, n -> 0.103, n -> 0.1);
+        for (int i = 0; i < 10 && sim.c.target() == 512; i++) {
+            sim.run(changing, 0.1);
+        }
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isLessThan(64);
+        assertThat(sim.c.stats().reason()).contains("a probe");
+        sim.run(new Model(n -> Math.min(n, CPUS) / 0.050, n -> 0.001, n -> 0.050, n -> 0.0), 0.5);
+        Model cpu = cpuBound();
+        Model cpuKnown = new Model(cpu.rate(), cpu.cpu(), cpu.wall(), n -> 0.002 * Math.max(0.0, (double) n / CPUS - 1));
+        int high = sim.c.target();
+        for (int i = 0; i < 20; i++) {
+            sim.run(cpuKnown, 0.1);
+            high = Math.max(high, sim.c.target());
+        }
+        assertThat(high).as("%s", sim.c.stats()).isLessThan(64);
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isLessThanOrEqualTo(CPUS + 1);
+    }
+
+    @Test
     void theWindowRightAfterAFallFromOversubscribedCpusDoesNotBringTheWorkersBack() {
         // the tasks that end in the first window after hundreds of CPU-bound workers were cut carry
         // the long safepoint pauses of before, which look like waiting: one window of them is no new work
