@@ -37,7 +37,7 @@ import io.jpool.AdaptiveStats;
  *       times the share of time not spent waiting for a CPU, at least halving, not below #CPU.
  *       For work that is not CPU-bound (it also waits, and may need a queue of runnable threads
  *       to keep the CPUs busy between its waits) the cut is a probe down, judged as one and taken
- *       once per work; if the work changes under it (turns CPU-bound, or a window 4 times off)
+ *       once per work, to no fewer than the estimate and not while it settles; if the work changes under it (turns CPU-bound, or a window 4 times off)
  *       the cut stays, and no estimate jump follows in that window.</li>
  *   <li><b>CPU-bound</b>: tasks compute more than they wait (ratio below 1) and the target is
  *       above the estimate: the target drops to the estimate.</li>
@@ -328,14 +328,18 @@ public final class AdaptiveController {
         }
         boolean cpuBound = ratio < CPU_BOUND_RATIO;
         if (runQueueShare >= CPU_STARVED_SHARE && target > settings.cpus() && queued
-                && (cpuBound || !oversubscribedTried)) {
+                && (cpuBound || (!oversubscribedTried && s.nanoTime() >= settleUntilNanos && estimate < target))) {
             // the workers spend a third or more of their time runnable but without a CPU: fewer
             // of them do the same work. Only the share that runs or waits for something else is
             // kept, at least halving, as the ratio lags (it also counts the JVM's safepoint
             // pauses, which grow with the runnable threads, as wait). Work that also waits (mixed)
             // may need that many runnable threads to keep the CPUs busy between its waits: for
-            // it the cut is a probe down, judged as one and taken once per work
+            // it the cut is a probe down, judged as one and taken once per work, to no fewer than
+            // the estimate (which leaves the time waiting for a CPU out)
             int to = Math.max(settings.cpus(), Math.min(target / 2, (int) Math.ceil(busy * (1 - runQueueShare))));
+            if (!cpuBound) {
+                to = Math.max(to, estimate);
+            }
             forgetTaskTimes();
             cpuLimited = true;
             ratioOfEstimate = ratio; // a jump from here is new, I/O-bound work
