@@ -249,8 +249,9 @@ final class ProcessSizing {
     }
 
     private String memoryWords(int workers) {
-        return String.format("%d MiB available, less than %.0f x %d MiB (a worker's RSS) to spare with %d alive",
-                availableBytes >> 20, MEMORY_SAFETY, rssBytes >> 20, workers);
+        return String.format("%d MiB available, less than %.0f x %d MiB (a worker's RSS%s) to spare with %d alive",
+                availableBytes >> 20, MEMORY_SAFETY, rssBytes >> 20, rssMeasured ? "" : ", estimated until one is measured",
+                workers);
     }
 
     private boolean setTarget(int t, String why) {
