@@ -37,7 +37,7 @@ import io.jpool.AdaptiveStats;
  *       times the share of time not spent waiting for a CPU, at least halving, not below #CPU.
  *       For work that is not CPU-bound (it also waits, and may need a queue of runnable threads
  *       to keep the CPUs busy between its waits), waiting less than 80% of the time for a
- *       CPU, in a window that is no new work, the cut is a probe down, judged as one and taken
+ *       CPU, in a window whose ratio did not fall 4-fold, the cut is a probe down, judged as one and taken
  *       once per work, to no fewer than the estimate and not while it settles; if the work changes under it (turns CPU-bound, or a window 4 times off)
  *       the cut stays, and no estimate jump follows in that window.</li>
  *   <li><b>CPU-bound</b>: tasks compute more than they wait (ratio below 1) and the target is
@@ -137,6 +137,8 @@ public final class AdaptiveController {
     private boolean oversubscribedProbe;
     /** The window just ended had a ratio 4 times off the smoothed one: new work. */
     private boolean newWorkInWindow;
+    /** ...and its ratio was 4 times below: the work now waits less (it may have turned CPU-bound). */
+    private boolean ratioFellInWindow;
 
     private AdaptiveSample last;
     private AdaptiveSample windowStart;
@@ -259,6 +261,7 @@ public final class AdaptiveController {
         }
         double windowRatio = Double.NaN;
         newWorkInWindow = false;
+        ratioFellInWindow = false;
         if (cpu > 0 && wall > 0) {
             // wall = wait + cpu + time waiting for a CPU: measured, or else estimated from the load
             double r = runQueue >= 0 ? (double) (wall - runQueue - cpu) / cpu
@@ -267,6 +270,7 @@ public final class AdaptiveController {
             // smoothed, but a window 4 times off is new work, taken as it is: halving a ratio of
             // 500 down to CPU-bound would take 9 windows
             boolean newWork = Double.isNaN(ratio) || windowRatio * RATIO_JUMP < ratio || windowRatio > RATIO_JUMP * ratio + 1;
+            ratioFellInWindow = !Double.isNaN(ratio) && windowRatio * RATIO_JUMP < ratio;
             ratio = newWork ? windowRatio : 0.5 * ratio + 0.5 * windowRatio;
             newWorkInWindow = newWork;
         }
@@ -333,7 +337,8 @@ public final class AdaptiveController {
             return change(estimate, Phase.UNMEASURED, s, "estimate rose: " + settings.cpus() + " CPUs x (1 + wait/compute "
                     + fmt(ratio) + ")" + (estimate == settings.max() ? ", clamped" : ""));
         }
-        boolean cpuBound = ratio < CPU_BOUND_RATIO || runQueueShare >= CPU_STARVED_HARD_SHARE || newWorkInWindow;
+        // (a ratio that rose 4-fold is no sign of it: tasks queueing downstream wait longer)
+        boolean cpuBound = ratio < CPU_BOUND_RATIO || runQueueShare >= CPU_STARVED_HARD_SHARE || ratioFellInWindow;
         if (runQueueShare >= CPU_STARVED_SHARE && target > settings.cpus() && queued
                 && (cpuBound || (!oversubscribedTried && s.nanoTime() >= settleUntilNanos && estimate < target))) {
             // the workers spend a third or more of their time runnable but without a CPU: fewer

@@ -258,6 +258,18 @@ class AdaptiveControllerTest {
     }
 
     @Test
+    void aRatioThatJumpsAsTasksQueueDownstreamOnABusyMachineIsNoCpuCut() {
+        // a downstream that serves 16 at once on a machine where tasks also wait 40% of their time
+        // for a CPU: at the estimate (512) the ratio jumps 30-fold as tasks queue downstream. That
+        // is no sign of CPU-bound work: the queueing rule, not a cut for the CPUs, finds the limit
+        Model io16 = io(16);
+        Model busy = new Model(io16.rate(), io16.cpu(), io16.wall(), n -> 0.4 * io16.wall().applyAsDouble(n));
+        Sim sim = new Sim(1, 512, 0);
+        sim.run(busy, 4);
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isBetween(12, 32);
+    }
+
+    @Test
     void tasksWaitingForACpuMostOfTheirTimeAreCutAtOnceThoughTheSmoothedRatioLags() {
         // I/O work at 512 turns CPU-bound; the window of the change has tasks waiting 90% of their
         // time for a CPU, and the smoothed ratio still says they wait (the I/O tasks of before):
