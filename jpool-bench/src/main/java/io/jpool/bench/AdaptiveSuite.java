@@ -31,7 +31,9 @@ import java.util.function.Supplier;
  *   <li>{@code downstream}: the same server with 16 handler threads;</li>
  *   <li>{@code cpu}: 1 ms of CPU time per task;</li>
  *   <li>{@code mixed}: 1 ms of CPU, then the GET;</li>
- *   <li>{@code phases}: the GET, then 1 ms of CPU, then the GET, switching every phase;</li>
+ *   <li>{@code phases}: the GET, then 1 ms of CPU, then the GET, switching every phase; judged
+ *       against fixed references run one phase each just before (the I/O sweep's best size on the
+ *       GET, #CPU on the CPU work), their rate taken as the phases' is (runs {@code io} first);</li>
  *   <li>{@code starvation}: 16 tasks that end only once all 16 run at once.</li>
  * </ul>
  */
@@ -49,9 +51,8 @@ public final class AdaptiveSuite {
     private final double phaseSeconds;
     private final Path out;
     private final SuiteReport report;
-    /** Filled by the io and cpu workloads; the phases need them as references. */
-    private double ioBest = Double.NaN;
-    private double cpuBest = Double.NaN;
+    /** Filled by the io workload: the phases' I/O reference runs a fixed pool of this size. */
+    private int ioBestSize = -1;
 
     private AdaptiveSuite(boolean full, Path out, String header) {
         this.fixedSeconds = full ? 5 : 2;
@@ -87,7 +88,7 @@ public final class AdaptiveSuite {
             if (only.contains("downstream")) {
                 suite.downstream(limited);
             }
-            if (only.contains("cpu") || only.contains("phases")) {
+            if (only.contains("cpu")) {
                 suite.cpu();
             }
             if (only.contains("mixed")) {
@@ -131,7 +132,7 @@ public final class AdaptiveSuite {
     private void io(LocalHttpServer server) throws Exception {
         ClosedLoop.Workload w = since -> server.call();
         Sweep sweep = sweep("io", "I/O-bound: a GET held 20 ms by a local server of ample capacity", w, IN_FLIGHT);
-        ioBest = sweep.bestRate();
+        ioBestSize = sweep.bestSize();
         List<Run> runs = contenders(w, IN_FLIGHT);
         Run a = runs.get(0);
         List<SuiteReport.Verdict> v = List.of(new SuiteReport.Verdict(">= 90% of the best fixed size within 5 s",
@@ -165,7 +166,6 @@ public final class AdaptiveSuite {
             fixed = ClosedLoop.run(c, w, fixedSeconds + 1, IN_FLIGHT);
         }
         System.out.printf(Locale.ROOT, "  fixed %4d: %8.0f tasks/s%n", CPUS, fixed.tasksPerSec());
-        cpuBest = fixed.tasksPerSec();
         List<Run> runs = contenders(w, IN_FLIGHT);
         Run a = runs.get(0);
         double longest = longestAbove(a, CPUS + 1);
@@ -205,8 +205,15 @@ public final class AdaptiveSuite {
                 server.call();
             }
         };
-        String title = String.format(Locale.ROOT, "Phases: I/O -> CPU -> I/O, %.0f s each (adaptive only)", phaseSeconds);
+        String title = String.format(Locale.ROOT, "Phases: I/O -> CPU -> I/O, %.0f s each (adaptive; the fixed "
+                + "references run one phase each just before)", phaseSeconds);
         System.out.println("== " + title);
+        // the references, measured as the adaptive pool's phases are: a fixed pool of the phase's
+        // best size (the I/O sweep's best, #CPU) running the phase's work for one phase, its rate the
+        // median 0.5 s bin of the second half. The sweep's rates count from the first task over 2 s
+        // and a phase's second half is steady state: the two do not compare
+        Run ioRef = phaseReference(ioBestSize, since -> server.call());
+        Run cpuRef = phaseReference(CPUS, since -> CpuWork.spin(CPU_TASK_NANOS));
         Run a;
         try (Contender c = Contender.adaptive()) {
             a = ClosedLoop.run(c, w, 3 * phaseSeconds, IN_FLIGHT);
@@ -218,19 +225,29 @@ public final class AdaptiveSuite {
             boolean cpuPhase = p % 2 == 1;
             double from = p * phaseSeconds;
             double to = (p + 1) * phaseSeconds;
-            // the pool's own steady rate in the phase: a reference taken at the same time, under the
-            // same load from other programs (the fixed pools ran earlier, maybe on a quieter machine)
+            Run refRun = cpuPhase ? cpuRef : ioRef;
+            double ref = steadyRate(refRun, phaseSeconds / 2, phaseSeconds);
             double steady = steadyRate(a, from + phaseSeconds / 2, to);
-            double t = convergence(a, from, to, steady, cpuPhase ? CPUS + 1 : Integer.MAX_VALUE);
-            double ref = cpuPhase ? cpuBest : ioBest;
+            double t = convergence(a, from, to, ref, cpuPhase ? CPUS + 1 : Integer.MAX_VALUE);
             String measured = (Double.isNaN(t) ? "did not converge within the phase" : String.format(Locale.ROOT, "%.1f s", t))
-                    + String.format(Locale.ROOT, " (steady rate %.0f/s = %s of the %s measured earlier)", steady,
-                    pct(steady, ref), cpuPhase ? "#CPU pool's" : "best fixed size's");
-            v.add(new SuiteReport.Verdict(names[p] + ": within 3 s, two 0.5 s bins in a row at 90% of the pool's "
-                    + "steady rate (median bin of the phase's second half)" + (cpuPhase ? " with at most #CPU + 1 running" : ""),
-                    measured, !Double.isNaN(t) && t <= 3.0));
+                    + String.format(Locale.ROOT, " (%s steady %.0f/s; the pool's own steady rate %.0f/s = %s of it)",
+                    refRun.name(), ref, steady, pct(steady, ref));
+            v.add(new SuiteReport.Verdict(names[p] + ": within 3 s, two 0.5 s bins in a row at 90% of the steady rate of "
+                    + refRun.name() + " measured the same way (median 0.5 s bin of a phase's second half)"
+                    + (cpuPhase ? " with at most #CPU + 1 running" : ""), measured, !Double.isNaN(t) && t <= 3.0));
         }
-        rowsAndPlot("phases", title, List.of(a), Double.NaN, v, List.of(phaseSeconds, 2 * phaseSeconds));
+        rowsAndPlot("phases", title, List.of(a, ioRef, cpuRef), Double.NaN, v, List.of(phaseSeconds, 2 * phaseSeconds));
+    }
+
+    /** A fixed pool of {@code size} running {@code w} for one phase, a reference for the phases. */
+    private Run phaseReference(int size, ClosedLoop.Workload w) throws InterruptedException {
+        Run r;
+        try (Contender c = Contender.fixed(size)) {
+            r = ClosedLoop.run(c, w, phaseSeconds, IN_FLIGHT);
+        }
+        System.out.printf(Locale.ROOT, "  reference fixed %d: steady %.0f tasks/s (median 0.5 s bin of %.0f..%.0f s)%n", size,
+                steadyRate(r, phaseSeconds / 2, phaseSeconds), phaseSeconds / 2, phaseSeconds);
+        return r;
     }
 
     private void starvation() throws Exception {

@@ -65,6 +65,30 @@ class ThreadPoolAdaptiveTest {
     }
 
     @Test
+    void anIoBoundBacklogKeepsItsEstimateWithoutProbesBelowIt() throws Exception {
+        // 20 ms sleeps: each worker carries its share of the rate, so the pool stays at its
+        // estimate (clamped to 64) instead of probing below it every few windows
+        Concurrency c = new Concurrency();
+        List<AdaptiveStats> changes = new CopyOnWriteArrayList<>();
+        try (ThreadPool pool = ThreadPool.builder().adaptive(1, 64).adaptiveListener(changes::add)
+                .threadNamePrefix("adaptive-hold").build()) {
+            List<PoolFuture<Integer>> fs = sleepers(pool, c, 64 * 50 * 8); // ~8 s at 64 workers
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (changes.stream().noneMatch(s -> s.target() == 64) && System.nanoTime() < deadline) {
+                Thread.sleep(10); // polling the listener's record, not synchronising tasks
+            }
+            int reachedAt = changes.size();
+            assertThat(reachedAt).as("reached 64: %s", changes).isPositive();
+            Thread.sleep(3_000); // a stretch of time at the estimate, under observation
+            List<AdaptiveStats> after = List.copyOf(changes.subList(reachedAt, changes.size()));
+            assertThat(after).as("no change below 64 while the backlog lasts: %s", after)
+                    .allMatch(s -> s.target() >= 64);
+            fs.forEach(f -> f.cancel(false));
+        }
+        PoolTestSupport.assertNoThreadsLeft("adaptive-hold");
+    }
+
+    @Test
     void aCpuBoundBurstStaysNearTheCpuCount() throws Exception {
         Concurrency c = new Concurrency();
         AtomicLong overCpusPlusOne = new AtomicLong();

@@ -34,7 +34,12 @@ import io.jpool.AdaptiveStats;
  *       inflates the ratio and would make the estimate chase the pool's own size.</li>
  *   <li><b>CPUs oversubscribed</b>: the sampled tasks waited for a CPU a third of their time
  *       or more (the scheduler's count), above #CPU workers: the target drops to the busy workers
- *       times the share of time not spent waiting for a CPU, at least halving, not below #CPU.</li>
+ *       times the share of time not spent waiting for a CPU, at least halving, not below #CPU.
+ *       For work that is not CPU-bound (it also waits, and may need a queue of runnable threads
+ *       to keep the CPUs busy between its waits), waiting less than 80% of the time for a
+ *       CPU, in a window whose ratio did not fall 4-fold, the cut is a probe down, judged as one and taken
+ *       once per work, to no fewer than the estimate and not while it settles; if the work changes under it (turns CPU-bound, or a window 4 times off)
+ *       the cut stays, and no estimate jump follows in that window.</li>
  *   <li><b>CPU-bound</b>: tasks compute more than they wait (ratio below 1) and the target is
  *       above the estimate: the target drops to the estimate.</li>
  *   <li><b>Queueing</b>: the time per task (busy workers / completion rate, Little's law, less
@@ -51,7 +56,13 @@ import io.jpool.AdaptiveStats;
  *       from the rate before the first step down: so the pool settles at the fewest workers that
  *       give (nearly) the best rate. Going up is tried only with tasks queued and work that is not
  *       CPU-bound; going below the CPU count only with work that is not CPU-bound. After a rejected
- *       probe either way the target holds for a few windows.</li>
+ *       probe either way the target holds for a few windows, and later probes take an eighth (the
+ *       target is near its best; new work forgets it). Probes down are bounded: none for two
+ *       seconds after an estimate for new work (a window's ratio wavers; the jump to the estimate
+ *       is the re-convergence), and none below the estimate while the work is I/O-bound, its ratio
+ *       still that of the estimate, and neither queueing nor a fall for the CPUs was seen: each
+ *       worker then carries its share of the rate, and the queueing rule, not a probe, finds a
+ *       downstream's limit.</li>
  * </ol>
  * Every change records a reason in words. Not thread-safe: one ticker thread drives it, and
  * readers take {@link #stats()} under the pool's own lock (or accept a slightly stale one).
@@ -69,10 +80,20 @@ public final class AdaptiveController {
     private static final double QUEUEING_HEADROOM = 1.2;
     /** Sampled tasks waiting for a CPU this share of their time: the pool oversubscribes the CPUs. */
     private static final double CPU_STARVED_SHARE = 1.0 / 3;
+    /**
+     * Sampled tasks waiting for a CPU this share of their time: cut, whatever the ratio says (mixed
+     * work of 1 ms CPU and 20 ms waits on 2 CPUs does best with its tasks waiting ~40% of their
+     * time, 7% less at ~70%; the smoothed ratio lags work that just turned CPU-bound).
+     */
+    private static final double CPU_STARVED_HARD_SHARE = 0.8;
     /** Sampled wall time that is enough for a first estimate before the first window ends. */
     private static final long FIRST_ESTIMATE_WALL_NANOS = 20_000_000L;
     /** Windows to hold after a probe up and down were both rejected. */
     private static final int HOLD_WINDOWS = 4;
+    /** Windows after an estimate for new work without probes down: a window's ratio wavers. */
+    private static final int SETTLE_WINDOWS = 4;
+    /** Probe step, as a divisor of the target, once a probe either side was rejected. */
+    private static final int NEAR_GOOD_STEP = 8;
 
     private enum Phase { UNMEASURED, HOLD, PROBE_UP, PROBE_DOWN }
 
@@ -106,6 +127,18 @@ public final class AdaptiveController {
     /** Steps up kept in a row. */
     private int keptUps;
     private int holdWindows;
+    /** No probe down before this time: the estimate for new work settles first. */
+    private long settleUntilNanos = Long.MIN_VALUE;
+    /** A probe from this target was rejected: it is near the best, later probes take small steps. */
+    private boolean nearGood;
+    /** The oversubscription rule's probe for work that also waits was taken since the work last changed. */
+    private boolean oversubscribedTried;
+    /** The probe under way is that one: if it loses throughput, the CPUs were not the limit. */
+    private boolean oversubscribedProbe;
+    /** The window just ended had a ratio 4 times off the smoothed one: new work. */
+    private boolean newWorkInWindow;
+    /** ...and its ratio was 4 times below: the work now waits less (it may have turned CPU-bound). */
+    private boolean ratioFellInWindow;
 
     private AdaptiveSample last;
     private AdaptiveSample windowStart;
@@ -227,6 +260,8 @@ public final class AdaptiveController {
             taskNanos *= Math.max(0.0, 1.0 - (double) runQueue / wall);
         }
         double windowRatio = Double.NaN;
+        newWorkInWindow = false;
+        ratioFellInWindow = false;
         if (cpu > 0 && wall > 0) {
             // wall = wait + cpu + time waiting for a CPU: measured, or else estimated from the load
             double r = runQueue >= 0 ? (double) (wall - runQueue - cpu) / cpu
@@ -235,7 +270,9 @@ public final class AdaptiveController {
             // smoothed, but a window 4 times off is new work, taken as it is: halving a ratio of
             // 500 down to CPU-bound would take 9 windows
             boolean newWork = Double.isNaN(ratio) || windowRatio * RATIO_JUMP < ratio || windowRatio > RATIO_JUMP * ratio + 1;
+            ratioFellInWindow = !Double.isNaN(ratio) && windowRatio * RATIO_JUMP < ratio;
             ratio = newWork ? windowRatio : 0.5 * ratio + 0.5 * windowRatio;
+            newWorkInWindow = newWork;
         }
         double runQueueShare = runQueue > 0 && wall > 0 ? (double) runQueue / wall : 0.0;
         if (!(taskNanos >= minTaskNanos) && !Double.isNaN(taskNanos)) {
@@ -260,6 +297,7 @@ public final class AdaptiveController {
                 ratioOfEstimate = Double.NaN; // when work queues up again, start from the estimate
                 forgetTaskTimes();
                 cpuLimited = false;
+                oversubscribedTried = false;
                 return change(to, Phase.UNMEASURED, s, "load fell: nothing queued, at most " + peak
                         + " of " + target + " workers busy");
             }
@@ -275,14 +313,16 @@ public final class AdaptiveController {
         // tasks carry the JVM's long safepoint pauses of before, which look like waiting
         boolean fromCpuBound = highestRatio < CPU_BOUND_RATIO || cpuLimited;
         if ((Double.isNaN(highestRatio) && demand)
-                || (queued && phase != Phase.UNMEASURED && (fromCpuBound || (!queueing && !queueingSeen))
+                || (queued && phase != Phase.UNMEASURED && !oversubscribedProbe && (fromCpuBound || (!queueing && !queueingSeen))
                     && ratio > RATIO_JUMP * highestRatio + 1 && estimate > target)) {
             if (!Double.isNaN(highestRatio)) {
                 forgetTaskTimes(); // a new workload: its tasks take their own time
             }
+            oversubscribedTried = false;
             cpuLimited = false;
             ratioOfEstimate = ratio;
             ratioAtEstimate = ratio;
+            settle(s);
             return change(estimate, Phase.UNMEASURED, s, "estimate: " + settings.cpus() + " CPUs x (1 + wait/compute "
                     + fmt(ratio) + ")" + (estimate == settings.max() || estimate == settings.min() ? ", clamped" : ""));
         }
@@ -293,24 +333,43 @@ public final class AdaptiveController {
             // more per task than it will: follow the estimate up while tasks do not slow down (after
             // a fall for CPU-bound work, only the jump above takes the workers back up)
             ratioAtEstimate = ratio;
+            settle(s);
             return change(estimate, Phase.UNMEASURED, s, "estimate rose: " + settings.cpus() + " CPUs x (1 + wait/compute "
                     + fmt(ratio) + ")" + (estimate == settings.max() ? ", clamped" : ""));
         }
-        if (runQueueShare >= CPU_STARVED_SHARE && target > settings.cpus() && queued) {
+        // (a ratio that rose 4-fold is no sign of it: tasks queueing downstream wait longer)
+        boolean cpuBound = ratio < CPU_BOUND_RATIO || runQueueShare >= CPU_STARVED_HARD_SHARE || ratioFellInWindow;
+        if (runQueueShare >= CPU_STARVED_SHARE && target > settings.cpus() && queued
+                && (cpuBound || (!oversubscribedTried && s.nanoTime() >= settleUntilNanos && estimate < target))) {
             // the workers spend a third or more of their time runnable but without a CPU: fewer
             // of them do the same work. Only the share that runs or waits for something else is
             // kept, at least halving, as the ratio lags (it also counts the JVM's safepoint
-            // pauses, which grow with the runnable threads, as wait)
+            // pauses, which grow with the runnable threads, as wait). Work that also waits (mixed)
+            // may need that many runnable threads to keep the CPUs busy between its waits: for
+            // it the cut is a probe down, judged as one and taken once per work, to no fewer than
+            // the estimate (which leaves the time waiting for a CPU out)
             int to = Math.max(settings.cpus(), Math.min(target / 2, (int) Math.ceil(busy * (1 - runQueueShare))));
+            if (!cpuBound) {
+                to = Math.max(to, estimate);
+            }
             forgetTaskTimes();
             cpuLimited = true;
             ratioOfEstimate = ratio; // a jump from here is new, I/O-bound work
             ratioAtEstimate = ratio;
-            return change(to, Phase.UNMEASURED, s, "CPUs oversubscribed: tasks waited for a CPU "
-                    + Math.round(100 * runQueueShare) + "% of their time");
+            String why = "CPUs oversubscribed: tasks waited for a CPU " + Math.round(100 * runQueueShare) + "% of their time";
+            if (cpuBound) {
+                return change(to, Phase.UNMEASURED, s, why);
+            }
+            oversubscribedTried = true;
+            baseRate = rate;
+            keptUps = 0;
+            boolean changed = change(to, Phase.PROBE_DOWN, s, why + " (a probe: the work also waits)");
+            oversubscribedProbe = true; // after change(), which ends any probe before
+            return changed;
         }
         if (ratio < CPU_BOUND_RATIO && target > estimate) {
             forgetTaskTimes();
+            oversubscribedTried = false;
             cpuLimited = true;
             ratioOfEstimate = ratio;
             ratioAtEstimate = ratio;
@@ -336,7 +395,31 @@ public final class AdaptiveController {
                         + fmt(minTaskNanos / 1e6) + " ms with fewer workers; " + fmt(rate) + "/s needs about " + need);
             }
         }
-        return climb(rate, queued, peak, s);
+        return climb(rate, queued, peak, downFloor(estimate, s), s);
+    }
+
+    /** No probe down for the next windows: the estimate for new work is taken as right. */
+    private void settle(AdaptiveSample s) {
+        settleUntilNanos = s.nanoTime() + SETTLE_WINDOWS * settings.windowNanos();
+    }
+
+    /**
+     * The fewest workers a probe down may try now. While the new work's estimate settles: the
+     * target (a window whose ratio wavers low says nothing yet). For I/O-bound work with no
+     * queueing seen, no fall for the CPUs, and a ratio not 4 times below the one the estimate was
+     * taken with: the estimate, as each of its workers carries its share of the rate and a probe
+     * below it only costs throughput; only the queueing rule (tasks slower) or a CPU rule takes
+     * the pool below it. A ratio that fell that far is other work (or CPU-bound work inflated by
+     * waiting for a CPU where the scheduler's count is unknown): probes find its size. Else min.
+     */
+    private int downFloor(int estimate, AdaptiveSample s) {
+        if (s.nanoTime() < settleUntilNanos) {
+            return target;
+        }
+        if (ratio >= CPU_BOUND_RATIO && !queueingSeen && !cpuLimited && !(ratio * RATIO_JUMP < ratioAtEstimate)) {
+            return Math.min(target, estimate);
+        }
+        return settings.min();
     }
 
     /** The work changed: the shortest task time and the queueing seen belong to the old work. */
@@ -346,7 +429,7 @@ public final class AdaptiveController {
         queueingTried = false;
     }
 
-    private boolean climb(double rate, boolean queued, int peak, AdaptiveSample s) {
+    private boolean climb(double rate, boolean queued, int peak, int floor, AdaptiveSample s) {
         switch (phase) {
             case PROBE_UP:
                 if (rate > baseRate * (1 + settings.margin())) {
@@ -354,7 +437,7 @@ public final class AdaptiveController {
                     rejectedInARow = 0;
                     keptUps++;
                     if (queued && target < settings.max()) {
-                        return probe(true, s, "more workers raised throughput to " + fmt(rate) + "/s; probing up");
+                        return probe(true, floor, s, "more workers raised throughput to " + fmt(rate) + "/s; probing up");
                     }
                     phase = Phase.HOLD;
                     return false;
@@ -362,11 +445,21 @@ public final class AdaptiveController {
                 nextProbeUp = false;
                 return reject(rate, s, "more workers did not raise throughput (" + fmt(rate) + "/s vs " + fmt(baseRate) + "/s)");
             case PROBE_DOWN:
+                if (oversubscribedProbe && (newWorkInWindow || ratio < CPU_BOUND_RATIO)) {
+                    // the work changed under the cut (it turned CPU-bound, or its tasks carry the
+                    // pauses of the oversubscribed CPUs before): its rate says nothing of the cut,
+                    // which stays; measured afresh from here
+                    oversubscribedProbe = false;
+                    phase = Phase.HOLD;
+                    baseRate = rate;
+                    return false;
+                }
                 if (rate >= baseRate * (1 - settings.margin())) {
+                    oversubscribedProbe = false;
                     rejectedInARow = 0;
                     queueingSeen = true; // fewer workers did as well: the estimate is too high for this work
                     if (target > settings.min()) {
-                        return probe(false, s, "fewer workers kept throughput (" + fmt(rate) + "/s vs "
+                        return probe(false, settings.min(), s, "fewer workers kept throughput (" + fmt(rate) + "/s vs "
                                 + fmt(baseRate) + "/s); probing down");
                     }
                     phase = Phase.HOLD;
@@ -374,6 +467,10 @@ public final class AdaptiveController {
                     return false;
                 }
                 nextProbeUp = true;
+                if (oversubscribedProbe) {
+                    cpuLimited = false; // the CPUs' queue was what kept them busy between the tasks' waits
+                }
+                oversubscribedProbe = false;
                 return reject(rate, s, "fewer workers lowered throughput (" + fmt(rate) + "/s vs " + fmt(baseRate) + "/s)");
             case UNMEASURED:
                 phase = Phase.HOLD;
@@ -394,27 +491,28 @@ public final class AdaptiveController {
                 // a busy machine taken from its other programs: no probing up then
                 boolean canUp = queued && target < settings.max() && ratio >= CPU_BOUND_RATIO;
                 // and fewer workers than CPUs can only lose throughput when the work is CPU-bound
-                boolean canDown = target > settings.min() && (queued || peak >= target)
+                boolean canDown = target > floor && (queued || peak >= target)
                         && (ratio >= CPU_BOUND_RATIO || target > settings.cpus());
                 if (canUp && (nextProbeUp || !canDown)) {
-                    return probe(true, s, "probing up from " + target + " (throughput " + fmt(baseRate) + "/s)");
+                    return probe(true, floor, s, "probing up from " + target + " (throughput " + fmt(baseRate) + "/s)");
                 }
                 if (canDown) {
-                    return probe(false, s, "probing down from " + target + " (throughput " + fmt(baseRate) + "/s)");
+                    return probe(false, floor, s, "probing down from " + target + " (throughput " + fmt(baseRate) + "/s)");
                 }
                 return false;
         }
     }
 
-    private boolean probe(boolean up, AdaptiveSample s, String why) {
+    private boolean probe(boolean up, int floor, AdaptiveSample s, String why) {
         // a quarter; half once a step up was kept, so a pool far below its best gets there in a few windows
         // (not going down: a half step below an ample server's best size costs a third of a window's
-        // throughput; far above a downstream's limit, the queueing rule steps down at once)
-        int step = Math.max(1, target / (up && keptUps > 0 ? 2 : 4));
+        // throughput; far above a downstream's limit, the queueing rule steps down at once); an eighth
+        // near a good point, where a quarter either side costs a window of threads or of throughput
+        int step = Math.max(1, target / (up && keptUps > 0 ? 2 : nearGood ? NEAR_GOOD_STEP : 4));
         if (!up) {
             keptUps = 0;
         }
-        int to = clamp(up ? target + step : target - step);
+        int to = clamp(up ? target + step : Math.max(floor, target - step));
         if (to == target) {
             phase = Phase.HOLD;
             return false;
@@ -429,7 +527,11 @@ public final class AdaptiveController {
             rejectedInARow = 0;
         }
         int back = lastKept;
-        return change(back, Phase.UNMEASURED, s, why + "; back to " + back);
+        boolean changed = change(back, Phase.UNMEASURED, s, why + "; back to " + back);
+        // after change(), which forgets it for every other move; a probe judged in a window of
+        // new work says nothing of where that work's best is
+        nearGood = !newWorkInWindow;
+        return changed;
     }
 
     /** The target before the probe under way: where a rejected probe returns. */
@@ -437,10 +539,12 @@ public final class AdaptiveController {
 
     private boolean change(int to, Phase next, AdaptiveSample s, String why) {
         to = clamp(to);
+        oversubscribedProbe = false;
         boolean probing = next == Phase.PROBE_UP || next == Phase.PROBE_DOWN;
         lastKept = probing ? target : to; // a rejected probe step returns to where it started
         if (next == Phase.UNMEASURED) {
             baseRate = Double.NaN;
+            nearGood = false; // new work, a new estimate or a fall: the best may be anywhere
         }
         phase = next;
         startWindow(s);

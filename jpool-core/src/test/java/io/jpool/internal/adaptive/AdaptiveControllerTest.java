@@ -199,6 +199,94 @@ class AdaptiveControllerTest {
     }
 
     @Test
+    void mixedWorkThatNeedsARunQueueToKeepTheCpusBusyIsNotCutForIt() {
+        // 2 ms of CPU and 20 ms of waiting per task, arriving unevenly at 4 CPUs: the rate keeps
+        // rising with workers well past the estimate (44), though tasks wait for a CPU much of
+        // their time. No cut while the estimate settles; after, a cut for that wait loses
+        // throughput: it is tried once, undone, and the pool climbs past the estimate and stays
+        IntToDoubleFunction rate = n -> 2000.0 * n / (n + 40);
+        Model mixed = new Model(rate, n -> 0.002, n -> n / rate.applyAsDouble(n),
+                n -> Math.max(0.0, n / rate.applyAsDouble(n) - 0.022));
+        Sim sim = new Sim(1, 128, 0); // at 128 tasks wait 74% of their time for a CPU
+        for (int i = 0; i < 10 && !sim.c.stats().reason().startsWith("estimate"); i++) {
+            sim.run(mixed, 0.1);
+        }
+        int estimate = sim.c.target();
+        int lowWhileSettling = Integer.MAX_VALUE;
+        for (int i = 0; i < 19; i++) {
+            sim.run(mixed, 0.1);
+            lowWhileSettling = Math.min(lowWhileSettling, sim.c.target());
+        }
+        assertThat(estimate).as("%s", sim.c.stats()).isBetween(40, 48);
+        assertThat(lowWhileSettling).as("no cut while the estimate settles: %s", sim.c.stats()).isGreaterThanOrEqualTo(estimate);
+        sim.run(mixed, 8);
+        int low = Integer.MAX_VALUE;
+        for (int i = 0; i < 100; i++) {
+            sim.run(mixed, 0.1);
+            low = Math.min(low, sim.c.target());
+        }
+        // hill climbing may give up to its margin (5%) of the rate for fewer workers: ~60, not the
+        // estimate or the cut's 22 to 30
+        assertThat(low).as("%s", sim.c.stats()).isGreaterThan(estimate + 4);
+    }
+
+    @Test
+    void aCutForOversubscribedCpusJudgedInAWindowWhereWorkTurnedCpuBoundIsNotUndone() {
+        // mixed work (as in the test above) gets its cut for the CPU wait as a probe; then the work
+        // turns CPU-bound: the next window's tasks carry long pauses (ratio 49, few ending), then
+        // the work is plainly CPU-bound. The probe is judged by work that changed under it: the
+        // cut stays, no estimate jump follows, and the pool ends at the CPU count
+        IntToDoubleFunction rate = n -> 2000.0 * n / (n + 40);
+        Model mixed = new Model(rate, n -> 0.002, n -> n / rate.applyAsDouble(n),
+                n -> Math.max(0.0, n / rate.applyAsDouble(n) - 0.022));
+        Sim sim = new Sim(1, 128, 0);
+        for (int i = 0; i < 200 && !sim.c.stats().reason().contains("a probe"); i++) {
+            sim.run(mixed, 0.1);
+        }
+        assertThat(sim.c.stats().reason()).as("%s", sim.c.stats()).contains("a probe");
+        int cut = sim.c.target();
+        sim.run(new Model(n -> Math.min(n, CPUS) / 0.050, n -> 0.001, n -> 0.050, n -> 0.0), 0.5);
+        Model cpu = cpuBound();
+        Model cpuKnown = new Model(cpu.rate(), cpu.cpu(), cpu.wall(), n -> 0.002 * Math.max(0.0, (double) n / CPUS - 1));
+        int high = sim.c.target();
+        for (int i = 0; i < 20; i++) {
+            sim.run(cpuKnown, 0.1);
+            high = Math.max(high, sim.c.target());
+        }
+        assertThat(high).as("%s", sim.c.stats()).isLessThanOrEqualTo(cut);
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isLessThanOrEqualTo(CPUS + 1);
+    }
+
+    @Test
+    void aRatioThatJumpsAsTasksQueueDownstreamOnABusyMachineIsNoCpuCut() {
+        // a downstream that serves 16 at once on a machine where tasks also wait 40% of their time
+        // for a CPU: at the estimate (512) the ratio jumps 30-fold as tasks queue downstream. That
+        // is no sign of CPU-bound work: the queueing rule, not a cut for the CPUs, finds the limit
+        Model io16 = io(16);
+        Model busy = new Model(io16.rate(), io16.cpu(), io16.wall(), n -> 0.4 * io16.wall().applyAsDouble(n));
+        Sim sim = new Sim(1, 512, 0);
+        sim.run(busy, 4);
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isBetween(12, 32);
+    }
+
+    @Test
+    void tasksWaitingForACpuMostOfTheirTimeAreCutAtOnceThoughTheSmoothedRatioLags() {
+        // I/O work at 512 turns CPU-bound; the window of the change has tasks waiting 90% of their
+        // time for a CPU, and the smoothed ratio still says they wait (the I/O tasks of before):
+        // no mixed work needs such a run queue, so the cut is taken at once, not as a probe
+        // floored at an estimate from the lagging ratio
+        Sim sim = new Sim(1, 512, 0);
+        Model io = io(100_000);
+        sim.run(new Model(io.rate(), io.cpu(), io.wall(), n -> 0.0), 5);
+        Model changing = new Model(n -> CPUS / 0.001, n -> 0.001, n -> 0.1, n -> 0.09);
+        for (int i = 0; i < 10 && sim.c.target() == 512; i++) {
+            sim.run(changing, 0.1);
+        }
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isLessThanOrEqualTo(52);
+        assertThat(sim.c.stats().reason()).startsWith("CPUs oversubscribed").doesNotContain("probe");
+    }
+
+    @Test
     void theWindowRightAfterAFallFromOversubscribedCpusDoesNotBringTheWorkersBack() {
         // the tasks that end in the first window after hundreds of CPU-bound workers were cut carry
         // the long safepoint pauses of before, which look like waiting: one window of them is no new work
@@ -253,6 +341,64 @@ class AdaptiveControllerTest {
             high = Math.max(high, sim.c.target());
         }
         assertThat(high).as("back to the best size within 1.5 s: %s", sim.c.stats()).isEqualTo(64);
+    }
+
+    @Test
+    void ioBoundWorkWhoseTasksKeepTheirTimeIsNeverProbedBelowItsEstimate() {
+        // 20 ms waits, ample capacity: every worker carries its share, so each worker fewer costs
+        // throughput; the estimate (clamped to 128) is where the pool stays, with no probe below it
+        Sim sim = new Sim(1, 128);
+        sim.run(io(100_000), 2);
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isEqualTo(128);
+        int low = Integer.MAX_VALUE;
+        for (int i = 0; i < 200; i++) {
+            sim.run(io(100_000), 0.1);
+            low = Math.min(low, sim.c.target());
+        }
+        assertThat(low).as("%s", sim.c.stats()).isEqualTo(128);
+    }
+
+    @Test
+    void newWorkSettlesAtItsEstimateWithoutProbesDownThoughItsRatioWavers() {
+        // CPU-bound work, then I/O-bound work whose ratio wavers between ~65 and ~250 from window to
+        // window (real ones do): the estimate is taken at once, and no probe down follows it for
+        // the settle period, even where a low window's estimate would allow one
+        Sim sim = new Sim(1, 512);
+        sim.run(cpuBound(), 3);
+        assertThat(sim.c.target()).isLessThanOrEqualTo(CPUS + 1);
+        double[] cpuPerTask = {80e-6, 300e-6};
+        int window = 0;
+        int reached = -1;
+        int low = Integer.MAX_VALUE;
+        for (int i = 0; i < 25; i++) {
+            double c = cpuPerTask[(window++ / 5) % 2];
+            sim.run(new Model(n -> n / 0.020, n -> c, n -> 0.020), 0.1);
+            if (reached < 0 && sim.c.stats().reason().startsWith("estimate")) {
+                reached = sim.c.target();
+            } else if (reached > 0) {
+                low = Math.min(low, sim.c.target());
+            }
+        }
+        assertThat(reached).as("estimate taken: %s", sim.c.stats()).isGreaterThanOrEqualTo(384);
+        assertThat(low).as("no probe down within 2 s of it: %s", sim.c.stats()).isGreaterThanOrEqualTo(reached);
+    }
+
+    @Test
+    void probesNearAGoodPointTakeSmallerSteps() {
+        // a downstream that serves 16 at once: once a probe either side was rejected, the pool is
+        // near its best, and later probes move an eighth, not a quarter (a quarter above 20 workers
+        // holds 25 threads for a window; below, 15 lose 6% of the rate)
+        Sim sim = new Sim(1, 512);
+        sim.run(io(16), 10);
+        int low = Integer.MAX_VALUE;
+        int high = 0;
+        for (int i = 0; i < 200; i++) {
+            sim.run(io(16), 0.1);
+            low = Math.min(low, sim.c.target());
+            high = Math.max(high, sim.c.target());
+        }
+        assertThat(high).as("%s", sim.c.stats()).isLessThanOrEqualTo(22);
+        assertThat(low).as("%s", sim.c.stats()).isGreaterThanOrEqualTo(14);
     }
 
     @Test
