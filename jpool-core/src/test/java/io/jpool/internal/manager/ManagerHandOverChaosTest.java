@@ -47,6 +47,32 @@ class ManagerHandOverChaosTest {
         }
     }
 
+    /** A body that may throw, run by {@link #onThreads} with its thread's random source. */
+    private interface Body {
+        void run(Random random) throws Exception;
+    }
+
+    /** Runs {@code body} on {@code n} threads, each with {@code new Random(seed + k)}; rethrows the first failure. */
+    private static void onThreads(int n, long seed, Body body) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(n);
+        try {
+            List<Future<?>> all = new ArrayList<>();
+            for (int k = 0; k < n; k++) {
+                Random random = new Random(seed + k);
+                all.add(threads.submit(() -> {
+                    body.run(random);
+                    return null;
+                }));
+            }
+            for (Future<?> f : all) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            threads.shutdownNow();
+            assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
     private static long seed() {
         long seed = Long.getLong("jpool.chaos.seed", System.nanoTime());
         System.out.println("seed " + seed + " (rerun with -Djpool.chaos.seed=" + seed + ")");
@@ -287,25 +313,11 @@ class ManagerHandOverChaosTest {
             AtomicInteger inside = new AtomicInteger();
             AtomicInteger shared = new AtomicInteger();
             AtomicLong grants = new AtomicLong();
-            ExecutorService threads = Executors.newFixedThreadPool(holders);
-            try {
-                List<Future<?>> all = new ArrayList<>();
-                for (int k = 0; k < holders; k++) {
-                    Random random = new Random(seed + k);
-                    all.add(threads.submit(() -> {
-                        for (int life = 0; life < lives; life++) {
-                            lockUntilVanished(server, random, inside, shared, grants);
-                        }
-                        return null;
-                    }));
+            onThreads(holders, seed, random -> {
+                for (int life = 0; life < lives; life++) {
+                    lockUntilVanished(server, random, inside, shared, grants);
                 }
-                for (Future<?> f : all) {
-                    f.get(120, TimeUnit.SECONDS);
-                }
-            } finally {
-                threads.shutdownNow();
-                assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-            }
+            });
             await(() -> server.openConnections() == 0 && state.waiters() == 0, "the manager has cleaned up");
             assertThat(shared.get()).as("times the lock was held by two peers at once").isZero();
             assertThat(grants.get()).isGreaterThan(holders);
@@ -361,43 +373,29 @@ class ManagerHandOverChaosTest {
             AtomicLong sent = new AtomicLong();
             Set<Long> answers = ConcurrentHashMap.newKeySet();
             AtomicInteger answeredTwice = new AtomicInteger();
-            ExecutorService threads = Executors.newFixedThreadPool(callers);
-            try {
-                List<Future<?>> all = new ArrayList<>();
-                for (int k = 0; k < callers; k++) {
-                    Random random = new Random(seed + k);
-                    all.add(threads.submit(() -> {
-                        for (int life = 0; life < lives; life++) {
-                            try (RawPeer peer = new RawPeer(server)) {
-                                int calls = random.nextInt(6);
-                                for (int call = 0; call <= calls; call++) {
-                                    Cut cut = call == calls ? Cut.values()[random.nextInt(3)] : null; // no ack for a counter
-                                    if (cut == Cut.BEFORE_REQUEST) {
-                                        break;
-                                    }
-                                    peer.request(Op.CounterOp.ADD_AND_GET, "c", 1L);
-                                    sent.incrementAndGet(); // written whole: the manager reads it before it sees the end
-                                    if (cut == Cut.AFTER_REQUEST) {
-                                        break;
-                                    }
-                                    Wire.Response r = peer.answer();
-                                    assertThat(r.ok()).as("answer %s", r).isTrue();
-                                    if (!answers.add((Long) r.value())) {
-                                        answeredTwice.incrementAndGet();
-                                    }
-                                }
+            onThreads(callers, seed, random -> {
+                for (int life = 0; life < lives; life++) {
+                    try (RawPeer peer = new RawPeer(server)) {
+                        int calls = random.nextInt(6);
+                        for (int call = 0; call <= calls; call++) {
+                            Cut cut = call == calls ? Cut.values()[random.nextInt(3)] : null; // no ack for a counter
+                            if (cut == Cut.BEFORE_REQUEST) {
+                                break;
+                            }
+                            peer.request(Op.CounterOp.ADD_AND_GET, "c", 1L);
+                            sent.incrementAndGet(); // written whole: the manager reads it before it sees the end
+                            if (cut == Cut.AFTER_REQUEST) {
+                                break;
+                            }
+                            Wire.Response r = peer.answer();
+                            assertThat(r.ok()).as("answer %s", r).isTrue();
+                            if (!answers.add((Long) r.value())) {
+                                answeredTwice.incrementAndGet();
                             }
                         }
-                        return null;
-                    }));
+                    }
                 }
-                for (Future<?> f : all) {
-                    f.get(120, TimeUnit.SECONDS);
-                }
-            } finally {
-                threads.shutdownNow();
-                assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-            }
+            });
             await(() -> server.openConnections() == 0, "the manager has cleaned up");
             assertThat(answeredTwice.get()).as("totals answered twice").isZero();
             assertThat(counter.get()).as("increments sent whole, answered or not").isEqualTo(sent.get());
