@@ -122,10 +122,7 @@ final class ServerConnection {
                         c.queue().acknowledged();
                     }
                 } else if (msg instanceof Wire.Cancel) {
-                    running.computeIfPresent(((Wire.Cancel) msg).id(), (k, t) -> {
-                        t.interrupt();
-                        return t;
-                    });
+                    interruptCall(((Wire.Cancel) msg).id());
                 }
             }
         } catch (Throwable e) {
@@ -192,11 +189,16 @@ final class ServerConnection {
      */
     private void interruptRunningCalls() {
         for (Long call : running.keySet()) {
-            running.computeIfPresent(call, (k, t) -> {
-                t.interrupt();
-                return t;
-            });
+            interruptCall(call);
         }
+    }
+
+    /** Interrupts the thread running call {@code id} if it still runs it (under its entry's lock). */
+    private void interruptCall(long id) {
+        running.computeIfPresent(id, (k, t) -> {
+            t.interrupt();
+            return t;
+        });
     }
 
     /** Puts the claimed elements of {@code ids} back at their queues' heads, latest first. */
