@@ -3,12 +3,16 @@ package io.jpool.process;
 import io.jpool.PoolFuture;
 import io.jpool.ProcessPool;
 import io.jpool.TaskTimeoutException;
+import io.jpool.WorkerDiedException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Nothing a task starts outlives its worker: a process a task spawned dies with the worker when
- * the pool kills it (timeout, cancel, shutdownNow) and when the caller's JVM dies; and a task that
- * reads {@code System.in} sees an empty stream rather than the caller-death pipe.
+ * the pool kills it (timeout, cancel, shutdownNow), when the caller's JVM dies, when a task
+ * calls {@code System.exit} or halts, and when something else kills the worker; and a task that reads {@code System.in} sees an empty stream rather than the caller-death pipe.
  */
 class ProcessPoolProcessTreeTest {
 
@@ -40,6 +44,39 @@ class ProcessPoolProcessTreeTest {
             }, Duration.ofMillis(300));
             assertThat(hang.exception(null)).isInstanceOf(TaskTimeoutException.class);
             ProcessSupport.assertAllDead(List.of(sleep));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"exit", "halt"})
+    void aProcessStartedByATaskDiesWhenTheTaskEndsItsWorker(String how) throws Exception {
+        Path pidFile = Files.createTempFile("jpool-sleep", ".pid");
+        try (ProcessPool pool = ProcessSupport.pool(1).build()) {
+            String where = pidFile.toString();
+            PoolFuture<Object> ends = pool.submit(() -> {
+                Files.writeString(Path.of(where), Long.toString(startSleep()));
+                if (how.equals("exit")) {
+                    System.exit(3); // through the worker's shutdown hooks
+                }
+                Runtime.getRuntime().halt(3); // past them: only the caller's sweep finds the orphan
+                return null;
+            });
+            assertThat(ends.exception(null)).isInstanceOf(WorkerDiedException.class);
+            long sleep = Long.parseLong(Files.readString(pidFile).trim());
+            ProcessSupport.assertAllDead(List.of(sleep));
+            assertThat(pool.submit(() -> 7).get(30, TimeUnit.SECONDS)).isEqualTo(7);
+        } finally {
+            Files.deleteIfExists(pidFile);
+        }
+    }
+
+    @Test
+    void aProcessStartedByATaskDiesWhenItsWorkerIsKilledFromOutside() throws Exception {
+        try (ProcessPool pool = ProcessSupport.pool(1).build()) {
+            long[] pids = pool.submit(() -> new long[] {ProcessHandle.current().pid(), startSleep()}).get();
+            ProcessHandle.of(pids[0]).ifPresent(ProcessHandle::destroyForcibly); // as the OOM killer would
+            ProcessSupport.assertAllDead(List.of(pids[0], pids[1]));
+            assertThat(pool.submit(() -> 7).get(30, TimeUnit.SECONDS)).isEqualTo(7);
         }
     }
 

@@ -2,6 +2,7 @@ package io.jpool.internal.process;
 
 import io.jpool.internal.ipc.FrameChannel;
 import io.jpool.internal.ipc.WorkerProtocol;
+import io.jpool.internal.util.ProcessTree;
 import io.jpool.internal.util.ThreadFactories;
 
 import java.io.IOException;
@@ -77,6 +78,8 @@ final class WorkerLauncher {
             WorkerArchive.Plan cds = archive.next();
             ProcessBuilder pb = new ProcessBuilder(WorkerCommand.build(config, cds.options()));
             pb.environment().putAll(config.environment());
+            String tag = ProcessTree.newTag();
+            pb.environment().put(ProcessTree.TAG_VARIABLE, tag);
             Process p;
             try {
                 p = pb.start();
@@ -91,7 +94,7 @@ final class WorkerLauncher {
                     poolName + "-err-" + number);
             out.start();
             err.start();
-            w = new WorkerLink(number, p, out, err, cds, poolLock);
+            w = new WorkerLink(number, p, tag, out, err, cds, poolLock);
             launched.accept(w);
             if (pipes != null) {
                 try {

@@ -155,9 +155,13 @@ final class WorkerLink {
     /** Held while a frame is written, so the death handler can wait for a send to end. */
     private final ReentrantLock sending = new ReentrantLock();
 
-    WorkerLink(long number, Process process, OutputPump stdout, OutputPump stderr, WorkerArchive.Plan cds,
-            ReentrantLock poolLock) {
+    /** Its {@link ProcessTree#TAG_VARIABLE}: what the processes its tasks started inherit. */
+    private final String tag;
+
+    WorkerLink(long number, Process process, String tag, OutputPump stdout, OutputPump stderr,
+            WorkerArchive.Plan cds, ReentrantLock poolLock) {
         this.poolLock = poolLock;
+        this.tag = tag;
         this.cds = cds;
         this.number = number;
         this.process = process;
@@ -355,7 +359,15 @@ final class WorkerLink {
             Thread.currentThread().interrupt();
             ProcessTree.destroy(process);
         }
-        return process.isAlive() ? -1 : process.exitValue();
+        if (process.isAlive()) {
+            return -1;
+        }
+        int code = process.exitValue();
+        if (code != 0) {
+            // halted, crashed or killed from outside: what its tasks started is orphaned now
+            ProcessTree.destroyTagged(tag);
+        }
+        return code;
     }
 
     /** True if the process ended within {@code millis}. */

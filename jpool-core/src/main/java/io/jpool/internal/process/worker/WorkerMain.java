@@ -83,6 +83,10 @@ public final class WorkerMain {
             return;
         }
         warmUp(handshake.warmUpHex());
+        // A task's System.exit (or a SIGTERM) ends the JVM through its shutdown hooks: the
+        // processes its tasks started die with it, as they do on every other way out.
+        Runtime.getRuntime().addShutdownHook(new Thread(ProcessTree::destroyDescendantsOfThisProcess,
+                "jpool-worker-exit"));
         InputStream callerPipe = System.in;
         System.setIn(new ByteArrayInputStream(new byte[0])); // tasks read an empty stdin, not the caller's pipe
         watchParent(handshake.first(), callerPipe);
