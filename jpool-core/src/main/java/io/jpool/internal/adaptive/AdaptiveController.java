@@ -26,7 +26,7 @@ import io.jpool.AdaptiveStats;
  *       and work came back, when the ratio rises far above the highest seen since (the
  *       work turned I/O-bound; from work that was not CPU-bound, only while no queueing was
  *       seen, below; never in the window right after a change), and, outside probes, when it
- *       doubled since the estimate was taken and tasks do not queue (code warming up computes
+ *       (smoothed, or the window's own) doubled since the estimate was taken and tasks do not queue (code warming up computes
  *       less per task as it goes; not once queueing was seen, a probe down was kept or the work
  *       was found CPU-bound: a ratio that grows as tasks queue downstream says nothing of the
  *       workers needed). Between those, the estimate
@@ -332,15 +332,22 @@ public final class AdaptiveController {
                     + fmt(ratio) + ")" + (estimate == settings.max() || estimate == settings.min() ? ", clamped" : ""));
         }
         boolean probing = phase == Phase.PROBE_UP || phase == Phase.PROBE_DOWN;
-        if (queued && !probing && !queueingSeen && !queueing && !cpuLimited && ratio >= RATIO_RISE * ratioAtEstimate
-                && 2 * estimate >= 3 * target) {
-            // the first estimate came from cold code (class loading, the interpreter) that computes
-            // more per task than it will: follow the estimate up while tasks do not slow down (after
-            // a fall for CPU-bound work, only the jump above takes the workers back up)
-            ratioAtEstimate = ratio;
+        // the window's own ratio counts as well as the smoothed one: a ratio that went from 100 to
+        // 250 reads 175 smoothed, and the rise would wait a window more far below the best size
+        double riseRatio = windowRatio > ratio ? windowRatio : ratio;
+        int riseEstimate = estimate(riseRatio);
+        if (queued && !probing && !queueingSeen && !queueing && !cpuLimited && riseRatio >= RATIO_RISE * ratioAtEstimate
+                && 2 * riseEstimate >= 3 * target) {
+            // the first estimate came from cold code (class loading, the interpreter, a new
+            // worker's first calls opening connections) that computes more per task than it will:
+            // follow the estimate up while tasks do not slow down (after a fall for CPU-bound
+            // work, only the jump above takes the workers back up)
+            ratio = riseRatio;
+            ratioOfEstimate = Math.max(ratioOfEstimate, riseRatio);
+            ratioAtEstimate = riseRatio;
             settle(s);
-            return change(estimate, Phase.UNMEASURED, s, "estimate rose: " + settings.cpus() + " CPUs x (1 + wait/compute "
-                    + fmt(ratio) + ")" + (estimate == settings.max() ? ", clamped" : ""));
+            return change(riseEstimate, Phase.UNMEASURED, s, "estimate rose: " + settings.cpus() + " CPUs x (1 + wait/compute "
+                    + fmt(riseRatio) + ")" + (riseEstimate == settings.max() ? ", clamped" : ""));
         }
         // (a ratio that rose 4-fold is no sign of it: tasks queueing downstream wait longer)
         boolean cpuBound = ratio < CPU_BOUND_RATIO || runQueueShare >= CPU_STARVED_HARD_SHARE || ratioFellInWindow;
@@ -572,6 +579,10 @@ public final class AdaptiveController {
     }
 
     private int estimate() {
+        return estimate(ratio);
+    }
+
+    private int estimate(double ratio) {
         double ratioForEstimate = ratio < CPU_BOUND_RATIO ? 0 : ratio;
         double e = settings.cpus() * (1 + ratioForEstimate);
         return clamp(e >= Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) Math.round(e));

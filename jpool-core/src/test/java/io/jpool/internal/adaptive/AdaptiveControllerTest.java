@@ -444,6 +444,25 @@ class AdaptiveControllerTest {
     }
 
     @Test
+    void aWindowWhoseRatioDoubledLiftsTheTargetThoughTheSmoothedRatioLags() {
+        // the first windows' tasks compute more (a new worker's first calls open connections): the
+        // estimate comes from a ratio of 100; the next window's is 250. Smoothed, that is 175, not
+        // yet double: the rise waited a window more at 40% of the best size
+        Sim sim = new Sim(1, 2048);
+        Model cold = new Model(n -> n / 0.020, n -> 200e-6, n -> 0.020);
+        for (int i = 0; i < 10 && !sim.c.stats().reason().startsWith("estimate"); i++) {
+            sim.run(cold, 0.1);
+        }
+        sim.run(cold, 0.5);
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isBetween(380, 420);
+        for (int i = 0; i < 6; i++) {
+            sim.run(new Model(n -> n / 0.020, n -> 80e-6, n -> 0.020), 0.1);
+        }
+        assertThat(sim.c.target()).as("a window after the change: %s", sim.c.stats()).isGreaterThanOrEqualTo(900);
+        assertThat(sim.c.stats().reason()).startsWith("estimate rose");
+    }
+
+    @Test
     void aDownstreamLimitFarBelowTheEstimateIsFoundFromTaskTimesWithinTwoSeconds() {
         // a server that serves 16 at once: the estimate says 512, but tasks then take 32 times
         // as long as with few workers; Little's law says 16 workers carry the same rate
