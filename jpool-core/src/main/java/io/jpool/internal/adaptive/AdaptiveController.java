@@ -36,9 +36,10 @@ import io.jpool.AdaptiveStats;
  *       or more (the scheduler's count), above #CPU workers: the target drops to the busy workers
  *       times the share of time not spent waiting for a CPU, at least halving, not below #CPU.
  *       For work that is not CPU-bound (it also waits, and may need a queue of runnable threads
- *       to keep the CPUs busy between its waits), waiting less than 80% of the time for a
+ *       to keep the CPUs busy between its waits), waiting 60% to 80% of the time for a
  *       CPU, in a window whose ratio did not fall 4-fold, the cut is a probe down, judged as one and taken
- *       once per work, to no fewer than the estimate and not while it settles; if the work changes under it (turns CPU-bound, or a window 4 times off)
+ *       once per work, to no fewer than the estimate, not while it settles and not in a probe
+ *       up (whose own judgement takes the pool back if the rate did not rise); if the work changes under it (turns CPU-bound, or a window 4 times off)
  *       the cut stays, and no estimate jump follows in that window.</li>
  *   <li><b>CPU-bound</b>: tasks compute more than they wait (ratio below 1) and the target is
  *       above the estimate: the target drops to the estimate.</li>
@@ -86,6 +87,12 @@ public final class AdaptiveController {
      * time, 7% less at ~70%; the smoothed ratio lags work that just turned CPU-bound).
      */
     private static final double CPU_STARVED_HARD_SHARE = 0.8;
+    /**
+     * Sampled tasks of work that also waits (not CPU-bound) waiting for a CPU this share of their
+     * time: the cut for the CPUs is tried, as a probe. Not at a third: such work does best with a
+     * queue of runnable threads (above), and a cut there costs a window at the estimate's rate.
+     */
+    private static final double CPU_STARVED_PROBE_SHARE = 0.6;
     /** Sampled wall time that is enough for a first estimate before the first window ends. */
     private static final long FIRST_ESTIMATE_WALL_NANOS = 20_000_000L;
     /** Windows to hold after a probe up and down were both rejected. */
@@ -352,7 +359,8 @@ public final class AdaptiveController {
         // (a ratio that rose 4-fold is no sign of it: tasks queueing downstream wait longer)
         boolean cpuBound = ratio < CPU_BOUND_RATIO || runQueueShare >= CPU_STARVED_HARD_SHARE || ratioFellInWindow;
         if (runQueueShare >= CPU_STARVED_SHARE && target > settings.cpus() && queued
-                && (cpuBound || (!oversubscribedTried && s.nanoTime() >= settleUntilNanos && estimate < target))) {
+                && (cpuBound || (!oversubscribedTried && s.nanoTime() >= settleUntilNanos && estimate < target
+                        && runQueueShare >= CPU_STARVED_PROBE_SHARE && phase != Phase.PROBE_UP))) {
             // the workers spend a third or more of their time runnable but without a CPU: fewer
             // of them do the same work. Only the share that runs or waits for something else is
             // kept, at least halving, as the ratio lags (it also counts the JVM's safepoint
