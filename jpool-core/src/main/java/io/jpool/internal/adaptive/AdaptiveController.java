@@ -52,7 +52,9 @@ import io.jpool.AdaptiveStats;
  *       as below), so a queue that fewer workers do not shorten (a saturated machine) costs one
  *       window.</li>
  *   <li><b>Hill climbing</b> on the completion rate: measure a window at the target, then probe
- *       a quarter more or fewer workers for a window (half more after a kept step up). A probe
+ *       a quarter more or fewer workers for a window (half more after a kept step up); after the
+ *       window at an estimate, a probe up follows at once if tasks queue and the work waits (the
+ *       estimate assumes tasks that come evenly: work that also computes does best above it). A probe
  *       up is kept only if the rate rose by more than {@code margin}; a probe down is kept unless the rate fell by more than margin
  *       from the rate before the first step down: so the pool settles at the fewest workers that
  *       give (nearly) the best rate. Going up is tried only with tasks queued and work that is not
@@ -102,7 +104,19 @@ public final class AdaptiveController {
     /** Probe step, as a divisor of the target, once a probe either side was rejected. */
     private static final int NEAR_GOOD_STEP = 8;
 
-    private enum Phase { UNMEASURED, HOLD, PROBE_UP, PROBE_DOWN }
+    /**
+     * Where the climb is. UNMEASURED: the first window at a new target, which gives the rate to
+     * judge by. ESTIMATED: the same, at an estimate for new work (or a rise of it), after which a
+     * probe up follows at once. HOLD: at a kept target. PROBE_UP/PROBE_DOWN: a window at a step,
+     * judged at its end.
+     */
+    private enum Phase {
+        UNMEASURED, ESTIMATED, HOLD, PROBE_UP, PROBE_DOWN;
+
+        boolean measuring() {
+            return this == UNMEASURED || this == ESTIMATED;
+        }
+    }
 
     private final Settings settings;
     private int target;
@@ -325,7 +339,7 @@ public final class AdaptiveController {
         // tasks carry the JVM's long safepoint pauses of before, which look like waiting
         boolean fromCpuBound = highestRatio < CPU_BOUND_RATIO || cpuLimited;
         if ((Double.isNaN(highestRatio) && demand)
-                || (queued && phase != Phase.UNMEASURED && !oversubscribedProbe && (fromCpuBound || (!queueing && !queueingSeen))
+                || (queued && !phase.measuring() && !oversubscribedProbe && (fromCpuBound || (!queueing && !queueingSeen))
                     && ratio > RATIO_JUMP * highestRatio + 1 && estimate > target)) {
             if (!Double.isNaN(highestRatio)) {
                 forgetTaskTimes(); // a new workload: its tasks take their own time
@@ -335,7 +349,7 @@ public final class AdaptiveController {
             ratioOfEstimate = ratio;
             ratioAtEstimate = ratio;
             settle(s);
-            return change(estimate, Phase.UNMEASURED, s, "estimate: " + settings.cpus() + " CPUs x (1 + wait/compute "
+            return change(estimate, Phase.ESTIMATED, s, "estimate: " + settings.cpus() + " CPUs x (1 + wait/compute "
                     + fmt(ratio) + ")" + (estimate == settings.max() || estimate == settings.min() ? ", clamped" : ""));
         }
         boolean probing = phase == Phase.PROBE_UP || phase == Phase.PROBE_DOWN;
@@ -353,7 +367,7 @@ public final class AdaptiveController {
             ratioOfEstimate = Math.max(ratioOfEstimate, riseRatio);
             ratioAtEstimate = riseRatio;
             settle(s);
-            return change(riseEstimate, Phase.UNMEASURED, s, "estimate rose: " + settings.cpus() + " CPUs x (1 + wait/compute "
+            return change(riseEstimate, Phase.ESTIMATED, s, "estimate rose: " + settings.cpus() + " CPUs x (1 + wait/compute "
                     + fmt(riseRatio) + ")" + (riseEstimate == settings.max() ? ", clamped" : ""));
         }
         // (a ratio that rose 4-fold is no sign of it: tasks queueing downstream wait longer)
@@ -400,7 +414,7 @@ public final class AdaptiveController {
         // tasks have not ended yet and the time per task looks longer than it is
         // (not after a fall for CPU-bound work: its short tasks set the shortest time, and the
         // I/O-bound work that comes next is new work, for the jump above)
-        if (queued && phase != Phase.UNMEASURED && queueing && !cpuLimited) {
+        if (queued && !phase.measuring() && queueing && !cpuLimited) {
             // tasks wait in a queue outside the pool (a downstream's limit): more workers only
             // lengthen it; the rate needs rate x shortest task time workers (Little's law)
             // Taken as a probe down, judged like one: if the rate falls (the queue was the machine's
@@ -496,6 +510,18 @@ public final class AdaptiveController {
                 phase = Phase.HOLD;
                 baseRate = rate;
                 return false;
+            case ESTIMATED:
+                baseRate = rate;
+                if (queued && target < settings.max() && ratio >= CPU_BOUND_RATIO) {
+                    // the estimate is where the CPUs would be busy if tasks came evenly; work that
+                    // also computes needs a queue of runnable threads between its waits, and its
+                    // best is often above (1.5x for 1 ms CPU and 20 ms waits on 2 CPUs): look
+                    // there now rather than after a window of holding
+                    return probe(true, floor, s, "probing up from the estimate " + target + " (throughput "
+                            + fmt(rate) + "/s)");
+                }
+                phase = Phase.HOLD;
+                return false;
             default: // HOLD
                 if (holdWindows > 0) {
                     holdWindows--;
@@ -562,7 +588,7 @@ public final class AdaptiveController {
         oversubscribedProbe = false;
         boolean probing = next == Phase.PROBE_UP || next == Phase.PROBE_DOWN;
         lastKept = probing ? target : to; // a rejected probe step returns to where it started
-        if (next == Phase.UNMEASURED) {
+        if (next.measuring()) {
             baseRate = Double.NaN;
             nearGood = false; // new work, a new estimate or a fall: the best may be anywhere
         }
