@@ -36,11 +36,18 @@ import java.util.concurrent.TimeUnit;
  * median and the median of the rounds' ratios are reported, with every round's ratio; the map is
  * one timed pass. Run it on a quiet machine.
  *
+ * <p>It measures two configurations, each in a JVM of its own started by this one (the common
+ * pool's parallelism is fixed when a JVM starts): the common pool at parallelism 2, and at
+ * parallelism 1, which is what a JVM on a machine with fewer than 3 CPUs (CI's) gets without
+ * {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism}, and where Hazelcast's default
+ * async executor starts a thread per continuation. Both tables print one after the other, the
+ * second with its rows marked. The child member gets parallelism 2 in both ({@link
+ * ClusterMember#command} adds it on such machines), so only the submitting JVM's setting differs.
+ *
  * <pre>
  * mvn -B -ntp -q -pl jpool-bench -am package -DskipTests dependency:build-classpath \
  *     -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
- * java --add-opens java.base/java.lang=ALL-UNNAMED ... -Xmx1g \
- *     -cp jpool-bench/target/classes:$(cat jpool-bench/target/classpath.txt) io.jpool.bench.ClusterBench [scale] [rounds]
+ * java -cp jpool-bench/target/classes:$(cat jpool-bench/target/classpath.txt) io.jpool.bench.ClusterBench [scale] [rounds]
  * </pre>
  * {@code scale} (default 1.0) multiplies the sizes: 100k tasks, a 1M-item map, 100k raw per-item
  * submits; {@code rounds} (default 3) is the number of round-trip and throughput rounds.
@@ -75,13 +82,79 @@ public final class ClusterBench {
     private ClusterBench() {
     }
 
+    /** The first argument of a child JVM that measures one configuration. */
+    private static final String ONE_CONFIGURATION = "--this-jvm";
+
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals(ONE_CONFIGURATION)) {
+            measure(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        parse(args); // refuse bad arguments before starting anything
+        List<String> parallel2 = inChildJvm(2, args);
+        List<String> parallel1 = inChildJvm(1, args);
+        System.out.println();
+        System.out.println("| ClusterBench (2 members on loopback, JDK " + Runtime.version().feature() + ", "
+                + Runtime.getRuntime().availableProcessors() + " CPUs) | raw IExecutorService | ClusterPool | ratio |");
+        System.out.println("|---|---|---|---|");
+        parallel2.forEach(System.out::println);
+        for (String row : parallel1) {
+            if (!row.contains("member start-up") && !row.contains("cluster formed")) {
+                System.out.println("| common pool parallelism 1 (no flag, < 3 CPUs): " + row.substring(2));
+            }
+        }
+    }
+
+    /** Scale and rounds, checked. */
+    private static double[] parse(String[] args) {
         double scale = args.length > 0 ? Double.parseDouble(args[0]) : 1.0;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        if (scale <= 0 || rounds < 1) {
+        if (scale <= 0 || rounds < 1 || args.length > 2) {
             throw new IllegalArgumentException("usage: ClusterBench [scale > 0, default 1.0] [rounds >= 1, default 3]; got "
                     + String.join(" ", args));
         }
+        return new double[] {scale, rounds};
+    }
+
+    /**
+     * Runs {@link #measure} in a new JVM whose common pool has {@code parallelism} and returns
+     * its table's rows; its other output goes to this JVM's standard error.
+     */
+    private static List<String> inChildJvm(int parallelism, String[] args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(System.getProperty("java.home") + java.io.File.separator + "bin" + java.io.File.separator + "java");
+        cmd.addAll(ClusterMember.JVM_FLAGS);
+        if (Runtime.version().feature() >= 24) {
+            cmd.add("--sun-misc-unsafe-memory-access=allow"); // else JDK 24+ warns about Hazelcast's Unsafe use
+        }
+        cmd.addAll(List.of("-Dhazelcast.phone.home.enabled=false",
+                "-Djava.util.concurrent.ForkJoinPool.common.parallelism=" + parallelism, "-Xmx1g",
+                "-cp", System.getProperty("java.class.path"), ClusterBench.class.getName(), ONE_CONFIGURATION));
+        cmd.addAll(Arrays.asList(args));
+        System.err.println("ClusterBench: measuring with a common pool of parallelism " + parallelism);
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<String> rows = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                if (line.startsWith("| ") && !line.startsWith("| ClusterBench")) {
+                    rows.add(line);
+                } else {
+                    System.err.println(line);
+                }
+            }
+        }
+        if (p.waitFor() != 0 || rows.isEmpty()) {
+            throw new IllegalStateException("the measuring JVM (common pool parallelism " + parallelism
+                    + ") failed with exit code " + p.exitValue() + "; its output is above");
+        }
+        return rows;
+    }
+
+    /** Measures both sides in this JVM and prints the table. */
+    private static void measure(String[] args) throws Exception {
+        double[] parsed = parse(args);
+        double scale = parsed[0];
+        int rounds = (int) parsed[1];
         int tasks = (int) (100_000 * scale);
         int mapItems = (int) (1_000_000 * scale);
         int rawItems = (int) (100_000 * scale);
@@ -163,13 +236,13 @@ public final class ClusterBench {
                     }
                 }
             }
-            rows.add(String.format("| tiny-task round trip p50 (median of %d rounds) | %d us | %d us | %.2fx (rounds: %s) |",
+            rows.add(String.format("| tiny-task round trip p50 (median of %d rounds; target <= 1.20x) | %d us | %d us | %.2fx (rounds: %s) |",
                     rounds, median(rawRt[0]) / 1000, median(poolRt[0]) / 1000,
                     median(ratios(poolRt[0], rawRt[0])), text(ratios(poolRt[0], rawRt[0]))));
             rows.add(String.format("| tiny-task round trip p99 (median of %d rounds) | %d us | %d us | %.2fx (rounds: %s) |",
                     rounds, median(rawRt[1]) / 1000, median(poolRt[1]) / 1000,
                     median(ratios(poolRt[1], rawRt[1])), text(ratios(poolRt[1], rawRt[1]))));
-            rows.add(String.format("| %,d tiny tasks, submit all then get all (median of %d rounds) | %,.0f tasks/s "
+            rows.add(String.format("| %,d tiny tasks, submit all then get all (median of %d rounds; target >= 1.00x) | %,.0f tasks/s "
                     + "| %,.0f tasks/s | %.2fx (rounds: %s) |", tasks, rounds, median(rawTps), median(poolTps),
                     median(ratios(poolTps, rawTps)), text(ratios(poolTps, rawTps))));
             rows.add(String.format("| the same, CPU time per task of both JVMs (median of %d rounds) | %.1f us | %.1f us "

@@ -243,6 +243,10 @@ class ProcessPoolBasicsTest {
             PoolFuture<byte[]> f = pool.submit(() -> new byte[100_000]);
             assertThat(f.exception(null)).hasMessageContaining("maxResultBytes");
             assertThat(pool.submit(() -> new byte[100]).get()).hasSize(100);
+            // a value of the compact encoding takes the worker's one-array path: the same limit
+            PoolFuture<String> text = pool.submit(() -> "x".repeat(20_000));
+            assertThat(text.exception(null)).hasMessageContaining("is 20006 bytes, over the pool's maxResultBytes of 10000");
+            assertThat(pool.submit(() -> "x".repeat(9_000)).get()).hasSize(9_000);
         }
     }
 

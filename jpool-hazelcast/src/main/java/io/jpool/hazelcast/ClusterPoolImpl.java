@@ -279,11 +279,16 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
     }
 
     /**
-     * Calls {@link #answered} when Hazelcast's future completes, on the thread that completes it
-     * (Hazelcast's futures are {@link CompletionStage}s). Not {@code whenComplete}: without an
-     * executor, Hazelcast runs callbacks on its default async executor, which on a machine with
-     * fewer than 3 CPUs (a common pool of parallelism 1) starts a new thread for every callback.
-     * The stage deserializes the value first and passes a value it cannot deserialize as the error.
+     * Calls {@link #answered} when Hazelcast's future completes, inline on the thread that
+     * completes it (Hazelcast's futures are {@link CompletionStage}s), so that no continuation of
+     * ours depends on the common pool. Hazelcast's default async executor, which its stages use
+     * when given none, starts a new thread per continuation where the common pool's parallelism
+     * is 1 (fewer than 3 CPUs). Hence {@code handleAsync} with a caller-runs executor: Hazelcast's
+     * future passes it straight to the invocation it wraps and returns a plain stage. Not
+     * {@code whenComplete} nor {@code whenCompleteAsync}, with or without an executor: those wrap
+     * their result in another of Hazelcast's delegating futures, whose constructor listens to it
+     * on the default async executor, one more thread per task. The stage deserializes the value
+     * first and passes a value it cannot deserialize as the error.
      */
     @SuppressWarnings("unchecked")
     private <T> void onCompletion(ClusterFuture<T> f, int attempt, Future<T> remote) {
@@ -293,9 +298,10 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
                     + "use the Hazelcast version jpool-hazelcast is built with"));
             return;
         }
-        ((CompletionStage<T>) remote).whenCompleteAsync((value, error) -> {
+        ((CompletionStage<T>) remote).handleAsync((value, error) -> {
             f.forget(remote);
             answered(f, attempt, value, error);
+            return null;
         }, Runnable::run);
     }
 

@@ -26,7 +26,7 @@ import io.jpool.AdaptiveStats;
  *       and work came back, when the ratio rises far above the highest seen since (the
  *       work turned I/O-bound; from work that was not CPU-bound, only while no queueing was
  *       seen, below; never in the window right after a change), and, outside probes, when it
- *       doubled since the estimate was taken and tasks do not queue (code warming up computes
+ *       (smoothed, or the window's own) doubled since the estimate was taken and tasks do not queue (code warming up computes
  *       less per task as it goes; not once queueing was seen, a probe down was kept or the work
  *       was found CPU-bound: a ratio that grows as tasks queue downstream says nothing of the
  *       workers needed). Between those, the estimate
@@ -36,9 +36,10 @@ import io.jpool.AdaptiveStats;
  *       or more (the scheduler's count), above #CPU workers: the target drops to the busy workers
  *       times the share of time not spent waiting for a CPU, at least halving, not below #CPU.
  *       For work that is not CPU-bound (it also waits, and may need a queue of runnable threads
- *       to keep the CPUs busy between its waits), waiting less than 80% of the time for a
+ *       to keep the CPUs busy between its waits), waiting 60% to 80% of the time for a
  *       CPU, in a window whose ratio did not fall 4-fold, the cut is a probe down, judged as one and taken
- *       once per work, to no fewer than the estimate and not while it settles; if the work changes under it (turns CPU-bound, or a window 4 times off)
+ *       once per work, to no fewer than the estimate, not while it settles and not in a probe
+ *       up (whose own judgement takes the pool back if the rate did not rise); if the work changes under it (turns CPU-bound, or a window 4 times off)
  *       the cut stays, and no estimate jump follows in that window.</li>
  *   <li><b>CPU-bound</b>: tasks compute more than they wait (ratio below 1) and the target is
  *       above the estimate: the target drops to the estimate.</li>
@@ -51,7 +52,9 @@ import io.jpool.AdaptiveStats;
  *       as below), so a queue that fewer workers do not shorten (a saturated machine) costs one
  *       window.</li>
  *   <li><b>Hill climbing</b> on the completion rate: measure a window at the target, then probe
- *       a quarter more or fewer workers for a window (half more after a kept step up). A probe
+ *       a quarter more or fewer workers for a window (half more after a kept step up); after the
+ *       window at an estimate, a probe up follows at once if tasks queue and the work waits (the
+ *       estimate assumes tasks that come evenly: work that also computes does best above it). A probe
  *       up is kept only if the rate rose by more than {@code margin}; a probe down is kept unless the rate fell by more than margin
  *       from the rate before the first step down: so the pool settles at the fewest workers that
  *       give (nearly) the best rate. Going up is tried only with tasks queued and work that is not
@@ -86,6 +89,12 @@ public final class AdaptiveController {
      * time, 7% less at ~70%; the smoothed ratio lags work that just turned CPU-bound).
      */
     private static final double CPU_STARVED_HARD_SHARE = 0.8;
+    /**
+     * Sampled tasks of work that also waits (not CPU-bound) waiting for a CPU this share of their
+     * time: the cut for the CPUs is tried, as a probe. Not at a third: such work does best with a
+     * queue of runnable threads (above), and a cut there costs a window at the estimate's rate.
+     */
+    private static final double CPU_STARVED_PROBE_SHARE = 0.6;
     /** Sampled wall time that is enough for a first estimate before the first window ends. */
     private static final long FIRST_ESTIMATE_WALL_NANOS = 20_000_000L;
     /** Windows to hold after a probe up and down were both rejected. */
@@ -95,7 +104,19 @@ public final class AdaptiveController {
     /** Probe step, as a divisor of the target, once a probe either side was rejected. */
     private static final int NEAR_GOOD_STEP = 8;
 
-    private enum Phase { UNMEASURED, HOLD, PROBE_UP, PROBE_DOWN }
+    /**
+     * Where the climb is. UNMEASURED: the first window at a new target, which gives the rate to
+     * judge by. ESTIMATED: the same, at an estimate for new work (or a rise of it), after which a
+     * probe up follows at once. HOLD: at a kept target. PROBE_UP/PROBE_DOWN: a window at a step,
+     * judged at its end.
+     */
+    private enum Phase {
+        UNMEASURED, ESTIMATED, HOLD, PROBE_UP, PROBE_DOWN;
+
+        boolean measuring() {
+            return this == UNMEASURED || this == ESTIMATED;
+        }
+    }
 
     private final Settings settings;
     private int target;
@@ -191,6 +212,11 @@ public final class AdaptiveController {
     /** The number of workers to aim at now. */
     public int target() {
         return target;
+    }
+
+    /** True once the work's wait/compute ratio was measured (the first estimate can be taken). */
+    public boolean measured() {
+        return !Double.isNaN(ratio);
     }
 
     /** The last published snapshot; safe to read from any thread. */
@@ -313,7 +339,7 @@ public final class AdaptiveController {
         // tasks carry the JVM's long safepoint pauses of before, which look like waiting
         boolean fromCpuBound = highestRatio < CPU_BOUND_RATIO || cpuLimited;
         if ((Double.isNaN(highestRatio) && demand)
-                || (queued && phase != Phase.UNMEASURED && !oversubscribedProbe && (fromCpuBound || (!queueing && !queueingSeen))
+                || (queued && !phase.measuring() && !oversubscribedProbe && (fromCpuBound || (!queueing && !queueingSeen))
                     && ratio > RATIO_JUMP * highestRatio + 1 && estimate > target)) {
             if (!Double.isNaN(highestRatio)) {
                 forgetTaskTimes(); // a new workload: its tasks take their own time
@@ -323,24 +349,32 @@ public final class AdaptiveController {
             ratioOfEstimate = ratio;
             ratioAtEstimate = ratio;
             settle(s);
-            return change(estimate, Phase.UNMEASURED, s, "estimate: " + settings.cpus() + " CPUs x (1 + wait/compute "
+            return change(estimate, Phase.ESTIMATED, s, "estimate: " + settings.cpus() + " CPUs x (1 + wait/compute "
                     + fmt(ratio) + ")" + (estimate == settings.max() || estimate == settings.min() ? ", clamped" : ""));
         }
         boolean probing = phase == Phase.PROBE_UP || phase == Phase.PROBE_DOWN;
-        if (queued && !probing && !queueingSeen && !queueing && !cpuLimited && ratio >= RATIO_RISE * ratioAtEstimate
-                && 2 * estimate >= 3 * target) {
-            // the first estimate came from cold code (class loading, the interpreter) that computes
-            // more per task than it will: follow the estimate up while tasks do not slow down (after
-            // a fall for CPU-bound work, only the jump above takes the workers back up)
-            ratioAtEstimate = ratio;
+        // the window's own ratio counts as well as the smoothed one: a ratio that went from 100 to
+        // 250 reads 175 smoothed, and the rise would wait a window more far below the best size
+        double riseRatio = windowRatio > ratio ? windowRatio : ratio;
+        int riseEstimate = estimate(riseRatio);
+        if (queued && !probing && !queueingSeen && !queueing && !cpuLimited && riseRatio >= RATIO_RISE * ratioAtEstimate
+                && 2 * riseEstimate >= 3 * target) {
+            // the first estimate came from cold code (class loading, the interpreter, a new
+            // worker's first calls opening connections) that computes more per task than it will:
+            // follow the estimate up while tasks do not slow down (after a fall for CPU-bound
+            // work, only the jump above takes the workers back up)
+            ratio = riseRatio;
+            ratioOfEstimate = Math.max(ratioOfEstimate, riseRatio);
+            ratioAtEstimate = riseRatio;
             settle(s);
-            return change(estimate, Phase.UNMEASURED, s, "estimate rose: " + settings.cpus() + " CPUs x (1 + wait/compute "
-                    + fmt(ratio) + ")" + (estimate == settings.max() ? ", clamped" : ""));
+            return change(riseEstimate, Phase.ESTIMATED, s, "estimate rose: " + settings.cpus() + " CPUs x (1 + wait/compute "
+                    + fmt(riseRatio) + ")" + (riseEstimate == settings.max() ? ", clamped" : ""));
         }
         // (a ratio that rose 4-fold is no sign of it: tasks queueing downstream wait longer)
         boolean cpuBound = ratio < CPU_BOUND_RATIO || runQueueShare >= CPU_STARVED_HARD_SHARE || ratioFellInWindow;
         if (runQueueShare >= CPU_STARVED_SHARE && target > settings.cpus() && queued
-                && (cpuBound || (!oversubscribedTried && s.nanoTime() >= settleUntilNanos && estimate < target))) {
+                && (cpuBound || (!oversubscribedTried && s.nanoTime() >= settleUntilNanos && estimate < target
+                        && runQueueShare >= CPU_STARVED_PROBE_SHARE && phase != Phase.PROBE_UP))) {
             // the workers spend a third or more of their time runnable but without a CPU: fewer
             // of them do the same work. Only the share that runs or waits for something else is
             // kept, at least halving, as the ratio lags (it also counts the JVM's safepoint
@@ -380,7 +414,7 @@ public final class AdaptiveController {
         // tasks have not ended yet and the time per task looks longer than it is
         // (not after a fall for CPU-bound work: its short tasks set the shortest time, and the
         // I/O-bound work that comes next is new work, for the jump above)
-        if (queued && phase != Phase.UNMEASURED && queueing && !cpuLimited) {
+        if (queued && !phase.measuring() && queueing && !cpuLimited) {
             // tasks wait in a queue outside the pool (a downstream's limit): more workers only
             // lengthen it; the rate needs rate x shortest task time workers (Little's law)
             // Taken as a probe down, judged like one: if the rate falls (the queue was the machine's
@@ -476,6 +510,18 @@ public final class AdaptiveController {
                 phase = Phase.HOLD;
                 baseRate = rate;
                 return false;
+            case ESTIMATED:
+                baseRate = rate;
+                if (queued && target < settings.max() && ratio >= CPU_BOUND_RATIO) {
+                    // the estimate is where the CPUs would be busy if tasks came evenly; work that
+                    // also computes needs a queue of runnable threads between its waits, and its
+                    // best is often above (1.5x for 1 ms CPU and 20 ms waits on 2 CPUs): look
+                    // there now rather than after a window of holding
+                    return probe(true, floor, s, "probing up from the estimate " + target + " (throughput "
+                            + fmt(rate) + "/s)");
+                }
+                phase = Phase.HOLD;
+                return false;
             default: // HOLD
                 if (holdWindows > 0) {
                     holdWindows--;
@@ -542,7 +588,7 @@ public final class AdaptiveController {
         oversubscribedProbe = false;
         boolean probing = next == Phase.PROBE_UP || next == Phase.PROBE_DOWN;
         lastKept = probing ? target : to; // a rejected probe step returns to where it started
-        if (next == Phase.UNMEASURED) {
+        if (next.measuring()) {
             baseRate = Double.NaN;
             nearGood = false; // new work, a new estimate or a fall: the best may be anywhere
         }
@@ -567,6 +613,10 @@ public final class AdaptiveController {
     }
 
     private int estimate() {
+        return estimate(ratio);
+    }
+
+    private int estimate(double ratio) {
         double ratioForEstimate = ratio < CPU_BOUND_RATIO ? 0 : ratio;
         double e = settings.cpus() * (1 + ratioForEstimate);
         return clamp(e >= Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) Math.round(e));

@@ -81,6 +81,11 @@ public final class ByteWriter extends OutputStream {
         return size;
     }
 
+    /** A view of the bytes written, over the writer's own array (no copy): valid until the next write. */
+    public java.nio.ByteBuffer asBuffer() {
+        return java.nio.ByteBuffer.wrap(buf, 0, size);
+    }
+
     /**
      * The bytes written: the writer's own array when it is exactly full, else a copy. Writing
      * after this may change the array returned.

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * the hot path.
  * <pre>
  *  TASK   [flags][task object]                      flags: 1 = stateless, the worker may reuse it
- *  CHUNK  [int n][function object, n bytes][items value]   each distinct function is decoded once
+ *  CHUNK  [long f][int n][function object, n bytes][items value]   n = 0: the function f sent before
  *  object [form][bytes]                             form: 2 = a lambda by {@link Lambdas}, 0 = {@link Codec}
  *  value  [codec][bytes]                            codec: 1 = {@link ValueCodec}, 0 = {@link Codec}
  * </pre>
@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * fresh worker runs its first task without reading an object stream (a large part of its start-up).
  * A task whose class has no instance fields (a lambda that captures nothing, say) always encodes
  * to the same bytes: they are made once per class here, and the worker decodes them once and
- * reuses the object. A map's function is encoded once per map here, and decoded once per worker.
+ * reuses the object. A map's function is encoded once per map, sent to a worker with its first
+ * chunk of that map only (its id {@code f} then names it), and decoded once per worker.
  */
 public final class Payloads {
     public static final byte FAST = 1;
@@ -53,11 +54,12 @@ public final class Payloads {
         return encode((byte) 0, task, codec);
     }
 
-    /** The CHUNK body: the function's bytes (made by the caller once per map) and the items. */
-    public static Blocks chunk(byte[] function, MapChunk<?, ?> chunk, Codec codec) throws IOException {
-        Blocks out = new Blocks(4 + function.length + 16 * chunk.size());
-        out.writeInt(function.length);
-        out.write(function);
+    /**
+     * The items of a CHUNK body; the function's part goes before them, made by the caller once per
+     * map ({@code process.MapFunction}).
+     */
+    public static Blocks chunkItems(MapChunk<?, ?> chunk, Codec codec) throws IOException {
+        Blocks out = new Blocks(16 + 8 * chunk.size());
         writeValue(chunk.items(), codec, out);
         return out;
     }
@@ -70,6 +72,25 @@ public final class Payloads {
                 : ((byte[]) v).length < JdkCodec.BLOB_MIN ? ((byte[]) v).length + 6 : 64);
         writeValue(v, codec, out);
         return out;
+    }
+
+    /**
+     * Appends the value as {@link #value} would write it and returns true, when the fast codec takes
+     * it and it is no large {@code byte[]} (which travels as a frame's tail); else leaves {@code out}
+     * as it was and returns false. A small result is then written with its frame's header in one
+     * array, with no block list.
+     */
+    public static boolean writeFastValue(Object v, ByteWriter out) {
+        if (v instanceof byte[] && ((byte[]) v).length >= JdkCodec.BLOB_MIN) {
+            return false;
+        }
+        int start = out.size();
+        out.write(FAST);
+        if (ValueCodec.encodeInto(out, v)) {
+            return true;
+        }
+        out.truncate(start);
+        return false;
     }
 
     private static void writeValue(Object v, Codec codec, Blocks out) throws IOException {

@@ -19,6 +19,13 @@ import java.nio.channels.SocketChannel;
  * reader whose peer writes faster than it reads makes one system call for several frames. A read
  * that wants more than the buffer holds goes straight into the caller's array.
  *
+ * <p>Both directions go through a direct buffer of their own. A read into a heap buffer makes the
+ * JDK borrow a temporary direct buffer and copy out of it on every call; a write of small parts
+ * (a frame's length, header and body, several frames at once) made it borrow one per part. A
+ * write of at most {@value #COALESCE} bytes is copied into this link's own write buffer and goes
+ * out as one piece; the parts' positions then move by the bytes the socket took, as a gathering
+ * write moves them, so a caller can still tell which frames went out whole when a write fails.
+ *
  * <p>A reader that polls ({@link #readFully(byte[], int, int, long)} with {@code pollNanos > 0})
  * turns the channel non-blocking and leaves it so while frames keep coming: switching costs two
  * {@code fcntl} calls each way, and a busy worker polls before every frame. Only a poll that
@@ -31,6 +38,8 @@ final class SocketLink implements ByteLink {
     static final int SOCKET_BUFFER = 2 << 20;
     /** Bytes read ahead at most: many small frames, and a read larger than it is not copied twice. */
     static final int READ_BUFFER = 64 * 1024;
+    /** Writes of at most this many bytes are copied into {@link #writeBuffer} and written in one piece. */
+    static final int COALESCE = 64 * 1024;
 
     private final SocketChannel channel;
     /**
@@ -38,6 +47,8 @@ final class SocketLink implements ByteLink {
      * reading thread's. Allocated at the first read: a link used only to write needs none.
      */
     private ByteBuffer buffer;
+    /** The direct buffer small writes are copied into; writes are serialized by the frame channel. */
+    private ByteBuffer writeBuffer;
 
     SocketLink(SocketChannel channel) {
         this.channel = channel;
@@ -62,7 +73,7 @@ final class SocketLink implements ByteLink {
     public void readFully(byte[] b, int off, int len, long pollNanos) throws IOException {
         ByteBuffer buf = buffer;
         if (buf == null) {
-            buf = ByteBuffer.allocate(READ_BUFFER).flip(); // empty
+            buf = ByteBuffer.allocateDirect(READ_BUFFER).flip(); // empty
             buffer = buf;
         }
         int n = Math.min(len, buf.remaining());
@@ -151,6 +162,10 @@ final class SocketLink implements ByteLink {
 
     @Override
     public void write(ByteBuffer[] parts, long size) throws IOException {
+        if (size <= COALESCE) {
+            writeCopied(parts, (int) size);
+            return;
+        }
         long left = size;
         while (left > 0) {
             long n = channel.write(parts);
@@ -158,6 +173,38 @@ final class SocketLink implements ByteLink {
             if (n == 0) {
                 channel.configureBlocking(true); // non-blocking for a poll, and the buffer is full: wait
             }
+        }
+    }
+
+    /** Writes {@code parts} ({@code size} bytes) as one piece from {@link #writeBuffer}. */
+    private void writeCopied(ByteBuffer[] parts, int size) throws IOException {
+        ByteBuffer out = writeBuffer;
+        if (out == null) {
+            out = ByteBuffer.allocateDirect(COALESCE);
+            writeBuffer = out;
+        }
+        out.clear();
+        for (ByteBuffer p : parts) {
+            out.put(p.duplicate()); // the parts move only by what the socket takes (see below)
+        }
+        out.flip();
+        try {
+            while (out.hasRemaining()) {
+                if (channel.write(out) == 0) {
+                    channel.configureBlocking(true); // non-blocking for a poll, and the buffer is full: wait
+                }
+            }
+        } finally {
+            advance(parts, out.position());
+        }
+    }
+
+    /** Moves the positions of {@code parts} past their first {@code written} bytes, as a gathering write would. */
+    private static void advance(ByteBuffer[] parts, int written) {
+        for (ByteBuffer p : parts) {
+            int n = Math.min(written, p.remaining());
+            p.position(p.position() + n);
+            written -= n;
         }
     }
 

@@ -9,8 +9,10 @@ package io.jpool.internal.manager;
  * On the wire an operation is two bytes, its {@link Kind}'s ordinal and its own ordinal (see
  * {@link WireFormat}); a new operation goes at the end of its enum so that the others keep their
  * codes. A <em>quick</em> operation never waits for another caller and runs no user code: the
- * connection's reader thread runs it itself, one thread hop fewer; the others (take, lock, await,
- * the map's and value's functions) get a handler thread so that they hold up no other call. Each
+ * connection's reader thread runs it itself, one thread hop fewer; so does a call of a waiting
+ * operation told not to wait ({@link #quick(Object[])}: offer, poll, tryLock or await with a timeout
+ * of zero or less). The others (take, put, lock, await that may wait, the map's and value's
+ * functions) get a handler thread so that they hold up no other call. Each
  * operation states its number of arguments, which the server checks before it runs a call; the
  * comment beside it names them.
  */
@@ -20,6 +22,21 @@ sealed interface Op permits Op.MapOp, Op.ListOp, Op.QueueOp, Op.LockOp, Op.Count
 
     /** Whether it never waits and runs no user code, so the connection's reader may run it. */
     boolean quick();
+
+    /**
+     * Whether this call of it never waits and runs no user code: {@link #quick()}, or a call that
+     * may wait but was told not to (a zero or negative timeout, as {@code offer(e)} and
+     * {@code poll()} send). A call whose arguments are not what the operation takes (a peer of
+     * another version) is not quick: the server fails it on a handler thread.
+     */
+    default boolean quick(Object[] args) {
+        return quick();
+    }
+
+    /** Whether {@code args[i]} is a timeout that says: do not wait. */
+    static boolean noWait(Object[] args, int arity, int i) {
+        return args != null && args.length == arity && args[i] instanceof Long && (Long) args[i] <= 0L;
+    }
 
     /** How many arguments it takes (the comment beside the constant names them). */
     int arity();
@@ -145,6 +162,11 @@ sealed interface Op permits Op.MapOp, Op.ListOp, Op.QueueOp, Op.LockOp, Op.Count
         }
 
         @Override
+        public boolean quick(Object[] args) {
+            return quick || Op.noWait(args, arity, this == OFFER ? 1 : 0);
+        }
+
+        @Override
         public int arity() {
             return arity;
         }
@@ -172,6 +194,11 @@ sealed interface Op permits Op.MapOp, Op.ListOp, Op.QueueOp, Op.LockOp, Op.Count
         @Override
         public boolean quick() {
             return quick;
+        }
+
+        @Override
+        public boolean quick(Object[] args) {
+            return quick || Op.noWait(args, arity, 0); // tryLock with no time to wait
         }
 
         @Override
@@ -263,6 +290,11 @@ sealed interface Op permits Op.MapOp, Op.ListOp, Op.QueueOp, Op.LockOp, Op.Count
         @Override
         public boolean quick() {
             return quick;
+        }
+
+        @Override
+        public boolean quick(Object[] args) {
+            return quick || Op.noWait(args, arity, 0); // await with no time to wait
         }
 
         @Override

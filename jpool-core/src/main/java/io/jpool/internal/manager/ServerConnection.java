@@ -107,7 +107,7 @@ final class ServerConnection {
                 }
                 if (msg instanceof Wire.Request) {
                     Wire.Request r = (Wire.Request) msg;
-                    if (r.op().quick()) {
+                    if (r.op().quick(r.args())) {
                         handle(r); // never waits: answer from this thread, one hop fewer
                         continue;
                     }

@@ -149,9 +149,10 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private volatile boolean shutdown;
     /**
      * The latest map's function and its bytes, written by submitting threads without a lock: a
-     * race costs one more encoding of a function, never a wrong one.
+     * race costs one more encoding of a function (under a new id), never a wrong one.
      */
-    private volatile FunctionBytes lastFunction;
+    private volatile MapFunction lastFunction;
+    private final AtomicLong functionIds = new AtomicLong();
 
     public ProcessPoolImpl(ProcessPoolConfig config) {
         this.config = config;
@@ -174,29 +175,30 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         checkSubmit(task, timeout);
         Blocks payload = encode(() -> Payloads.task(task, JdkCodec.INSTANCE), "task", task);
         return enqueue(new ProcessTask<>(this, taskIds.incrementAndGet(), WorkerProtocol.TASK, payload, task,
-                timeoutNanos(timeout)));
+                timeoutNanos(timeout), null));
     }
 
     /**
-     * A map chunk travels as one CHUNK frame; its function is encoded once per map. If some of its
-     * items cannot be encoded, each of those is replaced by an {@link ItemFailure} saying why, which
-     * the worker hands back as that item's result: only those items fail, each with its own index.
+     * A map chunk travels as one CHUNK frame; its function is encoded once per map and sent to each
+     * worker once ({@link MapFunction}). If some of its items cannot be encoded, each of those is
+     * replaced by an {@link ItemFailure} saying why, which the worker hands back as that item's
+     * result: only those items fail, each with its own index.
      */
     @Override
     protected PoolFuture<Object[]> submitChunk(MapChunk<?, ?> chunk) {
         rejectIfClosed();
-        byte[] fn = lastFunctionBytes(chunk.function());
+        MapFunction fn = lastFunction(chunk.function());
         Blocks payload;
         MapChunk<?, ?> sent = chunk;
         try {
-            payload = encode(() -> Payloads.chunk(fn, chunk, JdkCodec.INSTANCE), "map item", chunk);
+            payload = encode(() -> Payloads.chunkItems(chunk, JdkCodec.INSTANCE), "map item", chunk);
         } catch (IllegalArgumentException e) {
             sent = withUnsendableItemsFailed(chunk, e);
             MapChunk<?, ?> s = sent;
-            payload = encode(() -> Payloads.chunk(fn, s, JdkCodec.INSTANCE), "map item", s);
+            payload = encode(() -> Payloads.chunkItems(s, JdkCodec.INSTANCE), "map item", s);
         }
         return enqueue(new ProcessTask<>(this, taskIds.incrementAndGet(), WorkerProtocol.CHUNK, payload, sent,
-                timeoutNanos(null)));
+                timeoutNanos(null), fn));
     }
 
     /** The chunk with each item that cannot be encoded replaced by its failure; {@code e} if all can. */
@@ -223,24 +225,14 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         return new MapChunk<>(chunk.function(), items, chunk.firstIndex());
     }
 
-    private byte[] lastFunctionBytes(Object fn) {
-        FunctionBytes last = lastFunction;
+    private MapFunction lastFunction(Object fn) {
+        MapFunction last = lastFunction;
         if (last == null || last.function != fn) {
-            last = new FunctionBytes(fn, encode(() -> Payloads.function(fn, JdkCodec.INSTANCE), "map function", fn));
+            last = new MapFunction(fn, functionIds.incrementAndGet(),
+                    encode(() -> Payloads.function(fn, JdkCodec.INSTANCE), "map function", fn));
             lastFunction = last;
         }
-        return last.bytes;
-    }
-
-    /** The function of the latest map and its bytes (one map's chunks share them). */
-    private static final class FunctionBytes {
-        final Object function;
-        final byte[] bytes;
-
-        FunctionBytes(Object function, byte[] bytes) {
-            this.function = function;
-            this.bytes = bytes;
-        }
+        return last;
     }
 
     private long timeoutNanos(Duration timeout) {
@@ -344,7 +336,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                 t.timer.cancel(false); // a retried task's old limit must not end it while it waits
                 t.timer = null;
             }
-            w.outbox.add(t);
+            w.enqueue(t);
             flushIfLowLocked(w, sends);
         }
         return sends;
@@ -372,14 +364,14 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
      * small frame fits in the channel's buffer, so writing it never blocks on a busy worker.
      */
     private WorkerLink windowWithRoomLocked(ProcessTask<?> t) {
-        if (t.frameType != WorkerProtocol.CHUNK || t.payload.size() > WINDOW_FRAME_BYTES) {
+        if (t.frameType != WorkerProtocol.CHUNK || frameBytes(t) > WINDOW_FRAME_BYTES) {
             return null;
         }
         WorkerLink best = null;
         for (WorkerLink w : links) {
             ProcessTask<?> first = w.held.peekFirst();
             if (w.state() == WorkerLink.State.BUSY && first != null && first.frameType == WorkerProtocol.CHUNK
-                    && w.held.size() < WINDOW && heldBytes(w) + t.payload.size() <= WINDOW_BYTES
+                    && w.held.size() < WINDOW && heldBytes(w) + frameBytes(t) <= WINDOW_BYTES
                     && (config.maxTasksPerWorker() <= 0 || w.tasksRun + w.held.size() < config.maxTasksPerWorker())
                     && (best == null || w.held.size() < best.held.size())) {
                 best = w;
@@ -392,9 +384,17 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private static long heldBytes(WorkerLink w) {
         long n = 0;
         for (ProcessTask<?> t : w.held) {
-            n += t.payload.size();
+            n += frameBytes(t);
         }
         return n;
+    }
+
+    /**
+     * The bytes of {@code t}'s frame at most: a chunk is counted with its function's bytes, which
+     * it carries when it is its worker's first of that function, so a window's bound holds either way.
+     */
+    private static long frameBytes(ProcessTask<?> t) {
+        return t.payload.size() + (t.function == null ? 0 : t.function.fullSize());
     }
 
     /**

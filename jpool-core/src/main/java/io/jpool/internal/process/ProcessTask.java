@@ -20,7 +20,10 @@ final class ProcessTask<T> extends TaskFuture<T> implements Runnable {
     final long id;
     /** {@link WorkerProtocol#TASK} or {@link WorkerProtocol#CHUNK}. */
     final byte frameType;
+    /** The body, without the map function of a CHUNK (see {@link #function}). */
     final Blocks payload;
+    /** A CHUNK's map function, sent ahead of {@link #payload}; null for a TASK. */
+    final MapFunction function;
     final Task<T> task;
     /** The time limit, or 0 for none. */
     final long timeoutNanos;
@@ -53,8 +56,10 @@ final class ProcessTask<T> extends TaskFuture<T> implements Runnable {
      */
     volatile String stopReason = "its task was cancelled";
 
-    ProcessTask(ProcessPoolImpl pool, long id, byte frameType, Blocks payload, Task<T> task, long timeoutNanos) {
+    ProcessTask(ProcessPoolImpl pool, long id, byte frameType, Blocks payload, Task<T> task, long timeoutNanos,
+            MapFunction function) {
         this.pool = pool;
+        this.function = function;
         this.id = id;
         this.frameType = frameType;
         this.payload = payload;

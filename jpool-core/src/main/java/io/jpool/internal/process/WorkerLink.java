@@ -114,6 +114,11 @@ final class WorkerLink {
     long flushAsked;
     int tasksRun;
     /**
+     * The id of the map function of the latest chunk put in {@link #outbox}, or 0: a chunk of the
+     * same function goes without the function's bytes (the worker runs the function it got last).
+     */
+    private long functionSent;
+    /**
      * How many tasks it held after its latest reply: written under the pool's lock by
      * {@code ProcessPoolImpl.replied}, read by the same thread, its reader, right after.
      */
@@ -124,7 +129,7 @@ final class WorkerLink {
      * Tasks of {@link #held} whose frames are still to be written, in the same order: filled
      * under the pool's lock, drained by one writer at a time under {@link #sending}.
      */
-    final ConcurrentLinkedQueue<ProcessTask<?>> outbox = new ConcurrentLinkedQueue<>();
+    final ConcurrentLinkedQueue<Outgoing> outbox = new ConcurrentLinkedQueue<>();
     /**
      * The worker's channel ended cleanly (end of file) after every frame it wrote was read.
      * The reader thread's own: it sets it and then runs the death handler that reads it.
@@ -198,8 +203,40 @@ final class WorkerLink {
         in.flush();
     }
 
+    /** A task whose frame is to be written, and whether its frame carries its map function's bytes. */
+    record Outgoing(ProcessTask<?> task, boolean withFunction) {
+        /** The frame's parts before its tail: header, the function's part (a chunk), the body. */
+        ByteBuffer[] head() {
+            ByteBuffer[] body = task.payload.head();
+            if (task.function == null) {
+                return WorkerProtocol.withHeader(task.frameType, task.id, body);
+            }
+            ByteBuffer[] parts = new ByteBuffer[body.length + 2];
+            parts[0] = WorkerProtocol.header(task.frameType, task.id);
+            parts[1] = task.function.part(withFunction);
+            System.arraycopy(body, 0, parts, 2, body.length);
+            return parts;
+        }
+    }
+
+    /**
+     * Puts the frame of {@code t}, just given to this worker, in the outbox (under the pool's lock,
+     * so frames queue in the order tasks are given): a chunk carries its function's bytes unless
+     * the chunk before it in this channel had the same function. The worker reads frames in that
+     * order and dies with its channel, so it always has the function a chunk names.
+     */
+    void enqueue(ProcessTask<?> t) {
+        assert poolLock.isHeldByCurrentThread();
+        boolean withFunction = false;
+        if (t.function != null) {
+            withFunction = t.function.id != functionSent;
+            functionSent = t.function.id;
+        }
+        outbox.add(new Outgoing(t, withFunction));
+    }
+
     void send(byte type, long id, ByteBuffer... body) {
-        send(type, id, body, null, false);
+        send(WorkerProtocol.withHeader(type, id, body), null, false);
     }
 
     /**
@@ -213,14 +250,14 @@ final class WorkerLink {
         sending.lock();
         try {
             List<ByteBuffer[]> batch = new ArrayList<>();
-            for (ProcessTask<?> t; faultReason == null && (t = outbox.poll()) != null; ) {
+            for (Outgoing o; faultReason == null && (o = outbox.poll()) != null; ) {
                 // after a failed write nothing more is written: a frame behind a torn one would be garbage
-                if (t.payload.trailing() == null) {
-                    batch.add(WorkerProtocol.withHeader(t.frameType, t.id, t.payload.head()));
+                if (o.task().payload.trailing() == null) {
+                    batch.add(o.head());
                     continue;
                 }
                 sendBatch(batch);
-                send(t.frameType, t.id, t.payload.head(), t.payload.trailing(), true);
+                send(o.head(), o.task().payload.trailing(), true);
             }
             sendBatch(batch);
         } finally {
@@ -246,11 +283,11 @@ final class WorkerLink {
         }
     }
 
-    private void send(byte type, long id, ByteBuffer[] body, byte[] tail, boolean task) {
+    /** Writes one frame of {@code parts} (its header first) and its {@code tail}, if any. */
+    private void send(ByteBuffer[] parts, byte[] tail, boolean task) {
         FrameChannel c = channel;
         sending.lock();
         try {
-            ByteBuffer[] parts = WorkerProtocol.withHeader(type, id, body);
             if (tail == null) {
                 c.write(parts);
             } else {

@@ -80,7 +80,7 @@ class ManagerFaultsTest {
         }
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    static void await(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -92,7 +92,7 @@ class ManagerFaultsTest {
 
     /** Runs {@code task} in a child JVM and returns its result, failing (not hanging) after 90 s. */
     @SuppressWarnings("unchecked")
-    private static <T> T runWithin(Task<T> task) throws Exception {
+    static <T> T runWithin(Task<T> task) throws Exception {
         Process p = ChildJvm.start(task);
         try {
             CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {

@@ -4,6 +4,7 @@ import io.jpool.RunnableTask;
 import io.jpool.Task;
 import io.jpool.TaskFunction;
 import io.jpool.internal.codec.Blocks;
+import io.jpool.internal.codec.ByteWriter;
 import io.jpool.internal.codec.DecodeCache;
 import io.jpool.internal.codec.JdkCodec;
 import io.jpool.internal.codec.Payloads;
@@ -62,6 +63,12 @@ public final class WorkerMain {
     private final DecodeCache cache = new DecodeCache();
     private final long number;
     private final byte[] token;
+    /** The map function the latest chunk brought, and its id (0: none); see {@link #decodeChunk}. */
+    @SuppressWarnings("rawtypes")
+    private TaskFunction function;
+    private long functionId;
+    /** Why the latest function could not be decoded, or null. */
+    private Throwable functionFailure;
     /** Set once this worker asked to move from its pipes to the pool's socket (see WorkerProtocol). */
     private boolean socketWanted;
 
@@ -192,6 +199,9 @@ public final class WorkerMain {
             sendError(id, t);
             return;
         }
+        if (writeSmallResult(id, result)) {
+            return;
+        }
         Blocks encoded;
         try {
             encoded = Payloads.value(result, JdkCodec.INSTANCE);
@@ -211,6 +221,28 @@ public final class WorkerMain {
         } else {
             channel.write(parts, encoded.trailing());
         }
+    }
+
+    /**
+     * Writes the RESULT frame of a value the fast codec takes (a map chunk's results, most small
+     * results) from one array, header included, and returns true; false, having written nothing,
+     * for any other value.
+     */
+    private boolean writeSmallResult(long id, Object result) throws IOException {
+        ByteWriter frame = new ByteWriter(64);
+        frame.write(WorkerProtocol.RESULT);
+        frame.writeLong(id);
+        if (!Payloads.writeFastValue(result, frame)) {
+            return false;
+        }
+        if (frame.size() - WorkerProtocol.HEADER > maxResultBytes) {
+            sendError(id, new IllegalStateException("the task's result (" + className(result) + ") is "
+                    + (frame.size() - WorkerProtocol.HEADER) + " bytes, over the pool's maxResultBytes of "
+                    + maxResultBytes));
+        } else {
+            channel.write(frame.asBuffer());
+        }
+        return true;
     }
 
     private void sendError(long id, Throwable t) throws IOException {
@@ -233,20 +265,43 @@ public final class WorkerMain {
         return (Task<?>) task;
     }
 
-    /** A CHUNK body: {@code [int n][function][items]}; each distinct function is decoded once. */
+    /**
+     * A CHUNK body: {@code [long f][int n][function, n bytes][items]}. A chunk with {@code n > 0}
+     * brings function {@code f} (each distinct function's bytes are decoded once); one with
+     * {@code n == 0} runs the function this worker got last, which the caller sends only when it is
+     * {@code f} (its frames arrive in order, and a worker dies with its channel).
+     */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private Task<?> decodeChunk(byte[] frame) throws IOException, ClassNotFoundException {
-        int fnLength = ByteBuffer.wrap(frame).getInt(WorkerProtocol.HEADER);
-        int fnOffset = WorkerProtocol.HEADER + 4;
-        Object fn = cache.get(frame, fnOffset, fnLength);
-        if (fn == null) {
-            fn = Payloads.readObject(frame, fnOffset, fnLength, null, JdkCodec.INSTANCE);
-            cache.put(frame, fnOffset, fnLength, fn);
+    private Task<?> decodeChunk(byte[] frame) throws Throwable {
+        ByteBuffer body = ByteBuffer.wrap(frame);
+        long id = body.getLong(WorkerProtocol.HEADER);
+        int fnLength = body.getInt(WorkerProtocol.HEADER + 8);
+        int fnOffset = WorkerProtocol.HEADER + 12;
+        if (fnLength > 0) {
+            functionId = id;
+            function = null;
+            functionFailure = null;
+            try {
+                Object fn = cache.get(frame, fnOffset, fnLength);
+                if (fn == null) {
+                    fn = Payloads.readObject(frame, fnOffset, fnLength, null, JdkCodec.INSTANCE);
+                    cache.put(frame, fnOffset, fnLength, fn);
+                }
+                function = (TaskFunction) fn;
+            } catch (Throwable e) {
+                functionFailure = e; // the map's later chunks here fail as this one does
+                throw e;
+            }
+        } else if (id != functionId) {
+            throw new IllegalStateException("a map chunk names function #" + id + ", which this worker"
+                    + " does not hold (it holds #" + functionId + "): the pool broke its protocol");
+        } else if (functionFailure != null) {
+            throw functionFailure;
         }
         int itemsOffset = fnOffset + fnLength;
         Object[] items = (Object[]) Payloads.readValue(frame, itemsOffset, frame.length - itemsOffset,
                 channel.tail(), JdkCodec.INSTANCE, null);
-        return new MapChunk((TaskFunction) fn, items);
+        return new MapChunk(function, items);
     }
 
     /** The error's envelope: its encoded object if possible, and its text in any case. */
