@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
  * runs, not futures) and {@code task} (jpool's {@code submit(Task)}; the JDK executors take the
  * same lambda as a Callable). Prints one JSON object for the report ({@code run.sh}): per door and
  * submitter count ({@code tp.plain_<door>_<n>sub}), each executor's median rate in tasks/s; the
- * rounds, median latencies (us per submit-then-get), the young collections and minor page faults
- * during each executor's rounds, and jpool's ratio to FJP go to stderr.
+ * rounds, median latencies (us per submit-then-get), the young collections, minor page faults and
+ * bytes allocated per task during each executor's rounds, and jpool's ratio to FJP go to stderr.
  *
  * <p>The order of the executors matters: the JVM's heap starts small and grows while the first
  * executor runs, so that one pays for more young collections and for the page faults of the fresh
@@ -81,7 +81,7 @@ public final class PlainHarness {
                                 latencies.add(latency);
                             }
                         }
-                        String costs = JvmCosts.since(costBefore);
+                        String costs = JvmCosts.since(costBefore, (long) (WARM_UP + MEASURED) * (TASKS + LATENCY_TASKS));
                         double rate = median(rates);
                         jpool = kinds.get(i).equals("jpool") ? rate : jpool;
                         fjp = kinds.get(i).equals("fjp") ? rate : fjp;
