@@ -30,7 +30,9 @@ import java.util.function.Supplier;
  *  proxy in caller JVM ───────────── direct call (args copied) ─────────┐
  *                                                                       ▼
  *  proxy in worker JVM ─▶ ManagerClient ══frames══▶ ServerConnection ─▶ handler thread ─▶ SharedState.apply
- *                          (one per JVM)   ◀══responses══                  (one per call)
+ *                          (one per JVM)   ◀══responses══  │           (a call that may wait)   ▲
+ *                                                          └── a call that cannot wait ─────────┘
+ *                                                              (on the connection's reader)
  * </pre>
  * The socket lives in a fresh 0700 directory; a connection must first send the manager's random
  * 32-byte token, read on the connection's own thread with a deadline, so a silent or hostile
