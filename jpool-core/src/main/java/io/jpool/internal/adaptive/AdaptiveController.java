@@ -441,9 +441,9 @@ public final class AdaptiveController {
      * The fewest workers a probe down may try now. While the new work's estimate settles: the
      * target (a window whose ratio wavers low says nothing yet). For I/O-bound work with no
      * queueing seen, no fall for the CPUs, and a ratio not 4 times below the one the estimate was
-     * taken with: the estimate, as each of its workers carries its share of the rate and a probe
-     * below it only costs throughput; only the queueing rule (tasks slower) or a CPU rule takes
-     * the pool below it. A ratio that fell that far is other work (or CPU-bound work inflated by
+     * taken with: the estimate (the higher of the one taken and the one now), as each of its
+     * workers carries its share of the rate and a probe below it only costs throughput; only the
+     * queueing rule (tasks slower) or a CPU rule takes the pool below it. A ratio that fell that far is other work (or CPU-bound work inflated by
      * waiting for a CPU where the scheduler's count is unknown): probes find its size. Else min.
      */
     private int downFloor(int estimate, AdaptiveSample s) {
@@ -451,7 +451,9 @@ public final class AdaptiveController {
             return target;
         }
         if (ratio >= CPU_BOUND_RATIO && !queueingSeen && !cpuLimited && !(ratio * RATIO_JUMP < ratioAtEstimate)) {
-            return Math.min(target, estimate);
+            // the estimate the pool took, not the smoothed ratio's of now: windows' ratios waver
+            // below it while the tasks keep their time, and each step down costs throughput
+            return Math.min(target, Math.max(estimate, estimate(ratioAtEstimate)));
         }
         return settings.min();
     }
