@@ -214,11 +214,6 @@ public final class AdaptiveController {
         return target;
     }
 
-    /** True once the work's wait/compute ratio was measured (the first estimate can be taken). */
-    public boolean measured() {
-        return !Double.isNaN(ratio);
-    }
-
     /** The last published snapshot; safe to read from any thread. */
     public AdaptiveStats stats() {
         return stats;
