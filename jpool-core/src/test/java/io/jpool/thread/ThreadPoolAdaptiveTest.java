@@ -65,31 +65,6 @@ class ThreadPoolAdaptiveTest {
     }
 
     @Test
-    void theFirstEstimateComesAsSoonAsTheFirstTasksEndedNotAtTheSecondTick() throws Exception {
-        // 20 ms sleeps on a pool that starts with #CPU workers: every 100 ms before the estimate
-        // runs them at a few percent of their rate. The ticker looks at once and every 10 ms until
-        // it measured the work; with 100 ms ticks the estimate could come no sooner than 200 ms
-        Concurrency c = new Concurrency();
-        AtomicLong estimatedAt = new AtomicLong();
-        long start = System.nanoTime();
-        try (ThreadPool pool = ThreadPool.builder().adaptive(1, 64).threadNamePrefix("adaptive-first")
-                .adaptiveListener(s -> {
-                    if (s.reason().startsWith("estimate")) {
-                        estimatedAt.compareAndSet(0, System.nanoTime());
-                    }
-                }).build()) {
-            List<PoolFuture<Integer>> fs = sleepers(pool, c, 64 * 50);
-            for (PoolFuture<Integer> f : fs) {
-                assertThat(f.get(120, TimeUnit.SECONDS)).isEqualTo(1);
-            }
-            assertThat(estimatedAt.get()).as("an estimate was taken: %s", pool.adaptiveStats()).isNotZero();
-            assertThat(TimeUnit.NANOSECONDS.toMillis(estimatedAt.get() - start)).as("ms to the first estimate")
-                    .isLessThan(200);
-        }
-        PoolTestSupport.assertNoThreadsLeft("adaptive-first");
-    }
-
-    @Test
     void anIoBoundBacklogKeepsItsEstimateWithoutProbesBelowIt() throws Exception {
         // 20 ms sleeps: each worker carries its share of the rate, so the pool stays at its
         // estimate (clamped to 64) instead of probing below it every few windows

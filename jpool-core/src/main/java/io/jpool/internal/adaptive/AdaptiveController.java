@@ -54,7 +54,8 @@ import io.jpool.AdaptiveStats;
  *   <li><b>Hill climbing</b> on the completion rate: measure a window at the target, then probe
  *       a quarter more or fewer workers for a window (half more after a kept step up); after the
  *       window at an estimate, a probe up follows at once if tasks queue and the work waits (the
- *       estimate assumes tasks that come evenly: work that also computes does best above it). A probe
+ *       estimate assumes tasks that come evenly: work that also computes does best above it;
+ *       thread pools only, see {@link Settings#probeAboveEstimate()}). A probe
  *       up is kept only if the rate rose by more than {@code margin}; a probe down is kept unless the rate fell by more than margin
  *       from the rate before the first step down: so the pool settles at the fewest workers that
  *       give (nearly) the best rate. Going up is tried only with tasks queued and work that is not
@@ -179,9 +180,12 @@ public final class AdaptiveController {
      * @param starvationNanos       no task ended for this long, with tasks queued: starvation
      * @param starvationRepeatNanos while starving, add workers again this often
      * @param margin                relative change of rate below which a probe counts as noise
+     * @param probeAboveEstimate    probe up right after the window at an estimate (threads: cheap to
+     *                              start, and mixed work does best above it); false for workers
+     *                              that cost a process each, which climb from a held estimate
      */
     public record Settings(int min, int max, int cpus, long windowNanos, long starvationNanos,
-                           long starvationRepeatNanos, double margin) {
+                           long starvationRepeatNanos, double margin, boolean probeAboveEstimate) {
         public Settings {
             if (min < 1 || max < min) {
                 throw new IllegalArgumentException("adaptive bounds must satisfy 1 <= min <= max, got min=" + min
@@ -195,9 +199,18 @@ public final class AdaptiveController {
             }
         }
 
-        /** The pool's settings: 500 ms windows, 500 ms to starvation, then every 100 ms, 5% margin. */
+        /** Settings without the probe up right after an estimate. */
+        public Settings(int min, int max, int cpus, long windowNanos, long starvationNanos,
+                        long starvationRepeatNanos, double margin) {
+            this(min, max, cpus, windowNanos, starvationNanos, starvationRepeatNanos, margin, false);
+        }
+
+        /**
+         * A thread pool's settings: 500 ms windows, 500 ms to starvation, then every 100 ms, 5%
+         * margin, a probe up right after an estimate.
+         */
         public static Settings of(int min, int max, int cpus) {
-            return new Settings(min, max, cpus, 500_000_000L, 500_000_000L, 100_000_000L, 0.05);
+            return new Settings(min, max, cpus, 500_000_000L, 500_000_000L, 100_000_000L, 0.05, true);
         }
     }
 
@@ -212,11 +225,6 @@ public final class AdaptiveController {
     /** The number of workers to aim at now. */
     public int target() {
         return target;
-    }
-
-    /** True once the work's wait/compute ratio was measured (the first estimate can be taken). */
-    public boolean measured() {
-        return !Double.isNaN(ratio);
     }
 
     /** The last published snapshot; safe to read from any thread. */
@@ -441,9 +449,9 @@ public final class AdaptiveController {
      * The fewest workers a probe down may try now. While the new work's estimate settles: the
      * target (a window whose ratio wavers low says nothing yet). For I/O-bound work with no
      * queueing seen, no fall for the CPUs, and a ratio not 4 times below the one the estimate was
-     * taken with: the estimate, as each of its workers carries its share of the rate and a probe
-     * below it only costs throughput; only the queueing rule (tasks slower) or a CPU rule takes
-     * the pool below it. A ratio that fell that far is other work (or CPU-bound work inflated by
+     * taken with: the estimate (the higher of the one taken and the one now), as each of its
+     * workers carries its share of the rate and a probe below it only costs throughput; only the
+     * queueing rule (tasks slower) or a CPU rule takes the pool below it. A ratio that fell that far is other work (or CPU-bound work inflated by
      * waiting for a CPU where the scheduler's count is unknown): probes find its size. Else min.
      */
     private int downFloor(int estimate, AdaptiveSample s) {
@@ -451,7 +459,9 @@ public final class AdaptiveController {
             return target;
         }
         if (ratio >= CPU_BOUND_RATIO && !queueingSeen && !cpuLimited && !(ratio * RATIO_JUMP < ratioAtEstimate)) {
-            return Math.min(target, estimate);
+            // the estimate the pool took, not the smoothed ratio's of now: windows' ratios waver
+            // below it while the tasks keep their time, and each step down costs throughput
+            return Math.min(target, Math.max(estimate, estimate(ratioAtEstimate)));
         }
         return settings.min();
     }
@@ -512,7 +522,7 @@ public final class AdaptiveController {
                 return false;
             case ESTIMATED:
                 baseRate = rate;
-                if (queued && target < settings.max() && ratio >= CPU_BOUND_RATIO) {
+                if (settings.probeAboveEstimate() && queued && target < settings.max() && ratio >= CPU_BOUND_RATIO) {
                     // the estimate is where the CPUs would be busy if tasks came evenly; work that
                     // also computes needs a queue of runnable threads between its waits, and its
                     // best is often above (1.5x for 1 ms CPU and 20 ms waits on 2 CPUs): look

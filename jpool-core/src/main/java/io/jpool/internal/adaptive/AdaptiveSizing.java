@@ -14,10 +14,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <h2>How it works</h2>
  * Every {@link #TICK_NANOS} the ticker asks the pool for a sample ({@link Pool#sample}), feeds it
- * to the controller (and once as it starts, and every {@link #FIRST_TICK_NANOS} until the
- * controller's first measure, for at most {@link #FIRST_TICKS} ticks: the first estimate is taken
- * as soon as a few tasks ended, not at the next 100 ms tick, while the pool still runs with its
- * #CPU workers: I/O-bound work loses most of its throughput for as long as that lasts) and tells the pool the target ({@link Pool#applyTarget}), every tick, not only
+ * to the controller and tells the pool the target ({@link Pool#applyTarget}), every tick, not only
  * on a change: the pool uses it to trim idle workers above the target and to start workers for
  * queued tasks below it. On a change it calls the listener. The ticker runs while the pool has
  * workers or queued tasks: the pool calls {@link #ensureRunning()} when it starts a worker; the
@@ -28,10 +25,6 @@ import java.util.concurrent.locks.LockSupport;
 public final class AdaptiveSizing {
     /** How often the controller looks at the pool. */
     public static final long TICK_NANOS = 100_000_000L;
-    /** How often the controller looks until it measured the work first. */
-    static final long FIRST_TICK_NANOS = 10_000_000L;
-    /** Fast ticks at most (a second): work that is never measured (tasks that block) gets 100 ms ones. */
-    static final int FIRST_TICKS = 100;
     private static final OperatingSystemMXBean OS = ManagementFactory.getOperatingSystemMXBean();
 
     /** What the ticker needs from its pool. */
@@ -56,8 +49,6 @@ public final class AdaptiveSizing {
     private final String threadName;
     private final int cpus = Runtime.getRuntime().availableProcessors();
     private Pool pool;
-    /** Fast ticks taken so far (ticker thread only). */
-    private int firstTicks;
 
     public AdaptiveSizing(AdaptiveConfig config, String threadName) {
         this.config = config;
@@ -109,18 +100,8 @@ public final class AdaptiveSizing {
     }
 
     private void tickUntilQuiet() {
-        if (firstTicks == 0) {
-            tick(); // the start of the first measure: the tasks that end from now on count
-        }
         for (;;) {
-            boolean fast;
-            synchronized (controller) {
-                fast = !controller.measured() && firstTicks < FIRST_TICKS;
-            }
-            if (fast) {
-                firstTicks++;
-            }
-            LockSupport.parkNanos(this, fast ? FIRST_TICK_NANOS : TICK_NANOS);
+            LockSupport.parkNanos(this, TICK_NANOS);
             if (pool.isTerminated() || pool.isQuiet()) {
                 running.set(false);
                 // a worker may have started between the look and the flag: then take the flag back

@@ -415,6 +415,33 @@ class AdaptiveControllerTest {
     }
 
     @Test
+    void ioBoundWorkWhoseRatioWaversBelowTheOneOfItsEstimateIsNotProbedBelowThatEstimate() {
+        // 20 ms waits, ample capacity, the rate flattening near the top (as a real machine's does):
+        // the estimate is taken at a ratio of 124 (500 workers); later windows' ratios waver
+        // between 124 and 79. The smoothed estimate falls to ~400, but the tasks keep their time:
+        // no probe below the estimate the pool took, where each step down costs throughput
+        Sim sim = new Sim(1, 512);
+        IntToDoubleFunction rate = n -> 25_600 * (1 - Math.exp(-n / 256.0));
+        double[] cpuPerTask = {160e-6, 250e-6};
+        for (int i = 0; i < 10 && !sim.c.stats().reason().startsWith("estimate"); i++) {
+            sim.run(new Model(rate, n -> 160e-6, n -> 0.020), 0.1);
+        }
+        int estimate = sim.c.target();
+        assertThat(estimate).as("%s", sim.c.stats()).isBetween(490, 510);
+        int low = Integer.MAX_VALUE;
+        String lowWhy = "";
+        for (int i = 0; i < 150; i++) {
+            double c = cpuPerTask[(i / 5) % 2];
+            sim.run(new Model(rate, n -> c, n -> 0.020), 0.1);
+            if (sim.c.target() < low) {
+                low = sim.c.target();
+                lowWhy = sim.c.stats().toString();
+            }
+        }
+        assertThat(low).as("lowest: %s", lowWhy).isGreaterThanOrEqualTo(estimate);
+    }
+
+    @Test
     void newWorkSettlesAtItsEstimateWithoutProbesDownThoughItsRatioWavers() {
         // CPU-bound work, then I/O-bound work whose ratio wavers between ~65 and ~250 from window to
         // window (real ones do): the estimate is taken at once, and no probe down follows it for
