@@ -80,6 +80,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * and {@code shutdownNow} kill the same way. Once shut down with no task and no worker left,
  * the pool deletes its socket directory and marks itself terminated.
  *
+ * <p>Why {@code close()} waits only for running tasks: a worker is counted from the moment its
+ * start is decided until its death (or failed start) is handled, and one thread owns it at a
+ * time, its launch thread until its reader runs, then its reader. The owner counts it out, and
+ * fails or re-queues its tasks, in steps that each run even when another throws (an Error
+ * included), so no worker stays counted with no thread left to end it. A worker told to exit, or
+ * still starting when the pool is shut down with nothing left to run, is killed (SIGKILL) if it
+ * has not ended within {@link #EXIT_GRACE_MILLIS} ({@link WorkerLink#endWithin}).
+ *
  * <p>An adaptive pool ({@link #sizer}, null for a fixed size) asks its {@link ProcessSizer} before
  * each start whether one more worker fits (target, memory), and gives tasks to no more workers
  * at once than its target; the sizer's own thread looks at the workers and retires idle ones
@@ -656,6 +664,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         JfrEvents.workerStarted(name, w.pid, System.nanoTime() - w.launchedNanos);
         List<Runnable> sends;
         boolean retire = false;
+        boolean needed;
         lock.lock();
         try {
             w.readied = true;
@@ -671,8 +680,13 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                 retire = true;
                 retiringLocked(w);
             }
+            // given its grace as unneeded, it is needed after all (a task came back for a retry)
+            needed = w.unneeded && !retire;
         } finally {
             lock.unlock();
+        }
+        if (needed) {
+            w.cancelDeadline();
         }
         sends.forEach(Runnable::run);
         if (retire) {
