@@ -515,7 +515,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         try {
             ThreadFactories.startDaemon(name + "-start-" + number, () -> launch(number));
         } catch (Throwable e) { // no thread to be had (out of native threads): a failed start
-            notStarted(number, null, "could not start a thread to launch a worker: " + e, e, false, false);
+            startFailed(number, null, "could not start a thread to launch a worker: " + e, e, false, false);
         }
     }
 
@@ -529,13 +529,13 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         try {
             w = launcher.launch(number, this::launched);
         } catch (WorkerLauncher.StartFailure e) {
-            notStarted(number, e.link, e.getMessage(), e.getCause(), e.fatal, e.killed);
+            startFailed(number, e.link, e.getMessage(), e.getCause(), e.fatal, e.killed);
             return;
         }
         try {
             ThreadFactories.daemon(name + "-reader-" + number, new WorkerReader(this, launcher, decoder, w)).start();
         } catch (Throwable e) {
-            notStarted(number, w, "could not start a worker's reader thread: " + e, e, false, false);
+            startFailed(number, w, "could not start a worker's reader thread: " + e, e, false, false);
             return;
         }
         try {
@@ -543,17 +543,6 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         } catch (Throwable e) {
             readyFailed(w, e);
             throw e;
-        }
-        prestartEnded(number, null, null);
-    }
-
-    /** A start failed: the pool counts it out ({@link #startFailed}), then tells {@link #prestart()}'s caller. */
-    private void notStarted(long number, WorkerLink w, String message, Throwable cause, boolean fatal,
-            boolean killed) {
-        try {
-            startFailed(number, w, message, cause, fatal, killed);
-        } finally {
-            prestartEnded(number, message, cause);
         }
     }
 
@@ -596,8 +585,9 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
 
     /**
      * A worker failed to start: it is replaced, or the pool breaks, failing every task not yet
-     * done ({@link StartFailures} says which). Whatever fails on the way (an Error while killing
-     * it, say), it is counted out: a start left counted would hold {@code close()} for ever.
+     * done ({@link StartFailures} says which), and {@link #prestart()}'s caller is told before the
+     * pool can terminate. Whatever fails on the way (an Error while killing it, say), it is
+     * counted out: a start left counted would hold {@code close()} for ever.
      */
     private void startFailed(long number, WorkerLink w, String message, Throwable cause, boolean fatal,
             boolean killed) {
@@ -654,6 +644,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         for (ProcessTask<?> t : toFail) {
             after.add(() -> t.fail(e));
         }
+        after.add(() -> prestartEnded(number, message, cause));
         after.add(this::retireIdle);
         after.add(this::maybeTerminate);
         runEach(after, failure);
@@ -688,6 +679,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         if (needed) {
             w.cancelDeadline();
         }
+        prestartEnded(w.number, null, null); // before it may retire, and its end end the pool
         sends.forEach(Runnable::run);
         if (retire) {
             retire(w);
@@ -709,8 +701,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         } finally {
             lock.unlock();
         }
+        prestartEnded(w.number, "the pool could not put it to work: " + e, e); // before its death can end the pool
         w.fault("the pool could not put it to work: " + e);
-        prestartEnded(w.number, "the pool could not put it to work: " + e, e);
     }
 
     /**
