@@ -20,6 +20,7 @@ import io.jpool.internal.pool.MapChunk;
 import io.jpool.internal.pool.TaskCounters;
 import io.jpool.internal.process.worker.WorkerMain;
 import io.jpool.internal.util.Durations;
+import io.jpool.internal.util.ProcessTree;
 import io.jpool.internal.util.SharedTimer;
 import io.jpool.internal.util.TaskNames;
 import io.jpool.internal.util.ThreadFactories;
@@ -79,6 +80,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * and {@code shutdownNow} kill the same way. Once shut down with no task and no worker left,
  * the pool deletes its socket directory and marks itself terminated.
  *
+ * <p>Why {@code close()} waits only for running tasks: a worker is counted from the moment its
+ * start is decided until its death (or failed start) is handled, and one thread owns it at a
+ * time, its launch thread until its reader runs, then its reader. The owner counts it out, and
+ * fails or re-queues its tasks, in steps that each run even when another throws (an Error
+ * included), so no worker stays counted with no thread left to end it. A worker told to exit, or
+ * still starting when the pool is shut down with nothing left to run, is killed (SIGKILL) if it
+ * has not ended within {@link #EXIT_GRACE_MILLIS} ({@link WorkerLink#endWithin}).
+ *
  * <p>An adaptive pool ({@link #sizer}, null for a fixed size) asks its {@link ProcessSizer} before
  * each start whether one more worker fits (target, memory), and gives tasks to no more workers
  * at once than its target; the sizer's own thread looks at the workers and retires idle ones
@@ -107,6 +116,12 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
      * writes more: new frames for it are held back while it has this many, then written together.
      */
     static final int WRITE_AHEAD = 2;
+    /**
+     * How long a worker told to exit (or still starting when the pool, shut down, no longer needs
+     * it) has before it is killed: an idle JVM exits in well under a second; one that cannot (it
+     * was stopped, its initializer never returns) must not hold close() for ever.
+     */
+    static final long EXIT_GRACE_MILLIS = 10_000;
 
     private final ProcessPoolConfig config;
     private final String name;
@@ -153,6 +168,10 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
      */
     private volatile MapFunction lastFunction;
     private final AtomicLong functionIds = new AtomicLong();
+    /** Where tests step into a worker's life ({@link LifecycleHook}); NONE in production. */
+    private volatile LifecycleHook hook = LifecycleHook.NONE;
+    /** How long a worker told to exit, or no longer needed while it starts, has before it is killed. */
+    private volatile long exitGraceMillis = EXIT_GRACE_MILLIS;
 
     public ProcessPoolImpl(ProcessPoolConfig config) {
         this.config = config;
@@ -496,56 +515,100 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         try {
             ThreadFactories.startDaemon(name + "-start-" + number, () -> launch(number));
         } catch (Throwable e) { // no thread to be had (out of native threads): a failed start
-            String message = "could not start a thread to launch a worker: " + e;
-            startFailed(number, null, message, e, false, false);
-            prestartEnded(number, message, e);
+            startFailed(number, null, "could not start a thread to launch a worker: " + e, e, false, false);
         }
     }
 
-    /** Starts worker {@code number} ({@link WorkerLauncher}), then its reader, then puts it to work. */
+    /**
+     * Starts worker {@code number} ({@link WorkerLauncher}), then its reader, then puts it to work.
+     * This thread owns the worker's count until its reader runs: whatever it meets, even an
+     * Error, it either hands the worker to a running reader or counts it out ({@link #startFailed}).
+     */
     private void launch(long number) {
         WorkerLink w;
         try {
             w = launcher.launch(number, this::launched);
         } catch (WorkerLauncher.StartFailure e) {
             startFailed(number, e.link, e.getMessage(), e.getCause(), e.fatal, e.killed);
-            prestartEnded(number, e.getMessage(), e.getCause());
             return;
         }
         try {
             ThreadFactories.daemon(name + "-reader-" + number, new WorkerReader(this, launcher, decoder, w)).start();
         } catch (Throwable e) {
-            String message = "could not start a worker's reader thread: " + e;
-            startFailed(number, w, message, e, false, false);
-            prestartEnded(number, message, e);
+            startFailed(number, w, "could not start a worker's reader thread: " + e, e, false, false);
             return;
         }
-        workerReady(w);
-        prestartEnded(number, null, null);
-    }
-
-    /** A starting worker's process exists: it counts among the pool's workers (to kill, to list). */
-    private void launched(WorkerLink w) {
-        lock.lock();
         try {
-            links.add(w);
-        } finally {
-            lock.unlock();
+            workerReady(w);
+        } catch (Throwable e) {
+            readyFailed(w, e);
+            throw e;
         }
     }
 
     /**
+     * A starting worker's process exists: it counts among the pool's workers (to kill, to list).
+     * If the pool was shut down with nothing left to run, it is not needed: it gets the grace of
+     * a worker told to exit, and is killed if still starting after it.
+     */
+    private void launched(WorkerLink w) {
+        boolean unneeded;
+        lock.lock();
+        try {
+            links.add(w);
+            unneeded = unneededLocked(w);
+        } finally {
+            lock.unlock();
+        }
+        if (unneeded) {
+            w.endWithin(graceFor(w), "it was still starting when the pool, shut down, no longer needed it");
+        }
+        hook.at(LifecycleHook.Step.LAUNCHED, w);
+    }
+
+    /**
+     * True, once, if {@code w} is still starting while the pool is shut down with nothing left to
+     * run: the caller then gives it its grace ({@link WorkerLink#endWithin}).
+     */
+    private boolean unneededLocked(WorkerLink w) {
+        if (w.unneeded || !shutdown || !noLivePendingLocked()) {
+            return false;
+        }
+        WorkerLink.State s = w.state();
+        if (s != WorkerLink.State.STARTING && s != WorkerLink.State.CONNECTING
+                && s != WorkerLink.State.INITIALISING) {
+            return false;
+        }
+        w.unneeded = true;
+        return true;
+    }
+
+    /**
      * A worker failed to start: it is replaced, or the pool breaks, failing every task not yet
-     * done ({@link StartFailures} says which).
+     * done ({@link StartFailures} says which), and {@link #prestart()}'s caller is told before the
+     * pool can terminate. Whatever fails on the way (an Error while killing it, say), it is
+     * counted out: a start left counted would hold {@code close()} for ever.
      */
     private void startFailed(long number, WorkerLink w, String message, Throwable cause, boolean fatal,
             boolean killed) {
-        if (w != null) {
-            w.kill("it failed to start", 0);
-            launcher.exited(w, w.awaitExit());
-            w.closeChannel();
+        Throwable failure = null;
+        try {
+            hook.at(LifecycleHook.Step.START_FAILED, w);
+            if (w != null) {
+                w.kill("it failed to start", 0);
+                launcher.exited(w, w.awaitExit());
+                w.closeChannel();
+            }
+            launcher.forget(number);
+        } catch (Throwable e) {
+            failure = e;
+            if (w != null) {
+                ProcessTree.destroy(w.process);
+            }
         }
-        launcher.forget(number);
+        if (w != null) {
+            w.cancelDeadline();
+        }
         List<ProcessTask<?>> toFail;
         BrokenPoolException e;
         List<Runnable> replace = List.of();
@@ -577,20 +640,25 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         } finally {
             lock.unlock();
         }
-        replace.forEach(Runnable::run);
+        List<Runnable> after = new ArrayList<>(replace);
         for (ProcessTask<?> t : toFail) {
-            t.fail(e);
+            after.add(() -> t.fail(e));
         }
-        retireIdle();
-        maybeTerminate();
+        after.add(() -> prestartEnded(number, message, cause));
+        after.add(this::retireIdle);
+        after.add(this::maybeTerminate);
+        runEach(after, failure);
     }
 
     private void workerReady(WorkerLink w) {
+        hook.at(LifecycleHook.Step.WORKER_READY, w);
         JfrEvents.workerStarted(name, w.pid, System.nanoTime() - w.launchedNanos);
         List<Runnable> sends;
         boolean retire = false;
+        boolean needed;
         lock.lock();
         try {
+            w.readied = true;
             starting--;
             startFailures.started();
             // its reader may have handled its death already: then it stays DEAD, out of the idle ones
@@ -603,12 +671,65 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                 retire = true;
                 retiringLocked(w);
             }
+            // given its grace as unneeded, it is needed after all (a task came back for a retry)
+            needed = w.unneeded && !retire;
         } finally {
             lock.unlock();
         }
+        if (needed) {
+            w.cancelDeadline();
+        }
+        prestartEnded(w.number, null, null); // before it may retire, and its end end the pool
         sends.forEach(Runnable::run);
         if (retire) {
-            w.retire();
+            retire(w);
+        }
+    }
+
+    /**
+     * Putting a connected worker to work failed (an Error on the way): its start is counted as
+     * ended and it is killed; its reader, already running, handles its end as any death, so the
+     * tasks it may hold go back to the queue and a replacement starts if one is needed.
+     */
+    private void readyFailed(WorkerLink w, Throwable e) {
+        lock.lock();
+        try {
+            if (!w.readied) {
+                w.readied = true;
+                starting--;
+            }
+        } finally {
+            lock.unlock();
+        }
+        prestartEnded(w.number, "the pool could not put it to work: " + e, e); // before its death can end the pool
+        w.fault("the pool could not put it to work: " + e);
+    }
+
+    /**
+     * Runs every step, even when one throws, so that no step that counts a worker out or ends a
+     * task is skipped; then throws {@code failure}, or the first step's throwable, if any.
+     */
+    private static void runEach(List<Runnable> steps, Throwable failure) {
+        Throwable first = failure;
+        for (Runnable step : steps) {
+            try {
+                step.run();
+            } catch (Throwable e) {
+                if (first == null) {
+                    first = e;
+                } else if (first != e) {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first instanceof Error) {
+            throw (Error) first;
+        }
+        if (first instanceof RuntimeException) {
+            throw (RuntimeException) first;
+        }
+        if (first != null) {
+            throw new IllegalStateException(first);
         }
     }
 
@@ -650,7 +771,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             lock.unlock();
         }
         if (retire) {
-            w.retire();
+            retire(w);
         }
         sends.forEach(Runnable::run);
         return t;
@@ -675,72 +796,102 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         } finally {
             lock.unlock();
         }
-        int code = w.awaitExit();
-        JfrEvents.workerDied(name, w.pid, code, w.killReason);
-        launcher.exited(w, code); // before the pool can count the worker gone
-        w.closeChannel();
-        w.awaitSendEnd(); // a frame being written to it fails now; then sentWhole is final
-        w.outbox.clear(); // frames not written yet go nowhere: their tasks are re-queued below
-        List<String> tail = w.stderr.lastLines(2000);
-        w.stdout.awaitEnd(2000); // its last output is forwarded before its task's failure is reported
+        int exitCode = -1;
+        List<String> stderrTail = List.of();
+        Throwable failure = null;
+        try {
+            exitCode = w.awaitExit();
+            hook.at(LifecycleHook.Step.WORKER_EXITED, w);
+            JfrEvents.workerDied(name, w.pid, exitCode, w.killReason);
+            launcher.exited(w, exitCode); // before the pool can count the worker gone
+            w.closeChannel();
+            w.awaitSendEnd(); // a frame being written to it fails now; then sentWhole is final
+            w.outbox.clear(); // frames not written yet go nowhere: their tasks are re-queued below
+            stderrTail = w.stderr.lastLines(2000);
+            w.stdout.awaitEnd(2000); // its last output is forwarded before its task's failure is reported
+        } catch (Throwable e) {
+            // whatever failed here (an Error in the archive's bookkeeping, say), the worker is
+            // gone and is counted out below: left counted, it would hold close() for ever
+            failure = e;
+            ProcessTree.destroy(w.process);
+            w.outbox.clear();
+            try {
+                w.closeChannel();
+            } catch (Throwable again) {
+                failure.addSuppressed(again);
+            }
+        }
+        w.cancelDeadline();
+        int code = exitCode;
+        List<String> tail = stderrTail;
         List<Runnable> sends = List.of();
         List<ProcessTask<?>> toFail = new ArrayList<>();
         List<ProcessTask<?>> stranded = new ArrayList<>(); // would retry, but the pool broke
         BrokenPoolException brokenBy = null;
-        lock.lock();
         try {
-            links.remove(w);
-            if (!wasRetiring) {
-                workerCount--;
-            }
-            long sentWhole = w.sentWhole;
-            for (int i = held.size() - 1; i >= 0; i--) { // re-queued at the front, first held first
-                ProcessTask<?> t = held.get(i);
-                // it never started: it waited behind an unfinished task; or killed for another task
-                // (a late cancel of the task it ran before); or its frame never reached the worker
-                // whole: it did not run there, so that attempt does not count
-                boolean neverStarted = i > 0 && w.readToEnd;
-                boolean innocent = neverStarted
-                        || (w.killedForTask > 0 && w.killedForTask != t.id)
-                        || (t.sendNumber > sentWhole && ++t.unsent <= MAX_UNSENT);
-                if (innocent) {
-                    t.attempts--;
+            lock.lock();
+            try {
+                links.remove(w);
+                if (!wasRetiring) {
+                    workerCount--;
                 }
-                if (t.isDone()) {
-                    continue;
-                }
-                if (innocent || (w.killReason == null && t.attempts <= config.retries())) {
-                    if (broken == null) {
-                        t.link = null;
-                        pending.addFirst(t);
-                        if (neverStarted) {
-                            unstartedRequeued++; // not a re-run: it had not run
-                        } else {
-                            tasksRetried++;
-                            itemsRetried += t.task instanceof MapChunk ? ((MapChunk<?, ?>) t.task).size() : 1;
-                        }
+                long sentWhole = w.sentWhole;
+                for (int i = held.size() - 1; i >= 0; i--) { // re-queued at the front, first held first
+                    ProcessTask<?> t = held.get(i);
+                    // it never started: it waited behind an unfinished task; or killed for another task
+                    // (a late cancel of the task it ran before); or its frame never reached the worker
+                    // whole: it did not run there, so that attempt does not count
+                    boolean neverStarted = i > 0 && w.readToEnd;
+                    boolean innocent = neverStarted
+                            || (w.killedForTask > 0 && w.killedForTask != t.id)
+                            || (t.sendNumber > sentWhole && ++t.unsent <= MAX_UNSENT);
+                    if (innocent) {
+                        t.attempts--;
+                    }
+                    if (t.isDone()) {
                         continue;
                     }
-                    brokenBy = broken; // nothing will run it any more
-                    stranded.add(0, t);
-                    continue;
+                    if (innocent || (w.killReason == null && t.attempts <= config.retries())) {
+                        if (broken == null) {
+                            t.link = null;
+                            pending.addFirst(t);
+                            if (neverStarted) {
+                                unstartedRequeued++; // not a re-run: it had not run
+                            } else {
+                                tasksRetried++;
+                                itemsRetried += t.task instanceof MapChunk ? ((MapChunk<?, ?>) t.task).size() : 1;
+                            }
+                            continue;
+                        }
+                        brokenBy = broken; // nothing will run it any more
+                        stranded.add(0, t);
+                        continue;
+                    }
+                    toFail.add(0, t);
                 }
-                toFail.add(0, t);
+                sends = dispatchLocked();
+            } finally {
+                lock.unlock();
             }
-            sends = dispatchLocked();
+            hook.at(LifecycleHook.Step.WORKER_COUNTED_OUT, w);
+        } catch (Throwable e) {
+            failure = failure == null ? e : failure;
         } finally {
-            lock.unlock();
+            // each step runs whatever the others do: a task left RUNNING, or a replacement
+            // counted but never launched, would hold its caller and close() for ever
+            List<Runnable> after = new ArrayList<>(sends);
+            BrokenPoolException b = brokenBy;
+            for (ProcessTask<?> t : stranded) {
+                after.add(() -> t.fail(new BrokenPoolException(b.getMessage(), b.getCause())));
+            }
+            for (ProcessTask<?> t : toFail) {
+                after.add(() -> t.fail(new WorkerDiedException("task #" + t.id + " failed: its "
+                        + DeathReport.describe(w.pid, code, w.deathReason(), tail)
+                        + (t.attempts > 1 ? " (after " + t.attempts + " attempts)" : ""))));
+            }
+            after.add(this::maybeTerminate);
+            runEach(after, failure);
         }
-        sends.forEach(Runnable::run);
-        for (ProcessTask<?> t : stranded) {
-            t.fail(new BrokenPoolException(brokenBy.getMessage(), brokenBy.getCause()));
-        }
-        for (ProcessTask<?> t : toFail) {
-            String report = DeathReport.describe(w.pid, code, w.deathReason(), tail);
-            t.fail(new WorkerDiedException("task #" + t.id + " failed: its " + report
-                    + (t.attempts > 1 ? " (after " + t.attempts + " attempts)" : "")));
-        }
-        maybeTerminate();
     }
 
     /** Drops tasks cancelled while queued; true if no task waits to run. */
@@ -777,13 +928,16 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         } finally {
             lock.unlock();
         }
-        for (ProcessTask<?> t : toCancel) {
-            t.cancel(false);
-        }
-        retireIdle();
-        maybeTerminate();
-        if (wait) {
-            awaitTerminationUninterruptibly();
+        try {
+            for (ProcessTask<?> t : toCancel) {
+                t.cancel(false);
+            }
+            retireIdle();
+            maybeTerminate();
+        } finally {
+            if (wait) {
+                awaitTerminationUninterruptibly(); // bounded: every worker told to exit is killed after its grace
+            }
         }
     }
 
@@ -791,6 +945,39 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private void retiringLocked(WorkerLink w) {
         w.become(WorkerLink.State.RETIRING);
         workerCount--;
+    }
+
+    /** Tells {@code w}, RETIRING, to exit, and kills it if it has not within its grace. */
+    private void retire(WorkerLink w) {
+        retireAll(List.of(w));
+    }
+
+    /**
+     * Tells each of {@code workers}, RETIRING, to exit. Each gets its deadline first
+     * ({@link WorkerLink#endWithin}): a worker that cannot exit on its own (stopped, its EXIT
+     * lost), or one left untold because telling another threw, is killed after its grace.
+     */
+    private void retireAll(List<WorkerLink> workers) {
+        for (WorkerLink w : workers) {
+            w.endWithin(graceFor(w), "it was told to exit");
+        }
+        List<Runnable> tell = new ArrayList<>(workers.size());
+        for (WorkerLink w : workers) {
+            tell.add(() -> {
+                hook.at(LifecycleHook.Step.RETIRING, w);
+                w.retire();
+            });
+        }
+        runEach(tell, null);
+    }
+
+    /**
+     * How long {@code w} may take to end once told to: the pool's grace, and 20 s more for a
+     * worker that writes a class-data archive or an AOT configuration as it exits (a dump of a
+     * second or two on a quiet machine; see {@link WorkerLink#awaitExit}).
+     */
+    private long graceFor(WorkerLink w) {
+        return exitGraceMillis + (w.cds.making() != null ? 20_000 : 0);
     }
 
     /** Tells idle workers to exit when nothing is left to do. */
@@ -806,21 +993,41 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         } finally {
             lock.unlock();
         }
-        toRetire.forEach(WorkerLink::retire);
+        retireAll(toRetire);
     }
 
+    /**
+     * Terminates the pool once it is shut down with no task and no worker left. Until then, each
+     * worker still starting while nothing is left to run gets the grace of a worker told to exit
+     * (it is killed if still starting after it): a start that never ends (a worker stopped before
+     * it connected, an initializer that never returns) must not hold close() for ever.
+     */
     private void maybeTerminate() {
+        List<WorkerLink> unneeded = new ArrayList<>();
+        boolean terminateNow = false;
         lock.lock();
         try {
-            if (!shutdown || terminating || workerCount > 0 || !links.isEmpty() || !noLivePendingLocked()) {
-                return;
+            if (shutdown && !terminating) {
+                if (workerCount == 0 && links.isEmpty() && noLivePendingLocked()) {
+                    terminating = terminateNow = true;
+                } else {
+                    for (WorkerLink w : links) {
+                        if (unneededLocked(w)) {
+                            unneeded.add(w);
+                        }
+                    }
+                }
             }
-            terminating = true;
         } finally {
             lock.unlock();
         }
-        launcher.close();
-        terminate();
+        for (WorkerLink w : unneeded) {
+            w.endWithin(graceFor(w), "it was still starting when the pool, shut down, no longer needed it");
+        }
+        if (terminateNow) {
+            launcher.close();
+            terminate();
+        }
     }
 
     @Override
@@ -949,7 +1156,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             } finally {
                 lock.unlock();
             }
-            toRetire.forEach(WorkerLink::retire);
+            retireAll(toRetire);
         }
 
         @Override
@@ -978,6 +1185,16 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
 
     // ---------------------------------------------------------------- diagnostics
     // Package-private: tests outside this package reach them through ProcessPoolProbe (test sources).
+
+    /** Sets where tests step into its workers' lives (see {@link LifecycleHook}). */
+    void lifecycleHook(LifecycleHook h) {
+        hook = h;
+    }
+
+    /** Sets how long a worker told to exit has before it is killed (tests shorten it). */
+    void exitGrace(Duration grace) {
+        exitGraceMillis = grace.toMillis();
+    }
 
     /** How many times a task was re-queued to run again after its worker died. */
     long tasksRetried() {

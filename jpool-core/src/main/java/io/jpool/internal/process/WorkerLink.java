@@ -3,6 +3,7 @@ package io.jpool.internal.process;
 import io.jpool.internal.ipc.FrameChannel;
 import io.jpool.internal.ipc.WorkerProtocol;
 import io.jpool.internal.util.ProcessTree;
+import io.jpool.internal.util.SharedTimer;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -113,6 +115,10 @@ final class WorkerLink {
      */
     long flushAsked;
     int tasksRun;
+    /** The pool counted its start as ended (it was put to work, or failed on the way there). */
+    boolean readied;
+    /** Given its grace while it started, the pool shut down with nothing to run (once only). */
+    boolean unneeded;
     /**
      * The id of the map function of the latest chunk put in {@link #outbox}, or 0: a chunk of the
      * same function goes without the function's bytes (the worker runs the function it got last).
@@ -159,6 +165,11 @@ final class WorkerLink {
     volatile long sentWhole;
     /** Held while a frame is written, so the death handler can wait for a send to end. */
     private final ReentrantLock sending = new ReentrantLock();
+    /**
+     * The kill that ends it if it outlives the grace it was given ({@link #endWithin}), or null;
+     * guarded by this object's monitor.
+     */
+    private ScheduledFuture<?> deadline;
 
     /** Its {@link ProcessTree#TAG_VARIABLE}: what the processes its tasks started inherit. */
     private final String tag;
@@ -316,6 +327,41 @@ final class WorkerLink {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Kills it (SIGKILL) unless its process has ended within {@code millis}: the pool gives this
+     * grace to a worker it told to exit, and to one still starting that it no longer needs, so a
+     * worker that cannot end on its own (stopped, hung in its initializer, lost its EXIT) cannot
+     * hold the pool's {@code close()} for ever. A later call replaces the earlier deadline; the
+     * timer's action only signals the kill, the worker's reader or launch thread handles its end.
+     */
+    void endWithin(long millis, String reason) {
+        ScheduledFuture<?> next = SharedTimer.schedule(() -> {
+            if (process.isAlive()) {
+                kill(reason + " and did not end within " + millis + " ms", 0);
+            }
+        }, TimeUnit.MILLISECONDS.toNanos(millis));
+        ScheduledFuture<?> old;
+        synchronized (this) {
+            old = deadline;
+            deadline = next;
+        }
+        if (old != null) {
+            old.cancel(false);
+        }
+    }
+
+    /** Its end was handled: the deadline of {@link #endWithin}, if any, has nothing left to do. */
+    void cancelDeadline() {
+        ScheduledFuture<?> d;
+        synchronized (this) {
+            d = deadline;
+            deadline = null;
+        }
+        if (d != null) {
+            d.cancel(false);
         }
     }
 
