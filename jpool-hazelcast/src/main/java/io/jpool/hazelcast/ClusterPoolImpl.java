@@ -39,7 +39,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -62,7 +61,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>The member announces each start on a topic of this pool; the listener moves the future
  * PENDING -> RUNNING and arms its time limit. The result may come first: it then starts and
- * completes the future itself. A {@link Semaphore} bounds the tasks in flight (Hazelcast's
+ * completes the future itself. An {@link InFlightBound} bounds the tasks in flight (Hazelcast's
  * executor queue is unbounded). One helper thread runs time limits, re-runs, and forwards the
  * stops of running tasks (each a blocking round trip in Hazelcast) off the caller's and
  * Hazelcast's threads; a {@code cancel()} of a PENDING task waits for its member's answer
@@ -87,7 +86,7 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
     private final Duration defaultTimeout;
     private final int maxInFlight;
     private final int isolation;
-    private final Semaphore inFlight;
+    private final InFlightBound inFlight;
     private final ConcurrentHashMap<Long, ClusterFuture<?>> live = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     /** Attempts that reached a member other than the one chosen (see {@link LocalRoute}). */
@@ -106,7 +105,7 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
         this.defaultTimeout = b.taskTimeout;
         this.maxInFlight = b.maxInFlight;
         this.isolation = b.isolation;
-        this.inFlight = new Semaphore(b.maxInFlight);
+        this.inFlight = new InFlightBound(b.maxInFlight);
         this.executor = hz.getExecutorService(b.executorName);
         int n = POOLS.incrementAndGet();
         this.helper = new ScheduledThreadPoolExecutor(1, r -> {
