@@ -13,6 +13,7 @@ Stdlib only.
 import argparse
 import datetime
 import json
+import re
 import os
 import statistics
 
@@ -39,7 +40,8 @@ WORKLOADS = {
 
 # a column made of the better of several (the conservative comparison): name -> its members
 BEST_OF = {"best_py_ppe": ("py_ppe_fork", "py_ppe_spawn"),
-           "best_py_mp_pool": ("py_mp_pool_fork", "py_mp_pool_spawn")}
+           "best_py_mp_pool": ("py_mp_pool_fork", "py_mp_pool_spawn"),
+           "best_py_spawn": ("py_ppe_spawn", "py_mp_pool_spawn")}
 
 # workload -> list of (peer, kind, value, text). kind "speedup": jpool's advantage over that peer
 # must be >= value; "max": jpool's figure must be <= value; peer "best_py_ppe" is the faster of
@@ -64,6 +66,24 @@ TARGETS = {
     "pp.startup_ms": [("py_ppe_spawn", "speedup", 1.0, "no slower than Python spawn")],
     "pp.manager_op_us": [("tiny_task", "speedup", 1 / 1.5, "<= 1.5x a tiny task's round trip")],
 }
+
+# targets that hold only from a Java feature release on (issue 19: workers from JDK 25's AOT cache)
+TARGETS_FROM_JAVA = {
+    25: {"pp.startup_ms": [("best_py_spawn", "speedup", 1 / 0.6, "JDK 25+: <= 0.6x Python spawn")]},
+}
+
+
+def java_feature(version_text):
+    """17 from 'openjdk version "17.0.15" 2025-04-15', 25 from '25.0.3'; 0 if unknown."""
+    m = re.search(r'(?:version ")?(\d+)', version_text or "")
+    return int(m.group(1)) if m else 0
+
+
+def add_java_targets(feature):
+    for since, more in TARGETS_FROM_JAVA.items():
+        if feature >= since:
+            for key, targets in more.items():
+                TARGETS.setdefault(key, []).extend(targets)
 
 
 def median_score(result):
@@ -258,6 +278,7 @@ def main():
     except (OSError, ValueError):
         jmh = []
     figures = from_jmh(jmh)
+    add_java_targets(java_feature(args.java))
     peers = {}  # the first file's python and cpus that has them
     for path in args.peers:
         try:
