@@ -343,6 +343,15 @@ final class WorkerLink {
                 kill(reason + " and did not end within " + millis + " ms", 0);
             }
         }, TimeUnit.MILLISECONDS.toNanos(millis));
+        replaceDeadline(next);
+    }
+
+    /** Its end was handled: the deadline of {@link #endWithin}, if any, has nothing left to do. */
+    void cancelDeadline() {
+        replaceDeadline(null);
+    }
+
+    private void replaceDeadline(ScheduledFuture<?> next) {
         ScheduledFuture<?> old;
         synchronized (this) {
             old = deadline;
@@ -350,18 +359,6 @@ final class WorkerLink {
         }
         if (old != null) {
             old.cancel(false);
-        }
-    }
-
-    /** Its end was handled: the deadline of {@link #endWithin}, if any, has nothing left to do. */
-    void cancelDeadline() {
-        ScheduledFuture<?> d;
-        synchronized (this) {
-            d = deadline;
-            deadline = null;
-        }
-        if (d != null) {
-            d.cancel(false);
         }
     }
 
