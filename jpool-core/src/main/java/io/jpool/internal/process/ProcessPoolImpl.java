@@ -41,6 +41,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * The {@link ProcessPool}.
@@ -1198,67 +1199,39 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
 
     /** How many times a task was re-queued to run again after its worker died. */
     long tasksRetried() {
-        lock.lock();
-        try {
-            return tasksRetried;
-        } finally {
-            lock.unlock();
-        }
+        return underLock(() -> tasksRetried);
     }
 
     /** How many map items (a plain task counts as one) were re-queued to run again. */
     long itemsRetried() {
-        lock.lock();
-        try {
-            return itemsRetried;
-        } finally {
-            lock.unlock();
-        }
+        return underLock(() -> itemsRetried);
     }
 
     /** How many tasks waiting in a dead worker's window, never started, went back to the queue (not counted as retried). */
     long unstartedRequeued() {
-        lock.lock();
-        try {
-            return unstartedRequeued;
-        } finally {
-            lock.unlock();
-        }
+        return underLock(() -> unstartedRequeued);
     }
 
     /** How many tasks the workers hold (running, or waiting in their windows). */
     int tasksHeld() {
-        lock.lock();
-        try {
-            int n = 0;
-            for (WorkerLink w : links) {
-                n += w.held.size();
-            }
-            return n;
-        } finally {
-            lock.unlock();
-        }
+        return (int) underLock(() -> links.stream().mapToLong(w -> w.held.size()).sum());
     }
 
     /** How many task frames given to workers wait in the pool, held back until their worker runs low. */
     int framesHeldBack() {
-        lock.lock();
-        try {
-            int n = 0;
-            for (WorkerLink w : links) {
-                n += (int) (w.given - w.flushAsked);
-            }
-            return n;
-        } finally {
-            lock.unlock();
-        }
+        return (int) underLock(() -> links.stream().mapToLong(w -> w.given - w.flushAsked).sum());
     }
 
     /** How many live workers' channels moved from pipes to the socket. */
     int workersOnSocket() {
+        return (int) underLock(() -> links.stream().filter(w -> w.channel != null && w.channel.hasMoved()).count());
+    }
+
+    /** {@code read} under the pool's lock: the diagnostics above, for tests. */
+    private long underLock(LongSupplier read) {
         lock.lock();
         try {
-            return (int) links.stream().filter(w -> w.channel != null && w.channel.hasMoved()).count();
+            return read.getAsLong();
         } finally {
             lock.unlock();
         }
