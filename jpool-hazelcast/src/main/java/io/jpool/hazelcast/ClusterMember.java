@@ -25,8 +25,13 @@ import java.util.concurrent.CountDownLatch;
  * {@code --threads N} (tasks run at once, default 16), {@code --allow PREFIX,...} (only these
  * classes, besides the JDK's, Hazelcast's and jpool's, may be deserialized: see
  * {@link ClusterPool.Builder#allowedClasses}), {@code --exit-with-parent} (stop when
- * standard input closes, so a member started by another program never outlives it). Once in
- * the cluster it prints one line {@code jpool member HOST:PORT ready in cluster NAME}.
+ * standard input closes, so a member started by another program never outlives it), {@code --help}.
+ * Once in the cluster it prints one line {@code jpool member HOST:PORT ready in cluster NAME}. A
+ * wrong option prints what was wrong and the usage, and exits with status 2.
+ *
+ * <p>On a machine with fewer than 3 CPUs it gives the JVM's common pool a parallelism of 2 unless
+ * the command line sets one: at parallelism 1 Hazelcast's default async executor starts a thread
+ * for every completed invocation (see the README).
  */
 public final class ClusterMember {
     /**
@@ -39,6 +44,17 @@ public final class ClusterMember {
             "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
             "--add-opens", "java.management/sun.management=ALL-UNNAMED",
             "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
+
+    private static final String COMMON_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+    private static final String USAGE = "usage: ClusterMember [--cluster NAME] [--bind HOST] [--port N] "
+            + "[--join HOST:PORT,...] [--threads N] [--allow PREFIX,...] [--exit-with-parent]\n"
+            + "  --cluster NAME        the cluster to form or join (default jpool)\n"
+            + "  --bind HOST           the address to listen on (default 127.0.0.1: this machine only)\n"
+            + "  --port N              the first port tried (default 5701)\n"
+            + "  --join HOST:PORT,...  members to join (default this member's own address)\n"
+            + "  --threads N           tasks run at once (default 16)\n"
+            + "  --allow PREFIX,...    classes besides the JDK's, Hazelcast's and jpool's that may be deserialized\n"
+            + "  --exit-with-parent    stop when standard input closes";
 
     private ClusterMember() {
     }
@@ -59,7 +75,7 @@ public final class ClusterMember {
         if (Runtime.getRuntime().availableProcessors() < 3) {
             // With a common pool of parallelism 1 (fewer than 3 CPUs), Hazelcast's default async
             // executor starts a new thread for every completed invocation.
-            cmd.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=2");
+            cmd.add("-D" + COMMON_PARALLELISM + "=2");
         }
         if (Runtime.version().feature() >= 24) {
             cmd.add("--sun-misc-unsafe-memory-access=allow"); // else JDK 24+ warns about Hazelcast's Unsafe use
@@ -75,6 +91,31 @@ public final class ClusterMember {
 
     /** Starts the member; see the class comment for the options. */
     public static void main(String[] args) throws InterruptedException {
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            System.out.println(USAGE);
+            return;
+        }
+        keepTheCommonPoolOffOneThread();
+        try {
+            run(args);
+        } catch (UsageException e) {
+            System.err.println("ClusterMember: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+        }
+    }
+
+    /**
+     * Sets the common pool's parallelism to 2 where it would be 1, before anything uses the pool
+     * (its size is read once, when the pool is first touched); a value on the command line wins.
+     */
+    static void keepTheCommonPoolOffOneThread() {
+        if (System.getProperty(COMMON_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() < 3) {
+            System.setProperty(COMMON_PARALLELISM, "2");
+        }
+    }
+
+    private static void run(String[] args) throws InterruptedException {
         String cluster = "jpool";
         String bind = "127.0.0.1";
         int port = 5701;
@@ -162,8 +203,16 @@ public final class ClusterMember {
         }
     }
 
-    private static IllegalArgumentException usage(String problem) {
-        return new IllegalArgumentException(problem + "; usage: ClusterMember [--cluster NAME] [--bind HOST] "
-                + "[--port N] [--join HOST:PORT,...] [--threads N] [--allow PREFIX,...] [--exit-with-parent]");
+    private static UsageException usage(String problem) {
+        return new UsageException(problem);
+    }
+
+    /** A wrong command line: main prints its message and the usage. */
+    private static final class UsageException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String problem) {
+            super(problem);
+        }
     }
 }
