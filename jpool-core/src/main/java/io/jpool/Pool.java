@@ -109,6 +109,18 @@ public interface Pool extends ExecutorService, AutoCloseable {
      */
     void shutdown(boolean wait, boolean cancelPending);
 
+    /**
+     * Stops at once: no new tasks, every task that has not started is cancelled, and every running
+     * one is stopped (its thread interrupted in a thread pool, its worker killed in a process pool)
+     * and ends CANCELLED. Returns the tasks that never started; their futures are already
+     * cancelled, so nothing waits on them for ever (a {@code ThreadPoolExecutor} leaves them
+     * pending). Each is the Runnable given to {@code execute} (thread pool), or else a Runnable
+     * whose {@code run()} runs the task's code in the calling thread and leaves its future as it is
+     * (in the thread and process pools it is also that future).
+     */
+    @Override
+    List<Runnable> shutdownNow();
+
     /** {@code shutdown(true, false)}: runs what was submitted, then stops. */
     @Override
     void close();

@@ -17,7 +17,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -44,6 +46,21 @@ class ProcessPoolBasicsTest {
             assertThat(pool.workerPids()).containsAll(seen);
         }
         ProcessSupport.assertAllDead(seen);
+    }
+
+    @Test
+    void aFailingExecutedTaskReachesAnUncaughtExceptionHandlerInTheCaller() throws Exception {
+        Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+        CompletableFuture<Throwable> reported = new CompletableFuture<>();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> reported.complete(e));
+        try (ProcessPool pool = ProcessSupport.pool(1).build()) {
+            pool.execute((Runnable & Serializable) () -> {
+                throw new IllegalStateException("executed in a worker");
+            });
+            assertThat(reported.get(60, TimeUnit.SECONDS)).hasMessageContaining("executed in a worker");
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(before);
+        }
     }
 
     @Test

@@ -151,8 +151,10 @@ class ThreadPoolShutdownTest {
             assertThat(h.running.status()).isEqualTo(Status.CANCELLED);
             assertThatThrownBy(h.running::get).isInstanceOf(CancellationException.class);
             assertThat(h.queued).allMatch(f -> f.status() == Status.CANCELLED);
-            neverStarted.forEach(Runnable::run); // running a cancelled task does nothing
             assertThat(h.queuedRan).hasValue(0);
+            neverStarted.forEach(Runnable::run); // runs their code here, as ThreadPoolExecutor's list does
+            assertThat(h.queuedRan).hasValue(3);
+            assertThat(h.queued).as("and leaves their futures cancelled").allMatch(f -> f.status() == Status.CANCELLED);
             assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
             assertThat(pool.shutdownNow()).isEmpty();
             PoolStats s = pool.stats();

@@ -144,9 +144,19 @@ public abstract class AbstractPool implements Pool {
         return submit(JdkTasks.of(task, result), (Duration) null);
     }
 
+    /**
+     * Nobody holds the future of a task given to {@code execute}, so a failure also goes to the
+     * uncaught-exception handler of the thread that learns of it, as a {@code ThreadPoolExecutor}'s
+     * does (the thread pool reports it from the task's own thread).
+     */
     @Override
     public void execute(Runnable command) {
-        submit(command);
+        submit(command).addDoneCallback(f -> {
+            if (f.status() == PoolFuture.Status.FAILED) {
+                Thread self = Thread.currentThread();
+                self.getUncaughtExceptionHandler().uncaughtException(self, f.exceptionNow());
+            }
+        });
     }
 
     @Override

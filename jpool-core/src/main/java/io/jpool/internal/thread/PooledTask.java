@@ -86,6 +86,15 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
                 : new Timed<>(pool, java.util.concurrent.Executors.callable(task), timeout); // rare: an adapter
     }
 
+    /**
+     * A task given to {@code execute}: nobody holds its future, so what it throws also goes to the
+     * running thread's uncaught-exception handler, as a {@code ThreadPoolExecutor}'s does (without
+     * the worker dying), and {@code shutdownNow} hands back the Runnable itself.
+     */
+    static PooledTask<Object> ofExecuted(ThreadPoolImpl pool, Runnable command, Duration timeout) {
+        return timeout == null ? new Executed(pool, command) : new Timed<>(pool, new ExecutedCall(command), timeout);
+    }
+
     PooledTask(ThreadPoolImpl pool, Callable<T> task) {
         super(pool);
         this.task = task;
@@ -114,6 +123,32 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
             ((Runnable) task()).run();
             return null;
         }
+    }
+
+    /** An untimed {@code execute}d task: no adapter, as {@link OfRunnable}. */
+    private static final class Executed extends PooledTask<Object> {
+        Executed(ThreadPoolImpl pool, Runnable command) {
+            super(pool, command);
+        }
+
+        @Override
+        Object callTask() {
+            ExecutedCall.runReporting((Runnable) task());
+            return null;
+        }
+
+        @Override
+        Runnable neverStarted() {
+            return (Runnable) task();
+        }
+    }
+
+    /**
+     * What {@code shutdownNow} hands back for this task, which never started: the Runnable given
+     * to {@code execute}, else a Runnable that runs the task's code and is also its (cancelled) future.
+     */
+    Runnable neverStarted() {
+        return task instanceof ExecutedCall ? ((ExecutedCall) task).command : new NeverStartedTask<>(this);
     }
 
     /** The code this task runs, as submitted. */

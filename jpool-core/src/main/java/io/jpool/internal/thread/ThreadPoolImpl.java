@@ -273,7 +273,8 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
 
     @Override
     public void execute(Runnable command) {
-        submit(command);
+        checkSubmit(command, null);
+        enqueue(PooledTask.ofExecuted(this, command, config.taskTimeout()));
     }
 
     /** Queues a task made for this pool and finds a worker for it; the task's checks are done. */
@@ -940,7 +941,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         List<Runnable> neverStarted = new ArrayList<>();
         for (PooledTask<?> t; (t = queue.poll()) != null; ) {
             if (t.cancel(false)) {
-                neverStarted.add(t);
+                neverStarted.add(t.neverStarted());
             }
         }
         for (Worker w : workers) {
