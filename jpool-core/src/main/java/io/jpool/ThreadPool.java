@@ -152,7 +152,12 @@ public interface ThreadPool extends Pool {
             return this;
         }
 
-        /** Tasks waiting to start at most; submit blocks while it is full. Default unbounded. */
+        /**
+         * Tasks waiting to start at most; submit blocks while it is full. Default unbounded. A
+         * task of this pool that submits to it while it is full runs the new task itself, at once
+         * (as {@code ThreadPoolExecutor.CallerRunsPolicy} does): if it waited, and every worker did
+         * so, nothing would ever make room.
+         */
         public Builder queueCapacity(int capacity) {
             this.queueCapacity = Checks.atLeast(capacity, 1, "queueCapacity");
             return this;

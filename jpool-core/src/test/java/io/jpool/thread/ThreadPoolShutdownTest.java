@@ -247,6 +247,42 @@ class ThreadPoolShutdownTest {
     }
 
     @Test
+    void tasksThatSubmitToTheirOwnFullQueueRunTheirChildrenThemselvesInsteadOfDeadlocking() throws Exception {
+        ThreadPool pool = ThreadPool.builder().maxWorkers(2).queueCapacity(1).threadNamePrefix("sd-nested").build();
+        try {
+            CyclicBarrier bothRunning = new CyclicBarrier(2);
+            CountDownLatch queueFull = new CountDownLatch(1);
+            List<PoolFuture<String>> parents = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                int n = i;
+                parents.add(pool.submit(() -> {
+                    if (n < 2) {
+                        bothRunning.await(30, TimeUnit.SECONDS); // both workers hold a parent
+                        queueFull.await();                       // and the third parent fills the queue
+                    }
+                    Thread parentThread = Thread.currentThread();
+                    PoolFuture<Boolean> child = pool.submit(() -> Thread.currentThread() == parentThread);
+                    return n + ":" + child.get(30, TimeUnit.SECONDS);
+                }));
+            }
+            assertThat(pool.stats().queued()).as("the third parent waits in the full queue").isEqualTo(1);
+            queueFull.countDown();
+            // with both workers waiting for room that only they can make, these would never end
+            assertThat(parents.get(0).get(30, TimeUnit.SECONDS)).isEqualTo("0:true");
+            assertThat(parents.get(1).get(30, TimeUnit.SECONDS)).isEqualTo("1:true");
+            assertThat(parents.get(2).get(30, TimeUnit.SECONDS)).startsWith("2:");
+            PoolStats s = pool.stats();
+            assertThat(s.submitted()).isEqualTo(6);
+            assertThat(s.completed()).isEqualTo(6);
+            assertThat(s.queued()).isZero();
+        } finally {
+            pool.shutdownNow();
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        }
+        assertNoThreadsLeft("sd-nested-");
+    }
+
+    @Test
     void aSubmitBlockedOnAFullQueueIsRejectedByShutdown() throws Exception {
         ThreadPool pool = ThreadPool.builder().maxWorkers(1).queueCapacity(1).build();
         try (Held h = new Held(pool, 1)) {

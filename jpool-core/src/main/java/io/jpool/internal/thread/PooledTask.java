@@ -248,16 +248,31 @@ class PooledTask<T> extends TaskFuture<T> implements Runnable {
         ThreadPoolImpl pool = pool();
         if (status() == Status.PENDING && pool != null && (worker = pool.ownWorker()) != null && start(worker)) {
             worker.countStarted();
-            PooledTask<?> outer = worker.current;
-            worker.current = this;
-            try {
-                runStarted(null);
-            } finally {
-                worker.current = outer;
-            }
-            if (outer != null && outer.isStopped()) {
-                Thread.currentThread().interrupt(); // the outer task was stopped meanwhile: keep that
-            }
+            runInline(worker);
+        }
+    }
+
+    /**
+     * Runs this task, never queued, in the worker that submitted it to a full bounded queue (the
+     * pool counted it submitted and started, and took no room for it).
+     */
+    void runInSubmittingWorker(ThreadPoolImpl.Worker worker) {
+        if (start(worker)) {
+            runInline(worker);
+        }
+    }
+
+    /** Runs this started task inside the task {@code worker} runs now, which it then resumes. */
+    private void runInline(ThreadPoolImpl.Worker worker) {
+        PooledTask<?> outer = worker.current;
+        worker.current = this;
+        try {
+            runStarted(null);
+        } finally {
+            worker.current = outer;
+        }
+        if (outer != null && outer.isStopped()) {
+            Thread.currentThread().interrupt(); // the outer task was stopped meanwhile: keep that
         }
     }
 

@@ -194,6 +194,8 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     private final AtomicInteger threadNumbers = new AtomicInteger();
     /** Room in a bounded queue: taken by a submit, given back as its task starts or leaves. Null: unbounded. */
     private final Semaphore queueRoom;
+    /** Tasks a worker ran itself when it submitted them to a full bounded queue: {@link #acquireRoom}. */
+    private final LongAdder ranAtSubmit = new LongAdder();
     /** Set once by the first shutdown (or break) that releases the blocked submitters. */
     private final java.util.concurrent.atomic.AtomicBoolean submittersReleased = new java.util.concurrent.atomic.AtomicBoolean();
     private final TaskCounters counters = new TaskCounters();
@@ -279,8 +281,10 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
 
     /** Queues a task made for this pool and finds a worker for it; the task's checks are done. */
     private <T> PoolFuture<T> enqueue(PooledTask<T> t) {
-        if (queueRoom != null) {
-            acquireRoom();
+        if (queueRoom != null && !acquireRoom()) {
+            ranAtSubmit.increment(); // before it starts: stats count it submitted, then started
+            t.runInSubmittingWorker(ownWorker());
+            return t;
         }
         if (JfrEvents.threadTaskEnabled()) {
             jfrQueuedAt.put(t, System.nanoTime()); // only while a recording wants ThreadTaskRun
@@ -309,17 +313,31 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         return broken.get();
     }
 
-    private void acquireRoom() {
-        try {
-            queueRoom.acquire(); // backpressure: wait while queueCapacity tasks wait to start
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RejectedExecutionException("interrupted while waiting for room in the queue", e);
+    /**
+     * Takes room in a bounded queue, waiting for it (backpressure: while queueCapacity tasks wait
+     * to start); or returns false, with no room taken, when the queue is full and this thread is
+     * one of this pool's workers. Such a worker runs its task itself, as ThreadPoolExecutor's
+     * CallerRunsPolicy would: only workers make room, and if every one of them waited for room
+     * (tasks that submit tasks) the pool would deadlock.
+     */
+    private boolean acquireRoom() {
+        if (!queueRoom.tryAcquire()) {
+            if (ownWorker() != null) {
+                rejectIfClosed();
+                return false;
+            }
+            try {
+                queueRoom.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RejectedExecutionException("interrupted while waiting for room in the queue", e);
+            }
         }
         if (shutdown || broken.get() != null) {
             queueRoom.release();
             rejectIfClosed();
         }
+        return true;
     }
 
     /** A task left the queue, other than by a worker's start (cancelled or failed while pending). */
@@ -981,7 +999,9 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 failed += w.counts.get(FAILED);
                 cancelled += w.counts.get(CANCELLED);
             }
-            long submitted = queue.offered(); // read last: never behind the starts read above
+            long atSubmit = ranAtSubmit.sum(); // counted before such a task starts: submitted and started
+            started += atSubmit;
+            long submitted = queue.offered() + atSubmit; // read last: never behind the starts read above
             return new PoolStats(workerCount.get(), busy, Math.max(0L, submitted - started),
                     submitted, completed, failed, cancelled);
         } finally {
