@@ -12,7 +12,6 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Set;
@@ -39,7 +38,7 @@ public final class CompletionWaiter<T> {
         if (fs == null) {
             throw new NullPointerException("futures collection is null");
         }
-        Set<PoolFuture<T>> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<PoolFuture<T>> seen = Collections.newSetFromMap(new IdentityHashMap<>(fs.size())); // no rehash
         for (PoolFuture<T> f : fs) {
             if (f == null) {
                 throw new NullPointerException("the futures collection contains null");
@@ -144,27 +143,32 @@ public final class CompletionWaiter<T> {
         }
         Long deadline = deadlineOf(timeout);
         CompletionWaiter<T> w = new CompletionWaiter<>(fs);
-        Set<PoolFuture<T>> done = Collections.newSetFromMap(new IdentityHashMap<>());
-        done.addAll(w.alreadyDone);
-        boolean failed = w.alreadyDone.stream().anyMatch(f -> f.status() == PoolFuture.Status.FAILED);
-        while (!satisfied(when, done.size(), w.total(), failed)) {
+        // the futures are distinct and each not-yet-done one is queued once: a count is enough
+        int done = w.alreadyDone.size();
+        boolean failed = false;
+        for (PoolFuture<T> f : w.alreadyDone) {
+            if (f.status() == PoolFuture.Status.FAILED) {
+                failed = true;
+                break;
+            }
+        }
+        while (!satisfied(when, done, w.total(), failed)) {
             PoolFuture<T> f = w.poll(deadline);
             if (f == null) {
                 break;
             }
-            done.add(f);
+            done++;
             failed |= f.status() == PoolFuture.Status.FAILED;
         }
-        // futures that finished meanwhile count as done too, as in Python
-        Set<PoolFuture<T>> doneOut = new LinkedHashSet<>();
-        Set<PoolFuture<T>> notDoneOut = new LinkedHashSet<>();
-        for (PoolFuture<T> f : w.alreadyDone) {
-            doneOut.add(f);
-        }
+        // futures that finished meanwhile count as done too, as in Python; the sets are built once
+        // (the record keeps an immutable set as it is)
+        List<PoolFuture<T>> doneOut = new ArrayList<>(w.total());
+        List<PoolFuture<T>> notDoneOut = new ArrayList<>();
+        doneOut.addAll(w.alreadyDone);
         for (PoolFuture<T> f : w.notYetDone) {
             (f.isDone() ? doneOut : notDoneOut).add(f);
         }
-        return new DoneAndNotDone<>(doneOut, notDoneOut);
+        return new DoneAndNotDone<>(Set.copyOf(doneOut), Set.copyOf(notDoneOut));
     }
 
     private static boolean satisfied(ReturnWhen when, int done, int total, boolean failed) {
