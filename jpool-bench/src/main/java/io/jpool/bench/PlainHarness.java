@@ -27,7 +27,9 @@ import java.util.concurrent.TimeUnit;
  * same lambda as a Callable). Prints one JSON object for the report ({@code run.sh}): per door and
  * submitter count ({@code tp.plain_<door>_<n>sub}), each executor's median rate in tasks/s; the
  * rounds, median latencies (us per submit-then-get), the young collections, minor page faults and
- * bytes allocated per task during each executor's rounds, and jpool's ratio to FJP go to stderr.
+ * bytes allocated per task during each executor's rounds, who held the CPU meanwhile (CPU per task
+ * of the submitters, the workers and the collector, and how much of their time the workers waited
+ * for a CPU or slept: {@link ThreadTimes}), and jpool's ratio to FJP go to stderr.
  *
  * <p>The order of the executors matters: the JVM's heap starts small and grows while the first
  * executor runs, so that one pays for more young collections and for the page faults of the fresh
@@ -42,6 +44,8 @@ public final class PlainHarness {
     private static final int LATENCY_TASKS = 20_000;
     private static final int WARM_UP = 2;
     private static final int MEASURED = 7;
+    /** The start of the second submitting thread's name (what {@link ThreadTimes} sees of it). */
+    private static final String SECOND_SUBMITTER = "plain-second-";
 
     private PlainHarness() {
     }
@@ -50,7 +54,7 @@ public final class PlainHarness {
         List<String> doors = List.of((args.length > 0 ? args[0] : "callable,runnable,execute,invokeAll,task").split(","));
         List<String> kinds = List.of((args.length > 1 ? args[1] : "jpool,tpe,fjp").split(","));
         ExecutorService helper = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "plain-second-submitter");
+            Thread t = new Thread(r, SECOND_SUBMITTER + "submitter");
             t.setDaemon(true);
             return t;
         });
@@ -73,15 +77,25 @@ public final class PlainHarness {
                         List<Double> rates = new ArrayList<>();
                         List<Double> latencies = new ArrayList<>();
                         long[] costBefore = JvmCosts.now();
+                        long[] times = ThreadTimes.tally();
+                        String workerPrefix = ThreadTimes.workerPrefix(kinds.get(i));
                         for (int round = 0; round < WARM_UP + MEASURED; round++) {
+                            ThreadTimes before = ThreadTimes.now();
+                            long t0 = System.nanoTime();
                             double rate = throughput(d, submitters == 2 ? helper : null);
+                            if (round >= WARM_UP) {
+                                ThreadTimes.now().addSince(before, System.nanoTime() - t0, TASKS, SECOND_SUBMITTER,
+                                        workerPrefix, times);
+                            }
                             double latency = latency(d);
                             if (round >= WARM_UP) {
                                 rates.add(rate);
                                 latencies.add(latency);
                             }
                         }
-                        String costs = JvmCosts.since(costBefore, (long) (WARM_UP + MEASURED) * (TASKS + LATENCY_TASKS));
+                        long allTasks = (long) (WARM_UP + MEASURED) * (TASKS + LATENCY_TASKS);
+                        String costs = JvmCosts.since(costBefore, allTasks) + "; measured rounds' "
+                                + ThreadTimes.describe(times);
                         double rate = median(rates);
                         jpool = kinds.get(i).equals("jpool") ? rate : jpool;
                         fjp = kinds.get(i).equals("fjp") ? rate : fjp;
