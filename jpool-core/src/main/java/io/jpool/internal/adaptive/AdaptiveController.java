@@ -24,11 +24,11 @@ import io.jpool.AdaptiveStats;
  *       look like waiting), nor right after a rise for falls (new workers' first tasks run
  *       cold); a rise needs a third tick because a pause of the whole JVM stretches every task
  *       of one or two as a wait would.</li>
- *   <li><b>Cutting for the CPUs goes on</b> (every tick, thread pools): after a cut because the
- *       work turned CPU-bound or oversubscribed the CPUs, each two ticks (leaving out the one
- *       right after the cut, whose tasks ran before it) that still show tasks waiting for a CPU a
- *       third of their time, and computing more than they wait or waiting for a CPU 60% of it,
- *       cut again to the busy workers times the share not spent waiting for a CPU, if that is a
+ *   <li><b>Cutting for the CPUs goes on</b> (every tick, thread pools): in the window after a cut
+ *       because the work turned CPU-bound or oversubscribed the CPUs (each cut starts one), two
+ *       ticks (leaving out the one right after the cut, whose tasks ran before it) that still
+ *       show tasks waiting for a CPU a third of their time, and computing more than they wait or
+ *       waiting for a CPU 60% of it, cut again to the busy workers times the share not spent waiting for a CPU, if that is a
  *       quarter fewer. From hundreds of workers the cut takes a few steps: the JVM's pauses grow
  *       with the runnable threads and count as wait, so each step sees the next one's share only
  *       once its workers have gone, and a window per step would add up to seconds.</li>
@@ -136,14 +136,21 @@ public final class AdaptiveController {
     /**
      * Where the climb is. UNMEASURED: the first window at a new target, which gives the rate to
      * judge by. ESTIMATED: the same, at an estimate for new work (or a rise of it), after which a
-     * probe up follows at once. HOLD: at a kept target. PROBE_UP/PROBE_DOWN: a window at a step,
-     * judged at its end.
+     * probe up follows at once. CPU_CUT: the same, after a cut because the work turned CPU-bound or
+     * oversubscribed the CPUs, during which the ticks may cut again. HOLD: at a kept target.
+     * PROBE_UP/PROBE_DOWN: a window at a step, judged at its end. CPU_PROBE: a probe down for the
+     * CPUs (work that also waits): if it loses throughput, the CPUs were not the limit; if the
+     * work changed under it, the cut stays.
      */
     private enum Phase {
-        UNMEASURED, ESTIMATED, HOLD, PROBE_UP, PROBE_DOWN;
+        UNMEASURED, ESTIMATED, CPU_CUT, HOLD, PROBE_UP, PROBE_DOWN, CPU_PROBE;
 
         boolean measuring() {
-            return this == UNMEASURED || this == ESTIMATED;
+            return this == UNMEASURED || this == ESTIMATED || this == CPU_CUT;
+        }
+
+        boolean probing() {
+            return this == PROBE_UP || this == PROBE_DOWN || this == CPU_PROBE;
         }
     }
 
@@ -183,13 +190,6 @@ public final class AdaptiveController {
     private boolean nearGood;
     /** The oversubscription rule's probe for work that also waits was taken since the work last changed. */
     private boolean oversubscribedTried;
-    /** The probe under way is that one: if it loses throughput, the CPUs were not the limit. */
-    private boolean oversubscribedProbe;
-    /**
-     * The last change was a cut for the CPUs (the work turned CPU-bound or oversubscribed them):
-     * while the ticks show it still does, cut again without waiting for a window's end.
-     */
-    private boolean cpuCutting;
     /** The direction (1 up, -1 down, 0 none) of the drastic change the last ticks showed. */
     private int shiftSign;
     /** Ticks in a row that showed it. */
@@ -344,7 +344,7 @@ public final class AdaptiveController {
             }
         }
         // two ticks that leave out the one right after the cut (its tasks ran before it)
-        return cpuCutting && ticksSinceChange >= 3 && prev2 != null && cutAgain(prev2, prev, s);
+        return phase == Phase.CPU_CUT && ticksSinceChange >= 3 && prev2 != null && cutAgain(prev2, prev, s);
     }
 
     /**
@@ -385,10 +385,9 @@ public final class AdaptiveController {
         ratioOfEstimate = tickRatio;
         ratioAtEstimate = tickRatio;
         settle(s);
-        boolean changed = change(to, Phase.ESTIMATED, s, why);
-        // the ratio of tasks that crowd the CPUs counts the JVM's pauses as wait: the cut goes on
-        cpuCutting = sign < 0 && target > settings.cpus();
-        return changed;
+        // after a fall, the ratio of tasks that crowd the CPUs counts the JVM's pauses as wait: the
+        // cut may go on
+        return change(to, sign < 0 && to > settings.cpus() ? Phase.CPU_CUT : Phase.ESTIMATED, s, why);
     }
 
     /**
@@ -415,10 +414,8 @@ public final class AdaptiveController {
         if (4 * to > 3 * target) {
             return false;
         }
-        boolean changed = change(to, Phase.UNMEASURED, s, "CPUs oversubscribed: tasks still waited for a CPU "
+        return change(to, Phase.CPU_CUT, s, "CPUs oversubscribed: tasks still waited for a CPU "
                 + Math.round(100 * share) + "% of their time in the last two ticks");
-        cpuCutting = true;
-        return changed;
     }
 
     /** The wait/compute ratio of the tasks sampled between two ticks; NaN if too few ended. */
@@ -520,7 +517,7 @@ public final class AdaptiveController {
         // tasks carry the JVM's long safepoint pauses of before, which look like waiting
         boolean fromCpuBound = highestRatio < CPU_BOUND_RATIO || cpuLimited;
         if ((Double.isNaN(highestRatio) && demand)
-                || (queued && !phase.measuring() && !oversubscribedProbe && (fromCpuBound || (!queueing && !queueingSeen))
+                || (queued && !phase.measuring() && phase != Phase.CPU_PROBE && (fromCpuBound || (!queueing && !queueingSeen))
                     && ratio > RATIO_JUMP * highestRatio + 1 && estimate > target)) {
             if (!Double.isNaN(highestRatio)) {
                 forgetTaskTimes(); // a new workload: its tasks take their own time
@@ -533,7 +530,7 @@ public final class AdaptiveController {
             return change(estimate, Phase.ESTIMATED, s, "estimate: " + settings.cpus() + " CPUs x (1 + wait/compute "
                     + fmt(ratio) + ")" + (estimate == settings.max() || estimate == settings.min() ? ", clamped" : ""));
         }
-        boolean probing = phase == Phase.PROBE_UP || phase == Phase.PROBE_DOWN;
+        boolean probing = phase.probing();
         // the window's own ratio counts as well as the smoothed one: a ratio that went from 100 to
         // 250 reads 175 smoothed, and the rise would wait a window more far below the best size
         double riseRatio = windowRatio > ratio ? windowRatio : ratio;
@@ -573,16 +570,12 @@ public final class AdaptiveController {
             ratioAtEstimate = ratio;
             String why = "CPUs oversubscribed: tasks waited for a CPU " + Math.round(100 * runQueueShare) + "% of their time";
             if (cpuBound) {
-                boolean changed = change(to, Phase.UNMEASURED, s, why);
-                cpuCutting = true; // after change(), which ends any cut before
-                return changed;
+                return change(to, Phase.CPU_CUT, s, why);
             }
             oversubscribedTried = true;
             baseRate = rate;
             keptUps = 0;
-            boolean changed = change(to, Phase.PROBE_DOWN, s, why + " (a probe: the work also waits)");
-            oversubscribedProbe = true; // after change(), which ends any probe before
-            return changed;
+            return change(to, Phase.CPU_PROBE, s, why + " (a probe: the work also waits)");
         }
         if (ratio < CPU_BOUND_RATIO && target > estimate) {
             forgetTaskTimes();
@@ -663,18 +656,17 @@ public final class AdaptiveController {
                 }
                 nextProbeUp = false;
                 return reject(rate, s, "more workers did not raise throughput (" + fmt(rate) + "/s vs " + fmt(baseRate) + "/s)");
+            case CPU_PROBE:
             case PROBE_DOWN:
-                if (oversubscribedProbe && (newWorkInWindow || ratio < CPU_BOUND_RATIO)) {
+                if (phase == Phase.CPU_PROBE && (newWorkInWindow || ratio < CPU_BOUND_RATIO)) {
                     // the work changed under the cut (it turned CPU-bound, or its tasks carry the
                     // pauses of the oversubscribed CPUs before): its rate says nothing of the cut,
                     // which stays; measured afresh from here
-                    oversubscribedProbe = false;
                     phase = Phase.HOLD;
                     baseRate = rate;
                     return false;
                 }
                 if (rate >= baseRate * (1 - settings.margin())) {
-                    oversubscribedProbe = false;
                     rejectedInARow = 0;
                     queueingSeen = true; // fewer workers did as well: the estimate is too high for this work
                     if (target > settings.min()) {
@@ -686,12 +678,12 @@ public final class AdaptiveController {
                     return false;
                 }
                 nextProbeUp = true;
-                if (oversubscribedProbe) {
+                if (phase == Phase.CPU_PROBE) {
                     cpuLimited = false; // the CPUs' queue was what kept them busy between the tasks' waits
                 }
-                oversubscribedProbe = false;
                 return reject(rate, s, "fewer workers lowered throughput (" + fmt(rate) + "/s vs " + fmt(baseRate) + "/s)");
             case UNMEASURED:
+            case CPU_CUT:
                 phase = Phase.HOLD;
                 baseRate = rate;
                 return false;
@@ -770,9 +762,7 @@ public final class AdaptiveController {
 
     private boolean change(int to, Phase next, AdaptiveSample s, String why) {
         to = clamp(to);
-        oversubscribedProbe = false;
-        cpuCutting = false;
-        boolean probing = next == Phase.PROBE_UP || next == Phase.PROBE_DOWN;
+        boolean probing = next.probing();
         lastKept = probing ? target : to; // a rejected probe step returns to where it started
         if (next.measuring()) {
             baseRate = Double.NaN;
