@@ -385,9 +385,10 @@ public final class AdaptiveController {
         ratioOfEstimate = tickRatio;
         ratioAtEstimate = tickRatio;
         settle(s);
-        // after a fall, the ratio of tasks that crowd the CPUs counts the JVM's pauses as wait: the
-        // cut may go on
-        return change(to, sign < 0 && to > settings.cpus() ? Phase.CPU_CUT : Phase.ESTIMATED, s, why);
+        // a fall is a cut for the CPUs: the ratio of tasks that crowd them counts the JVM's pauses
+        // as wait, so the cut may go on; and no probe up follows the window after it, whose ratio
+        // still has the old work's last tasks in it
+        return change(to, sign < 0 ? Phase.CPU_CUT : Phase.ESTIMATED, s, why);
     }
 
     /**

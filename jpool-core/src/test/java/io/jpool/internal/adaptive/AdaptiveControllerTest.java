@@ -441,6 +441,23 @@ class AdaptiveControllerTest {
     }
 
     @Test
+    void theWindowAfterAFallToTheCpusWithTheOldWorksLastTasksInItProbesNoWorkersUp() {
+        // after the ticks took I/O work at 512 down to #CPU, the last I/O tasks end in the window
+        // that follows (here one tick of them) and lift its ratio: no probe up from there
+        Sim sim = new Sim(1, 512, 0);
+        sim.run(ioKnown(), 5);
+        sim.run(cpuBoundKnown(), 0.2);
+        assertThat(sim.c.target()).as("%s", sim.c.stats()).isEqualTo(CPUS);
+        sim.run(new Model(n -> 2000, n -> 50e-6, n -> 0.100, n -> 0.0), 0.1);
+        int high = sim.c.target();
+        for (int i = 0; i < 20; i++) {
+            sim.run(cpuBoundKnown(), 0.1);
+            high = Math.max(high, sim.c.target());
+        }
+        assertThat(high).as("%s", sim.c.stats()).isEqualTo(CPUS);
+    }
+
+    @Test
     void aJvmPauseOfTwoTicksInCpuBoundWorkBringsNoWorkers() {
         // every task that ends in two ticks was stretched 50-fold by a pause of the whole JVM: no new work
         Sim sim = new Sim(1, 512, 0);
