@@ -416,7 +416,7 @@ class AdaptiveControllerTest {
     @Test
     void aRatioThatFellHundredsOfTimesRetargetsWithinThreeTicksWhereverTheWindowStands() {
         // issue 18: phases re-converge within 3 s; a window's end is up to a window after the change,
-        // and from there the cut for the CPUs took a few windows. Ticks 10 times below the ratio
+        // and a cut for the CPUs from there takes a few windows. Ticks 10 times below the ratio
         // of before, two in a row, take the target to the new estimate (here #CPU) at once
         for (int offset = 0; offset < 5; offset++) {
             Sim sim = new Sim(1, 512, 0);
