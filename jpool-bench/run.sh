@@ -11,7 +11,7 @@
 # and as a plain program would (PlainHarness: Callables through the ExecutorService interface, default heap).
 # Then the adaptive suite (AdaptiveSuite, issue 18: adaptive() against fixed sizes and the peers on
 # five workloads, ~3 min in quick, starvation only in smoke) writes the report's "Adaptive" section
-# and its plots, target/adaptive-*.svg; BENCH_SKIP_ADAPTIVE=1 skips it.
+# and its plots, target/adaptive-*.svg (their samples: adaptive-*.csv); BENCH_SKIP_ADAPTIVE=1 skips it.
 #
 # JAVA_HOME picks the JDK the benchmarks run on (default: `java` on PATH); virtual threads are
 # measured on 21+ only. Extra arguments go to JMH, e.g. `run.sh quick ThreadThroughput -prof jfr`
@@ -86,7 +86,7 @@ cat "$out/plain-last.json"
 adaptive_args=()
 if [ "${BENCH_SKIP_ADAPTIVE:-0}" != 1 ]; then
     echo "== adaptive suite ${adaptive_opts[*]} ($(( $(date +%s) - start )) s) =="
-    rm -f "$out"/adaptive.json "$out"/adaptive-*.svg
+    rm -f "$out"/adaptive.json "$out"/adaptive-*.svg "$out"/adaptive-*.csv
     "$java" -cp "$cp" io.jpool.bench.AdaptiveSuite "${adaptive_opts[@]}" --out "$out" || echo "adaptive suite failed: see above"
     adaptive_args=(--adaptive "$out/adaptive.json")
 fi

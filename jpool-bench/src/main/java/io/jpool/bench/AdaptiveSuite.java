@@ -17,8 +17,9 @@ import java.util.function.Supplier;
  * Issue 18's workloads for {@code ThreadPool.builder().adaptive()}, each against the sweep of fixed
  * sizes and the peers ({@code newCachedThreadPool}, the common ForkJoinPool, a virtual thread per
  * task on 21+, Python's default {@code min(32, cpus + 4)}), with a verdict per target, a
- * Markdown table on standard output, {@code adaptive.md}/{@code adaptive.json} and one SVG plot
- * of thread counts over time per workload in the output directory.
+ * Markdown table on standard output, {@code adaptive.md}/{@code adaptive.json}, and per workload
+ * an SVG plot of thread counts over time and a CSV of the samples behind it
+ * ({@code adaptive-<workload>.csv}) in the output directory.
  *
  * <pre>
  * java -cp ... io.jpool.bench.AdaptiveSuite [--quick | --full] [--out DIR] [--only io,downstream,cpu,mixed,phases,starvation]
@@ -365,10 +366,27 @@ public final class AdaptiveSuite {
         String svg = "adaptive-" + key + ".svg";
         Files.createDirectories(out);
         Files.writeString(out.resolve(svg), plot.toSvg());
+        Files.writeString(out.resolve("adaptive-" + key + ".csv"), seriesCsv(runs));
         for (SuiteReport.Verdict x : v) {
             System.out.printf(Locale.ROOT, "  target %s: %s -> %s%n", x.target(), x.measured(), x.met() ? "met" : "MISSED");
         }
         report.add(new SuiteReport.Section(key, title, rows, v, svg));
+    }
+
+    /**
+     * Every run's samples, one line each (pool, seconds, tasks running, threads, adaptive target
+     * or -1, tasks completed so far): the plot's data, with the completions that give the rate
+     * over any stretch, to see where the seconds go after a change.
+     */
+    private static String seriesCsv(List<Run> runs) {
+        StringBuilder csv = new StringBuilder("pool,seconds,running,threads,target,completed\n");
+        for (Run r : runs) {
+            for (Run.Point p : r.series()) {
+                csv.append(String.format(Locale.ROOT, "%s,%.3f,%d,%d,%d,%d%n", r.name(), p.seconds(), p.running(),
+                        p.threads(), p.target(), p.completed()));
+            }
+        }
+        return csv.toString();
     }
 
     private static SvgPlot.Series series(String name, Run r, boolean dashed) {

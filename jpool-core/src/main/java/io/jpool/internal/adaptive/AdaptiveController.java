@@ -9,12 +9,29 @@ import io.jpool.AdaptiveStats;
  *
  * <h2>How it works</h2>
  * Samples arrive every tick (about 100 ms); they are summed over windows (about 500 ms), and
- * every decision but starvation is taken at the end of a window, in this order:
+ * every decision but the first three is taken at the end of a window, in this order:
  * <ol>
  *   <li><b>Starvation</b> (every tick): tasks queued, every worker busy, and no task ended for
  *       {@code starvationNanos}: double the workers, up to max, and again every
  *       {@code starvationRepeatNanos} while nothing ends. This frees tasks that wait for each
  *       other, whatever the estimate says.</li>
+ *   <li><b>The work changed</b> (every tick, thread pools: {@link Settings#followTicks()}): a
+ *       tick's own ratio 10 times above the smoothed one (and above 10) for three ticks in a row,
+ *       with tasks queued, or 10 times below it for two: the target goes straight to the new
+ *       work's estimate, as after a window of new work, without waiting for the window's end
+ *       (up to a window after the change) and whatever probe is under way. Not right after a
+ *       fall for rises (the tasks that end then ran on the crowded CPUs of before, whose pauses
+ *       look like waiting), nor right after a rise for falls (new workers' first tasks run
+ *       cold); a rise needs a third tick because a pause of the whole JVM stretches every task
+ *       of one or two as a wait would.</li>
+ *   <li><b>Cutting for the CPUs goes on</b> (every tick, thread pools): in the window after a cut
+ *       because the work turned CPU-bound or oversubscribed the CPUs (each cut starts one), two
+ *       ticks (leaving out the one right after the cut, whose tasks ran before it) that still
+ *       show tasks waiting for a CPU a third of their time, and computing more than they wait or
+ *       waiting for a CPU 60% of it, cut again to the busy workers times the share not spent waiting for a CPU, if that is a
+ *       quarter fewer. From hundreds of workers the cut takes a few steps: the JVM's pauses grow
+ *       with the runnable threads and count as wait, so each step sees the next one's share only
+ *       once its workers have gone, and a window per step would add up to seconds.</li>
  *   <li><b>Load fell</b>: nothing queued during a whole window and fewer workers busy than the
  *       target: the target drops to the most that were busy (at least min).</li>
  *   <li><b>Estimate</b> (Goetz): {@code cpus x (1 + wait/compute)}, from the tasks' sampled CPU
@@ -104,18 +121,36 @@ public final class AdaptiveController {
     private static final int SETTLE_WINDOWS = 4;
     /** Probe step, as a divisor of the target, once a probe either side was rejected. */
     private static final int NEAR_GOOD_STEP = 8;
+    /** A tick's ratio this many times off the smoothed one is a drastic change of the work. */
+    private static final double SHIFT = 10;
+    /**
+     * Ticks in a row that must show a drastic rise: a pause of the whole JVM (a collection, a
+     * safepoint) stretches the tasks of a tick or two as a wait would; it does not last three.
+     */
+    private static final int RISE_TICKS = 3;
+    /** Ticks in a row that must show a drastic fall (a pause never makes tasks wait less). */
+    private static final int FALL_TICKS = 2;
+    /** Fewest tasks ended in a tick for its ratio to count. */
+    private static final int MIN_TICK_TASKS = 4;
 
     /**
      * Where the climb is. UNMEASURED: the first window at a new target, which gives the rate to
      * judge by. ESTIMATED: the same, at an estimate for new work (or a rise of it), after which a
-     * probe up follows at once. HOLD: at a kept target. PROBE_UP/PROBE_DOWN: a window at a step,
-     * judged at its end.
+     * probe up follows at once. CPU_CUT: the same, after a cut because the work turned CPU-bound or
+     * oversubscribed the CPUs, during which the ticks may cut again. HOLD: at a kept target.
+     * PROBE_UP/PROBE_DOWN: a window at a step, judged at its end. CPU_PROBE: a probe down for the
+     * CPUs (work that also waits): if it loses throughput, the CPUs were not the limit; if the
+     * work changed under it, the cut stays.
      */
     private enum Phase {
-        UNMEASURED, ESTIMATED, HOLD, PROBE_UP, PROBE_DOWN;
+        UNMEASURED, ESTIMATED, CPU_CUT, HOLD, PROBE_UP, PROBE_DOWN, CPU_PROBE;
 
         boolean measuring() {
-            return this == UNMEASURED || this == ESTIMATED;
+            return this == UNMEASURED || this == ESTIMATED || this == CPU_CUT;
+        }
+
+        boolean probing() {
+            return this == PROBE_UP || this == PROBE_DOWN || this == CPU_PROBE;
         }
     }
 
@@ -155,14 +190,23 @@ public final class AdaptiveController {
     private boolean nearGood;
     /** The oversubscription rule's probe for work that also waits was taken since the work last changed. */
     private boolean oversubscribedTried;
-    /** The probe under way is that one: if it loses throughput, the CPUs were not the limit. */
-    private boolean oversubscribedProbe;
+    /** The direction (1 up, -1 down, 0 none) of the drastic change the last ticks showed. */
+    private int shiftSign;
+    /** Ticks in a row that showed it. */
+    private int shiftTicks;
+    /** When the target last rose and fell (a tick's evidence right after either is not trusted). */
+    private long lastRiseNanos;
+    private long lastFallNanos;
+    /** Ticks since the target last changed. */
+    private int ticksSinceChange;
     /** The window just ended had a ratio 4 times off the smoothed one: new work. */
     private boolean newWorkInWindow;
     /** ...and its ratio was 4 times below: the work now waits less (it may have turned CPU-bound). */
     private boolean ratioFellInWindow;
 
     private AdaptiveSample last;
+    /** The sample of the tick before {@link #last}. */
+    private AdaptiveSample beforeLast;
     private AdaptiveSample windowStart;
     private long lastProgressNanos;
     private boolean queuedInWindow;
@@ -183,9 +227,13 @@ public final class AdaptiveController {
      * @param probeAboveEstimate    probe up right after the window at an estimate (threads: cheap to
      *                              start, and mixed work does best above it); false for workers
      *                              that cost a process each, which climb from a held estimate
+     * @param followTicks           act between windows on what single ticks show: a drastic, sustained
+     *                              change of the ratio, and further cuts while the CPUs stay
+     *                              oversubscribed (threads, whose ticks are short and many tasks)
      */
     public record Settings(int min, int max, int cpus, long windowNanos, long starvationNanos,
-                           long starvationRepeatNanos, double margin, boolean probeAboveEstimate) {
+                           long starvationRepeatNanos, double margin, boolean probeAboveEstimate,
+                           boolean followTicks) {
         public Settings {
             if (min < 1 || max < min) {
                 throw new IllegalArgumentException("adaptive bounds must satisfy 1 <= min <= max, got min=" + min
@@ -199,18 +247,18 @@ public final class AdaptiveController {
             }
         }
 
-        /** Settings without the probe up right after an estimate. */
+        /** Settings without the probe up right after an estimate, deciding at the ends of windows only. */
         public Settings(int min, int max, int cpus, long windowNanos, long starvationNanos,
                         long starvationRepeatNanos, double margin) {
-            this(min, max, cpus, windowNanos, starvationNanos, starvationRepeatNanos, margin, false);
+            this(min, max, cpus, windowNanos, starvationNanos, starvationRepeatNanos, margin, false, false);
         }
 
         /**
          * A thread pool's settings: 500 ms windows, 500 ms to starvation, then every 100 ms, 5%
-         * margin, a probe up right after an estimate.
+         * margin, a probe up right after an estimate, and the rules that follow single ticks.
          */
         public static Settings of(int min, int max, int cpus) {
-            return new Settings(min, max, cpus, 500_000_000L, 500_000_000L, 100_000_000L, 0.05, true);
+            return new Settings(min, max, cpus, 500_000_000L, 500_000_000L, 100_000_000L, 0.05, true, true);
         }
     }
 
@@ -240,13 +288,19 @@ public final class AdaptiveController {
         if (last == null) {
             last = s;
             lastProgressNanos = s.nanoTime();
+            lastRiseNanos = s.nanoTime() - settings.windowNanos();
+            lastFallNanos = lastRiseNanos;
             startWindow(s);
             return false;
         }
         if (s.completed() != last.completed()) {
             lastProgressNanos = s.nanoTime();
         }
+        AdaptiveSample prev = last;
+        AdaptiveSample prev2 = beforeLast;
+        beforeLast = last;
         last = s;
+        ticksSinceChange++;
         queuedInWindow |= s.queued() > 0;
         peakBusy = Math.max(peakBusy, s.busy());
         busySum += s.busy();
@@ -261,10 +315,130 @@ public final class AdaptiveController {
                     + " tasks queued, all " + s.busy() + " workers busy and no task ended for "
                     + stalled / 1_000_000 + " ms");
         }
+        if (settings.followTicks() && followTick(prev2, prev, s)) {
+            return true;
+        }
         if (s.nanoTime() - windowStart.nanoTime() < settings.windowNanos() && !firstEstimateReady(s)) {
             return false;
         }
         return endWindow(s);
+    }
+
+    /**
+     * The rules that need no window's end (thread pools): a drastic change of the ratio that lasts
+     * a few ticks takes the target straight to the new estimate, and while a cut for the CPUs is
+     * under way, every two ticks that still show tasks waiting for a CPU cut again. A window's end
+     * is up to a window after the work changed, and a cut for the CPUs from hundreds of workers
+     * takes a few steps: the JVM pauses that hundreds of runnable threads cause count as wait, so
+     * each step sees the next one's share only once its workers have gone.
+     */
+    private boolean followTick(AdaptiveSample prev2, AdaptiveSample prev, AdaptiveSample s) {
+        double tickRatio = ratioBetween(prev, s);
+        int sign = drasticChange(tickRatio, s);
+        shiftTicks = sign == 0 ? 0 : sign == shiftSign ? shiftTicks + 1 : 1;
+        shiftSign = sign;
+        if (sign != 0 && shiftTicks >= (sign > 0 ? RISE_TICKS : FALL_TICKS)) {
+            shiftTicks = 0;
+            if (shift(sign, tickRatio, s)) {
+                return true;
+            }
+        }
+        // two ticks that leave out the one right after the cut (its tasks ran before it)
+        return phase == Phase.CPU_CUT && ticksSinceChange >= 3 && prev2 != null && cutAgain(prev2, prev, s);
+    }
+
+    /**
+     * 1 if this tick's ratio is 10 times (and more than 10) above the smoothed one, -1 if 10 times
+     * below, else 0. Not before a ratio was measured, nor right after a change that makes the
+     * tick's tasks unlike the work's: the tasks that end in the window after a fall ran on the
+     * crowded CPUs of before, whose pauses look like waiting; the first tasks of new workers
+     * run cold and compute more.
+     */
+    private int drasticChange(double tickRatio, AdaptiveSample s) {
+        if (Double.isNaN(tickRatio) || Double.isNaN(ratio)) {
+            return 0;
+        }
+        if (tickRatio > SHIFT * Math.max(ratio, CPU_BOUND_RATIO)
+                && s.nanoTime() - lastFallNanos >= settings.windowNanos()) {
+            return 1;
+        }
+        if (tickRatio * SHIFT < ratio && s.nanoTime() - lastRiseNanos >= settings.windowNanos() / 2) {
+            return -1;
+        }
+        return 0;
+    }
+
+    /** The work changed drastically: the target goes straight to the new work's estimate. */
+    private boolean shift(int sign, double tickRatio, AdaptiveSample s) {
+        int to = estimate(tickRatio);
+        if (sign > 0 ? to <= target || s.queued() == 0 : to >= target) {
+            return false;
+        }
+        String why = "estimate: " + settings.cpus() + " CPUs x (1 + wait/compute " + fmt(tickRatio) + ")"
+                + (to == settings.max() || to == settings.min() ? ", clamped" : "") + "; the work changed: "
+                + (sign > 0 ? RISE_TICKS : FALL_TICKS) + " ticks in a row 10 times " + (sign > 0 ? "above" : "below")
+                + " the ratio of before (" + fmt(ratio) + ")";
+        forgetTaskTimes();
+        oversubscribedTried = false;
+        cpuLimited = sign < 0; // as after a cut for the CPUs: a ratio that grows back is new work, not queueing
+        ratio = tickRatio;
+        ratioOfEstimate = tickRatio;
+        ratioAtEstimate = tickRatio;
+        settle(s);
+        // a fall is a cut for the CPUs: the ratio of tasks that crowd them counts the JVM's pauses
+        // as wait, so the cut may go on; and no probe up follows the window after it, whose ratio
+        // still has the old work's last tasks in it
+        return change(to, sign < 0 ? Phase.CPU_CUT : Phase.ESTIMATED, s, why);
+    }
+
+    /**
+     * During a cut for the CPUs: the two ticks since {@code prev2} still show tasks waiting for a
+     * CPU a third of their time or more, and either computing more than they wait or waiting for
+     * a CPU 60% of the time (past where even mixed work gains from a queue of runnable threads):
+     * the target drops to the busy workers times the share not spent waiting for a CPU, if that
+     * is a quarter fewer at least.
+     */
+    private boolean cutAgain(AdaptiveSample prev2, AdaptiveSample prev, AdaptiveSample s) {
+        long runQueue = s.sampledRunQueueNanos() < 0 || prev2.sampledRunQueueNanos() < 0 ? -1
+                : s.sampledRunQueueNanos() - prev2.sampledRunQueueNanos();
+        long wall = s.sampledWallNanos() - prev2.sampledWallNanos();
+        double glanceRatio = ratioBetween(prev2, s);
+        if (runQueue <= 0 || wall <= 0 || Double.isNaN(glanceRatio) || target <= settings.cpus() || s.queued() == 0) {
+            return false;
+        }
+        double share = (double) runQueue / wall;
+        if (share < CPU_STARVED_SHARE || (glanceRatio >= CPU_BOUND_RATIO && share < CPU_STARVED_PROBE_SHARE)) {
+            return false;
+        }
+        double busy = (prev.busy() + s.busy()) / 2.0;
+        int to = Math.max(settings.cpus(), (int) Math.ceil(busy * (1 - share)));
+        if (4 * to > 3 * target) {
+            return false;
+        }
+        return change(to, Phase.CPU_CUT, s, "CPUs oversubscribed: tasks still waited for a CPU "
+                + Math.round(100 * share) + "% of their time in the last two ticks");
+    }
+
+    /** The wait/compute ratio of the tasks sampled between two ticks; NaN if too few ended. */
+    private static double ratioBetween(AdaptiveSample a, AdaptiveSample b) {
+        long ended = b.completed() - a.completed();
+        long cpu = b.sampledCpuNanos() - a.sampledCpuNanos();
+        long wall = b.sampledWallNanos() - a.sampledWallNanos();
+        if (ended < MIN_TICK_TASKS || cpu <= 0 || wall <= 0) {
+            return Double.NaN;
+        }
+        long runQueue = b.sampledRunQueueNanos() < 0 || a.sampledRunQueueNanos() < 0 ? -1
+                : b.sampledRunQueueNanos() - a.sampledRunQueueNanos();
+        return waitComputeRatio(cpu, wall, runQueue, b.cpuContention());
+    }
+
+    /**
+     * wall = wait + cpu + time waiting for a CPU: measured ({@code runQueue >= 0}), or else
+     * estimated from the machine's load ({@code contention}).
+     */
+    private static double waitComputeRatio(long cpu, long wall, long runQueue, double contention) {
+        double r = runQueue >= 0 ? (double) (wall - runQueue - cpu) / cpu : (double) wall / cpu - Math.max(1.0, contention);
+        return Math.max(0.0, r);
     }
 
     /**
@@ -297,10 +471,7 @@ public final class AdaptiveController {
         newWorkInWindow = false;
         ratioFellInWindow = false;
         if (cpu > 0 && wall > 0) {
-            // wall = wait + cpu + time waiting for a CPU: measured, or else estimated from the load
-            double r = runQueue >= 0 ? (double) (wall - runQueue - cpu) / cpu
-                    : (double) wall / cpu - Math.max(1.0, s.cpuContention());
-            windowRatio = Math.max(0.0, r);
+            windowRatio = waitComputeRatio(cpu, wall, runQueue, s.cpuContention());
             // smoothed, but a window 4 times off is new work, taken as it is: halving a ratio of
             // 500 down to CPU-bound would take 9 windows
             boolean newWork = Double.isNaN(ratio) || windowRatio * RATIO_JUMP < ratio || windowRatio > RATIO_JUMP * ratio + 1;
@@ -347,7 +518,7 @@ public final class AdaptiveController {
         // tasks carry the JVM's long safepoint pauses of before, which look like waiting
         boolean fromCpuBound = highestRatio < CPU_BOUND_RATIO || cpuLimited;
         if ((Double.isNaN(highestRatio) && demand)
-                || (queued && !phase.measuring() && !oversubscribedProbe && (fromCpuBound || (!queueing && !queueingSeen))
+                || (queued && !phase.measuring() && phase != Phase.CPU_PROBE && (fromCpuBound || (!queueing && !queueingSeen))
                     && ratio > RATIO_JUMP * highestRatio + 1 && estimate > target)) {
             if (!Double.isNaN(highestRatio)) {
                 forgetTaskTimes(); // a new workload: its tasks take their own time
@@ -360,7 +531,7 @@ public final class AdaptiveController {
             return change(estimate, Phase.ESTIMATED, s, "estimate: " + settings.cpus() + " CPUs x (1 + wait/compute "
                     + fmt(ratio) + ")" + (estimate == settings.max() || estimate == settings.min() ? ", clamped" : ""));
         }
-        boolean probing = phase == Phase.PROBE_UP || phase == Phase.PROBE_DOWN;
+        boolean probing = phase.probing();
         // the window's own ratio counts as well as the smoothed one: a ratio that went from 100 to
         // 250 reads 175 smoothed, and the rise would wait a window more far below the best size
         double riseRatio = windowRatio > ratio ? windowRatio : ratio;
@@ -400,14 +571,12 @@ public final class AdaptiveController {
             ratioAtEstimate = ratio;
             String why = "CPUs oversubscribed: tasks waited for a CPU " + Math.round(100 * runQueueShare) + "% of their time";
             if (cpuBound) {
-                return change(to, Phase.UNMEASURED, s, why);
+                return change(to, Phase.CPU_CUT, s, why);
             }
             oversubscribedTried = true;
             baseRate = rate;
             keptUps = 0;
-            boolean changed = change(to, Phase.PROBE_DOWN, s, why + " (a probe: the work also waits)");
-            oversubscribedProbe = true; // after change(), which ends any probe before
-            return changed;
+            return change(to, Phase.CPU_PROBE, s, why + " (a probe: the work also waits)");
         }
         if (ratio < CPU_BOUND_RATIO && target > estimate) {
             forgetTaskTimes();
@@ -488,18 +657,17 @@ public final class AdaptiveController {
                 }
                 nextProbeUp = false;
                 return reject(rate, s, "more workers did not raise throughput (" + fmt(rate) + "/s vs " + fmt(baseRate) + "/s)");
+            case CPU_PROBE:
             case PROBE_DOWN:
-                if (oversubscribedProbe && (newWorkInWindow || ratio < CPU_BOUND_RATIO)) {
+                if (phase == Phase.CPU_PROBE && (newWorkInWindow || ratio < CPU_BOUND_RATIO)) {
                     // the work changed under the cut (it turned CPU-bound, or its tasks carry the
                     // pauses of the oversubscribed CPUs before): its rate says nothing of the cut,
                     // which stays; measured afresh from here
-                    oversubscribedProbe = false;
                     phase = Phase.HOLD;
                     baseRate = rate;
                     return false;
                 }
                 if (rate >= baseRate * (1 - settings.margin())) {
-                    oversubscribedProbe = false;
                     rejectedInARow = 0;
                     queueingSeen = true; // fewer workers did as well: the estimate is too high for this work
                     if (target > settings.min()) {
@@ -511,12 +679,12 @@ public final class AdaptiveController {
                     return false;
                 }
                 nextProbeUp = true;
-                if (oversubscribedProbe) {
+                if (phase == Phase.CPU_PROBE) {
                     cpuLimited = false; // the CPUs' queue was what kept them busy between the tasks' waits
                 }
-                oversubscribedProbe = false;
                 return reject(rate, s, "fewer workers lowered throughput (" + fmt(rate) + "/s vs " + fmt(baseRate) + "/s)");
             case UNMEASURED:
+            case CPU_CUT:
                 phase = Phase.HOLD;
                 baseRate = rate;
                 return false;
@@ -595,8 +763,7 @@ public final class AdaptiveController {
 
     private boolean change(int to, Phase next, AdaptiveSample s, String why) {
         to = clamp(to);
-        oversubscribedProbe = false;
-        boolean probing = next == Phase.PROBE_UP || next == Phase.PROBE_DOWN;
+        boolean probing = next.probing();
         lastKept = probing ? target : to; // a rejected probe step returns to where it started
         if (next.measuring()) {
             baseRate = Double.NaN;
@@ -607,6 +774,13 @@ public final class AdaptiveController {
         if (to == target) {
             return false;
         }
+        if (to > target) {
+            lastRiseNanos = s.nanoTime();
+        } else {
+            lastFallNanos = s.nanoTime();
+        }
+        ticksSinceChange = 0;
+        shiftTicks = 0;
         target = to;
         changes++;
         reason = why;
