@@ -106,6 +106,13 @@ final class WorkerLink {
     private State state = State.STARTING;
     /** The tasks given to it, in the order it runs them: the first runs now; empty unless BUSY. */
     final ArrayDeque<ProcessTask<?>> held = new ArrayDeque<>();
+    /** The bytes of the frames of {@link #held} (see {@code ProcessPoolImpl.frameBytes}). */
+    long heldBytes;
+    /** Its chunks came fast enough for the deep window ({@link #paced}). */
+    boolean deep;
+    /** {@code System.nanoTime()} when the current measure of its pace began, and the replies since. */
+    private long paceMark;
+    private int paceCount;
     /** How many tasks were given to it: the {@link ProcessTask#sendNumber} of the latest. */
     long given;
     /**
@@ -184,6 +191,24 @@ final class WorkerLink {
         this.pid = process.pid();
         this.stdout = stdout;
         this.stderr = stderr;
+    }
+
+    /** It began a run of tasks at {@code now} (it was idle): its pace is measured from here. */
+    void paceFrom(long now) {
+        paceMark = now;
+        paceCount = 0;
+    }
+
+    /**
+     * It replied at {@code now} and runs its next task: every {@code span} such replies, its
+     * window turns {@link #deep} if they came at most {@code fastNanos} apart on average, and
+     * shallow again if not.
+     */
+    void paced(long now, int span, long fastNanos) {
+        if (++paceCount >= span) {
+            deep = now - paceMark <= span * fastNanos;
+            paceFrom(now);
+        }
     }
 
     State state() {

@@ -59,6 +59,8 @@ public final class WorkerMain {
      */
     private static final long POLL_NANOS = Spin.nanos(50_000L);
     private final FrameChannel channel;
+    /** Every frame after HELLO is written through it (see {@link HeldReplies}). */
+    private final HeldReplies replies;
     private final long maxResultBytes;
     private final DecodeCache cache = new DecodeCache();
     private final long number;
@@ -74,6 +76,10 @@ public final class WorkerMain {
 
     private WorkerMain(FrameChannel channel, long maxResultBytes, long number, byte[] token) {
         this.channel = channel;
+        this.replies = new HeldReplies(channel);
+        // a task that calls System.exit ends the JVM with the replies before it written, so that
+        // the caller finds that task, not an earlier one, unanswered
+        Runtime.getRuntime().addShutdownHook(new Thread(replies::flushQuietly, "jpool-worker-exit-replies"));
         this.maxResultBytes = maxResultBytes;
         this.number = number;
         this.token = token;
@@ -133,11 +139,17 @@ public final class WorkerMain {
             long id = WorkerProtocol.id(frame);
             if (type == WorkerProtocol.TASK || type == WorkerProtocol.CHUNK) {
                 runTask(id, type, frame);
+                if (!channel.nextFrameHere() || replies.full()) {
+                    replies.flush(); // nothing more in hand to run first: the caller gets what is done
+                }
                 if (!socketWanted && channel.overPipes()) {
                     socketWanted = true; // the first result is out: now the slower-to-open, faster socket
-                    channel.write(WorkerProtocol.header(WorkerProtocol.SOCKET_WANTED, 0));
+                    replies.write(WorkerProtocol.header(WorkerProtocol.SOCKET_WANTED, 0));
                 }
-            } else if (type == WorkerProtocol.SOCKET_READY) {
+                continue;
+            }
+            replies.flush(); // every reply before this frame is out before it is acted on (EXIT halts)
+            if (type == WorkerProtocol.SOCKET_READY) {
                 moveToSocket(new String(frame, WorkerProtocol.HEADER, frame.length - WorkerProtocol.HEADER, StandardCharsets.UTF_8));
             } else if (type == WorkerProtocol.INIT) {
                 runInitializer(frame);
@@ -179,9 +191,9 @@ public final class WorkerMain {
                         frame.length - WorkerProtocol.HEADER, null, JdkCodec.INSTANCE);
                 init.run();
             }
-            channel.write(WorkerProtocol.header(WorkerProtocol.READY, 0));
+            replies.write(WorkerProtocol.header(WorkerProtocol.READY, 0));
         } catch (Throwable t) {
-            channel.write(WorkerProtocol.header(WorkerProtocol.INIT_FAILED, 0), ByteBuffer.wrap(envelope(t)));
+            replies.write(WorkerProtocol.header(WorkerProtocol.INIT_FAILED, 0), ByteBuffer.wrap(envelope(t)));
         }
     }
 
@@ -217,9 +229,9 @@ public final class WorkerMain {
         }
         ByteBuffer[] parts = WorkerProtocol.withHeader(WorkerProtocol.RESULT, id, encoded.head());
         if (encoded.trailing() == null) {
-            channel.write(parts);
+            replies.write(parts);
         } else {
-            channel.write(parts, encoded.trailing());
+            replies.write(parts, encoded.trailing());
         }
     }
 
@@ -240,13 +252,13 @@ public final class WorkerMain {
                     + (frame.size() - WorkerProtocol.HEADER) + " bytes, over the pool's maxResultBytes of "
                     + maxResultBytes));
         } else {
-            channel.write(frame.asBuffer());
+            replies.hold(frame.asBuffer());
         }
         return true;
     }
 
     private void sendError(long id, Throwable t) throws IOException {
-        channel.write(WorkerProtocol.header(WorkerProtocol.ERROR, id), ByteBuffer.wrap(envelope(t)));
+        replies.write(WorkerProtocol.header(WorkerProtocol.ERROR, id), ByteBuffer.wrap(envelope(t)));
     }
 
     /** A TASK body: {@code [flags][task object]}; a stateless task is decoded once and reused. */
