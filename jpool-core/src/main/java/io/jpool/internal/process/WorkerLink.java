@@ -193,10 +193,14 @@ final class WorkerLink {
         this.stderr = stderr;
     }
 
-    /** It began a run of tasks at {@code now} (it was idle): its pace is measured from here. */
+    /**
+     * It began a run of tasks at {@code now} (it was idle): its window is shallow until its pace,
+     * measured from here, shows its tasks are fast; a map of slow items after a fast one starts so.
+     */
     void paceFrom(long now) {
         paceMark = now;
         paceCount = 0;
+        deep = false;
     }
 
     /**
@@ -207,7 +211,8 @@ final class WorkerLink {
     void paced(long now, int span, long fastNanos) {
         if (++paceCount >= span) {
             deep = now - paceMark <= span * fastNanos;
-            paceFrom(now);
+            paceMark = now;
+            paceCount = 0;
         }
     }
 
