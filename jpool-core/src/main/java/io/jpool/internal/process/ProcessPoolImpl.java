@@ -809,6 +809,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             lock.unlock();
         }
         int exitCode = -1;
+        long startedLast = 0;
         List<String> stderrTail = List.of();
         Throwable failure = null;
         try {
@@ -819,6 +820,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             w.closeChannel();
             w.awaitSendEnd(); // a frame being written to it fails now; then sentWhole is final
             w.outbox.clear(); // frames not written yet go nowhere: their tasks are re-queued below
+            startedLast = StartedMarks.takeLast(launcher.directory(), w.number); // final: it has exited
             stderrTail = w.stderr.lastLines(2000);
             w.stdout.awaitEnd(2000); // its last output is forwarded before its task's failure is reported
         } catch (Throwable e) {
@@ -848,13 +850,16 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                     workerCount--;
                 }
                 long sentWhole = w.sentWhole;
+                // the one it ran when it died: the first it held, or a later one if its mark says so
+                int running = StartedMarks.running(held, startedLast);
                 for (int i = held.size() - 1; i >= 0; i--) { // re-queued at the front, first held first
                     ProcessTask<?> t = held.get(i);
-                    // it never started: it waited behind an unfinished task; or killed for another task
-                    // (a late cancel of the task it ran before); or its frame never reached the worker
-                    // whole: it did not run there, so that attempt does not count
-                    boolean neverStarted = i > 0 && w.readToEnd;
-                    boolean innocent = neverStarted
+                    // it never started: it waited behind an unfinished task; or it ran to its end and
+                    // its reply died held in the worker; or killed for another task (a late cancel of
+                    // the task it ran before); or its frame never reached the worker whole: it did not
+                    // end its worker, so that attempt does not count
+                    boolean neverStarted = i > running && w.readToEnd;
+                    boolean innocent = neverStarted || i < running
                             || (w.killedForTask > 0 && w.killedForTask != t.id)
                             || (t.sendNumber > sentWhole && ++t.unsent <= MAX_UNSENT);
                     if (innocent) {

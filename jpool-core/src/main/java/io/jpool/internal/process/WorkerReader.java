@@ -18,7 +18,8 @@ import java.util.ArrayList;
  * goes to the launcher, which moves the worker to the pool's socket. While the worker holds more
  * tasks (a map's window), the reader polls the channel for {@link #POLL_NANOS} before it blocks;
  * the channel reads ahead, so replies that came together are handled one after another with no
- * system call between them.
+ * system call between them, and their futures are completed together once the last is read
+ * ({@link #deliverBurst}).
  *
  * <p>Nothing a worker sends kills this thread: an Error while decoding a result fails that task
  * only; a corrupt frame, or any Throwable while reading one (an OutOfMemoryError for a huge frame),

@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and writes them together ({@code worker.HeldReplies}); a worker whose items come fast gets a
  * deep window. Held replies must not change what the caller sees: a reply held while a long item
  * runs still reaches the caller at once, a time limit still counts from the item's real start, and
- * a task that ends its JVM is still the one blamed. Side effects are files, so each run in a
+ * a task that ends its JVM (System.exit, or a crash that skips every hook) is still the one blamed. Side effects are files, so each run in a
  * worker leaves a trace the test can count.
  */
 class ProcessMapBurstTest {
@@ -167,6 +167,48 @@ class ProcessMapBurstTest {
             assertThat(runs(0)).isEqualTo(1);
             assertThat(runs(1)).isEqualTo(1);
             assertThat(runs(2)).as("runs of the item that exits (retries 0)").isEqualTo(1);
+        } finally {
+            p.close();
+        }
+    }
+
+    @Test
+    void aTaskThatCrashesItsJvmIsTheOneBlamedAndTheItemsWhoseRepliesDiedWithItRunAgain() throws Exception {
+        ProcessPoolImpl p = pool(null);
+        try {
+            maxHeld(p, x -> x + 1, 3_000); // warm: its replies are held from the first item on
+            String d = dir.toString();
+            List<Object> out = new ArrayList<>();
+            try (MapResult<Integer> r = p.map((Integer x) -> {
+                Path base = Path.of(d);
+                if (x == 0) {
+                    Files.writeString(base.resolve("ran-0"), "x");
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    while (!Files.exists(base.resolve("release")) && System.nanoTime() < deadline) {
+                        Thread.sleep(5);
+                    }
+                } else if (x == 2) {
+                    Files.writeString(base.resolve("ran-2"), "x", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    Runtime.getRuntime().halt(9); // as a crash: no shutdown hook, the replies held die with it
+                }
+                return x * 10;
+            }, items(6), MapOptions.defaults().chunksize(1))) {
+                Iterator<Integer> it = r.iterator();
+                awaitRun(0);
+                Files.writeString(dir.resolve("release"), "go"); // 0 and 1 end, 2 halts well within a hold
+                while (it.hasNext()) {
+                    try {
+                        out.add(it.next());
+                    } catch (TaskFailedException e) {
+                        out.add(e.getCause().getClass().getSimpleName() + " " + e.index());
+                    }
+                }
+            }
+            // the worker's mark names item 2 as the one it ran: 0 and 1 ran to their end, and run
+            // again if their replies died with it, at no cost of an attempt (retries 0)
+            assertThat(out).containsExactly(0, 10, WorkerDiedException.class.getSimpleName() + " 2", 30, 40, 50);
+            assertThat(runs(2)).as("runs of the item that crashes (retries 0)").isEqualTo(1);
+            assertThat(p.submit(() -> 5).get(60, TimeUnit.SECONDS)).isEqualTo(5);
         } finally {
             p.close();
         }

@@ -28,7 +28,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * (the caller's view of a task's start is late by that much at most), and a worker that exits
  * through {@code System.exit} writes them on its way out ({@link #flushQuietly}): a task that
  * ended its JVM is then the one the caller finds unanswered. The watchdog sleeps (parked, no
- * timer) while nothing has been held for a while, and the first reply held after wakes it.
+ * timer) while nothing has been held for a while, and the first reply kept after wakes it.
+ *
+ * <p>What the caller can no longer tell: a worker killed from outside (or crashing in native
+ * code) with replies held takes them with it, so tasks it ran look unstarted to the caller, which
+ * runs them again at no cost of an attempt, as it does the tasks that waited in the window.
  */
 final class HeldReplies {
     /** The longest a reply waits for the ones after it; the watchdog's period while replies come. */
@@ -62,10 +66,25 @@ final class HeldReplies {
         try {
             if (frames.isEmpty()) {
                 heldSince = System.nanoTime();
-                wakeWatchdogLocked();
             }
             frames.add(new ByteBuffer[] {frame});
             bytes += frame.remaining();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The worker goes on to its next task with replies held: the watchdog must be awake to write
+     * them if that task is long. (Not in {@link #hold}: a reply flushed at once, a lone task's,
+     * should not pay for waking it.)
+     */
+    void keep() {
+        lock.lock();
+        try {
+            if (!frames.isEmpty()) {
+                wakeWatchdogLocked();
+            }
         } finally {
             lock.unlock();
         }
@@ -158,7 +177,7 @@ final class HeldReplies {
             try {
                 if (frames.isEmpty()) {
                     if (++idle >= IDLE_ROUNDS) {
-                        watchdogAsleep = sleep = true; // the next hold() wakes it
+                        watchdogAsleep = sleep = true; // the next keep() wakes it
                         idle = 0;
                     }
                 } else {
