@@ -28,11 +28,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * frames go through {@link #outbox}, which one writer at a time drains in order, so they reach the
  * worker in the order of {@code held}. The first of {@code held} is the one it runs (or is about
  * to); the others wait in its channel and have not started, since every result it wrote before it
- * died is read before its channel ends; or, if it was killed from outside or crashed with small
- * replies held (the worker's {@code HeldReplies}, at most half a millisecond), they ran and their
- * replies died with it: either way they run again at no cost of an attempt. A task that calls
- * {@code System.exit}, or runs past its time limit, finds the replies before it written, so the
- * first of {@code held} is still the one to blame. The pool writes a busy worker's new frames only once it
+ * died is read before its channel ends. A worker killed from outside, or crashed, with small
+ * replies held (the worker's {@code HeldReplies}, half a millisecond at most) ran some of them
+ * too: the task it marked as started last ({@link StartedMarks}) is then the one it ran, those
+ * before it ran to their end, and both kinds of innocent task run again at no cost of an attempt. The pool writes a busy worker's new frames only once it
  * has few left in its channel ({@link #flushAsked}), so they go out several to a write.
  */
 final class WorkerLink {

@@ -30,9 +30,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * ended its JVM is then the one the caller finds unanswered. The watchdog sleeps (parked, no
  * timer) while nothing has been held for a while, and the first reply kept after wakes it.
  *
- * <p>What the caller can no longer tell: a worker killed from outside (or crashing in native
- * code) with replies held takes them with it, so tasks it ran look unstarted to the caller, which
- * runs them again at no cost of an attempt, as it does the tasks that waited in the window.
+ * <p>A worker killed from outside (or crashing in native code) with replies held takes them with
+ * it. So replies are held only by a worker that notes each task it starts ({@link StartedMark}):
+ * the caller then blames the task that ran, and runs again, at no cost of an attempt, the ones
+ * whose replies died held.
  */
 final class HeldReplies {
     /** The longest a reply waits for the ones after it; the watchdog's period while replies come. */
