@@ -25,6 +25,17 @@ interface ByteLink {
     /** Writes the remaining bytes of {@code parts}, {@code size} in all, in order. */
     void write(ByteBuffer[] parts, long size) throws IOException;
 
+    /**
+     * The bytes already read from the peer and not yet handed out (read ahead by this link's
+     * buffer), as a read-only view, or an empty buffer; the reading thread's.
+     */
+    default ByteBuffer readAhead() {
+        return EMPTY;
+    }
+
+    /** An empty buffer: no bytes read ahead. */
+    ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
     /** Closes both directions; never throws. */
     void close();
 }

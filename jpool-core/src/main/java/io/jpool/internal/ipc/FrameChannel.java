@@ -275,6 +275,28 @@ public final class FrameChannel implements AutoCloseable {
         return head;
     }
 
+    /**
+     * True if the next frame is already here whole, read ahead with an earlier frame: a
+     * {@link #read()} now returns it without a system call. Called by the reading thread.
+     */
+    public boolean nextFrameHere() {
+        ByteBuffer ahead = readLink.readAhead();
+        if (ahead.remaining() < 4) {
+            return false;
+        }
+        int length = ahead.getInt(ahead.position());
+        if (length == MOVED) {
+            return false;
+        }
+        if ((length & TAIL_BIT) == 0) {
+            return ahead.remaining() - 4 >= length;
+        }
+        if (ahead.remaining() < 8) {
+            return false;
+        }
+        return ahead.remaining() - 8L >= (long) (length & ~TAIL_BIT) + ahead.getInt(ahead.position() + 4);
+    }
+
     /** The tail of the frame that {@link #read()} returned last, or null if it had none. */
     public byte[] tail() {
         return tail;

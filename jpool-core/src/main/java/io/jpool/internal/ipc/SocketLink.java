@@ -70,6 +70,12 @@ final class SocketLink implements ByteLink {
     }
 
     @Override
+    public ByteBuffer readAhead() {
+        ByteBuffer buf = buffer;
+        return buf == null ? EMPTY : buf.asReadOnlyBuffer();
+    }
+
+    @Override
     public void readFully(byte[] b, int off, int len, long pollNanos) throws IOException {
         ByteBuffer buf = buffer;
         if (buf == null) {

@@ -20,7 +20,9 @@ import java.util.HexFormat;
  * {@link io.jpool.internal.ipc.FrameChannel#moveTo}), which is faster for small and large frames.
  * A worker reads a frame, runs its task, answers, then reads the next, so the caller may write a
  * few small CHUNK frames ahead of the worker's answers (see {@code process.WorkerLink.held}): they wait
- * in the channel, in order, and none has started until every answer before it was written.
+ * in the channel, in order, and none has started until every answer before it was written or
+ * held (a worker holds small answers while the next frame is in hand, and writes them together
+ * within half a millisecond).
  * The bodies of TASK, CHUNK and RESULT are laid out by {@link io.jpool.internal.codec.Payloads}. HELLO is the first frame on a new connection: the 32-byte token the worker read from its stdin,
  * with the worker's number as the id. Values and errors are encoded by the pool's {@link io.jpool.internal.codec.Codec};
  * errors travel as an {@link ErrorEnvelope} so that a class the caller cannot load still arrives
@@ -60,6 +62,16 @@ public final class WorkerProtocol {
     public static final int TOKEN_BYTES = 32;
     /** Exit code of a worker whose parent (the caller's JVM) is gone. */
     public static final int EXIT_PARENT_GONE = 86;
+
+    /**
+     * The file in the pool's directory where worker {@code number} keeps the id of the task it
+     * started last (8 bytes, big-endian, written through a shared mapping, so it survives a kill):
+     * the caller reads it when the worker died holding several tasks.
+     */
+    public static String startedFile(long number) {
+        return number + ".started";
+    }
+
     /** Exit code of a worker whose handshake failed. */
     public static final int EXIT_BAD_HANDSHAKE = 87;
     /** Exit code of the JVM when {@code -XX:+ExitOnOutOfMemoryError} fires. */

@@ -105,6 +105,20 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
      * wait for it, where an idle worker could have taken them: a handful, not the whole map.
      */
     static final int WINDOW = 12;
+    /**
+     * The window of a worker whose chunks are fast ({@link #FAST_CHUNK_NANOS}): a map of tiny items
+     * then costs a write and a wake-up on either side per few dozen items, not per few, and what
+     * waits behind a chunk is still well under {@code DEEP_WINDOW * FAST_CHUNK_NANOS} of work.
+     */
+    static final int DEEP_WINDOW = 64;
+    /**
+     * A worker whose replies came at most this far apart on average, over its latest
+     * {@link #PACE_CHUNKS} chunks run back to back, gets the {@link #DEEP_WINDOW}; one slower, or
+     * not yet measured, the {@link #WINDOW}.
+     */
+    static final long FAST_CHUNK_NANOS = 100_000;
+    /** How many chunks run back to back one measure of a worker's pace spans. */
+    static final int PACE_CHUNKS = 16;
     /** The largest chunk frame sent to a busy worker (see {@link #WINDOW_BYTES}). */
     static final int WINDOW_FRAME_BYTES = 8 << 10;
     /**
@@ -115,6 +129,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     /**
      * How many frames a busy worker keeps in its channel behind the task it runs before the pool
      * writes more: new frames for it are held back while it has this many, then written together.
+     * A worker with the {@link #DEEP_WINDOW} keeps a quarter of it.
      */
     static final int WRITE_AHEAD = 2;
     /**
@@ -349,8 +364,10 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             t.link = w;
             t.sendNumber = ++w.given;
             w.held.addLast(t);
+            w.heldBytes += frameBytes(t);
             if (w.held.size() == 1) {
                 w.become(WorkerLink.State.BUSY);
+                w.paceFrom(System.nanoTime());
                 startClockLocked(t, w);
             } else if (t.timer != null) {
                 t.timer.cancel(false); // a retried task's old limit must not end it while it waits
@@ -372,7 +389,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private void flushIfLowLocked(WorkerLink w, List<Runnable> sends) {
         long replied = w.given - w.held.size();
         long ahead = w.flushAsked - replied - 1; // asked-for frames behind the one it runs
-        if (w.flushAsked < w.given && ahead < WRITE_AHEAD) {
+        if (w.flushAsked < w.given && ahead < (w.deep ? DEEP_WINDOW / 4 : WRITE_AHEAD)) {
             w.flushAsked = w.given;
             sends.add(w::flushOutbox);
         }
@@ -391,22 +408,13 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         for (WorkerLink w : links) {
             ProcessTask<?> first = w.held.peekFirst();
             if (w.state() == WorkerLink.State.BUSY && first != null && first.frameType == WorkerProtocol.CHUNK
-                    && w.held.size() < WINDOW && heldBytes(w) + frameBytes(t) <= WINDOW_BYTES
+                    && w.held.size() < (w.deep ? DEEP_WINDOW : WINDOW) && w.heldBytes + frameBytes(t) <= WINDOW_BYTES
                     && (config.maxTasksPerWorker() <= 0 || w.tasksRun + w.held.size() < config.maxTasksPerWorker())
                     && (best == null || w.held.size() < best.held.size())) {
                 best = w;
             }
         }
         return best;
-    }
-
-    /** The bytes of the frames of the tasks {@code w} holds (under the lock). */
-    private static long heldBytes(WorkerLink w) {
-        long n = 0;
-        for (ProcessTask<?> t : w.held) {
-            n += frameBytes(t);
-        }
-        return n;
     }
 
     /**
@@ -750,11 +758,13 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                 throw new CorruptFrame("a reply for task #" + id + ", which it does not run");
             }
             w.held.pollFirst();
+            w.heldBytes -= frameBytes(t);
             t.link = null;
             w.tasksRun++;
             w.heldAfterReply = w.held.size();
             ProcessTask<?> next = w.held.peekFirst();
             if (next != null) {
+                w.paced(System.nanoTime(), PACE_CHUNKS, FAST_CHUNK_NANOS);
                 startClockLocked(next, w); // it wrote this reply, then began the next
                 sends = dispatchLocked(); // top up its window
                 flushIfLowLocked(w, sends); // frames held back for it go out once it runs low
@@ -794,10 +804,12 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             w.become(WorkerLink.State.DEAD);
             held = new ArrayList<>(w.held);
             w.held.clear();
+            w.heldBytes = 0;
         } finally {
             lock.unlock();
         }
         int exitCode = -1;
+        long startedLast = 0;
         List<String> stderrTail = List.of();
         Throwable failure = null;
         try {
@@ -808,6 +820,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             w.closeChannel();
             w.awaitSendEnd(); // a frame being written to it fails now; then sentWhole is final
             w.outbox.clear(); // frames not written yet go nowhere: their tasks are re-queued below
+            startedLast = StartedMarks.takeLast(launcher.directory(), w.number); // final: it has exited
             stderrTail = w.stderr.lastLines(2000);
             w.stdout.awaitEnd(2000); // its last output is forwarded before its task's failure is reported
         } catch (Throwable e) {
@@ -837,13 +850,16 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                     workerCount--;
                 }
                 long sentWhole = w.sentWhole;
+                // the one it ran when it died: the first it held, or a later one if its mark says so
+                int running = StartedMarks.running(held, startedLast);
                 for (int i = held.size() - 1; i >= 0; i--) { // re-queued at the front, first held first
                     ProcessTask<?> t = held.get(i);
-                    // it never started: it waited behind an unfinished task; or killed for another task
-                    // (a late cancel of the task it ran before); or its frame never reached the worker
-                    // whole: it did not run there, so that attempt does not count
-                    boolean neverStarted = i > 0 && w.readToEnd;
-                    boolean innocent = neverStarted
+                    // it never started: it waited behind an unfinished task; or it ran to its end and
+                    // its reply died held in the worker; or killed for another task (a late cancel of
+                    // the task it ran before); or its frame never reached the worker whole: it did not
+                    // end its worker, so that attempt does not count
+                    boolean neverStarted = i > running && w.readToEnd;
+                    boolean innocent = neverStarted || i < running
                             || (w.killedForTask > 0 && w.killedForTask != t.id)
                             || (t.sendNumber > sentWhole && ++t.unsent <= MAX_UNSENT);
                     if (innocent) {
@@ -1180,8 +1196,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
 
     @Override
     protected int defaultMapBufferSize() {
-        // each worker's full window and a couple more queued: its window is topped up from the queue
-        return Math.max(16, (WINDOW + 2) * config.maxWorkers());
+        // each worker's full (deep) window and a couple more queued: its window is topped up from the queue
+        return Math.max(16, (DEEP_WINDOW + 2) * config.maxWorkers());
     }
 
     // ---------------------------------------------------------------- diagnostics

@@ -28,7 +28,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * frames go through {@link #outbox}, which one writer at a time drains in order, so they reach the
  * worker in the order of {@code held}. The first of {@code held} is the one it runs (or is about
  * to); the others wait in its channel and have not started, since every result it wrote before it
- * died is read before its channel ends. The pool writes a busy worker's new frames only once it
+ * died is read before its channel ends. A worker killed from outside, or crashed, with small
+ * replies held (the worker's {@code HeldReplies}, half a millisecond at most) ran some of them
+ * too: the task it marked as started last ({@link StartedMarks}) is then the one it ran, those
+ * before it ran to their end, and both kinds of innocent task run again at no cost of an attempt. The pool writes a busy worker's new frames only once it
  * has few left in its channel ({@link #flushAsked}), so they go out several to a write.
  */
 final class WorkerLink {
@@ -106,6 +109,13 @@ final class WorkerLink {
     private State state = State.STARTING;
     /** The tasks given to it, in the order it runs them: the first runs now; empty unless BUSY. */
     final ArrayDeque<ProcessTask<?>> held = new ArrayDeque<>();
+    /** The bytes of the frames of {@link #held} (see {@code ProcessPoolImpl.frameBytes}). */
+    long heldBytes;
+    /** Its chunks came fast enough for the deep window ({@link #paced}). */
+    boolean deep;
+    /** {@code System.nanoTime()} when the current measure of its pace began, and the replies since. */
+    private long paceMark;
+    private int paceCount;
     /** How many tasks were given to it: the {@link ProcessTask#sendNumber} of the latest. */
     long given;
     /**
@@ -184,6 +194,29 @@ final class WorkerLink {
         this.pid = process.pid();
         this.stdout = stdout;
         this.stderr = stderr;
+    }
+
+    /**
+     * It began a run of tasks at {@code now} (it was idle): its window is shallow until its pace,
+     * measured from here, shows its tasks are fast; a map of slow items after a fast one starts so.
+     */
+    void paceFrom(long now) {
+        paceMark = now;
+        paceCount = 0;
+        deep = false;
+    }
+
+    /**
+     * It replied at {@code now} and runs its next task: every {@code span} such replies, its
+     * window turns {@link #deep} if they came at most {@code fastNanos} apart on average, and
+     * shallow again if not.
+     */
+    void paced(long now, int span, long fastNanos) {
+        if (++paceCount >= span) {
+            deep = now - paceMark <= span * fastNanos;
+            paceMark = now;
+            paceCount = 0;
+        }
     }
 
     State state() {

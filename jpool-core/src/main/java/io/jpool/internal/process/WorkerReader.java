@@ -5,6 +5,7 @@ import io.jpool.internal.util.Spin;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.util.ArrayList;
 
 /**
  * The thread that reads one worker's replies until its channel ends.
@@ -17,7 +18,8 @@ import java.io.IOException;
  * goes to the launcher, which moves the worker to the pool's socket. While the worker holds more
  * tasks (a map's window), the reader polls the channel for {@link #POLL_NANOS} before it blocks;
  * the channel reads ahead, so replies that came together are handled one after another with no
- * system call between them.
+ * system call between them, and their futures are completed together once the last is read
+ * ({@link #deliverBurst}).
  *
  * <p>Nothing a worker sends kills this thread: an Error while decoding a result fails that task
  * only; a corrupt frame, or any Throwable while reading one (an OutOfMemoryError for a huge frame),
@@ -46,6 +48,16 @@ final class WorkerReader implements Runnable {
      */
     private static final long POLL_NANOS = Spin.nanos(50_000L);
 
+    /** The most replies a burst holds back before they are delivered. */
+    static final int MAX_BURST = 64;
+
+    /** Replies read and handed back to the scheduler, not yet delivered (see {@link #deliverBurst}). */
+    private final ArrayList<Reply> burst = new ArrayList<>();
+
+    /** A reply whose task is off its worker and whose future is still to be completed. */
+    private record Reply(ProcessTask<?> task, byte type, byte[] frame, byte[] tail) {
+    }
+
     @Override
     public void run() {
         try {
@@ -59,7 +71,10 @@ final class WorkerReader implements Runnable {
                 ProcessTask<?> t = pool.replied(w, WorkerProtocol.id(frame));
                 // poll only while its window holds more: a lone task's reply is awaited asleep, as before
                 w.channel.pollBeforeBlocking(w.heldAfterReply > 0 ? POLL_NANOS : 0L);
-                decoder.deliver(t, type, frame, w.channel.tail());
+                burst.add(new Reply(t, type, frame, w.channel.tail()));
+                if (!w.channel.nextFrameHere() || burst.size() >= MAX_BURST) {
+                    deliverBurst();
+                }
             }
         } catch (EOFException e) {
             // the channel ended: the worker exited or was killed, and every frame it wrote was read
@@ -79,7 +94,24 @@ final class WorkerReader implements Runnable {
         } catch (Throwable e) {
             w.fault("it sent a corrupt frame: reading it threw " + e);
         } finally {
-            pool.workerDied(w);
+            try {
+                deliverBurst(); // handed back already: their futures end here, or never
+            } finally {
+                pool.workerDied(w);
+            }
         }
+    }
+
+    /**
+     * Completes the futures of the burst, the latest first: a map's caller waits for the earliest
+     * of them, and woken only once the others are done too, it takes them all in one go instead
+     * of waking (and, on a busy CPU, preempting this thread) once per reply.
+     */
+    private void deliverBurst() {
+        for (int i = burst.size() - 1; i >= 0; i--) {
+            Reply r = burst.get(i);
+            decoder.deliver(r.task(), r.type(), r.frame(), r.tail());
+        }
+        burst.clear();
     }
 }

@@ -41,7 +41,9 @@ import java.util.HexFormat;
  * socket where pipes cannot be made), the worker number, the token and the largest result
  * allowed. The worker opens the channel, says HELLO with the token, and then
  * serves frames on its main thread, one task at a time (see {@link WorkerProtocol}); after each, it polls
- * the channel for {@link #POLL_NANOS} before it blocks on it. Its stdout and
+ * the channel for {@link #POLL_NANOS} before it blocks on it. A small reply waits
+ * ({@link HeldReplies}) while the next task's frame is already in hand, so a map's small items
+ * are answered several to a write. Its stdout and
  * stderr are plain pipes that only the task's own output uses: the protocol never travels there.
  *
  * <p>A daemon thread keeps reading stdin: end-of-file means the caller's JVM is gone, and the
@@ -59,6 +61,17 @@ public final class WorkerMain {
      */
     private static final long POLL_NANOS = Spin.nanos(50_000L);
     private final FrameChannel channel;
+    /**
+     * Where it notes each task it starts, or null: replies are held only with it, so that the
+     * caller can tell which of the tasks it gave a dead worker was running. Made when a reply
+     * could first be held (a file off the start's path), once.
+     */
+    private StartedMark started;
+    private boolean markTried;
+    /** A file in the pool's directory, where the mark goes. */
+    private final String channelFile;
+    /** Every frame after HELLO is written through it (see {@link HeldReplies}). */
+    private final HeldReplies replies;
     private final long maxResultBytes;
     private final DecodeCache cache = new DecodeCache();
     private final long number;
@@ -72,8 +85,13 @@ public final class WorkerMain {
     /** Set once this worker asked to move from its pipes to the pool's socket (see WorkerProtocol). */
     private boolean socketWanted;
 
-    private WorkerMain(FrameChannel channel, long maxResultBytes, long number, byte[] token) {
+    private WorkerMain(FrameChannel channel, long maxResultBytes, long number, byte[] token, String poolFile) {
         this.channel = channel;
+        this.channelFile = poolFile;
+        this.replies = new HeldReplies(channel);
+        // a task that calls System.exit ends the JVM with the replies before it written, so that
+        // the caller finds that task, not an earlier one, unanswered
+        Runtime.getRuntime().addShutdownHook(new Thread(replies::flushQuietly, "jpool-worker-exit-replies"));
         this.maxResultBytes = maxResultBytes;
         this.number = number;
         this.token = token;
@@ -103,7 +121,7 @@ public final class WorkerMain {
             channel.pollBeforeBlocking(POLL_NANOS);
             byte[] token = handshake.token();
             channel.write(WorkerProtocol.hello(handshake.number(), token));
-            new WorkerMain(channel, handshake.maxResultBytes(), handshake.number(), token).serve();
+            new WorkerMain(channel, handshake.maxResultBytes(), handshake.number(), token, handshake.first()).serve();
         } catch (EOFException e) {
             channelGone(); // the pool closed the channel, or the caller died
         } catch (Throwable e) {
@@ -132,12 +150,23 @@ public final class WorkerMain {
             byte type = WorkerProtocol.type(frame);
             long id = WorkerProtocol.id(frame);
             if (type == WorkerProtocol.TASK || type == WorkerProtocol.CHUNK) {
+                if (started != null) {
+                    started.started(id);
+                }
                 runTask(id, type, frame);
+                if (!channel.nextFrameHere() || replies.full() || !marking()) {
+                    replies.flush(); // nothing more in hand to run first: the caller gets what is done
+                } else {
+                    replies.keep();
+                }
                 if (!socketWanted && channel.overPipes()) {
                     socketWanted = true; // the first result is out: now the slower-to-open, faster socket
-                    channel.write(WorkerProtocol.header(WorkerProtocol.SOCKET_WANTED, 0));
+                    replies.write(WorkerProtocol.header(WorkerProtocol.SOCKET_WANTED, 0));
                 }
-            } else if (type == WorkerProtocol.SOCKET_READY) {
+                continue;
+            }
+            replies.flush(); // every reply before this frame is out before it is acted on (EXIT halts)
+            if (type == WorkerProtocol.SOCKET_READY) {
                 moveToSocket(new String(frame, WorkerProtocol.HEADER, frame.length - WorkerProtocol.HEADER, StandardCharsets.UTF_8));
             } else if (type == WorkerProtocol.INIT) {
                 runInitializer(frame);
@@ -150,6 +179,15 @@ public final class WorkerMain {
                 throw new IOException("unexpected frame type " + type);
             }
         }
+    }
+
+    /** True if it notes the tasks it starts ({@link #started}), making the mark the first time. */
+    private boolean marking() {
+        if (started == null && !markTried) {
+            markTried = true;
+            started = StartedMark.open(channelFile, number);
+        }
+        return started != null;
     }
 
     /**
@@ -179,9 +217,9 @@ public final class WorkerMain {
                         frame.length - WorkerProtocol.HEADER, null, JdkCodec.INSTANCE);
                 init.run();
             }
-            channel.write(WorkerProtocol.header(WorkerProtocol.READY, 0));
+            replies.write(WorkerProtocol.header(WorkerProtocol.READY, 0));
         } catch (Throwable t) {
-            channel.write(WorkerProtocol.header(WorkerProtocol.INIT_FAILED, 0), ByteBuffer.wrap(envelope(t)));
+            replies.write(WorkerProtocol.header(WorkerProtocol.INIT_FAILED, 0), ByteBuffer.wrap(envelope(t)));
         }
     }
 
@@ -217,9 +255,9 @@ public final class WorkerMain {
         }
         ByteBuffer[] parts = WorkerProtocol.withHeader(WorkerProtocol.RESULT, id, encoded.head());
         if (encoded.trailing() == null) {
-            channel.write(parts);
+            replies.write(parts);
         } else {
-            channel.write(parts, encoded.trailing());
+            replies.write(parts, encoded.trailing());
         }
     }
 
@@ -240,13 +278,13 @@ public final class WorkerMain {
                     + (frame.size() - WorkerProtocol.HEADER) + " bytes, over the pool's maxResultBytes of "
                     + maxResultBytes));
         } else {
-            channel.write(frame.asBuffer());
+            replies.hold(frame.asBuffer());
         }
         return true;
     }
 
     private void sendError(long id, Throwable t) throws IOException {
-        channel.write(WorkerProtocol.header(WorkerProtocol.ERROR, id), ByteBuffer.wrap(envelope(t)));
+        replies.write(WorkerProtocol.header(WorkerProtocol.ERROR, id), ByteBuffer.wrap(envelope(t)));
     }
 
     /** A TASK body: {@code [flags][task object]}; a stateless task is decoded once and reused. */
