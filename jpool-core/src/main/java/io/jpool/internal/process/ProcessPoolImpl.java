@@ -1190,6 +1190,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     /** Sets where tests step into its workers' lives (see {@link LifecycleHook}). */
     void lifecycleHook(LifecycleHook h) {
         hook = h;
+        launcher.hook = h;
     }
 
     /** Sets how long a worker told to exit has before it is killed (tests shorten it). */
