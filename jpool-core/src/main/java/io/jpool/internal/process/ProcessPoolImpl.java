@@ -937,8 +937,25 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             maybeTerminate();
         } finally {
             if (wait) {
+                rejectWaitOnOwnThread();
                 awaitTerminationUninterruptibly(); // bounded: every worker told to exit is killed after its grace
             }
+        }
+    }
+
+    /**
+     * A done-callback runs on the thread that ended its future: a worker's reader, or the shared
+     * timer for a task that timed out. Waiting there for the pool to terminate would wait for that
+     * very thread (the reader counts its worker out; the timer kills workers past their grace),
+     * so it fails at once; the pool is shut down all the same and terminates on its own.
+     */
+    private void rejectWaitOnOwnThread() {
+        Thread t = Thread.currentThread();
+        if (t.getName().startsWith(name + "-") || SharedTimer.isTimerThread()) {
+            throw new IllegalStateException("close() or shutdown(wait=true) was called on " + t.getName()
+                    + ", a thread the pool needs in order to terminate (a done-callback runs on the thread that"
+                    + " ended its future); the pool is shut down and terminates on its own: call shutdown(false,"
+                    + " ...) there, and wait for awaitTermination on a thread of your own");
         }
     }
 

@@ -87,7 +87,7 @@ final class WorkerLauncher {
                 p = pb.start();
             } catch (IOException e) {
                 archive.exited(cds, -1);
-                throw e;
+                throw tooLong(e, pb.command());
             }
             hook.at(LifecycleHook.Step.SPAWNED, null);
             WorkerPipes pipes = l.pipes(number); // mkfifo runs while the JVM starts
@@ -135,6 +135,17 @@ final class WorkerLauncher {
             f.link = w;
             throw f;
         }
+    }
+
+    /** {@code e}, with what to do if the system refused the command line as too long (E2BIG). */
+    private static IOException tooLong(IOException e, List<String> command) {
+        String m = String.valueOf(e.getMessage());
+        if (!m.contains("error=7") && !m.contains("too long")) {
+            return e;
+        }
+        long chars = command.stream().mapToLong(a -> a.length() + 1L).sum();
+        return new IOException(m + ": the worker's command line has " + command.size() + " arguments and " + chars
+                + " characters, more than this system allows; pass fewer or shorter jvmOptions, or a shorter classpath", e);
     }
 
     /** The pool's listener, made at the first start; IOException once the launcher is closed. */
