@@ -46,7 +46,8 @@ class ProcessPoolBurstTest {
     @Timeout(1800)
     void aBurstOfTwoHundredThousandWithCancelsAndTimeoutsThenClose() throws Exception {
         Random r = new Random(Long.getLong("jpool.test.burstSeed", 5L));
-        burst(200_000, r, r.nextBoolean());
+        burst(200_000, r, false); // close(): all of them run, past the kills of the overrunning ones
+        burst(200_000, r, true);
     }
 
     private static void burst(int n, Random r, boolean cancelQueued) throws Exception {
