@@ -771,10 +771,19 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         } finally {
             lock.unlock();
         }
+        // the sends first (a replacement's launch may be among them), then the retirement, each
+        // run whatever the other throws: an Error while telling the worker to exit must neither
+        // leave a counted replacement unlaunched nor lose the reply just read, which its reader
+        // still delivers; the worker is killed instead, and its reader handles its end
+        List<Runnable> after = new ArrayList<>(sends);
         if (retire) {
-            retire(w);
+            after.add(() -> retire(w));
         }
-        sends.forEach(Runnable::run);
+        try {
+            runEach(after, null);
+        } catch (Throwable e) {
+            w.fault("the pool could not tell it to exit: " + e);
+        }
         return t;
     }
 
@@ -1243,6 +1252,23 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     /** How many live workers' channels moved from pipes to the socket. */
     int workersOnSocket() {
         return (int) underLock(() -> links.stream().filter(w -> w.channel != null && w.channel.hasMoved()).count());
+    }
+
+    /** Each worker's number, pid, state, tasks held and liveness, and the pool's counts (for a test's failure message). */
+    String workerStates() {
+        lock.lock();
+        try {
+            StringBuilder b = new StringBuilder("workerCount=" + workerCount + " starting=" + starting + " pending="
+                    + pending.size() + " idle=" + idle.size() + " shutdown=" + shutdown + " terminating=" + terminating);
+            for (WorkerLink w : links) {
+                b.append("; ").append(w).append(' ').append(w.state()).append(" held=").append(w.held.size())
+                        .append(" alive=").append(w.process.isAlive()).append(" killReason=").append(w.killReason)
+                        .append(" faultReason=").append(w.faultReason);
+            }
+            return b.toString();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** {@code read} under the pool's lock: the diagnostics above, for tests. */

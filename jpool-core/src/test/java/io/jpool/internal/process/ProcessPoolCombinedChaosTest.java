@@ -66,6 +66,13 @@ class ProcessPoolCombinedChaosTest {
     }
 
     private static void rounds(int rounds, long seed, int maxTasks) throws Exception {
+        Long one = Long.getLong("jpool.test.comboChaosRoundSeed");
+        if (one != null) { // replays one round, as a failure names it
+            for (int i = 0; i < rounds; i++) {
+                round(new Random(one), maxTasks);
+            }
+            return;
+        }
         Random random = new Random(seed);
         for (int i = 0; i < rounds; i++) {
             long roundSeed = random.nextLong();
@@ -241,7 +248,12 @@ class ProcessPoolCombinedChaosTest {
                 closeStart = System.nanoTime();
                 closed = closeAsync(pool, closeMode);
             }
-            Throwable closeError = closed.get(TERMINATE_SECONDS, TimeUnit.SECONDS);
+            Throwable closeError;
+            try {
+                closeError = closed.get(TERMINATE_SECONDS, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("close did not return: " + pool + " " + diagnostics(pool), e);
+            }
             if (closeError != null) {
                 assertThat(closeError).as("only an Error injected on the closing thread").hasMessageContaining("injected at");
             }
@@ -291,6 +303,22 @@ class ProcessPoolCombinedChaosTest {
         assertThat(ProcessPoolFaultPathsTest.survivorsOf(marker)).as("JVMs the pool started still alive").isEmpty();
         System.out.printf("combined chaos: %d tasks (%d ok, %d failed, %d cancelled), close mode %d in %d ms, %s%n",
                 futures.size(), byStatus[0], byStatus[1], byStatus[2], closeMode, closeMillis, hook.done);
+    }
+
+    /** The pool's workers and the stacks of its threads and the timer's, for a close that hangs. */
+    private static String diagnostics(ProcessPoolImpl pool) {
+        StringBuilder b = new StringBuilder("\nworkers: ");
+        b.append(pool.workerStates()).append('\n');
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            if (t.getName().startsWith(pool.poolName()) || t.getName().startsWith("jpool-timer")
+                    || t.getName().startsWith("ForkJoinPool")) {
+                b.append(t.getName()).append(' ').append(t.getState()).append('\n');
+                for (StackTraceElement e : stack) {
+                    b.append("    at ").append(e).append('\n');
+                }
+            }
+        });
+        return b.toString();
     }
 
     /** Waits (30 s at most: faults may fail them all slowly) until {@code count} of the futures are done. */

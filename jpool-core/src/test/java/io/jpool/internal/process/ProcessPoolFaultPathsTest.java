@@ -174,4 +174,23 @@ class ProcessPoolFaultPathsTest {
         assertThat(callbacks.get()).isEqualTo(1);
         assertNothingLeft(pool, hook.workers);
     }
+
+    /**
+     * Found by ProcessPoolCombinedChaosTest (seed -7252705459186045953, close() hung): an Error
+     * while a worker that had just replied was told to exit (recycled after its task) skipped the
+     * launch of its replacement, counted but never started, and lost the reply read.
+     */
+    @Test
+    void anErrorWhileARecycledWorkerIsToldToExitLosesNoReplyAndStillStartsItsReplacement() throws Exception {
+        ProcessPoolCloseHangTest.Thrower hook = new ProcessPoolCloseHangTest.Thrower(Set.of(Step.RETIRING));
+        ProcessPoolImpl pool = ProcessPoolCloseHangTest.pool(ProcessPoolCloseHangTest.builder(1).maxTasksPerWorker(1));
+        pool.lifecycleHook(hook);
+        PoolFuture<Integer> first = pool.submit(() -> 1);
+        PoolFuture<Integer> second = pool.submit(() -> 2);
+        assertThat(first.get(60, TimeUnit.SECONDS)).as("the reply read as the Error came").isEqualTo(1);
+        assertThat(second.get(60, TimeUnit.SECONDS)).as("run by the replacement").isEqualTo(2);
+        assertThat(hook.thrown).contains(Step.RETIRING);
+        assertThat(ProcessPoolCloseHangTest.closeWithin(pool, CLOSE_SECONDS)).isNull();
+        assertNothingLeft(pool, hook.workers);
+    }
 }
