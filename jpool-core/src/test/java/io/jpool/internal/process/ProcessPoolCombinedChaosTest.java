@@ -65,6 +65,67 @@ class ProcessPoolCombinedChaosTest {
         rounds(Integer.getInteger("jpool.test.comboChaosRounds", 20), Long.getLong("jpool.test.comboChaosSeed", 11L), 80);
     }
 
+    /**
+     * A map whose function throws Errors for some items while a killer SIGKILLs workers:
+     * iteration reaches every index once, in order, each a right value or a TaskFailedException
+     * naming that index, and nothing hangs or is left. (An Error fails its whole chunk today:
+     * MapChunk catches Exceptions per item, not Errors; so only the index is checked.)
+     */
+    @Test
+    @Timeout(300)
+    void aMapWhoseFunctionThrowsErrorsWhileWorkersAreKilled() throws Exception {
+        Random r = new Random(Long.getLong("jpool.test.comboChaosSeed", 7L));
+        ProcessPoolImpl pool = ProcessPoolCloseHangTest.pool(ProcessPoolCloseHangTest.builder(2).retries(2));
+        ChaosHook hook = new ChaosHook(new Random(r.nextLong()), 0);
+        pool.lifecycleHook(hook);
+        AtomicBoolean stop = new AtomicBoolean();
+        CompletableFuture<Void> killer = CompletableFuture.runAsync(() -> {
+            Random k = new Random(7);
+            while (!stop.get()) {
+                List<ProcessHandle> alive = hook.workers.stream().filter(ProcessHandle::isAlive).collect(Collectors.toList());
+                if (!alive.isEmpty()) {
+                    alive.get(k.nextInt(alive.size())).destroyForcibly();
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(400 + k.nextInt(400)));
+            }
+        });
+        int n = 3000;
+        List<Integer> items = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            items.add(i);
+        }
+        int ok = 0;
+        int failed = 0;
+        try (io.jpool.MapResult<Integer> results = pool.map((Integer x) -> {
+            if (x % 97 == 0) {
+                throw new StackOverflowError("item " + x);
+            }
+            if (x % 211 == 0) {
+                throw new OutOfMemoryError("item " + x);
+            }
+            return x * 2;
+        }, items, io.jpool.MapOptions.defaults().chunksize(1 + r.nextInt(20)))) {
+            java.util.Iterator<Integer> it = results.iterator();
+            for (int i = 0; i < n; i++) {
+                try {
+                    assertThat(it.next()).as("item %d", i).isEqualTo(i * 2);
+                    assertThat(i % 97 != 0 && i % 211 != 0).as("item %d succeeded", i).isTrue();
+                    ok++;
+                } catch (io.jpool.TaskFailedException e) {
+                    assertThat(e.getMessage()).as("the failure names its item").contains(Integer.toString(i));
+                    failed++;
+                }
+            }
+            assertThat(it.hasNext()).isFalse();
+        } finally {
+            stop.set(true);
+            killer.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(ProcessPoolCloseHangTest.closeWithin(pool, TERMINATE_SECONDS)).isNull();
+        assertNothingLeft(pool, hook.workers);
+        System.out.printf("map chaos: %d ok, %d failed, %d workers%n", ok, failed, hook.workers.size());
+    }
+
     private static void rounds(int rounds, long seed, int maxTasks) throws Exception {
         Long one = Long.getLong("jpool.test.comboChaosRoundSeed");
         if (one != null) { // replays one round, as a failure names it
