@@ -18,7 +18,8 @@ abstract class BlockingState implements SharedState {
     /** Call with the lock held: fails once the manager is closed. */
     final void checkOpen() {
         if (closed) {
-            throw new ManagerClosedException("the manager was closed");
+            throw new ManagerClosedException("the manager was closed while this call waited; shared objects work"
+                    + " only while their Manager is open, so close it only after the tasks that use them");
         }
     }
 

@@ -272,7 +272,8 @@ final class ManagerClient {
 
     private ManagerClosedException lost(Throwable cause) {
         return new ManagerClosedException("lost the connection to the manager at " + ref.socketPath()
-                + " (was it closed?)", cause);
+                + ": the Manager was closed, or the JVM that holds it ended; shared objects work only while"
+                + " their Manager is open, so close it only after the tasks that use them", cause);
     }
 
     /** The connection is broken or its stream unreadable: closes it and fails every waiting call. */

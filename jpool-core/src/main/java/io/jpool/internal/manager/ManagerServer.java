@@ -122,7 +122,8 @@ final class ManagerServer implements AutoCloseable {
 
     private void checkOpen() {
         if (closed) {
-            throw new ManagerClosedException("the manager was closed");
+            throw new ManagerClosedException(
+                    "the manager was closed; shared objects work only while their Manager is open");
         }
     }
 

@@ -12,12 +12,16 @@ interface LifecycleHook {
 
     /** The steps, in the order a worker meets them. */
     enum Step {
+        /** The launch thread: its process was started, before a {@link WorkerLink} exists (w is null). */
+        SPAWNED,
         /** The launch thread: its process exists and counts among the pool's workers. */
         LAUNCHED,
         /** The launch thread: its start failed, before the pool counts it out. */
         START_FAILED,
         /** The launch thread: it connected, before the pool puts it to work. */
         WORKER_READY,
+        /** Whichever thread writes its task frames: frames were taken from its outbox, before they are written. */
+        SENDING,
         /** Whichever thread tells it to exit (the closing caller, its reader, its launch thread). */
         RETIRING,
         /** Its reader: its process ended, before the pool counts it out. */

@@ -781,10 +781,19 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         } finally {
             lock.unlock();
         }
+        // the sends first (a replacement's launch may be among them), then the retirement, each
+        // run whatever the other throws: an Error while telling the worker to exit must neither
+        // leave a counted replacement unlaunched nor lose the reply just read, which its reader
+        // still delivers; the worker is killed instead, and its reader handles its end
+        List<Runnable> after = new ArrayList<>(sends);
         if (retire) {
-            retire(w);
+            after.add(() -> retire(w));
         }
-        sends.forEach(Runnable::run);
+        try {
+            runEach(after, null);
+        } catch (Throwable e) {
+            w.fault("the pool could not tell it to exit: " + e);
+        }
         return t;
     }
 
@@ -953,8 +962,25 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             maybeTerminate();
         } finally {
             if (wait) {
+                rejectWaitOnOwnThread();
                 awaitTerminationUninterruptibly(); // bounded: every worker told to exit is killed after its grace
             }
+        }
+    }
+
+    /**
+     * A done-callback runs on the thread that ended its future: a worker's reader, or the shared
+     * timer for a task that timed out. Waiting there for the pool to terminate would wait for that
+     * very thread (the reader counts its worker out; the timer kills workers past their grace),
+     * so it fails at once; the pool is shut down all the same and terminates on its own.
+     */
+    private void rejectWaitOnOwnThread() {
+        Thread t = Thread.currentThread();
+        if (t.getName().startsWith(name + "-") || SharedTimer.isTimerThread()) {
+            throw new IllegalStateException("close() or shutdown(wait=true) was called on " + t.getName()
+                    + ", a thread the pool needs in order to terminate (a done-callback runs on the thread that"
+                    + " ended its future); the pool is shut down and terminates on its own: call shutdown(false,"
+                    + " ...) there, and wait for awaitTermination on a thread of your own");
         }
     }
 
@@ -1206,6 +1232,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     /** Sets where tests step into its workers' lives (see {@link LifecycleHook}). */
     void lifecycleHook(LifecycleHook h) {
         hook = h;
+        launcher.hook = h;
     }
 
     /** Sets how long a worker told to exit has before it is killed (tests shorten it). */
@@ -1241,6 +1268,23 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     /** How many live workers' channels moved from pipes to the socket. */
     int workersOnSocket() {
         return (int) underLock(() -> links.stream().filter(w -> w.channel != null && w.channel.hasMoved()).count());
+    }
+
+    /** Each worker's number, pid, state, tasks held and liveness, and the pool's counts (for a test's failure message). */
+    String workerStates() {
+        lock.lock();
+        try {
+            StringBuilder b = new StringBuilder("workerCount=" + workerCount + " starting=" + starting + " pending="
+                    + pending.size() + " idle=" + idle.size() + " shutdown=" + shutdown + " terminating=" + terminating);
+            for (WorkerLink w : links) {
+                b.append("; ").append(w).append(' ').append(w.state()).append(" held=").append(w.held.size())
+                        .append(" alive=").append(w.process.isAlive()).append(" killReason=").append(w.killReason)
+                        .append(" faultReason=").append(w.faultReason);
+            }
+            return b.toString();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** {@code read} under the pool's lock: the diagnostics above, for tests. */

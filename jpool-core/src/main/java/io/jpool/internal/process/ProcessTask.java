@@ -96,6 +96,11 @@ final class ProcessTask<T> extends TaskFuture<T> implements Runnable {
 
     @Override
     protected void onDone(Status finalStatus, boolean wasRunning) {
+        if (finalStatus == Status.CANCELLED && wasRunning) {
+            // killed now, before its done-callbacks run (the kill that follows them is a no-op): a
+            // callback that closes the pool must not wait for the task it has just cancelled
+            stopRunning();
+        }
         ScheduledFuture<?> t = timer;
         if (t != null) {
             t.cancel(false);

@@ -49,6 +49,8 @@ final class WorkerLauncher {
     private final ResultDecoder decoder;
     /** The pool's lock, which guards each worker's state: the launch thread takes it to move one. */
     private final ReentrantLock poolLock;
+    /** Where tests step into a start ({@link LifecycleHook}); NONE in production. */
+    volatile LifecycleHook hook = LifecycleHook.NONE;
     private WorkerListener listener; // guarded by this; null until the first start
     private boolean closed; // guarded by this
 
@@ -73,6 +75,7 @@ final class WorkerLauncher {
      */
     WorkerLink launch(long number, Consumer<WorkerLink> launched) throws StartFailure {
         WorkerLink w = null;
+        Process p = null;
         try {
             WorkerListener l = listener();
             WorkerArchive.Plan cds = archive.next();
@@ -80,13 +83,13 @@ final class WorkerLauncher {
             pb.environment().putAll(config.environment());
             String tag = ProcessTree.newTag();
             pb.environment().put(ProcessTree.TAG_VARIABLE, tag);
-            Process p;
             try {
                 p = pb.start();
             } catch (IOException e) {
                 archive.exited(cds, -1);
-                throw e;
+                throw tooLong(e, pb.command());
             }
+            hook.at(LifecycleHook.Step.SPAWNED, null);
             WorkerPipes pipes = l.pipes(number); // mkfifo runs while the JVM starts
             OutputPump out = new OutputPump(p.getInputStream(), () -> System.out, config.workerOutput(), p.pid(),
                     poolName + "-out-" + number);
@@ -95,6 +98,7 @@ final class WorkerLauncher {
             out.start();
             err.start();
             w = new WorkerLink(number, p, tag, out, err, cds, poolLock);
+            w.hook = hook;
             launched.accept(w);
             if (pipes != null) {
                 try {
@@ -123,10 +127,25 @@ final class WorkerLauncher {
             e.link = w;
             throw e;
         } catch (Throwable e) {
+            if (w == null && p != null) {
+                // its process exists but no WorkerLink does: nothing else knows it to kill it
+                ProcessTree.destroy(p);
+            }
             StartFailure f = new StartFailure("could not start a worker JVM with " + command.get(0) + ": " + e, e);
             f.link = w;
             throw f;
         }
+    }
+
+    /** {@code e}, with what to do if the system refused the command line as too long (E2BIG). */
+    private static IOException tooLong(IOException e, List<String> command) {
+        String m = String.valueOf(e.getMessage());
+        if (!m.contains("error=7") && !m.contains("too long")) {
+            return e;
+        }
+        long chars = command.stream().mapToLong(a -> a.length() + 1L).sum();
+        return new IOException(m + ": the worker's command line has " + command.size() + " arguments and " + chars
+                + " characters, more than this system allows; pass fewer or shorter jvmOptions, or a shorter classpath", e);
     }
 
     /** The pool's listener, made at the first start; IOException once the launcher is closed. */

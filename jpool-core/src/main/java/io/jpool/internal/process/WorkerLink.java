@@ -181,6 +181,9 @@ final class WorkerLink {
      */
     private ScheduledFuture<?> deadline;
 
+    /** Where tests step into its sends ({@link LifecycleHook.Step#SENDING}); set by its launcher. */
+    volatile LifecycleHook hook = LifecycleHook.NONE;
+
     /** Its {@link ProcessTree#TAG_VARIABLE}: what the processes its tasks started inherit. */
     private final String tag;
 
@@ -301,9 +304,16 @@ final class WorkerLink {
                     continue;
                 }
                 sendBatch(batch);
+                hook.at(LifecycleHook.Step.SENDING, this);
                 send(o.head(), o.task().payload.trailing(), true);
             }
             sendBatch(batch);
+        } catch (Throwable e) {
+            // an Error here (no memory for a frame's buffers, say) took frames from the outbox that
+            // were never written: their tasks would wait for replies that never come. The worker is
+            // killed as faulty instead, so its death handler re-queues every task not sent whole;
+            // nothing is thrown, so the caller's other sends (and its reply's delivery) still run
+            fault("the pool could not write to it: " + e);
         } finally {
             sending.unlock();
         }
@@ -315,6 +325,7 @@ final class WorkerLink {
             batch.clear();
             return;
         }
+        hook.at(LifecycleHook.Step.SENDING, this);
         try {
             sentWhole += channel.writeFrames(batch);
         } catch (FrameChannel.PartialWrite e) {

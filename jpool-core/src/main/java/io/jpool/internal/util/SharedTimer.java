@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
  * garbage behind in its queue.
  */
 public final class SharedTimer {
+    private static final ThreadLocal<Boolean> ON_TIMER = ThreadLocal.withInitial(() -> false);
     private static final ScheduledThreadPoolExecutor TIMER = create();
 
     private SharedTimer() {
@@ -27,8 +28,20 @@ public final class SharedTimer {
         return schedule(action, Durations.toNanos(delay));
     }
 
+    /**
+     * True on the timer's thread: code there (a done-callback of a task that timed out) must not
+     * wait for something that needs the timer, such as a pool's termination.
+     */
+    public static boolean isTimerThread() {
+        return ON_TIMER.get();
+    }
+
     private static ScheduledThreadPoolExecutor create() {
-        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, ThreadFactories.daemons("jpool-timer"));
+        java.util.concurrent.ThreadFactory named = ThreadFactories.daemons("jpool-timer");
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> named.newThread(() -> {
+            ON_TIMER.set(true);
+            r.run();
+        }));
         t.setRemoveOnCancelPolicy(true);
         return t;
     }
