@@ -302,6 +302,32 @@ class ThreadPoolMapTest {
     }
 
     @Test
+    void anItemThatThrowsAnErrorFailsAloneNotTheRestOfItsChunk() {
+        try (ThreadPool pool = ThreadPool.create(2)) {
+            MapResult<Integer> r = pool.map(x -> {
+                if (x == 4) {
+                    throw new StackOverflowError("item four recursed too deep");
+                }
+                return x;
+            }, list(10), MapOptions.defaults().chunksize(5));
+            List<Integer> ok = new ArrayList<>();
+            List<TaskFailedException> failures = new ArrayList<>();
+            Iterator<Integer> it = r.iterator();
+            while (it.hasNext()) {
+                try {
+                    ok.add(it.next());
+                } catch (TaskFailedException e) {
+                    failures.add(e);
+                }
+            }
+            assertThat(failures).hasSize(1);
+            assertThat(failures.get(0).index()).isEqualTo(4);
+            assertThat(failures.get(0).getCause()).isInstanceOf(StackOverflowError.class);
+            assertThat(ok).containsExactly(0, 1, 2, 3, 5, 6, 7, 8, 9);
+        }
+    }
+
+    @Test
     void closingTheResultCancelsWhatIsPending() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch gate = new CountDownLatch(1);

@@ -5,7 +5,7 @@ import io.jpool.TaskFunction;
 
 /**
  * One chunk of a {@code map}: the function and its items, run as one task (one message to a
- * worker process). Each item's exception is caught and kept in its slot as an {@link ItemFailure},
+ * worker process). Each item's exception (or Error) is caught and kept in its slot as an {@link ItemFailure},
  * so a failing item fails only itself. An item that is already an {@link ItemFailure} (a process
  * pool puts one in place of an item it could not send) is passed through as its own result.
  */
@@ -61,7 +61,9 @@ public final class MapChunk<A, R> implements Task<Object[]> {
             }
             try {
                 out[i] = fn.apply((A) items[i]);
-            } catch (Exception e) {
+            } catch (Throwable e) {
+                // Errors too (a StackOverflowError of one item's deep input): a task's Throwable
+                // fails that task, so an item's fails that item, not the rest of its chunk
                 out[i] = new ItemFailure(e);
             }
         }
