@@ -28,9 +28,18 @@ import java.util.concurrent.Callable;
  * {@link MisroutedTaskException} when run, having run nothing). Run, it takes its tasks in order
  * on its thread: each is claimed first (a task cancelled meanwhile is skipped and answered as
  * such), reported by {@link StartSignals} like a lone task, and its value or exception is
- * serialized on its own, so one result that cannot be serialized fails only its task.
+ * serialized on its own, so one result that cannot be serialized fails only its task. Once the
+ * batch has run for {@link #BUDGET_NANOS}, the tasks it has not begun are handed back unrun.
  */
 final class BatchCall implements Callable<BatchOutcome>, IdentifiedDataSerializable, HazelcastInstanceAware {
+    /**
+     * Once a batch has run this long, the member hands its remaining tasks back unrun, so that a
+     * batch of tasks longer than the pool guessed does not keep them waiting one behind another
+     * on one thread while others are free: the pool sends them again, by themselves or in smaller
+     * batches.
+     */
+    static final long BUDGET_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(5);
+
     private UUID pool;
     private UUID target;
     private int isolation;
@@ -109,7 +118,16 @@ final class BatchCall implements Callable<BatchOutcome>, IdentifiedDataSerializa
         }
         SerializationService ss = ((SerializationServiceSupport) member).getSerializationService();
         BatchOutcome out = new BatchOutcome(ids.length);
+        long began = System.nanoTime();
         for (int i = 0; i < ids.length; i++) {
+            if (i > 0 && System.nanoTime() - began > BUDGET_NANOS) {
+                if (MemberTasks.handBack(pool, ids[i])) {
+                    out.notRun(i);
+                } else {
+                    out.cancelled(i);
+                }
+                continue;
+            }
             MemberTasks.Slot slot = MemberTasks.claim(pool, ids[i]);
             if (slot == null) {
                 out.cancelled(i);
@@ -118,6 +136,7 @@ final class BatchCall implements Callable<BatchOutcome>, IdentifiedDataSerializa
             Object value;
             boolean failed;
             StartSignals.Running running = StartSignals.begin(member, pool, ids[i]);
+            long start = System.nanoTime();
             try {
                 Callable<Object> task = ss.toObject(tasks[i]);
                 value = isolation > 0 ? MemberProcessPools.run(member, isolation, (Task<Object>) task) : task.call();
@@ -128,6 +147,7 @@ final class BatchCall implements Callable<BatchOutcome>, IdentifiedDataSerializa
             } finally {
                 StartSignals.end(running);
                 MemberTasks.finish(pool, ids[i], slot);
+                out.ran(System.nanoTime() - start);
             }
             tasks[i] = null; // the task's bytes are not needed any more
             out.put(i, ss, value, failed);

@@ -406,23 +406,33 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
         }
         // Inline on the thread that completes it, as for a lone task (see onCompletion).
         ((CompletionStage<BatchOutcome>) remote).handleAsync((out, error) -> {
-            batchAnswered(fs, attempts, out, error);
+            batchAnswered(o, fs, attempts, out, error);
             opDone(o);
             return null;
         }, Runnable::run);
     }
 
-    /** Ends each task of a batch with its own outcome, or handles the batch's failure task by task. */
+    /**
+     * Ends each task of a batch with its own outcome (queues again one handed back unrun), or
+     * handles the batch's failure task by task.
+     */
     @SuppressWarnings("unchecked")
-    private void batchAnswered(List<ClusterFuture<?>> fs, int[] attempts, BatchOutcome out, Throwable error) {
+    private void batchAnswered(Outbox o, List<ClusterFuture<?>> fs, int[] attempts, BatchOutcome out, Throwable error) {
+        if (out != null) {
+            o.observed(out.meanRunNanos());
+        }
         for (int i = 0; i < fs.size(); i++) {
             ClusterFuture<Object> f = (ClusterFuture<Object>) fs.get(i);
             if (error != null) {
                 answered(f, attempts[i], null, error); // re-sends it elsewhere, retries or fails it
                 continue;
             }
-            f.wire = null;
             byte kind = out.kind(i);
+            if (kind == BatchOutcome.NOT_RUN) {
+                o.add(f); // handed back unbegun: the caller's opDone sends it again
+                continue;
+            }
+            f.wire = null;
             if (kind == BatchOutcome.CANCELLED) {
                 f.batched = false; // the member dropped it already: nothing more to send there
                 f.cancel(false);

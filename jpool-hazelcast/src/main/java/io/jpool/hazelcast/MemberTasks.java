@@ -88,6 +88,25 @@ final class MemberTasks {
         return null;
     }
 
+    /**
+     * Forgets task {@code id}, handed back unrun: true, or false if it was cancelled meanwhile
+     * (its cancel's answer already said it never runs).
+     */
+    static boolean handBack(UUID pool, long id) {
+        Key k = new Key(pool, id);
+        Slot s = TASKS.get(k);
+        if (s == null || s.state.compareAndSet(QUEUED, DONE)) {
+            if (s != null) {
+                TASKS.remove(k, s);
+            }
+            return true;
+        }
+        if (TASKS.remove(k, s) && s.tombstone) {
+            TOMBSTONES.decrementAndGet();
+        }
+        return false;
+    }
+
     /** Ends a claimed task: waits out an interrupt being delivered and clears it from this thread. */
     static void finish(UUID pool, long id, Slot s) {
         if (!s.state.compareAndSet(RUNNING, DONE)) {

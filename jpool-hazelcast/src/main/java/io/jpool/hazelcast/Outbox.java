@@ -17,9 +17,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * member's threads are busy, more would only wait in its executor's queue) is queued here, and
  * whoever frees an operation (the thread that handles an answer) takes what is queued and sends
  * it as one batch (from the pool's sender thread when that is one of Hazelcast's threads, which
- * may not make remote calls). A batch takes a {@code MAX_OPS}-th of the queue (at least one task, at most
- * {@link #MAX_BATCH}), so the queued tasks spread over the operations the member's threads run
- * side by side rather than all running one after another in one. The queue holds only tasks
+ * may not make remote calls). A batch takes a {@code MAX_OPS}-th of the queue, so that queued
+ * tasks of unknown length spread over the operations the member's threads run side by side
+ * rather than all running one after another in one; and, once the member has reported how long
+ * its batched tasks run, as many more as fit in half of {@link BatchCall#BUDGET_NANOS} (at most
+ * {@link #MAX_BATCH}). A batch that runs past that budget hands its unbegun tasks back, and they
+ * queue here again. The queue holds only tasks
  * that hold a slot of the pool's in-flight bound, so it is bounded too.
  *
  * <p>No task is stranded: a queuer adds, then tries for an operation; a finisher frees its
@@ -33,6 +36,8 @@ final class Outbox {
 
     final Member member;
     private final AtomicInteger ops = new AtomicInteger();
+    /** Recent mean run time of this member's batched tasks, or -1 while unknown. */
+    private volatile long meanRunNanos = -1;
     private final AtomicInteger queued = new AtomicInteger();
     /** Whether a pump of this outbox is scheduled on the pool's sender thread. */
     private final AtomicBoolean pumpScheduled = new AtomicBoolean();
@@ -76,10 +81,23 @@ final class Outbox {
         queued.incrementAndGet();
     }
 
+    /** Notes the mean run time of a batch's tasks on this member (-1: none ran). */
+    void observed(long meanNanos) {
+        if (meanNanos >= 0) {
+            long m = meanRunNanos;
+            meanRunNanos = m < 0 ? meanNanos : (3 * m + meanNanos) / 4; // a lost race costs one sample
+        }
+    }
+
     /** For an operation just taken: the next tasks to send together, perhaps none. */
     List<ClusterFuture<?>> take() {
-        int n = Math.min(MAX_BATCH, Math.max(1, (queued.get() + MAX_OPS - 1) / MAX_OPS));
-        List<ClusterFuture<?>> out = new ArrayList<>(n);
+        long n = (queued.get() + MAX_OPS - 1) / MAX_OPS;
+        long mean = meanRunNanos;
+        if (mean >= 0) {
+            n = Math.max(n, BatchCall.BUDGET_NANOS / 2 / Math.max(1, mean));
+        }
+        n = Math.min(MAX_BATCH, Math.max(1, n));
+        List<ClusterFuture<?>> out = new ArrayList<>((int) n);
         while (out.size() < n) {
             ClusterFuture<?> f = queue.poll();
             if (f == null) {
