@@ -133,6 +133,40 @@ class ClusterBatchTest {
         assertThat(ran).hasSize(n + Outbox.MAX_OPS - 2);
     }
 
+    /** Runs past a batch's whole budget by itself. */
+    static int sleepy(int i) throws InterruptedException {
+        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(BatchCall.BUDGET_NANOS) + 2);
+        ran.add(i);
+        return i;
+    }
+
+    @Test
+    void aBatchThatRunsPastItsBudgetHandsItsUnbegunTasksBack() throws Exception {
+        HazelcastInstance hz = start(2);
+        int heldBefore = MemberTasks.held();
+        com.hazelcast.internal.serialization.SerializationService ss =
+                ((com.hazelcast.spi.impl.SerializationServiceSupport) hz).getSerializationService();
+        java.util.UUID poolId = java.util.UUID.randomUUID();
+        int n = 3;
+        long[] ids = new long[n];
+        com.hazelcast.internal.serialization.Data[] tasks = new com.hazelcast.internal.serialization.Data[n];
+        for (int i = 0; i < n; i++) {
+            int k = i;
+            ids[i] = i;
+            tasks[i] = ss.toData((Task<Integer>) () -> sleepy(k));
+        }
+        BatchCall call = new BatchCall(poolId, hz.getCluster().getLocalMember().getUuid(), 0, ids, tasks);
+        BatchOutcome out = hz.getExecutorService("jpool").submitToMember(call, hz.getCluster().getLocalMember())
+                .get(30, TimeUnit.SECONDS);
+        // The first task alone runs past the budget: the others go back unrun, for the pool to send again.
+        assertThat(out.kind(0)).isEqualTo(BatchOutcome.VALUE);
+        assertThat(out.kind(1)).isEqualTo(BatchOutcome.NOT_RUN);
+        assertThat(out.kind(2)).isEqualTo(BatchOutcome.NOT_RUN);
+        assertThat(ran).containsExactly(0);
+        assertThat(out.meanRunNanos()).isGreaterThan(BatchCall.BUDGET_NANOS);
+        assertThat(MemberTasks.held()).as("tasks handed back are forgotten by the member").isEqualTo(heldBefore);
+    }
+
     @Test
     void aLoneTaskGoesAloneAtOnce() throws Exception {
         HazelcastInstance hz = start(2);
