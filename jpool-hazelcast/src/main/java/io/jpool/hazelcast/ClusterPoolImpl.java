@@ -54,7 +54,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Each task becomes a {@link ClusterFuture} kept in {@link #live} by id, and a
  * {@link RemoteCall} sent with {@code IExecutorService.submitToMember} to a member chosen here
- * (round-robin, or the owner of the task's key). Choosing the member ourselves, rather than
+ * (round-robin, or the owner of the task's key); or, when {@link Outbox#MAX_OPS} operations are
+ * already in flight to that member, it waits in the member's {@link Outbox} and goes with the
+ * others waiting there in one {@link BatchCall} (see {@link Outbox}). A batched task is cancelled
+ * or interrupted on its own through {@link TaskControl}, since Hazelcast's cancel would stop the
+ * whole batch; every other step below (start signals, time limits, re-runs) is the same for it. Choosing the member ourselves, rather than
  * Hazelcast's {@code submit}, matters: Hazelcast silently re-runs a plain submit when its member
  * dies, while {@code submitToMember} fails with {@link MemberLeftException} (a client's with
  * {@link TargetDisconnectedException}), so the pool decides: fail the future with
