@@ -1,12 +1,14 @@
 package io.jpool.hazelcast;
 
 import com.hazelcast.cluster.Member;
+import com.hazelcast.internal.serialization.Data;
 import io.jpool.Task;
 import io.jpool.internal.future.TaskFuture;
 
 import java.time.Duration;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
@@ -36,9 +38,18 @@ final class ClusterFuture<T> extends TaskFuture<T> {
      * would otherwise keep alive (and the collector copy) for nothing.
      */
     volatile Future<T> remote;
+    /** The task serialized, while it may wait in an {@link Outbox} or travel in a batch; null otherwise. */
+    volatile Data wire;
+    /** Whether the current attempt travels in a {@link BatchCall} (cancelled through {@link TaskControl}). */
+    volatile boolean batched;
+    /** 1 once a {@link TaskControl} was sent for it: a future ends once, so one is enough. */
+    volatile int controlSent;
     /** The pending time-limit check, once started. */
     volatile ScheduledFuture<?> timeoutCheck;
 
+    @SuppressWarnings("rawtypes")
+    private static final AtomicIntegerFieldUpdater<ClusterFuture> CONTROL_SENT =
+            AtomicIntegerFieldUpdater.newUpdater(ClusterFuture.class, "controlSent");
     @SuppressWarnings("rawtypes")
     private static final AtomicReferenceFieldUpdater<ClusterFuture, Future> REMOTE =
             AtomicReferenceFieldUpdater.newUpdater(ClusterFuture.class, Future.class, "remote");
@@ -54,6 +65,11 @@ final class ClusterFuture<T> extends TaskFuture<T> {
     /** Forgets {@code answered}, an attempt's future that completed, unless a later attempt replaced it. */
     void forget(Future<T> answered) {
         REMOTE.compareAndSet(this, answered, null);
+    }
+
+    /** Whether this call is the first to claim sending its {@link TaskControl}. */
+    boolean claimControl() {
+        return CONTROL_SENT.compareAndSet(this, 0, 1);
     }
 
     @Override

@@ -38,6 +38,9 @@ import java.util.Objects;
  *       callbacks short and never block in them (hand blocking work to another executor).</li>
  *   <li>With {@link Builder#isolateInProcesses isolateInProcesses}, each member runs the tasks in
  *       worker JVMs of a local {@link io.jpool.ProcessPool}: a crash costs a worker, not a member.</li>
+ *   <li>Tasks that queue for a busy member (more than 16 Hazelcast operations in flight to it) go to
+ *       it together, in one operation, each with its own future, start, cancel, interrupt and
+ *       time limit; a task submitted while nothing waits goes alone at once.</li>
  *   <li>At most {@link Builder#maxInFlight maxInFlight} tasks are in flight; submit blocks beyond
  *       that (Hazelcast's own executor queue is unbounded), so any map runs in bounded memory.</li>
  * </ul>

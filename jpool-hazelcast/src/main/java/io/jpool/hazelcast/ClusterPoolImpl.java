@@ -11,10 +11,13 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.core.IExecutorService;
 import com.hazelcast.core.MemberLeftException;
+import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import com.hazelcast.partition.Partition;
 import com.hazelcast.spi.exception.TargetDisconnectedException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
+import com.hazelcast.spi.impl.SerializationServiceSupport;
 import com.hazelcast.topic.ITopic;
 import io.jpool.PoolFuture;
 import io.jpool.PoolStats;
@@ -38,7 +41,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,7 +54,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Each task becomes a {@link ClusterFuture} kept in {@link #live} by id, and a
  * {@link RemoteCall} sent with {@code IExecutorService.submitToMember} to a member chosen here
- * (round-robin, or the owner of the task's key). Choosing the member ourselves, rather than
+ * (round-robin, or the owner of the task's key); or, when {@link Outbox#MAX_OPS} operations are
+ * already in flight to that member, it waits in the member's {@link Outbox} and goes with the
+ * others waiting there in one {@link BatchCall} (see {@link Outbox}). A batched task is cancelled
+ * or interrupted on its own through {@link TaskControl}, since Hazelcast's cancel would stop the
+ * whole batch; every other step below (start signals, time limits, re-runs) is the same for it. Choosing the member ourselves, rather than
  * Hazelcast's {@code submit}, matters: Hazelcast silently re-runs a plain submit when its member
  * dies, while {@code submitToMember} fails with {@link MemberLeftException} (a client's with
  * {@link TargetDisconnectedException}), so the pool decides: fail the future with
@@ -72,6 +81,8 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
     private static final AtomicInteger POOLS = new AtomicInteger();
     /** Re-sends of a task whose member had left before it arrived; bounds a stale member list. */
     private static final int MAX_MISROUTES = 3;
+    /** How long a cancel of a batched task waits for its member's answer. */
+    private static final long CONTROL_WAIT_SECONDS = 30;
 
     private final HazelcastInstance hz;
     private final boolean owned;
@@ -88,12 +99,20 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
     private final int isolation;
     private final InFlightBound inFlight;
     private final ConcurrentHashMap<Long, ClusterFuture<?>> live = new ConcurrentHashMap<>();
+    /** Per member (by uuid): operations in flight and tasks waiting to be batched. */
+    private final ConcurrentHashMap<UUID, Outbox> outboxes = new ConcurrentHashMap<>();
+    /** Where batched tasks are cancelled ({@link TaskControl}). */
+    private final IExecutorService control;
+    /** Serializes a task that waits to be batched, and reads batch outcomes; null if the instance has none. */
+    private final SerializationService serialization;
     private final AtomicLong ids = new AtomicLong();
     /** Attempts that reached a member other than the one chosen (see {@link LocalRoute}). */
     private final AtomicLong misrouted = new AtomicLong();
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final TaskCounters counters = new TaskCounters();
     private final ScheduledThreadPoolExecutor helper;
+    /** Sends the batches that Hazelcast's threads, which may not make remote calls, find waiting. */
+    private final ThreadPoolExecutor sender;
     private final AtomicBoolean finishing = new AtomicBoolean();
     private volatile Member[] members;
     private volatile boolean shutdown;
@@ -107,6 +126,9 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
         this.isolation = b.isolation;
         this.inFlight = new InFlightBound(b.maxInFlight);
         this.executor = hz.getExecutorService(b.executorName);
+        this.control = hz.getExecutorService(TaskControl.EXECUTOR);
+        this.serialization = hz instanceof SerializationServiceSupport
+                ? ((SerializationServiceSupport) hz).getSerializationService() : null;
         int n = POOLS.incrementAndGet();
         this.helper = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "jpool-cluster-" + n + "-helper");
@@ -114,6 +136,11 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
             return t;
         });
         helper.setRemoveOnCancelPolicy(true);
+        this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "jpool-cluster-" + n + "-sender");
+            t.setDaemon(true);
+            return t;
+        });
         this.localRoute = LocalRoute.of(hz);
         ITopic<Long> topic = hz.getTopic(startTopic);
         this.startListener = topic.addMessageListener(m -> started(m.getMessageObject()));
@@ -161,7 +188,10 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
         if (localRoute != null) {
             localRoute.invalidate(); // partitions move when members come and go
         }
-        members = hz.getCluster().getMembers().stream().filter(m -> !m.isLiteMember()).toArray(Member[]::new);
+        Member[] ms = hz.getCluster().getMembers().stream().filter(m -> !m.isLiteMember()).toArray(Member[]::new);
+        members = ms;
+        // A gone member's outbox is dropped; its operations in flight still drain it as they fail.
+        outboxes.keySet().removeIf(u -> java.util.Arrays.stream(ms).noneMatch(m -> m.getUuid().equals(u)));
     }
 
     /** For tests: how tasks reach this JVM's member, or null. */
@@ -230,7 +260,11 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
         finishIfIdle();
     }
 
-    /** Sends the task's next attempt to a member; {@code avoid} is a member that just failed it. */
+    /**
+     * Sends the task's next attempt to a member; {@code avoid} is a member that just failed it.
+     * Alone at once if the member's {@link Outbox} has an operation free and nothing queued;
+     * queued otherwise, to go with others in the next batch to that member.
+     */
     private <T> void dispatch(ClusterFuture<T> f, Member avoid) {
         Member m = f.key != null ? ownerOf(f.key) : null;
         if (m == null || m.equals(avoid)) {
@@ -243,6 +277,35 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
         }
         int attempt = ++f.attempts;
         f.member = m;
+        if (serialization == null) {
+            sendAlone(f, attempt, m, null); // no batching without Hazelcast's serialization service
+            return;
+        }
+        Member target = m;
+        Outbox o = outboxes.computeIfAbsent(m.getUuid(), u -> new Outbox(target));
+        if (o.nothingQueued() && o.tryOp()) {
+            sendAlone(f, attempt, m, o);
+            return;
+        }
+        if (f.wire == null) {
+            try {
+                // Serialized now, in the submitting thread: a task that cannot be is refused by submit().
+                f.wire = serialization.toData(wireForm(f.task));
+            } catch (HazelcastSerializationException e) {
+                if (attempt == 1) {
+                    throw e;
+                }
+                f.fail(e);
+                return;
+            }
+        }
+        o.add(f);
+        pump(o);
+    }
+
+    /** Sends one task in an operation of its own ({@code o}'s, already taken, or none). */
+    private <T> void sendAlone(ClusterFuture<T> f, int attempt, Member m, Outbox o) {
+        f.batched = false;
         Future<T> remote;
         try {
             RemoteCall<T> call = new RemoteCall<>(wireForm(f.task), poolId, f.id, m.getUuid(), isolation);
@@ -250,12 +313,14 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
             Integer localKey = attempt == 1 && localRoute != null && localRoute.reaches(m) ? localRoute.key() : null;
             remote = localKey != null ? executor.submitToKeyOwner(call, localKey) : executor.submitToMember(call, m);
         } catch (HazelcastSerializationException e) {
+            opDone(o);
             if (attempt == 1) {
                 throw e; // submit() refuses the task
             }
             f.fail(e);
             return;
         } catch (RuntimeException e) {
+            opDone(o);
             answered(f, attempt, null, e);
             return;
         }
@@ -263,7 +328,135 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
         if (f.isDone()) {
             cancelRemote(f); // cancelled while we sent it: the cancel may have missed `remote`
         }
-        onCompletion(f, attempt, remote);
+        onCompletion(f, attempt, remote, o);
+    }
+
+    /**
+     * Frees an operation of {@code o} (if any) and sends what waits there: from this thread, or
+     * from the sender thread if this is one of Hazelcast's, which may not make remote calls.
+     */
+    private void opDone(Outbox o) {
+        if (o == null) {
+            return;
+        }
+        o.opDone();
+        if (o.nothingQueued()) {
+            return;
+        }
+        if (!Thread.currentThread().getName().startsWith("hz.")) {
+            pump(o);
+        } else if (o.claimPump()) {
+            try {
+                sender.execute(() -> {
+                    o.pumpClaimed();
+                    pump(o);
+                });
+            } catch (RejectedExecutionException e) {
+                o.pumpClaimed(); // the pool has finished: nothing is left to send
+            }
+        }
+    }
+
+    /** While tasks wait in {@code o} and an operation is free, sends them in batches. */
+    private void pump(Outbox o) {
+        while (!o.nothingQueued() && o.tryOp()) {
+            List<ClusterFuture<?>> batch = o.take();
+            if (batch.isEmpty()) {
+                o.opDone();
+            } else {
+                sendBatch(o, batch);
+            }
+        }
+    }
+
+    /** Sends {@code fs}, all queued for {@code o}'s member, in one operation (already taken). */
+    private void sendBatch(Outbox o, List<ClusterFuture<?>> fs) {
+        int n = fs.size();
+        long[] ids = new long[n];
+        Data[] tasks = new Data[n];
+        int[] attempts = new int[n];
+        boolean first = true;
+        for (int i = 0; i < n; i++) {
+            ClusterFuture<?> f = fs.get(i);
+            ids[i] = f.id;
+            tasks[i] = f.wire;
+            attempts[i] = f.attempts;
+            first &= attempts[i] == 1;
+            f.remote = null;
+            f.batched = true; // before sending: a cancel from now on goes through TaskControl
+        }
+        Member m = o.member;
+        Future<BatchOutcome> remote;
+        try {
+            BatchCall call = new BatchCall(poolId, m.getUuid(), isolation, ids, tasks);
+            Integer localKey = first && localRoute != null && localRoute.reaches(m) ? localRoute.key() : null;
+            remote = localKey != null ? executor.submitToKeyOwner(call, localKey) : executor.submitToMember(call, m);
+        } catch (RuntimeException e) {
+            o.opDone(); // the pump loop that called us sends what is left
+            for (int i = 0; i < n; i++) {
+                answered(fs.get(i), attempts[i], null, e);
+            }
+            return;
+        }
+        for (ClusterFuture<?> f : fs) {
+            if (f.isDone()) {
+                cancelRemote(f); // cancelled while we sent it: its cancel may have found nothing to stop
+            }
+        }
+        if (!(remote instanceof CompletionStage)) {
+            throw new IllegalStateException("this Hazelcast version's executor returned a "
+                    + remote.getClass().getName() + ", not a CompletionStage; use the Hazelcast version "
+                    + "jpool-hazelcast is built with");
+        }
+        // Inline on the thread that completes it, as for a lone task (see onCompletion).
+        ((CompletionStage<BatchOutcome>) remote).handleAsync((out, error) -> {
+            batchAnswered(o, fs, attempts, out, error);
+            opDone(o);
+            return null;
+        }, Runnable::run);
+    }
+
+    /**
+     * Ends each task of a batch with its own outcome (queues again one handed back unrun), or
+     * handles the batch's failure task by task.
+     */
+    @SuppressWarnings("unchecked")
+    private void batchAnswered(Outbox o, List<ClusterFuture<?>> fs, int[] attempts, BatchOutcome out, Throwable error) {
+        if (out != null) {
+            o.observed(out.meanRunNanos());
+        }
+        for (int i = 0; i < fs.size(); i++) {
+            ClusterFuture<Object> f = (ClusterFuture<Object>) fs.get(i);
+            if (error != null) {
+                answered(f, attempts[i], null, error); // re-sends it elsewhere, retries or fails it
+                continue;
+            }
+            byte kind = out.kind(i);
+            if (kind == BatchOutcome.NOT_RUN) {
+                o.add(f); // handed back unbegun: the caller's opDone sends it again
+                continue;
+            }
+            f.wire = null;
+            if (kind == BatchOutcome.CANCELLED) {
+                f.batched = false; // the member dropped it already: nothing more to send there
+                f.cancel(false);
+                continue;
+            }
+            Object payload;
+            try {
+                payload = out.payload(i, serialization);
+            } catch (RuntimeException e) {
+                f.tryStart();
+                f.fail(e);
+                continue;
+            }
+            if (kind == BatchOutcome.VALUE) {
+                answered(f, attempts[i], payload, null);
+            } else {
+                f.tryStart();
+                f.fail((Throwable) payload);
+            }
+        }
     }
 
     /**
@@ -290,8 +483,9 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
      * first and passes a value it cannot deserialize as the error.
      */
     @SuppressWarnings("unchecked")
-    private <T> void onCompletion(ClusterFuture<T> f, int attempt, Future<T> remote) {
+    private <T> void onCompletion(ClusterFuture<T> f, int attempt, Future<T> remote, Outbox o) {
         if (!(remote instanceof CompletionStage)) {
+            opDone(o);
             f.fail(new IllegalStateException("this Hazelcast version's executor returned a "
                     + remote.getClass().getName() + ", not a CompletionStage, so the pool cannot follow the task; "
                     + "use the Hazelcast version jpool-hazelcast is built with"));
@@ -300,6 +494,7 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
         ((CompletionStage<T>) remote).handleAsync((value, error) -> {
             f.forget(remote);
             answered(f, attempt, value, error);
+            opDone(o);
             return null;
         }, Runnable::run);
     }
@@ -422,8 +617,7 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
 
     /** Forwards a cancel (or a time limit's stop) to the task's member; Hazelcast interrupts it there. */
     void cancelRemote(ClusterFuture<?> f) {
-        Future<?> remote = f.remote;
-        if (remote == null || helper.isShutdown()) {
+        if ((f.remote == null && !f.batched) || helper.isShutdown()) {
             return;
         }
         try {
@@ -433,7 +627,11 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
         }
     }
 
-    private static void cancelRemoteNow(ClusterFuture<?> f) {
+    private void cancelRemoteNow(ClusterFuture<?> f) {
+        if (f.batched) {
+            controlNow(f);
+            return;
+        }
         Future<?> remote = f.remote;
         if (remote != null) {
             try {
@@ -441,6 +639,25 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.DEBUG, "cancelling " + f.task + " on its member failed", e);
             }
+        }
+    }
+
+    /**
+     * Cancels a batched task on its member and waits for the answer: one not started there never
+     * will, a running one is interrupted. Hazelcast's own cancel would stop the whole batch.
+     */
+    private void controlNow(ClusterFuture<?> f) {
+        Member m = f.member;
+        if (m == null || !f.claimControl()) {
+            return;
+        }
+        try {
+            control.submitToMember(new TaskControl(poolId, f.id, true), m).get(CONTROL_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // The member left (its batch fails with it, and the future has ended) or is too busy to answer.
+            LOG.log(System.Logger.Level.DEBUG, "cancelling " + f.task + " on its member failed", e);
         }
     }
 
@@ -533,7 +750,9 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
 
     private void finish() {
         try {
+            sender.shutdown();
             helper.shutdown();
+            sender.awaitTermination(10, TimeUnit.SECONDS);
             helper.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -18,9 +18,10 @@ import java.util.concurrent.locks.LockSupport;
  * thread-local and listed once in {@link #SLOTS}. {@link #begin} puts the task's {@link Running}
  * record in its thread's slot and {@link #end} takes it out: one volatile write each, no lock, so
  * a member's executor threads never contend here (a timer queue per task did, and woke its thread
- * for every task). One scanner thread per JVM wakes every {@link #DELAY_MICROS} while tasks run and
- * reports each record that has been in its slot that long, once; a report thus comes between one
- * and two delays after the start. The first {@code begin} starts the scanner, which ends after a
+ * for every task). One scanner thread per JVM reports each record that has been in its slot
+ * {@link #DELAY_MICROS}, once: it sleeps until the first report is due, and, when every running
+ * task has been reported (long tasks) or none runs, until a {@code begin} wakes it (a volatile
+ * read per {@code begin}, an unpark only then). The first {@code begin} starts the scanner, which ends after a
  * second without tasks (the next {@code begin} starts another), so nothing lingers in a JVM that
  * stopped running tasks.
  */
@@ -39,6 +40,12 @@ final class StartSignals {
     });
     /** Whether a scanner runs or is being started; {@link #begin} and the scanner's exit race on it. */
     private static final AtomicBoolean SCANNING = new AtomicBoolean();
+    /** Scanner passes so far, for tests (written by the scanner thread only). */
+    static volatile long passes;
+    /** The scanner thread, once started. */
+    private static volatile Thread SCANNER;
+    /** Whether the scanner sleeps until a task begins (nothing left to report). */
+    private static volatile boolean ASLEEP;
 
     private StartSignals() {
     }
@@ -84,6 +91,13 @@ final class StartSignals {
         Slot s = MINE.get();
         Running r = new Running(s, s.current, member, pool, id);
         s.current = r;
+        if (ASLEEP) {
+            Thread scanner = SCANNER;
+            ASLEEP = false;
+            if (scanner != null) {
+                LockSupport.unpark(scanner);
+            }
+        }
         if (!SCANNING.get() && SCANNING.compareAndSet(false, true)) {
             startScanner();
         }
@@ -102,28 +116,56 @@ final class StartSignals {
     }
 
     private static void scan() {
+        SCANNER = Thread.currentThread();
         long lastBusy = System.nanoTime();
         while (true) {
+            passes++; // one writer: the scanner thread
             long now = System.nanoTime();
-            if (reportDue(now)) {
+            long next = reportDue(now);
+            if (next != NONE_RUNNING) {
                 lastBusy = now;
             } else if (now - lastBusy >= IDLE_NANOS) {
                 SCANNING.set(false);
                 // A begin() that read SCANNING before the line above saw a scanner and started
                 // none: look again, and keep scanning if its task is there (unless it just
                 // started a scanner of its own).
-                if (!reportDue(now) || !SCANNING.compareAndSet(false, true)) {
+                if (reportDue(now) == NONE_RUNNING || !SCANNING.compareAndSet(false, true)) {
                     return;
                 }
                 lastBusy = now;
+                continue;
             }
-            LockSupport.parkNanos(DELAY_NANOS);
+            if (next >= 0) {
+                LockSupport.parkNanos(Math.max(next - now, 1)); // until the first start is due
+                continue;
+            }
+            // Nothing to report until a task begins: sleep until one does (begin() wakes us),
+            // or until the idle time is up. Declared before looking again, as begin() publishes
+            // its task before looking at ASLEEP: one of the two sees the other.
+            ASLEEP = true;
+            long again = reportDue(System.nanoTime());
+            if (again >= 0) {
+                ASLEEP = false;
+                continue;
+            }
+            LockSupport.parkNanos(IDLE_NANOS);
+            ASLEEP = false;
         }
     }
 
-    /** Reports every task running for a delay or more and not reported yet; whether any task runs. */
-    private static boolean reportDue(long now) {
+    /** What {@link #reportDue} returns when no task runs. */
+    private static final long NONE_RUNNING = -2;
+    /** What {@link #reportDue} returns when tasks run but all were reported. */
+    private static final long ALL_REPORTED = -1;
+
+    /**
+     * Reports every task running for a delay or more and not reported yet. Returns when the next
+     * report is due ({@code System.nanoTime()} based), or {@link #ALL_REPORTED} or
+     * {@link #NONE_RUNNING}.
+     */
+    private static long reportDue(long now) {
         boolean any = false;
+        long next = Long.MAX_VALUE;
         for (Iterator<Slot> it = SLOTS.iterator(); it.hasNext(); ) {
             Slot s = it.next();
             Running r = s.current;
@@ -135,13 +177,18 @@ final class StartSignals {
             }
             any = true;
             for (; r != null; r = r.outer) {
-                if (!r.reported && now - r.startNanos >= DELAY_NANOS) {
-                    r.reported = true;
-                    report(r);
+                if (!r.reported) {
+                    long due = r.startNanos + DELAY_NANOS;
+                    if (now - due >= 0) {
+                        r.reported = true;
+                        report(r);
+                    } else if (next == Long.MAX_VALUE || due - next < 0) {
+                        next = due;
+                    }
                 }
             }
         }
-        return any;
+        return !any ? NONE_RUNNING : next == Long.MAX_VALUE ? ALL_REPORTED : next;
     }
 
     private static void report(Running r) {

@@ -5,7 +5,8 @@ import com.hazelcast.nio.serialization.DataSerializableFactory;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 
 /**
- * Not for applications: registers jpool's per-task envelope ({@link RemoteCall}) with Hazelcast
+ * Not for applications: registers jpool's envelopes ({@link RemoteCall}, {@link BatchCall}, its
+ * {@link BatchOutcome} and {@link TaskControl}) with Hazelcast
  * as an {@link IdentifiedDataSerializable}, so that a task travels with two small ints in front of
  * it instead of its envelope's class name, and a member builds the envelope with {@code new}
  * instead of a class look-up and reflection.
@@ -22,6 +23,9 @@ public final class WireTypes implements DataSerializerHook {
     /** jpool's factory id ("jpol" in ASCII), far from Hazelcast's own (negative) ids. */
     public static final int FACTORY_ID = 0x6A706F6C;
     static final int REMOTE_CALL = 1;
+    static final int BATCH_CALL = 2;
+    static final int BATCH_OUTCOME = 3;
+    static final int TASK_CONTROL = 4;
 
     /** Called by Hazelcast's service loader. */
     public WireTypes() {
@@ -34,6 +38,14 @@ public final class WireTypes implements DataSerializerHook {
 
     @Override
     public DataSerializableFactory createFactory() {
-        return typeId -> typeId == REMOTE_CALL ? new RemoteCall<Object>() : null;
+        return typeId -> {
+            switch (typeId) {
+                case REMOTE_CALL: return new RemoteCall<Object>();
+                case BATCH_CALL: return new BatchCall();
+                case BATCH_OUTCOME: return new BatchOutcome();
+                case TASK_CONTROL: return new TaskControl();
+                default: return null;
+            }
+        };
     }
 }

@@ -137,6 +137,60 @@ class ClusterFaultTest {
         lock.unlock();
     }
 
+    /** Runs per task index in this JVM, for the batch test. */
+    static volatile java.util.concurrent.atomic.AtomicIntegerArray localRuns;
+
+    static String where(int i) throws InterruptedException {
+        if (System.getProperty(CHILD) == null) {
+            localRuns.incrementAndGet(i);
+            return "local";
+        }
+        Thread.sleep(20); // slow in the child, so that tasks queue for it and go in batches
+        return "child";
+    }
+
+    @Test
+    void aMemberKilledHoldingABatchHasExactlyItsUnansweredTasksRunOnceMore() throws Exception {
+        ChildMember[] child = new ChildMember[1];
+        HazelcastInstance hz = startPair(child);
+        ClusterPoolImpl pool = (ClusterPoolImpl) ClusterPool.builder().hazelcast(hz).retries(1).build();
+        toClose.add(pool::shutdownNow);
+        int n = 600;
+        localRuns = new java.util.concurrent.atomic.AtomicIntegerArray(n);
+        List<PoolFuture<String>> fs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int k = i;
+            fs.add(pool.submit((io.jpool.Task<String>) () -> where(k)));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        List<Integer> heldByChild = new ArrayList<>();
+        while (heldByChild.isEmpty()) {
+            assertThat(System.nanoTime()).as("no batch ever went to the child").isLessThan(deadline);
+            for (int i = 0; i < n; i++) {
+                ClusterFuture<String> f = (ClusterFuture<String>) fs.get(i);
+                if (f.batched && !f.isDone() && f.member != null && !f.member.localMember()) {
+                    heldByChild.add(i);
+                }
+            }
+        }
+        child[0].kill();
+        int rerun = 0;
+        for (int i = 0; i < n; i++) {
+            String v = fs.get(i).get(60, TimeUnit.SECONDS);
+            if (v.equals("child")) {
+                assertThat(localRuns.get(i)).as("task %d, answered by the child, ran here too", i).isZero();
+            } else {
+                assertThat(localRuns.get(i)).as("task %d ran here", i).isEqualTo(1);
+            }
+        }
+        for (int i : heldByChild) {
+            assertThat(fs.get(i).get()).as("task %d, in a batch the child held when killed", i).isEqualTo("local");
+            rerun++;
+        }
+        System.out.printf("a SIGKILLed member held %d batched tasks; each re-ran here once%n", rerun);
+        assertThat(pool.stats().completed()).isEqualTo(n);
+    }
+
     @Test
     void mapSurvivesAMemberKilledHalfwayUnderRetries() throws Exception {
         mapSurvivesKill(2_000, 10, false);
