@@ -30,6 +30,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ClusterMemberCommandLineTest {
+    /**
+     * The test's own driver threads (killer, canceller, closer): on 2 CPUs the common pool has one
+     * active worker, which a driver's loop would hold while the next driver's job waits for ever.
+     */
+    private static final java.util.concurrent.ExecutorService DRIVERS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "test-driver");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final List<Process> started = new ArrayList<>();
     private final List<HazelcastInstance> members = new ArrayList<>();
 
@@ -67,7 +77,7 @@ class ClusterMemberCommandLineTest {
             } catch (java.io.IOException e) {
                 throw new UncheckedIOException(e);
             }
-        });
+        }, DRIVERS);
     }
 
     @Test

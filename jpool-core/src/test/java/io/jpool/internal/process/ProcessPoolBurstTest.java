@@ -27,6 +27,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * callback runs once, no value is wrong, the stats add up, and nothing is left.
  */
 class ProcessPoolBurstTest {
+    /**
+     * The test's own driver threads (killer, canceller, closer): on 2 CPUs the common pool has one
+     * active worker, which a driver's loop would hold while the next driver's job waits for ever.
+     */
+    private static final java.util.concurrent.ExecutorService DRIVERS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "test-driver");
+        t.setDaemon(true);
+        return t;
+    });
+
     private static final int TERMINATE_SECONDS = 300;
 
     @Test
@@ -73,7 +83,7 @@ class ProcessPoolBurstTest {
                     java.util.concurrent.locks.LockSupport.parkNanos(200_000); // a few thousand a second
                 }
                 return cancelled;
-            });
+            }, DRIVERS);
         for (int i = 0; i < n; i++) {
             int v = i;
             PoolFuture<Integer> f;
@@ -100,7 +110,7 @@ class ProcessPoolBurstTest {
             } else {
                 pool.close();
             }
-        });
+        }, DRIVERS);
         closed.get(TERMINATE_SECONDS, TimeUnit.SECONDS);
         assertThat(pool.awaitTermination(TERMINATE_SECONDS, TimeUnit.SECONDS)).as("terminated").isTrue();
         long end = System.nanoTime();

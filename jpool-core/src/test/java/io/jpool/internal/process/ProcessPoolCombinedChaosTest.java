@@ -47,6 +47,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the untagged test runs two short rounds, the slow one many.
  */
 class ProcessPoolCombinedChaosTest {
+    /**
+     * The test's own driver threads (killer, canceller, closer): on 2 CPUs the common pool has one
+     * active worker, which a driver's loop would hold while the next driver's job waits for ever.
+     */
+    private static final java.util.concurrent.ExecutorService DRIVERS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "test-driver");
+        t.setDaemon(true);
+        return t;
+    });
+
     /** How long the pool may take to terminate: task limits and the exit grace, on a loaded machine. */
     private static final int TERMINATE_SECONDS = 120;
     /** Every task's limit: a worker stopped (SIGSTOP) while it runs one is killed by it. */
@@ -88,7 +98,7 @@ class ProcessPoolCombinedChaosTest {
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(400 + k.nextInt(400)));
             }
-        });
+        }, DRIVERS);
         int n = 3000;
         List<Integer> items = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -260,7 +270,7 @@ class ProcessPoolCombinedChaosTest {
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300 + killerRandom.nextInt(700)));
             }
-        });
+        }, DRIVERS);
         int n = 10 + r.nextInt(maxTasks);
         int closeAt = n / 3 + r.nextInt(n - n / 3 + 1); // most tasks are in before the close begins
         int closeMode = r.nextInt(3);
@@ -409,7 +419,7 @@ class ProcessPoolCombinedChaosTest {
             } catch (Throwable e) {
                 return e;
             }
-        });
+        }, DRIVERS);
     }
 
     private static void stopProcess(ProcessHandle h) {
