@@ -279,15 +279,7 @@ class ThreadPoolMapTest {
                     return x;
                 }, list(10), options);
                 List<Integer> ok = new ArrayList<>();
-                List<TaskFailedException> failures = new ArrayList<>();
-                Iterator<Integer> it = r.iterator();
-                while (it.hasNext()) {
-                    try {
-                        ok.add(it.next());
-                    } catch (TaskFailedException e) {
-                        failures.add(e);
-                    }
-                }
+                List<TaskFailedException> failures = drain(r, ok);
                 assertThat(failures).as("%s", options).hasSize(1);
                 TaskFailedException e = failures.get(0);
                 assertThat(e.index()).isEqualTo(7);
@@ -301,6 +293,20 @@ class ThreadPoolMapTest {
         }
     }
 
+    /** Iterates {@code r} to its end: values into {@code ok}, and the failed items' exceptions returned. */
+    private static List<TaskFailedException> drain(MapResult<Integer> r, List<Integer> ok) {
+        List<TaskFailedException> failures = new ArrayList<>();
+        Iterator<Integer> it = r.iterator();
+        while (it.hasNext()) {
+            try {
+                ok.add(it.next());
+            } catch (TaskFailedException e) {
+                failures.add(e);
+            }
+        }
+        return failures;
+    }
+
     @Test
     void anItemThatThrowsAnErrorFailsAloneNotTheRestOfItsChunk() {
         try (ThreadPool pool = ThreadPool.create(2)) {
@@ -311,15 +317,7 @@ class ThreadPoolMapTest {
                 return x;
             }, list(10), MapOptions.defaults().chunksize(5));
             List<Integer> ok = new ArrayList<>();
-            List<TaskFailedException> failures = new ArrayList<>();
-            Iterator<Integer> it = r.iterator();
-            while (it.hasNext()) {
-                try {
-                    ok.add(it.next());
-                } catch (TaskFailedException e) {
-                    failures.add(e);
-                }
-            }
+            List<TaskFailedException> failures = drain(r, ok);
             assertThat(failures).hasSize(1);
             assertThat(failures.get(0).index()).isEqualTo(4);
             assertThat(failures.get(0).getCause()).isInstanceOf(StackOverflowError.class);
