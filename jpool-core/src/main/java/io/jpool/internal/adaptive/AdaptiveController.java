@@ -16,8 +16,9 @@ import io.jpool.AdaptiveStats;
  *       {@code starvationRepeatNanos} while nothing ends. This frees tasks that wait for each
  *       other, whatever the estimate says.</li>
  *   <li><b>The work changed</b> (every tick, thread pools: {@link Settings#followTicks()}): a
- *       tick's own ratio 10 times above the smoothed one (and above 10) for three ticks in a row,
- *       with tasks queued, or 10 times below it for two: the target goes straight to the new
+ *       tick's own ratio above 10 for three ticks in a row, with tasks queued, where the smoothed
+ *       one said CPU-bound (a wait that grows tenfold in I/O-bound work is a downstream that slows
+ *       or queues, for the windows to judge), or 10 times below it for two: the target goes straight to the new
  *       work's estimate, as after a window of new work, without waiting for the window's end
  *       (up to a window after the change) and whatever probe is under way. Not right after a
  *       fall for rises (the tasks that end then ran on the crowded CPUs of before, whose pauses
@@ -348,7 +349,7 @@ public final class AdaptiveController {
     }
 
     /**
-     * 1 if this tick's ratio is 10 times (and more than 10) above the smoothed one, -1 if 10 times
+     * 1 if this tick's ratio is above 10 where the smoothed one said CPU-bound, -1 if 10 times
      * below, else 0. Not before a ratio was measured, nor right after a change that makes the
      * tick's tasks unlike the work's: the tasks that end in the window after a fall ran on the
      * crowded CPUs of before, whose pauses look like waiting; the first tasks of new workers
@@ -358,7 +359,10 @@ public final class AdaptiveController {
         if (Double.isNaN(tickRatio) || Double.isNaN(ratio)) {
             return 0;
         }
-        if (tickRatio > SHIFT * Math.max(ratio, CPU_BOUND_RATIO)
+        // a rise counts only from CPU-bound work (compute at least the wait): a wait that grows
+        // tenfold in I/O-bound work is a downstream that slows or queues (often under this pool's
+        // own workers), not new work, and jumping to its estimate would pile threads on it
+        if (ratio <= CPU_BOUND_RATIO && tickRatio > SHIFT * CPU_BOUND_RATIO
                 && s.nanoTime() - lastFallNanos >= settings.windowNanos()) {
             return 1;
         }

@@ -558,6 +558,26 @@ class AdaptiveControllerTest {
     }
 
     @Test
+    void aWaitThatGrowsTwentyFoldAtALimitedDownstreamIsNoNewWork() {
+        // I/O work settled near a downstream that serves 16 at once; then every task's wait grows
+        // 20-fold for half a second (the downstream slows, or queues): a ratio far above the one of
+        // before, but the work did not change kind. Jumping to the estimate (512) would pile 512
+        // threads on the downstream; the windows' rules judge such a rise, not the ticks'
+        Sim sim = new Sim(1, 512);
+        sim.run(io(16), 10);
+        int settled = sim.c.target();
+        assertThat(settled).as("%s", sim.c.stats()).isLessThanOrEqualTo(32);
+        Model io16 = io(16);
+        Model slowed = new Model(n -> io16.rate().applyAsDouble(n) / 20, io16.cpu(), n -> 20 * io16.wall().applyAsDouble(n));
+        int high = settled;
+        for (int i = 0; i < 5; i++) {
+            sim.run(slowed, 0.1);
+            high = Math.max(high, sim.c.target());
+        }
+        assertThat(high).as("from %d: %s", settled, sim.c.stats()).isLessThanOrEqualTo(64);
+    }
+
+    @Test
     void probesNearAGoodPointTakeSmallerSteps() {
         // a downstream that serves 16 at once: once a probe either side was rejected, the pool is
         // near its best, and later probes move an eighth, not a quarter (a quarter above 20 workers
