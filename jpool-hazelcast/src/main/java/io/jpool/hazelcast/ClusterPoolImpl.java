@@ -308,10 +308,7 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
         f.batched = false;
         Future<T> remote;
         try {
-            RemoteCall<T> call = new RemoteCall<>(wireForm(f.task), poolId, f.id, m.getUuid(), isolation);
-            // Only a first attempt goes by partition: one that was misrouted or re-run goes by member.
-            Integer localKey = attempt == 1 && localRoute != null && localRoute.reaches(m) ? localRoute.key() : null;
-            remote = localKey != null ? executor.submitToKeyOwner(call, localKey) : executor.submitToMember(call, m);
+            remote = submitTo(new RemoteCall<>(wireForm(f.task), poolId, f.id, m.getUuid(), isolation), m, attempt == 1);
         } catch (HazelcastSerializationException e) {
             opDone(o);
             if (attempt == 1) {
@@ -329,6 +326,16 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
             cancelRemote(f); // cancelled while we sent it: the cancel may have missed `remote`
         }
         onCompletion(f, attempt, remote, o);
+    }
+
+    /**
+     * Sends {@code call} to member {@code m}: by a partition key it owns when this JVM reaches it
+     * that way ({@link LocalRoute}), else to the member. Only a first attempt goes by partition:
+     * one that was misrouted or re-run goes by member.
+     */
+    private <R> Future<R> submitTo(Callable<R> call, Member m, boolean firstAttempt) {
+        Integer localKey = firstAttempt && localRoute != null && localRoute.reaches(m) ? localRoute.key() : null;
+        return localKey != null ? executor.submitToKeyOwner(call, localKey) : executor.submitToMember(call, m);
     }
 
     /**
@@ -388,9 +395,7 @@ final class ClusterPoolImpl extends AbstractPool implements ClusterPool {
         Member m = o.member;
         Future<BatchOutcome> remote;
         try {
-            BatchCall call = new BatchCall(poolId, m.getUuid(), isolation, ids, tasks);
-            Integer localKey = first && localRoute != null && localRoute.reaches(m) ? localRoute.key() : null;
-            remote = localKey != null ? executor.submitToKeyOwner(call, localKey) : executor.submitToMember(call, m);
+            remote = submitTo(new BatchCall(poolId, m.getUuid(), isolation, ids, tasks), m, first);
         } catch (RuntimeException e) {
             o.opDone(); // the pump loop that called us sends what is left
             for (int i = 0; i < n; i++) {

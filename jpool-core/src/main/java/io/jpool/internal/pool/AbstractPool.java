@@ -11,6 +11,7 @@ import io.jpool.TaskFunction;
 import io.jpool.internal.future.CompletionWaiter;
 import io.jpool.internal.util.Durations;
 import io.jpool.internal.util.JdkTasks;
+import io.jpool.internal.util.Uncaught;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -153,8 +154,7 @@ public abstract class AbstractPool implements Pool {
     public void execute(Runnable command) {
         submit(command).addDoneCallback(f -> {
             if (f.status() == PoolFuture.Status.FAILED) {
-                Thread self = Thread.currentThread();
-                self.getUncaughtExceptionHandler().uncaughtException(self, f.exceptionNow());
+                Uncaught.report(f.exceptionNow());
             }
         });
     }

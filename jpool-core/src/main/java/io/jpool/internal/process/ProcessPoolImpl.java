@@ -570,14 +570,19 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             lock.unlock();
         }
         if (unneeded) {
-            w.endWithin(graceFor(w), "it was still starting when the pool, shut down, no longer needed it");
+            endUnneeded(w);
         }
         hook.at(LifecycleHook.Step.LAUNCHED, w);
     }
 
+    /** Gives {@code w}, still starting and no longer needed ({@link #unneededLocked}), its grace. */
+    private void endUnneeded(WorkerLink w) {
+        w.endWithin(graceFor(w), "it was still starting when the pool, shut down, no longer needed it");
+    }
+
     /**
      * True, once, if {@code w} is still starting while the pool is shut down with nothing left to
-     * run: the caller then gives it its grace ({@link WorkerLink#endWithin}).
+     * run: the caller then gives it its grace ({@link #endUnneeded}).
      */
     private boolean unneededLocked(WorkerLink w) {
         if (w.unneeded || !shutdown || !noLivePendingLocked()) {
@@ -1065,7 +1070,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             lock.unlock();
         }
         for (WorkerLink w : unneeded) {
-            w.endWithin(graceFor(w), "it was still starting when the pool, shut down, no longer needed it");
+            endUnneeded(w);
         }
         if (terminateNow) {
             launcher.close();

@@ -1,5 +1,7 @@
 package io.jpool.internal.thread;
 
+import io.jpool.internal.util.Uncaught;
+
 import java.util.concurrent.Callable;
 
 /**
@@ -31,12 +33,7 @@ final class ExecutedCall implements Callable<Object> {
         try {
             command.run();
         } catch (Throwable t) {
-            Thread self = Thread.currentThread();
-            try {
-                self.getUncaughtExceptionHandler().uncaughtException(self, t);
-            } catch (Throwable ignored) {
-                // a handler that throws must not change how the task ends
-            }
+            Uncaught.report(t);
             throw t;
         }
     }
