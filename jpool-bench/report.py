@@ -86,6 +86,36 @@ def add_java_targets(feature):
                 TARGETS.setdefault(key, []).extend(targets)
 
 
+# A JMH result whose measurement iterations drift by more than this (the least-squares line from
+# the first iteration to the last, against their median) did not reach a steady state.
+STEADY_DRIFT = 0.15
+
+
+def drift(result):
+    """Relative drift across a JMH result's measurement iterations (None with fewer than 3).
+
+    The slope of the least-squares line through each fork's iterations, times the span of the
+    iterations, over their median: +0.3 means the figure rose by ~30% of itself while JMH measured,
+    so the warm-up did not reach a steady state (the JIT, the heap or the VM still moving). Forks
+    are averaged."""
+    drifts = []
+    for fork in result["primaryMetric"].get("rawData", []):
+        n = len(fork)
+        if n < 3:
+            continue
+        mx = (n - 1) / 2.0
+        my = sum(fork) / n
+        slope = sum((i - mx) * (y - my) for i, y in enumerate(fork)) / sum((i - mx) ** 2 for i in range(n))
+        med = statistics.median(fork)
+        if med:
+            drifts.append(slope * (n - 1) / med)
+    return sum(drifts) / len(drifts) if drifts else None
+
+
+# (workload, column) -> (drift, the iterations) of the JMH results that did not reach a steady state
+UNSTEADY = {}
+
+
 def median_score(result):
     raw = [x for fork in result["primaryMetric"].get("rawData", []) for x in fork]
     return statistics.median(raw) if raw else result["primaryMetric"]["score"]
@@ -99,6 +129,7 @@ def from_jmh(results):
         p = r.get("params", {})
         v = median_score(r)
         unit = r["primaryMetric"]["scoreUnit"]
+        before = {k: dict(cols) for k, cols in out.items()}
         if cls == "ThreadLatencyBench":
             out["tp.latency_us"][p["executor"]] = to_us(v, unit)
         elif cls == "ThreadThroughputBench":
@@ -122,6 +153,13 @@ def from_jmh(results):
             out["pp.startup_ms"]["jpool"] = to_us(v, unit) / 1000
         elif cls == "ManagerRoundTripBench":
             out["pp.manager_op_us"]["jpool"] = to_us(v, unit)
+        d = drift(r)
+        if d is not None and abs(d) > STEADY_DRIFT:
+            iterations = [x for fork in r["primaryMetric"]["rawData"] for x in fork]
+            for key, cols in out.items():
+                for col, val in cols.items():
+                    if before[key].get(col) != val:
+                        UNSTEADY[(key, col)] = (d, iterations, unit)
     if "jpool" in out["pp.roundtrip_us"]:
         out["pp.manager_op_us"]["tiny_task"] = out["pp.roundtrip_us"]["jpool"]
     return out
@@ -162,6 +200,7 @@ def build_rows(figures, skipped):
                    "target": None, "met": None}
             if peer in BEST_OF:
                 row["peer"] = "%s (%s)" % (peer, best_names[peer]) if peer in best_names else peer
+            row["unsteady"] = [c for c in ("jpool", row_col(peer, best_names)) if (key, c) in UNSTEADY]
             t = targets.get(peer)
             if t:
                 row["target"] = t[3]
@@ -172,11 +211,17 @@ def build_rows(figures, skipped):
             t = targets["jpool"]
             rows.append({"workload": key, "title": title, "unit": unit, "jpool": jp, "peer": "(absolute)",
                          "peer_value": t[2], "jpool_advantage": advantage(jp, t[2], lower),
-                         "target": t[3], "met": None if jp is None else jp <= t[2]})
+                         "target": t[3], "met": None if jp is None else jp <= t[2],
+                         "unsteady": ["jpool"] if (key, "jpool") in UNSTEADY else []})
         for row in rows:
             if row["workload"] == key and row["jpool"] is None:
                 row["note"] = skipped.get(key.split(".")[0], "not measured")
     return rows
+
+
+def row_col(peer, best_names):
+    """The figure column a row's peer value came from (a best-of row names its member)."""
+    return best_names.get(peer, peer)
 
 
 def fmt(v):
@@ -210,6 +255,8 @@ def to_markdown(meta, rows):
               "|---|---|---:|---|---:|---:|---|---|"]
     for r in rows:
         met = "n/a" if r["met"] is None else ("**yes**" if r["met"] else "**NO**")
+        if r.get("unsteady") and r["met"] is not None:
+            met += " (not steady: %s)" % ", ".join(r["unsteady"])
         lines.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
             r["title"], r["unit"], fmt(r["jpool"]), r["peer"], fmt(r["peer_value"]),
             "n/a" if r["jpool_advantage"] is None else "%.2fx" % r["jpool_advantage"],
@@ -217,6 +264,15 @@ def to_markdown(meta, rows):
     met = [r for r in rows if r["met"] is not None]
     lines += ["", "Targets met: %d of %d measured (%d not measurable yet)." % (
         sum(1 for r in met if r["met"]), len(met), sum(1 for r in rows if r["target"] and r["met"] is None))]
+    lines += ["", "Steady state: JMH's figures above are medians of its measurement iterations. %s" % (
+        "Every JMH result used by a verdict stayed within %d%% of itself across them." % (STEADY_DRIFT * 100)
+        if not UNSTEADY else
+        "These drifted by more than %d%% of themselves across them (the least-squares line from the first "
+        "to the last), so the warm-up did not reach a steady state and their medians understate or overstate "
+        "the settled figure; a row marked *not steady* rests on one of them:" % (STEADY_DRIFT * 100))]
+    for (key, col), (d, its, unit) in sorted(UNSTEADY.items()):
+        lines.append("- %s, %s: %+.0f%% (iterations %s %s)" % (
+            WORKLOADS[key][0] if key in WORKLOADS else key, col, d * 100, ", ".join(fmt(x) for x in its), unit))
     lines += ["", "Peers: tpe = `ThreadPoolExecutor` (fixed, LinkedBlockingQueue), fjp = `ForkJoinPool`, "
               "vthreads = virtual thread per task (JDK 21+), py_tpe = Python `ThreadPoolExecutor`, "
               "py_ppe_* = Python `ProcessPoolExecutor` (start method), py_mp_pool_* = `multiprocessing.Pool`, "

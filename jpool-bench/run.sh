@@ -3,8 +3,10 @@
 # the raw Unix-socket floor) and the Python peers, then writes target/report.md and report.json.
 #
 #   jpool-bench/run.sh smoke   ~1-2 min: one short iteration each, to test the script
-#   jpool-bench/run.sh quick   < 5 min on 2 cores: 1 fork, 2 warm-up + 4 measured iterations of 1 s; process maps of
-#                              1M items (50k with chunksize 1, where each item is a round trip)
+#   jpool-bench/run.sh quick   ~9 min on 2 cores: 1 fork, 5 warm-up + 5 measured iterations of 1 s (2 s of warm-up
+#                              left JDK 25's thread throughput and the process maps still rising); process maps of
+#                              1M items (50k with chunksize 1, where each item is a round trip). The report
+#                              names every JMH result whose iterations still drift (not at a steady state).
 #   jpool-bench/run.sh full    long: 2 forks, 5 + 10 iterations, 1M-item maps, Python at full size
 # Each profile also runs the thread throughput workload as paired rounds in one JVM
 # (PairedThroughput: 1, 12 or 60 s per submitter count), where the VM's swings hit every executor alike,
@@ -26,7 +28,7 @@ shift || true
 case "$profile" in
     smoke) jmh_opts=(-f 1 -wi 1 -w 500ms -i 1 -r 500ms -p items=20000 -p itemsAtChunksize1=20000); paired_s=1
            adaptive_opts=(--quick --only starvation) ;;
-    quick) jmh_opts=(-f 1 -wi 2 -w 1s -i 4 -r 1s -p items=1000000 -p itemsAtChunksize1=50000); paired_s=12
+    quick) jmh_opts=(-f 1 -wi 5 -w 1s -i 5 -r 1s -p items=1000000 -p itemsAtChunksize1=50000); paired_s=12
            adaptive_opts=(--quick) ;;
     full)  jmh_opts=(-f 2 -wi 5 -w 2s -i 10 -r 2s -p items=1000000); paired_s=60; adaptive_opts=(--full) ;;
     *) echo "usage: $0 smoke|quick|full [JMH options]" >&2; exit 2 ;;
