@@ -40,10 +40,27 @@ public final class PrivateDirectories {
     private PrivateDirectories() {
     }
 
-    /** A new directory named {@code prefix...} under java.io.tmpdir, removed at exit if not before. */
+    /**
+     * A new directory named {@code prefix...} under java.io.tmpdir, removed at exit if not before.
+     *
+     * @throws IOException if it cannot be made, saying where and what to do: a read-only or missing
+     *     java.io.tmpdir otherwise surfaces as a bare NoSuchFileException or AccessDeniedException
+     */
     public static Path create(String prefix) throws IOException {
-        Path dir = Files.createTempDirectory(prefix + ProcessHandle.current().pid() + "-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        return create(Path.of(System.getProperty("java.io.tmpdir")), prefix);
+    }
+
+    /** {@link #create(String)} under {@code parent} (tests give their own). */
+    static Path create(Path parent, String prefix) throws IOException {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory(parent, prefix + ProcessHandle.current().pid() + "-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new IOException("cannot make a private directory for jpool's sockets in " + parent
+                    + " (java.io.tmpdir): " + e + ". Process pools and managers need a writable local directory"
+                    + " there: start the JVM with -Djava.io.tmpdir=<a writable directory>", e);
+        }
         OPEN.add(dir);
         if (HOOKED.compareAndSet(false, true)) {
             try {
