@@ -90,7 +90,9 @@ public interface PoolFuture<T> extends Future<T> {
     /**
      * Runs {@code callback} once the future is done: exactly once, in the thread that completes
      * the future, or at once in this thread if it is already done. A callback that throws is
-     * logged and does not stop the others.
+     * logged and does not stop the others. One exception: the callbacks of a task that timed out
+     * run on a thread of their own ({@code jpool-timeout-callbacks-N}), not on the timer that
+     * ended it, so a callback that blocks holds back no other task's time limit.
      *
      * <p>Order: callbacks added before the future is done run in registration order. A callback
      * added once the future is done (for instance after {@code get()} returned) runs at once in

@@ -2,11 +2,14 @@ package io.jpool.internal.future;
 
 import io.jpool.PoolFuture;
 import io.jpool.internal.util.Durations;
+import io.jpool.internal.util.SharedTimer;
 import io.jpool.internal.util.Spin;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -39,7 +42,8 @@ import java.util.function.Consumer;
  *
  * <p>Waiting threads and done-callbacks share one Treiber stack, {@link #listeners}. When the
  * future ends, a stack that is not empty is swapped for the {@link #DONE} marker, reversed into
- * registration order, and walked: waiters are unparked, callbacks run. An empty stack costs the
+ * registration order, and walked: waiters are unparked, callbacks run (on the shared timer's
+ * thread, which ends timed-out tasks, they are handed to a thread of their own instead). An empty stack costs the
  * ending thread one read, no atomic swap: the CAS to COMPLETING already ordered it against every
  * push, and a waiter that pushes after that CAS sees the end begun and never parks. A callback
  * pushed in that window is claimed (a CAS on its node) by its adder or the ending thread,
@@ -470,6 +474,8 @@ public class TaskFuture<T> implements PoolFuture<T> {
             reversed = h;
             h = next;
         }
+        boolean onTimer = SharedTimer.isTimerThread();
+        List<Consumer<? super PoolFuture<T>>> handedOff = null;
         for (Node n = reversed; n != null; n = n.next) {
             Object item = n.item;
             if (item instanceof Thread) {
@@ -477,8 +483,17 @@ public class TaskFuture<T> implements PoolFuture<T> {
             } else if (item != null && n.claim()) {
                 @SuppressWarnings("unchecked")
                 Consumer<? super PoolFuture<T>> cb = (Consumer<? super PoolFuture<T>>) item;
-                runCallback(cb);
+                if (onTimer) {
+                    handedOff = handedOff == null ? new ArrayList<>(2) : handedOff;
+                    handedOff.add(cb); // user code off the timer: it may block (see SharedTimer)
+                } else {
+                    runCallback(cb);
+                }
             }
+        }
+        if (handedOff != null) {
+            List<Consumer<? super PoolFuture<T>>> inOrder = handedOff;
+            SharedTimer.runCallbacks(() -> inOrder.forEach(this::runCallback));
         }
     }
 
