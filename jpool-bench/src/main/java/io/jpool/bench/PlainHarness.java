@@ -23,8 +23,10 @@ import java.util.concurrent.TimeUnit;
  * <p>The door is an argument, so the same harness shows what each door of {@code ExecutorService}
  * costs against jpool's own {@code submit(Task)}: {@code callable} (submit(Callable)),
  * {@code runnable} (submit(Runnable)), {@code invokeAll}, {@code execute} (waits for a counter of
- * runs, not futures) and {@code task} (jpool's {@code submit(Task)}; the JDK executors take the
- * same lambda as a Callable). Prints one JSON object for the report ({@code run.sh}): per door and
+ * runs, not futures), {@code task} (jpool's {@code submit(Task)}; the JDK executors take the
+ * same lambda as a Callable) and {@code completable} (what most new code does: chains of
+ * {@code CompletableFuture.supplyAsync(.., executor).thenApplyAsync(.., executor)}, two tasks each,
+ * the second submitted by the worker that ran the first; their joins awaited). Prints one JSON object for the report ({@code run.sh}): per door and
  * submitter count ({@code tp.plain_<door>_<n>sub}), each executor's median rate in tasks/s; the
  * rounds, median latencies (us per submit-then-get), the young collections, minor page faults and
  * bytes allocated per task during each executor's rounds, who held the CPU meanwhile (CPU per task
@@ -175,9 +177,11 @@ public final class PlainHarness {
                     return new InvokeAllDoor(e);
                 case "execute":
                     return new ExecuteDoor(e);
+                case "completable":
+                    return new CompletableDoor(e);
                 default:
                     throw new IllegalArgumentException("unknown door '" + door
-                            + "': callable, runnable, execute, invokeAll or task");
+                            + "': callable, runnable, execute, invokeAll, task or completable");
             }
         }
     }
@@ -256,6 +260,38 @@ public final class PlainHarness {
                 Thread.onSpinWait();
             }
             ran.add(-n);
+        }
+    }
+
+    /**
+     * CompletableFuture chains through the executor: n tasks as n / 2 chains of
+     * {@code supplyAsync} then {@code thenApplyAsync} (at least one chain), each joined.
+     */
+    private static final class CompletableDoor extends Door {
+        private static final java.util.function.Supplier<Integer> ONE = () -> 1;
+        private static final java.util.function.Function<Integer, Integer> PLUS_ONE = x -> x + 1;
+
+        CompletableDoor(ExecutorService e) {
+            super(e);
+        }
+
+        @Override
+        Object submit(int n) {
+            int chains = Math.max(1, n / 2);
+            List<java.util.concurrent.CompletableFuture<Integer>> fs = new ArrayList<>();
+            for (int i = 0; i < chains; i++) {
+                fs.add(java.util.concurrent.CompletableFuture.supplyAsync(ONE, executor).thenApplyAsync(PLUS_ONE, executor));
+            }
+            return fs;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        void await(Object submitted) {
+            for (java.util.concurrent.CompletableFuture<Integer> f
+                    : (List<java.util.concurrent.CompletableFuture<Integer>>) submitted) {
+                f.join();
+            }
         }
     }
 }
