@@ -38,6 +38,9 @@ WORKLOADS = {
     "pp.bytes_1mib_ms": ("ProcessPool 1 MiB byte[] arg+result round trip", "ms", True),
     "pp.startup_ms": ("ProcessPool of 2, build() to first result", "ms", True),
     "pp.manager_op_us": ("Manager proxy operation from a worker (vs the tiny-task round trip)", "us", True),
+    "pp.worker_rss_mib": ("ProcessPool idle worker's memory (VmRSS of the largest of 2)", "MiB", True),
+    "pp.worker_pss_mib": ("same, Pss (shared pages split among the processes that map them)", "MiB", True),
+    "pp.pool_rss_mib": ("ProcessPool of 2, idle: VmRSS of its workers summed", "MiB", True),
 }
 
 # a column made of the better of several (the conservative comparison): name -> its members
@@ -69,6 +72,7 @@ TARGETS = {
     "pp.bytes_1mib_ms": [("jpool", "max", 2.0, "<= 2 ms")],
     "pp.startup_ms": [("py_ppe_spawn", "speedup", 1.0, "no slower than Python spawn")],
     "pp.manager_op_us": [("tiny_task", "speedup", 1 / 1.5, "<= 1.5x a tiny task's round trip")],
+    "pp.worker_rss_mib": [("jpool", "max", 40.0, "<= 40 MB (issue 19)")],
 }
 
 # targets that hold only from a Java feature release on (issue 19: workers from JDK 25's AOT cache)

@@ -84,6 +84,13 @@ echo "== the same, jpool last ($(( $(date +%s) - start )) s) =="
 "$java" -cp "$cp" io.jpool.bench.PlainHarness callable fjp,tpe,jpool \
     | sed -e 's/"tp.plain_callable_\([12]\)sub"/"tp.plain_callable_\1sub_jpool_last"/g' > "$out/plain-last.json"
 cat "$out/plain-last.json"
+if [ "$probe_rc" -eq 0 ]; then
+    echo "== an idle worker's memory, beside Python's spawn worker ($(( $(date +%s) - start )) s) =="
+    "$java" -cp "$cp" io.jpool.bench.WorkerMemory > "$out/memory.json" || echo '{"results": {}}' > "$out/memory.json"
+    cat "$out/memory.json"
+else
+    echo '{"results": {}}' > "$out/memory.json"
+fi
 echo "== plain harness: CompletableFuture chains through the executor ($(( $(date +%s) - start )) s) =="
 "$java" -cp "$cp" io.jpool.bench.PlainHarness completable jpool,tpe,fjp > "$out/plain-completable.json"
 cat "$out/plain-completable.json"
@@ -104,7 +111,7 @@ else
 fi
 
 echo "== report ($(( $(date +%s) - start )) s) =="
-python3 "$here/report.py" --jmh "$out/jmh.json" --peers "$out/peers.json" --peers "$out/paired.json" --peers "$out/plain.json" --peers "$out/plain-last.json" --peers "$out/plain-completable.json" --out "$out/report" \
+python3 "$here/report.py" --jmh "$out/jmh.json" --peers "$out/peers.json" --peers "$out/paired.json" --peers "$out/plain.json" --peers "$out/plain-last.json" --peers "$out/plain-completable.json" --peers "$out/memory.json" --out "$out/report" \
     --profile "$profile" --java "$jdk_full" --command "jpool-bench/run.sh $profile $*" \
     --load "$load_before -> $(cut -d' ' -f1 /proc/loadavg)" "${skips[@]}" "${adaptive_args[@]}" > /dev/null
 cat "$out/report.md"

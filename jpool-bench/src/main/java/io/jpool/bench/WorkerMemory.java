@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  * for a worker of Python's {@code concurrent.futures.ProcessPoolExecutor(2)} with the spawn start
  * method (a fresh interpreter, as jpool's worker is a fresh JVM); {@code BENCH_SKIP_PYTHON=1} leaves it out.
  *
- * <p>Prints one JSON object on stdout (values in MiB) and a readable line per pool on stderr.
+ * <p>Prints one JSON object on stdout in the form the report reads ({@code {"results": {workload:
+ * {column: MiB}}}}, columns {@code jpool} and {@code py_ppe_spawn}) and a readable line per pool
+ * on stderr. {@code run.sh} runs it with no arguments.
  */
 public final class WorkerMemory {
     private static final String PYTHON = String.join("\n",
@@ -60,13 +62,17 @@ public final class WorkerMemory {
             }
         }
         List<long[]> python = "1".equals(System.getenv("BENCH_SKIP_PYTHON")) ? List.of() : python();
-        StringBuilder json = new StringBuilder("{");
-        append(json, "jpool", jpool);
-        if (!python.isEmpty()) {
-            json.append(',');
-            append(json, "python", python);
+        StringBuilder json = new StringBuilder("{\"results\": {");
+        String[] keys = {"pp.worker_rss_mib", "pp.worker_anon_mib", "pp.worker_pss_mib", "pp.pool_rss_mib", "pp.pool_pss_mib"};
+        for (int k = 0; k < keys.length; k++) {
+            json.append(k == 0 ? "" : ", ").append('"').append(keys[k]).append("\": {")
+                    .append(String.format(Locale.ROOT, "\"jpool\": %.1f", figure(jpool, k)));
+            if (!python.isEmpty()) {
+                json.append(String.format(Locale.ROOT, ", \"py_ppe_spawn\": %.1f", figure(python, k)));
+            }
+            json.append('}');
         }
-        System.out.println(json.append('}'));
+        System.out.println(json.append("}}"));
         System.err.println(line("jpool ProcessPool(" + workers + "), JDK " + Runtime.version().feature()
                 + (jvmOptions.length == 0 ? "" : ", worker options " + String.join(" ", jvmOptions)), jpool));
         System.err.println(python.isEmpty() ? "python3: not found, or its pool failed"
@@ -114,12 +120,9 @@ public final class WorkerMemory {
         return out;
     }
 
-    private static void append(StringBuilder json, String who, List<long[]> workers) {
-        json.append(String.format(Locale.ROOT,
-                "\"%s.worker_rss_mib\":%.1f,\"%s.worker_anon_mib\":%.1f,\"%s.worker_pss_mib\":%.1f,"
-                        + "\"%s.pool_rss_mib\":%.1f,\"%s.pool_pss_mib\":%.1f",
-                who, max(workers, 0), who, max(workers, 1), who, max(workers, 2), who, sum(workers, 0), who,
-                sum(workers, 2)));
+    /** Figure {@code k} of the JSON: the largest worker's VmRSS, RssAnon, Pss, then the sums of VmRSS and Pss. */
+    private static double figure(List<long[]> workers, int k) {
+        return k < 3 ? max(workers, k) : sum(workers, k == 3 ? 0 : 2);
     }
 
     private static String line(String who, List<long[]> workers) {
