@@ -9,24 +9,18 @@ import io.jpool.Task;
 import io.jpool.TaskTimeoutException;
 import io.jpool.WorkerDiedException;
 import io.jpool.internal.codec.Blocks;
-import io.jpool.internal.codec.JdkCodec;
-import io.jpool.internal.codec.Payloads;
 import io.jpool.internal.codec.ResultFilter;
 import io.jpool.internal.ipc.WorkerProtocol;
 import io.jpool.internal.jfr.JfrEvents;
 import io.jpool.internal.pool.AbstractPool;
-import io.jpool.internal.pool.ItemFailure;
 import io.jpool.internal.pool.MapChunk;
 import io.jpool.internal.pool.TaskCounters;
 import io.jpool.internal.process.worker.WorkerMain;
 import io.jpool.internal.util.Durations;
 import io.jpool.internal.util.ProcessTree;
 import io.jpool.internal.util.SharedTimer;
-import io.jpool.internal.util.TaskNames;
 import io.jpool.internal.util.ThreadFactories;
 
-import java.io.IOException;
-import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -99,40 +93,6 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     /** Failed sends of one task that cost it no attempt (beyond them, a worker's channel is suspect). */
     private static final int MAX_UNSENT = 3;
     /**
-     * How many map chunks a worker may hold: the one it runs and the next ones, sent before it
-     * asks so that it never waits a round trip between small chunks (as multiprocessing.Pool does),
-     * and topped up several at a time (see {@link #WRITE_AHEAD}). More chunks behind a slow one
-     * wait for it, where an idle worker could have taken them: a handful, not the whole map.
-     */
-    static final int WINDOW = 12;
-    /**
-     * The window of a worker whose chunks are fast ({@link #FAST_CHUNK_NANOS}): a map of tiny items
-     * then costs a write and a wake-up on either side per few dozen items, not per few, and what
-     * waits behind a chunk is still well under {@code DEEP_WINDOW * FAST_CHUNK_NANOS} of work.
-     */
-    static final int DEEP_WINDOW = 64;
-    /**
-     * A worker whose replies came at most this far apart on average, over its latest
-     * {@link #PACE_CHUNKS} chunks run back to back, gets the {@link #DEEP_WINDOW}; one slower, or
-     * not yet measured, the {@link #WINDOW}.
-     */
-    static final long FAST_CHUNK_NANOS = 100_000;
-    /** How many chunks run back to back one measure of a worker's pace spans. */
-    static final int PACE_CHUNKS = 16;
-    /** The largest chunk frame sent to a busy worker (see {@link #WINDOW_BYTES}). */
-    static final int WINDOW_FRAME_BYTES = 8 << 10;
-    /**
-     * The most bytes of frames a worker's window may hold: the frames waiting in its channel stay
-     * under a pipe's 64 KB buffer, so no write to it blocks while it runs a task.
-     */
-    static final int WINDOW_BYTES = 48 << 10;
-    /**
-     * How many frames a busy worker keeps in its channel behind the task it runs before the pool
-     * writes more: new frames for it are held back while it has this many, then written together.
-     * A worker with the {@link #DEEP_WINDOW} keeps a quarter of it.
-     */
-    static final int WRITE_AHEAD = 2;
-    /**
      * How long a worker told to exit (or still starting when the pool, shut down, no longer needs
      * it) has before it is killed: an idle JVM exits in well under a second; one that cannot (it
      * was stopped, its initializer never returns) must not hold close() for ever.
@@ -143,6 +103,8 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private final String name;
     private final ResultDecoder decoder;
     private final WorkerLauncher launcher;
+    private final TaskEncoder encoder = new TaskEncoder();
+    private final TaskClock clock;
     private final TaskCounters counters = new TaskCounters();
     /** Null unless adaptive. */
     private final ProcessSizer sizer;
@@ -178,12 +140,6 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     // ---- not guarded by lock
     /** Written under lock; volatile for isShutdown, rejectIfClosed and ended, which read it without. */
     private volatile boolean shutdown;
-    /**
-     * The latest map's function and its bytes, written by submitting threads without a lock: a
-     * race costs one more encoding of a function (under a new id), never a wrong one.
-     */
-    private volatile MapFunction lastFunction;
-    private final AtomicLong functionIds = new AtomicLong();
     /** Where tests step into a worker's life ({@link LifecycleHook}); NONE in production. */
     private volatile LifecycleHook hook = LifecycleHook.NONE;
     /** How long a worker told to exit, or no longer needed while it starts, has before it is killed. */
@@ -192,10 +148,9 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     public ProcessPoolImpl(ProcessPoolConfig config) {
         this.config = config;
         this.name = "jpool-process-" + POOL_NUMBERS.incrementAndGet();
+        this.clock = new TaskClock(name);
         this.decoder = new ResultDecoder(ResultFilter.create(config.allowedResultClasses(), config.maxResultBytes()));
-        byte[] initializerBytes = config.initializer() == null ? null
-                : encode(() -> Payloads.function(config.initializer(), JdkCodec.INSTANCE), "initializer",
-                        config.initializer());
+        byte[] initializerBytes = config.initializer() == null ? null : TaskEncoder.initializer(config.initializer());
         this.launcher = new WorkerLauncher(name, config, initializerBytes, decoder, lock);
         this.sizer = config.adaptive() == null ? null : new ProcessSizer(config.adaptive(), name + "-sizing");
         if (sizer != null) {
@@ -208,66 +163,19 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     @Override
     public <T> PoolFuture<T> submit(Task<T> task, Duration timeout) {
         checkSubmit(task, timeout);
-        Blocks payload = encode(() -> Payloads.task(task, JdkCodec.INSTANCE), "task", task);
+        Blocks payload = TaskEncoder.task(task);
         return enqueue(new ProcessTask<>(this, taskIds.incrementAndGet(), WorkerProtocol.TASK, payload, task,
                 timeoutNanos(timeout), null));
     }
 
-    /**
-     * A map chunk travels as one CHUNK frame; its function is encoded once per map and sent to each
-     * worker once ({@link MapFunction}). If some of its items cannot be encoded, each of those is
-     * replaced by an {@link ItemFailure} saying why, which the worker hands back as that item's
-     * result: only those items fail, each with its own index.
-     */
+    /** A map chunk travels as one CHUNK frame ({@link TaskEncoder#chunk}). */
     @Override
     protected PoolFuture<Object[]> submitChunk(MapChunk<?, ?> chunk) {
         rejectIfClosed();
-        MapFunction fn = lastFunction(chunk.function());
-        Blocks payload;
-        MapChunk<?, ?> sent = chunk;
-        try {
-            payload = encode(() -> Payloads.chunkItems(chunk, JdkCodec.INSTANCE), "map item", chunk);
-        } catch (IllegalArgumentException e) {
-            sent = withUnsendableItemsFailed(chunk, e);
-            MapChunk<?, ?> s = sent;
-            payload = encode(() -> Payloads.chunkItems(s, JdkCodec.INSTANCE), "map item", s);
-        }
-        return enqueue(new ProcessTask<>(this, taskIds.incrementAndGet(), WorkerProtocol.CHUNK, payload, sent,
-                timeoutNanos(null), fn));
-    }
-
-    /** The chunk with each item that cannot be encoded replaced by its failure; {@code e} if all can. */
-    private static MapChunk<?, ?> withUnsendableItemsFailed(MapChunk<?, ?> chunk, IllegalArgumentException e) {
-        Object[] items = chunk.items().clone();
-        boolean any = false;
-        for (int i = 0; i < items.length; i++) {
-            Object item = items[i];
-            try {
-                JdkCodec.INSTANCE.encode(item);
-            } catch (IOException | RuntimeException itemError) {
-                // its text only: the exception's cause may hold the item itself
-                items[i] = new ItemFailure(new IllegalArgumentException(
-                        itemError instanceof NotSerializableException
-                                ? SendErrors.mapItem(chunk.firstIndex() + i, item)
-                                : "map item " + (chunk.firstIndex() + i) + " cannot be sent to a worker process: "
-                                        + itemError));
-                any = true;
-            }
-        }
-        if (!any) {
-            throw e; // the items travel alone but not together: nothing to single out
-        }
-        return new MapChunk<>(chunk.function(), items, chunk.firstIndex());
-    }
-
-    private MapFunction lastFunction(Object fn) {
-        MapFunction last = lastFunction;
-        if (last == null || last.function != fn) {
-            last = new MapFunction(fn, functionIds.incrementAndGet(),
-                    encode(() -> Payloads.function(fn, JdkCodec.INSTANCE), "map function", fn));
-            lastFunction = last;
-        }
-        return last;
+        MapFunction fn = encoder.function(chunk.function());
+        TaskEncoder.EncodedChunk sent = TaskEncoder.chunk(chunk);
+        return enqueue(new ProcessTask<>(this, taskIds.incrementAndGet(), WorkerProtocol.CHUNK, sent.payload(),
+                sent.chunk(), timeoutNanos(null), fn));
     }
 
     private long timeoutNanos(Duration timeout) {
@@ -302,22 +210,6 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         return broken;
     }
 
-    /** Something that encodes. */
-    private interface Encoding<B> {
-        B run() throws IOException;
-    }
-
-    private static <B> B encode(Encoding<B> encoding, String what, Object subject) {
-        try {
-            return encoding.run();
-        } catch (NotSerializableException e) {
-            throw subject instanceof MapChunk ? SendErrors.unsendableItem((MapChunk<?, ?>) subject, e)
-                    : SendErrors.unsendable(what, subject, e);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("the " + what + " cannot be serialized for a worker process: " + e, e);
-        }
-    }
-
     // ---------------------------------------------------------------- dispatch
 
     /**
@@ -346,7 +238,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                     sends.add(() -> launchThread(number));
                     continue;
                 }
-                w = windowWithRoomLocked(t);
+                w = MapWindows.withRoomLocked(t, links, config.maxTasksPerWorker());
                 if (w == null) {
                     break;
                 }
@@ -364,90 +256,20 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             t.link = w;
             t.sendNumber = ++w.given;
             w.held.addLast(t);
-            w.heldBytes += frameBytes(t);
+            w.heldBytes += MapWindows.frameBytes(t);
             if (w.held.size() == 1) {
                 w.become(WorkerLink.State.BUSY);
                 w.paceFrom(System.nanoTime());
-                startClockLocked(t, w);
-            } else if (t.timer != null) {
-                t.timer.cancel(false); // a retried task's old limit must not end it while it waits
-                t.timer = null;
+                clock.startLocked(t, w);
+            } else {
+                TaskClock.pauseLocked(t);
             }
             w.enqueue(t);
-            flushIfLowLocked(w, sends);
+            MapWindows.flushIfLowLocked(w, sends);
         }
         return sends;
     }
 
-    /**
-     * Asks for a flush of {@code w}'s outbox (adds it to {@code sends}) unless the worker has at
-     * least {@link #WRITE_AHEAD} frames written or being written beyond the task it runs: then the
-     * new frames wait, and go out together, in one write, when one of its replies brings it below.
-     * So a map's window is topped up a few frames at a time rather than with a write per reply,
-     * and the worker never runs dry waiting for one.
-     */
-    private void flushIfLowLocked(WorkerLink w, List<Runnable> sends) {
-        long replied = w.given - w.held.size();
-        long ahead = w.flushAsked - replied - 1; // asked-for frames behind the one it runs
-        if (w.flushAsked < w.given && ahead < (w.deep ? DEEP_WINDOW / 4 : WRITE_AHEAD)) {
-            w.flushAsked = w.given;
-            sends.add(w::flushOutbox);
-        }
-    }
-
-    /**
-     * A busy worker that can take {@code t} behind its current task, or null. Only a small map
-     * chunk waits in a worker: a plain task keeps its cancel and timing semantics whole, and a
-     * small frame fits in the channel's buffer, so writing it never blocks on a busy worker.
-     */
-    private WorkerLink windowWithRoomLocked(ProcessTask<?> t) {
-        if (t.frameType != WorkerProtocol.CHUNK || frameBytes(t) > WINDOW_FRAME_BYTES) {
-            return null;
-        }
-        WorkerLink best = null;
-        for (WorkerLink w : links) {
-            ProcessTask<?> first = w.held.peekFirst();
-            if (w.state() == WorkerLink.State.BUSY && first != null && first.frameType == WorkerProtocol.CHUNK
-                    && w.held.size() < (w.deep ? DEEP_WINDOW : WINDOW) && w.heldBytes + frameBytes(t) <= WINDOW_BYTES
-                    && (config.maxTasksPerWorker() <= 0 || w.tasksRun + w.held.size() < config.maxTasksPerWorker())
-                    && (best == null || w.held.size() < best.held.size())) {
-                best = w;
-            }
-        }
-        return best;
-    }
-
-    /**
-     * The bytes of {@code t}'s frame at most: a chunk is counted with its function's bytes, which
-     * it carries when it is its worker's first of that function, so a window's bound holds either way.
-     */
-    private static long frameBytes(ProcessTask<?> t) {
-        return t.payload.size() + (t.function == null ? 0 : t.function.fullSize());
-    }
-
-    /**
-     * {@code t} is now the first task of its worker, which runs it now (or once its frame arrives):
-     * its time limit counts from here, so a task that waited in a worker's window does not pay
-     * for the wait.
-     */
-    private void startClockLocked(ProcessTask<?> t, WorkerLink w) {
-        java.util.concurrent.ScheduledFuture<?> old = t.timer;
-        if (old != null) {
-            old.cancel(false); // a retried task's limit counts from its new start
-        }
-        if (t.timeoutNanos > 0) {
-            t.timer = SharedTimer.schedule(() -> timeOut(t), t.timeoutNanos);
-        }
-        t.startedNanos = System.nanoTime();
-        JfrEvents.taskStarted(name, t.id, w.pid, t.startedNanos - t.queuedNanos);
-    }
-
-    private void timeOut(ProcessTask<?> t) {
-        WorkerLink w = t.link;
-        t.stopReason = "its task ran past its time limit of " + Duration.ofNanos(t.timeoutNanos);
-        t.failRunningAndStop(new TaskTimeoutException(TaskNames.timedOut(t.task, Duration.ofNanos(t.timeoutNanos),
-                "its worker" + (w == null ? "" : " (pid " + w.pid + ")") + " was killed")));
-    }
 
     // ---------------------------------------------------------------- workers
 
@@ -661,7 +483,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         after.add(() -> prestartEnded(number, message, cause));
         after.add(this::retireIdle);
         after.add(this::maybeTerminate);
-        runEach(after, failure);
+        Steps.runEach(after, failure);
     }
 
     private void workerReady(WorkerLink w) {
@@ -720,34 +542,6 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     }
 
     /**
-     * Runs every step, even when one throws, so that no step that counts a worker out or ends a
-     * task is skipped; then throws {@code failure}, or the first step's throwable, if any.
-     */
-    private static void runEach(List<Runnable> steps, Throwable failure) {
-        Throwable first = failure;
-        for (Runnable step : steps) {
-            try {
-                step.run();
-            } catch (Throwable e) {
-                if (first == null) {
-                    first = e;
-                } else if (first != e) {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first instanceof Error) {
-            throw (Error) first;
-        }
-        if (first instanceof RuntimeException) {
-            throw (RuntimeException) first;
-        }
-        if (first != null) {
-            throw new IllegalStateException(first);
-        }
-    }
-
-    /**
      * Worker {@code w} replied for task {@code id}: takes that task off the worker, starts the
      * next task it holds, or puts it back to work (or retires it) at once, and returns the task
      * that replied, for its reader to complete. Called by the worker's {@link WorkerReader}.
@@ -763,16 +557,16 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                 throw new CorruptFrame("a reply for task #" + id + ", which it does not run");
             }
             w.held.pollFirst();
-            w.heldBytes -= frameBytes(t);
+            w.heldBytes -= MapWindows.frameBytes(t);
             t.link = null;
             w.tasksRun++;
             w.heldAfterReply = w.held.size();
             ProcessTask<?> next = w.held.peekFirst();
             if (next != null) {
-                w.paced(System.nanoTime(), PACE_CHUNKS, FAST_CHUNK_NANOS);
-                startClockLocked(next, w); // it wrote this reply, then began the next
+                w.paced(System.nanoTime(), MapWindows.PACE_CHUNKS, MapWindows.FAST_CHUNK_NANOS);
+                clock.startLocked(next, w); // it wrote this reply, then began the next
                 sends = dispatchLocked(); // top up its window
-                flushIfLowLocked(w, sends); // frames held back for it go out once it runs low
+                MapWindows.flushIfLowLocked(w, sends); // frames held back for it go out once it runs low
             } else if ((config.maxTasksPerWorker() > 0 && w.tasksRun >= config.maxTasksPerWorker())
                     || (shutdown && noLivePendingLocked())) {
                 retire = true;
@@ -795,7 +589,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             after.add(() -> retire(w));
         }
         try {
-            runEach(after, null);
+            Steps.runEach(after, null);
         } catch (Throwable e) {
             w.fault("the pool could not tell it to exit: " + e);
         }
@@ -921,7 +715,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                         + (t.attempts > 1 ? " (after " + t.attempts + " attempts)" : ""))));
             }
             after.add(this::maybeTerminate);
-            runEach(after, failure);
+            Steps.runEach(after, failure);
         }
     }
 
@@ -1016,7 +810,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
                 w.retire();
             });
         }
-        runEach(tell, null);
+        Steps.runEach(tell, null);
     }
 
     /**
@@ -1228,7 +1022,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     @Override
     protected int defaultMapBufferSize() {
         // each worker's full (deep) window and a couple more queued: its window is topped up from the queue
-        return Math.max(16, (DEEP_WINDOW + 2) * config.maxWorkers());
+        return Math.max(16, (MapWindows.DEEP_WINDOW + 2) * config.maxWorkers());
     }
 
     // ---------------------------------------------------------------- diagnostics

@@ -219,11 +219,11 @@ class ProcessMapBurstTest {
         ProcessPoolImpl p = pool(null);
         try {
             assertThat(maxHeld(p, x -> x + 1, 5_000)).as("tasks held at most, fast items")
-                    .isGreaterThan(ProcessPoolImpl.WINDOW);
+                    .isGreaterThan(MapWindows.WINDOW);
             assertThat(maxHeld(p, x -> {
                 Thread.sleep(2);
                 return x + 1;
-            }, 300)).as("tasks held at most, 2 ms items").isLessThanOrEqualTo(ProcessPoolImpl.WINDOW);
+            }, 300)).as("tasks held at most, 2 ms items").isLessThanOrEqualTo(MapWindows.WINDOW);
         } finally {
             p.close();
         }

@@ -160,7 +160,7 @@ class ProcessMapWindowTest {
                 assertThat(runs(i)).as("runs of item %d", i).isEqualTo(1);
             }
             // the chunks waiting behind item 0 (its window was full: map sends its chunks at once)
-            assertThat(p.unstartedRequeued()).isEqualTo(ProcessPoolImpl.WINDOW - 1);
+            assertThat(p.unstartedRequeued()).isEqualTo(MapWindows.WINDOW - 1);
             assertThat(p.itemsRetried()).as("items re-run").isZero();
         } finally {
             p.close();
@@ -181,7 +181,7 @@ class ProcessMapWindowTest {
             try (MapResult<Integer> r = p.map(fn, input, MapOptions.defaults().chunksize(1))) {
                 awaitRun(0);
                 // it runs item 0 with WRITE_AHEAD frames behind it in its channel; the rest of its window waits here
-                assertThat(p.framesHeldBack()).isEqualTo(ProcessPoolImpl.WINDOW - 1 - ProcessPoolImpl.WRITE_AHEAD);
+                assertThat(p.framesHeldBack()).isEqualTo(MapWindows.WINDOW - 1 - MapWindows.WRITE_AHEAD);
                 Files.writeString(dir.resolve("release"), "go");
                 r.forEach(out::add);
             }
@@ -217,8 +217,8 @@ class ProcessMapWindowTest {
                 return f.apply(x);
             }, input, MapOptions.defaults().chunksize(1))) {
                 awaitRun(0);
-                assertThat(ProcessPoolImpl.WINDOW_BYTES / 7_000).isEqualTo(7); // 7 of 7.0 KB would fit: the frames are larger
-                assertThat(ProcessPoolImpl.WINDOW_BYTES / 8_192).isEqualTo(6);
+                assertThat(MapWindows.WINDOW_BYTES / 7_000).isEqualTo(7); // 7 of 7.0 KB would fit: the frames are larger
+                assertThat(MapWindows.WINDOW_BYTES / 8_192).isEqualTo(6);
                 assertThat(p.tasksHeld()).as("chunks in the worker's window, bounded by its bytes").isEqualTo(6);
                 Files.writeString(dir.resolve("release"), "go");
                 r.forEach(out::add);
@@ -264,10 +264,10 @@ class ProcessMapWindowTest {
             PoolFuture<Object[]> first = p.submitChunk(new MapChunk<>(fn, new Object[] {0}, 0));
             awaitRun(0);
             List<PoolFuture<Object[]>> window = new ArrayList<>();
-            for (int i = 1; i < ProcessPoolImpl.WINDOW; i++) {
+            for (int i = 1; i < MapWindows.WINDOW; i++) {
                 window.add(p.submitChunk(new MapChunk<>(fn, new Object[] {i}, i)));
             }
-            int last = ProcessPoolImpl.WINDOW;
+            int last = MapWindows.WINDOW;
             PoolFuture<Object[]> queued = p.submitChunk(new MapChunk<>(fn, new Object[] {last}, last));
             assertThat(queued.status()).isEqualTo(PoolFuture.Status.PENDING);
             pids = p.workerPids();
@@ -286,7 +286,7 @@ class ProcessMapWindowTest {
         for (long pid : pids) {
             assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("worker alive").isFalse();
         }
-        for (int i = 1; i <= ProcessPoolImpl.WINDOW; i++) {
+        for (int i = 1; i <= MapWindows.WINDOW; i++) {
             assertThat(runs(i)).as("runs of item %d", i).isZero();
         }
     }
