@@ -247,7 +247,7 @@ final class WorkerStarts {
         if (needed) {
             w.cancelDeadline();
         }
-        prestartEnded(w.number, null, null); // before it may retire, and its end end the pool
+        prestartEnded(w.number, null, null); // before it may retire, and its end ends the pool
         sends.forEach(Runnable::run);
         if (retire) {
             retirement.retire(w);
