@@ -7,41 +7,24 @@ import io.jpool.PoolStats;
 import io.jpool.ProcessPool;
 import io.jpool.Task;
 import io.jpool.TaskTimeoutException;
-import io.jpool.WorkerDiedException;
 import io.jpool.internal.codec.Blocks;
-import io.jpool.internal.codec.JdkCodec;
-import io.jpool.internal.codec.Payloads;
 import io.jpool.internal.codec.ResultFilter;
 import io.jpool.internal.ipc.WorkerProtocol;
 import io.jpool.internal.jfr.JfrEvents;
 import io.jpool.internal.pool.AbstractPool;
-import io.jpool.internal.pool.ItemFailure;
 import io.jpool.internal.pool.MapChunk;
-import io.jpool.internal.pool.TaskCounters;
 import io.jpool.internal.process.worker.WorkerMain;
 import io.jpool.internal.util.Durations;
-import io.jpool.internal.util.ProcessTree;
 import io.jpool.internal.util.SharedTimer;
-import io.jpool.internal.util.TaskNames;
-import io.jpool.internal.util.ThreadFactories;
 
-import java.io.IOException;
-import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.LongSupplier;
 
 /**
  * The {@link ProcessPool}.
@@ -54,20 +37,23 @@ import java.util.function.LongSupplier;
  *  timer: task deadlines ─▶ fail the task, kill its worker
  *  reader sees end of channel ─▶ report why the worker died ─▶ fail / retry its task, replace it
  * </pre>
- * A task is serialized once, in {@code submit}, so an unserializable capture fails there. One
- * lock guards the queue, the workers' states ({@link WorkerLink.State}) and each worker's tasks;
- * only queue work runs under it: no I/O, no caller's callback, no thread start (save the shared
- * timer's, once per JVM).
+ * A task is serialized once, in {@code submit} ({@link TaskEncoder}), so an unserializable
+ * capture fails there. One lock ({@link PoolState}) guards the queue, the workers' states
+ * ({@link WorkerLink.State}) and each worker's tasks; only queue work runs under it: no I/O, no
+ * caller's callback, no thread start (save the shared timer's, once per JVM).
  * {@link #dispatchLocked} pairs pending tasks with idle workers and counts in a new worker
  * (lazily, up to {@code maxWorkers}) when none is idle; the sends, and the threads that launch
  * new workers, start after the lock is released, so workers start in parallel.
  *
- * <p>The parts, each in its own class: {@link WorkerLauncher} starts a worker and returns it
- * connected and initialised, or a start failure ({@link StartFailures} decides when those break
- * the pool); one {@link WorkerReader} thread per worker reads its replies, hands the worker back
- * here ({@link #replied}) and completes the future with what {@link ResultDecoder} made of the
- * reply, under the pool's {@link ObjectInputFilter}. This class is the scheduler: the queue,
- * dispatch, map windows, time limits, retries and death handling.
+ * <p>The parts, each in its own class: {@link WorkerStarts} takes a worker from the decision to
+ * start it to its first task, through {@link WorkerLauncher}, which returns it connected and
+ * initialised, or a start failure ({@link StartFailures} decides when those break the pool); one
+ * {@link WorkerReader} thread per worker reads its replies, hands the worker back here
+ * ({@link #replied}) and completes the future with what {@link ResultDecoder} made of the reply,
+ * under the pool's {@link ObjectInputFilter}; {@link MapWindows} says which map chunks wait in a
+ * busy worker; {@link TaskClock} runs the time limits; {@link WorkerDeaths} handles a worker's
+ * death; {@link Retirement} ends workers, and the pool. This class is the scheduler that wires
+ * them: the queue, dispatch, the replies, and the public calls.
  *
  * <p>When a worker's channel ends, its reader runs {@link #workerDied}: it waits for the exit
  * code, tells why the worker died ({@link DeathReport}), fails or re-queues (under
@@ -85,9 +71,10 @@ import java.util.function.LongSupplier;
  * start is decided until its death (or failed start) is handled, and one thread owns it at a
  * time, its launch thread until its reader runs, then its reader. The owner counts it out, and
  * fails or re-queues its tasks, in steps that each run even when another throws (an Error
- * included), so no worker stays counted with no thread left to end it. A worker told to exit, or
- * still starting when the pool is shut down with nothing left to run, is killed (SIGKILL) if it
- * has not ended within {@link #EXIT_GRACE_MILLIS} ({@link WorkerLink#endWithin}).
+ * included, {@link Steps}), so no worker stays counted with no thread left to end it. A worker
+ * told to exit, or still starting when the pool is shut down with nothing left to run, is killed
+ * (SIGKILL) if it has not ended within {@link Retirement#EXIT_GRACE_MILLIS}
+ * ({@link WorkerLink#endWithin}).
  *
  * <p>An adaptive pool ({@link #sizer}, null for a fixed size) asks its {@link ProcessSizer} before
  * each start whether one more worker fits (target, memory), and gives tasks to no more workers
@@ -96,110 +83,35 @@ import java.util.function.LongSupplier;
  */
 public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
-    /** Failed sends of one task that cost it no attempt (beyond them, a worker's channel is suspect). */
-    private static final int MAX_UNSENT = 3;
-    /**
-     * How many map chunks a worker may hold: the one it runs and the next ones, sent before it
-     * asks so that it never waits a round trip between small chunks (as multiprocessing.Pool does),
-     * and topped up several at a time (see {@link #WRITE_AHEAD}). More chunks behind a slow one
-     * wait for it, where an idle worker could have taken them: a handful, not the whole map.
-     */
-    static final int WINDOW = 12;
-    /**
-     * The window of a worker whose chunks are fast ({@link #FAST_CHUNK_NANOS}): a map of tiny items
-     * then costs a write and a wake-up on either side per few dozen items, not per few, and what
-     * waits behind a chunk is still well under {@code DEEP_WINDOW * FAST_CHUNK_NANOS} of work.
-     */
-    static final int DEEP_WINDOW = 64;
-    /**
-     * A worker whose replies came at most this far apart on average, over its latest
-     * {@link #PACE_CHUNKS} chunks run back to back, gets the {@link #DEEP_WINDOW}; one slower, or
-     * not yet measured, the {@link #WINDOW}.
-     */
-    static final long FAST_CHUNK_NANOS = 100_000;
-    /** How many chunks run back to back one measure of a worker's pace spans. */
-    static final int PACE_CHUNKS = 16;
-    /** The largest chunk frame sent to a busy worker (see {@link #WINDOW_BYTES}). */
-    static final int WINDOW_FRAME_BYTES = 8 << 10;
-    /**
-     * The most bytes of frames a worker's window may hold: the frames waiting in its channel stay
-     * under a pipe's 64 KB buffer, so no write to it blocks while it runs a task.
-     */
-    static final int WINDOW_BYTES = 48 << 10;
-    /**
-     * How many frames a busy worker keeps in its channel behind the task it runs before the pool
-     * writes more: new frames for it are held back while it has this many, then written together.
-     * A worker with the {@link #DEEP_WINDOW} keeps a quarter of it.
-     */
-    static final int WRITE_AHEAD = 2;
-    /**
-     * How long a worker told to exit (or still starting when the pool, shut down, no longer needs
-     * it) has before it is killed: an idle JVM exits in well under a second; one that cannot (it
-     * was stopped, its initializer never returns) must not hold close() for ever.
-     */
-    static final long EXIT_GRACE_MILLIS = 10_000;
 
     private final ProcessPoolConfig config;
     private final String name;
-    private final ResultDecoder decoder;
     private final WorkerLauncher launcher;
-    private final TaskCounters counters = new TaskCounters();
+    private final TaskEncoder encoder = new TaskEncoder();
+    private final TaskClock clock;
     /** Null unless adaptive. */
     private final ProcessSizer sizer;
     private final AtomicLong taskIds = new AtomicLong();
-
-    /**
-     * Guards the queue, the workers and their states, each worker's tasks and the counts below.
-     * Held only for queue work: no I/O and no caller's callback run under it, and no thread starts
-     * (save the shared timer's, once per JVM, when the first time limit is set).
-     */
-    private final ReentrantLock lock = new ReentrantLock();
-    // ---- guarded by lock
-    private final ArrayDeque<ProcessTask<?>> pending = new ArrayDeque<>();
-    /** The IDLE workers, the latest first. */
-    private final ArrayDeque<WorkerLink> idle = new ArrayDeque<>();
-    /** Every worker from the start of its process until its death handler or failed start is done with it. */
-    private final Set<WorkerLink> links = new LinkedHashSet<>();
-    private int workerCount; // starting + alive, RETIRING ones left out: what maxWorkers bounds
-    private int starting;
-    private final StartFailures startFailures = new StartFailures();
-    private long tasksRetried;
-    private long itemsRetried;
-    private long unstartedRequeued;
-    private long workerNumbers;
-    /** Workers started by {@link #prestart()}, by number, until each is ready or failed. */
-    private final Map<Long, CompletableFuture<Void>> prestarting = new HashMap<>();
-    private boolean terminating;
-    /**
-     * Why the pool broke, or null. Written under lock; also read without it by rejectIfClosed's
-     * early check in submit, a racy read that enqueue repeats under the lock.
-     */
-    private BrokenPoolException broken;
-    // ---- not guarded by lock
-    /** Written under lock; volatile for isShutdown, rejectIfClosed and ended, which read it without. */
-    private volatile boolean shutdown;
-    /**
-     * The latest map's function and its bytes, written by submitting threads without a lock: a
-     * race costs one more encoding of a function (under a new id), never a wrong one.
-     */
-    private volatile MapFunction lastFunction;
-    private final AtomicLong functionIds = new AtomicLong();
-    /** Where tests step into a worker's life ({@link LifecycleHook}); NONE in production. */
-    private volatile LifecycleHook hook = LifecycleHook.NONE;
-    /** How long a worker told to exit, or no longer needed while it starts, has before it is killed. */
-    private volatile long exitGraceMillis = EXIT_GRACE_MILLIS;
+    /** The lock, and what it guards. */
+    private final PoolState state = new PoolState();
+    private final Retirement retirement;
+    private final WorkerStarts starts;
+    private final WorkerDeaths deaths;
 
     public ProcessPoolImpl(ProcessPoolConfig config) {
         this.config = config;
         this.name = "jpool-process-" + POOL_NUMBERS.incrementAndGet();
-        this.decoder = new ResultDecoder(ResultFilter.create(config.allowedResultClasses(), config.maxResultBytes()));
-        byte[] initializerBytes = config.initializer() == null ? null
-                : encode(() -> Payloads.function(config.initializer(), JdkCodec.INSTANCE), "initializer",
-                        config.initializer());
-        this.launcher = new WorkerLauncher(name, config, initializerBytes, decoder, lock);
+        this.clock = new TaskClock(name);
+        ResultDecoder decoder = new ResultDecoder(ResultFilter.create(config.allowedResultClasses(),
+                config.maxResultBytes()));
+        byte[] initializerBytes = config.initializer() == null ? null : TaskEncoder.initializer(config.initializer());
+        this.launcher = new WorkerLauncher(name, config, initializerBytes, decoder, state.lock);
         this.sizer = config.adaptive() == null ? null : new ProcessSizer(config.adaptive(), name + "-sizing");
+        this.retirement = new Retirement(state, launcher, this::terminate);
+        this.starts = new WorkerStarts(this, state, config, sizer, launcher, decoder, retirement);
+        this.deaths = new WorkerDeaths(this, state, config, launcher, retirement);
         if (sizer != null) {
-            sizer.bind(new SizedPool());
+            sizer.bind(new SizedPool(this, state, retirement));
         }
     }
 
@@ -208,66 +120,19 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     @Override
     public <T> PoolFuture<T> submit(Task<T> task, Duration timeout) {
         checkSubmit(task, timeout);
-        Blocks payload = encode(() -> Payloads.task(task, JdkCodec.INSTANCE), "task", task);
+        Blocks payload = TaskEncoder.task(task);
         return enqueue(new ProcessTask<>(this, taskIds.incrementAndGet(), WorkerProtocol.TASK, payload, task,
                 timeoutNanos(timeout), null));
     }
 
-    /**
-     * A map chunk travels as one CHUNK frame; its function is encoded once per map and sent to each
-     * worker once ({@link MapFunction}). If some of its items cannot be encoded, each of those is
-     * replaced by an {@link ItemFailure} saying why, which the worker hands back as that item's
-     * result: only those items fail, each with its own index.
-     */
+    /** A map chunk travels as one CHUNK frame ({@link TaskEncoder#chunk}). */
     @Override
     protected PoolFuture<Object[]> submitChunk(MapChunk<?, ?> chunk) {
         rejectIfClosed();
-        MapFunction fn = lastFunction(chunk.function());
-        Blocks payload;
-        MapChunk<?, ?> sent = chunk;
-        try {
-            payload = encode(() -> Payloads.chunkItems(chunk, JdkCodec.INSTANCE), "map item", chunk);
-        } catch (IllegalArgumentException e) {
-            sent = withUnsendableItemsFailed(chunk, e);
-            MapChunk<?, ?> s = sent;
-            payload = encode(() -> Payloads.chunkItems(s, JdkCodec.INSTANCE), "map item", s);
-        }
-        return enqueue(new ProcessTask<>(this, taskIds.incrementAndGet(), WorkerProtocol.CHUNK, payload, sent,
-                timeoutNanos(null), fn));
-    }
-
-    /** The chunk with each item that cannot be encoded replaced by its failure; {@code e} if all can. */
-    private static MapChunk<?, ?> withUnsendableItemsFailed(MapChunk<?, ?> chunk, IllegalArgumentException e) {
-        Object[] items = chunk.items().clone();
-        boolean any = false;
-        for (int i = 0; i < items.length; i++) {
-            Object item = items[i];
-            try {
-                JdkCodec.INSTANCE.encode(item);
-            } catch (IOException | RuntimeException itemError) {
-                // its text only: the exception's cause may hold the item itself
-                items[i] = new ItemFailure(new IllegalArgumentException(
-                        itemError instanceof NotSerializableException
-                                ? SendErrors.mapItem(chunk.firstIndex() + i, item)
-                                : "map item " + (chunk.firstIndex() + i) + " cannot be sent to a worker process: "
-                                        + itemError));
-                any = true;
-            }
-        }
-        if (!any) {
-            throw e; // the items travel alone but not together: nothing to single out
-        }
-        return new MapChunk<>(chunk.function(), items, chunk.firstIndex());
-    }
-
-    private MapFunction lastFunction(Object fn) {
-        MapFunction last = lastFunction;
-        if (last == null || last.function != fn) {
-            last = new MapFunction(fn, functionIds.incrementAndGet(),
-                    encode(() -> Payloads.function(fn, JdkCodec.INSTANCE), "map function", fn));
-            lastFunction = last;
-        }
-        return last;
+        MapFunction fn = encoder.function(chunk.function());
+        TaskEncoder.EncodedChunk sent = TaskEncoder.chunk(chunk);
+        return enqueue(new ProcessTask<>(this, taskIds.incrementAndGet(), WorkerProtocol.CHUNK, sent.payload(),
+                sent.chunk(), timeoutNanos(null), fn));
     }
 
     private long timeoutNanos(Duration timeout) {
@@ -283,14 +148,14 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     private <T> PoolFuture<T> enqueue(ProcessTask<T> t) {
         JfrEvents.taskQueued(name, t.id, t.task);
         List<Runnable> sends;
-        lock.lock();
+        state.lock.lock();
         try {
             rejectIfClosed();
-            counters.submitted();
-            pending.addLast(t);
+            state.counters.submitted();
+            state.pending.addLast(t);
             sends = dispatchLocked();
         } finally {
-            lock.unlock();
+            state.lock.unlock();
         }
         sends.forEach(Runnable::run);
         return t;
@@ -299,64 +164,51 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     /** Read without the lock by a submit's first look; {@link #enqueue} looks again under it. */
     @Override
     protected BrokenPoolException brokenBy() {
-        return broken;
-    }
-
-    /** Something that encodes. */
-    private interface Encoding<B> {
-        B run() throws IOException;
-    }
-
-    private static <B> B encode(Encoding<B> encoding, String what, Object subject) {
-        try {
-            return encoding.run();
-        } catch (NotSerializableException e) {
-            throw subject instanceof MapChunk ? SendErrors.unsendableItem((MapChunk<?, ?>) subject, e)
-                    : SendErrors.unsendable(what, subject, e);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("the " + what + " cannot be serialized for a worker process: " + e, e);
-        }
+        return state.broken;
     }
 
     // ---------------------------------------------------------------- dispatch
 
     /**
      * Pairs pending tasks with idle workers, then (map chunks only) with busy workers whose window
-     * has room, and counts in a worker to start when a task finds none; returns what to do once
-     * the lock is released: the sends, and the threads that launch those workers.
+     * has room ({@link MapWindows}), and counts in a worker to start when a task finds none;
+     * returns what to do once the lock is released: the sends, and the threads that launch those
+     * workers. Called with the pool lock held (by the start path, the death handler and the
+     * sizer, too).
      */
-    private List<Runnable> dispatchLocked() {
+    List<Runnable> dispatchLocked() {
         List<Runnable> sends = new ArrayList<>(2);
         // an adaptive pool runs tasks on no more workers than its target: the others wait idle,
         // to retire if the target stays low, or to take tasks at once if it rises again
-        int busyRoom = sizer == null ? Integer.MAX_VALUE : sizer.target() - (workerCount - starting - idle.size());
-        while (!pending.isEmpty()) {
-            ProcessTask<?> t = pending.peekFirst();
+        int busyRoom = sizer == null ? Integer.MAX_VALUE
+                : sizer.target() - (state.workerCount - state.starting - state.idle.size());
+        while (!state.pending.isEmpty()) {
+            ProcessTask<?> t = state.pending.peekFirst();
             if (t.isDone()) {
-                pending.pollFirst();
+                state.pending.pollFirst();
                 continue;
             }
-            WorkerLink w = busyRoom > 0 ? idle.pollFirst() : null;
+            WorkerLink w = busyRoom > 0 ? state.idle.pollFirst() : null;
             if (w != null) {
                 busyRoom--;
             }
             if (w == null) {
-                if (starting < pending.size() && broken == null && mayStartLocked()) {
-                    long number = startWorkerLocked();
-                    sends.add(() -> launchThread(number));
+                if (state.starting < state.pending.size() && state.broken == null && starts.mayStartLocked()) {
+                    long number = starts.startWorkerLocked();
+                    sends.add(() -> starts.launchThread(number));
                     continue;
                 }
-                w = windowWithRoomLocked(t);
+                w = MapWindows.withRoomLocked(t, state.links, config.maxTasksPerWorker());
                 if (w == null) {
                     break;
                 }
             }
-            pending.pollFirst();
+            state.pending.pollFirst();
             // a first run starts the future; a retry finds it RUNNING (attempts alone cannot tell:
             // a run that did not count gave its attempt back)
             if (!t.tryStart() && !t.isRunning()) {
                 if (w.held.isEmpty()) {
-                    idle.addFirst(w); // cancelled while queued
+                    state.idle.addFirst(w); // cancelled while queued
                 }
                 continue;
             }
@@ -364,89 +216,30 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             t.link = w;
             t.sendNumber = ++w.given;
             w.held.addLast(t);
-            w.heldBytes += frameBytes(t);
+            w.heldBytes += MapWindows.frameBytes(t);
             if (w.held.size() == 1) {
                 w.become(WorkerLink.State.BUSY);
                 w.paceFrom(System.nanoTime());
-                startClockLocked(t, w);
-            } else if (t.timer != null) {
-                t.timer.cancel(false); // a retried task's old limit must not end it while it waits
-                t.timer = null;
+                clock.startLocked(t, w);
+            } else {
+                TaskClock.pauseLocked(t);
             }
             w.enqueue(t);
-            flushIfLowLocked(w, sends);
+            MapWindows.flushIfLowLocked(w, sends);
         }
         return sends;
     }
 
-    /**
-     * Asks for a flush of {@code w}'s outbox (adds it to {@code sends}) unless the worker has at
-     * least {@link #WRITE_AHEAD} frames written or being written beyond the task it runs: then the
-     * new frames wait, and go out together, in one write, when one of its replies brings it below.
-     * So a map's window is topped up a few frames at a time rather than with a write per reply,
-     * and the worker never runs dry waiting for one.
-     */
-    private void flushIfLowLocked(WorkerLink w, List<Runnable> sends) {
-        long replied = w.given - w.held.size();
-        long ahead = w.flushAsked - replied - 1; // asked-for frames behind the one it runs
-        if (w.flushAsked < w.given && ahead < (w.deep ? DEEP_WINDOW / 4 : WRITE_AHEAD)) {
-            w.flushAsked = w.given;
-            sends.add(w::flushOutbox);
+    /** Dispatches (for the sizer, when its target rises) and runs the sends once the lock is released. */
+    void dispatch() {
+        List<Runnable> sends;
+        state.lock.lock();
+        try {
+            sends = dispatchLocked();
+        } finally {
+            state.lock.unlock();
         }
-    }
-
-    /**
-     * A busy worker that can take {@code t} behind its current task, or null. Only a small map
-     * chunk waits in a worker: a plain task keeps its cancel and timing semantics whole, and a
-     * small frame fits in the channel's buffer, so writing it never blocks on a busy worker.
-     */
-    private WorkerLink windowWithRoomLocked(ProcessTask<?> t) {
-        if (t.frameType != WorkerProtocol.CHUNK || frameBytes(t) > WINDOW_FRAME_BYTES) {
-            return null;
-        }
-        WorkerLink best = null;
-        for (WorkerLink w : links) {
-            ProcessTask<?> first = w.held.peekFirst();
-            if (w.state() == WorkerLink.State.BUSY && first != null && first.frameType == WorkerProtocol.CHUNK
-                    && w.held.size() < (w.deep ? DEEP_WINDOW : WINDOW) && w.heldBytes + frameBytes(t) <= WINDOW_BYTES
-                    && (config.maxTasksPerWorker() <= 0 || w.tasksRun + w.held.size() < config.maxTasksPerWorker())
-                    && (best == null || w.held.size() < best.held.size())) {
-                best = w;
-            }
-        }
-        return best;
-    }
-
-    /**
-     * The bytes of {@code t}'s frame at most: a chunk is counted with its function's bytes, which
-     * it carries when it is its worker's first of that function, so a window's bound holds either way.
-     */
-    private static long frameBytes(ProcessTask<?> t) {
-        return t.payload.size() + (t.function == null ? 0 : t.function.fullSize());
-    }
-
-    /**
-     * {@code t} is now the first task of its worker, which runs it now (or once its frame arrives):
-     * its time limit counts from here, so a task that waited in a worker's window does not pay
-     * for the wait.
-     */
-    private void startClockLocked(ProcessTask<?> t, WorkerLink w) {
-        java.util.concurrent.ScheduledFuture<?> old = t.timer;
-        if (old != null) {
-            old.cancel(false); // a retried task's limit counts from its new start
-        }
-        if (t.timeoutNanos > 0) {
-            t.timer = SharedTimer.schedule(() -> timeOut(t), t.timeoutNanos);
-        }
-        t.startedNanos = System.nanoTime();
-        JfrEvents.taskStarted(name, t.id, w.pid, t.startedNanos - t.queuedNanos);
-    }
-
-    private void timeOut(ProcessTask<?> t) {
-        WorkerLink w = t.link;
-        t.stopReason = "its task ran past its time limit of " + Duration.ofNanos(t.timeoutNanos);
-        t.failRunningAndStop(new TaskTimeoutException(TaskNames.timedOut(t.task, Duration.ofNanos(t.timeoutNanos),
-                "its worker" + (w == null ? "" : " (pid " + w.pid + ")") + " was killed")));
+        sends.forEach(Runnable::run);
     }
 
     // ---------------------------------------------------------------- workers
@@ -458,293 +251,22 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             sizer.readMachine(); // its policy starts no second worker on an old reading
         }
         List<Long> numbers = new ArrayList<>();
-        lock.lock();
+        state.lock.lock();
         try {
             rejectIfClosed();
-            while (mayStartLocked()) {
+            while (starts.mayStartLocked()) {
                 CompletableFuture<Void> ready = new CompletableFuture<>();
-                long number = startWorkerLocked();
-                prestarting.put(number, ready);
+                long number = starts.startWorkerLocked();
+                state.prestarting.put(number, ready);
                 numbers.add(number);
                 started.add(ready);
             }
         } finally {
-            lock.unlock();
+            state.lock.unlock();
         }
-        numbers.forEach(this::launchThread);
+        numbers.forEach(starts::launchThread);
         int n = started.size();
         return CompletableFuture.allOf(started.toArray(new CompletableFuture<?>[0])).thenApply(v -> n);
-    }
-
-    /**
-     * Tells {@link #prestart()}'s caller how worker {@code number}'s start ended: the pool's
-     * BrokenPoolException if the failure broke it, else a WorkerDiedException (the pool starts
-     * another worker when a task needs one).
-     */
-    private void prestartEnded(long number, String failure, Throwable cause) {
-        CompletableFuture<Void> ready;
-        BrokenPoolException b;
-        lock.lock();
-        try {
-            ready = prestarting.remove(number);
-            b = broken;
-        } finally {
-            lock.unlock();
-        }
-        if (ready == null) {
-            return;
-        }
-        if (failure == null) {
-            ready.complete(null);
-        } else if (b != null) {
-            ready.completeExceptionally(new BrokenPoolException(b.getMessage(), b.getCause()));
-        } else {
-            ready.completeExceptionally(new WorkerDiedException("a prestarted worker could not start (the pool"
-                    + " starts another when a task needs one): " + failure, cause));
-        }
-    }
-
-    /** Whether one more worker may start: below maxWorkers, or what an adaptive pool's sizer allows. */
-    private boolean mayStartLocked() {
-        return sizer == null ? workerCount < config.maxWorkers() : sizer.mayStart(workerCount);
-    }
-
-    /** Counts in a worker about to start and returns its number; {@link #launchThread} starts it. */
-    private long startWorkerLocked() {
-        workerCount++;
-        starting++;
-        return ++workerNumbers;
-    }
-
-    /** Launches worker {@code number} on a thread of its own (after the lock is released). */
-    private void launchThread(long number) {
-        if (sizer != null) {
-            sizer.started(); // brings its ticker back if the pool was quiet
-        }
-        try {
-            ThreadFactories.startDaemon(name + "-start-" + number, () -> launch(number));
-        } catch (Throwable e) { // no thread to be had (out of native threads): a failed start
-            startFailed(number, null, "could not start a thread to launch a worker: " + e, e, false, false);
-        }
-    }
-
-    /**
-     * Starts worker {@code number} ({@link WorkerLauncher}), then its reader, then puts it to work.
-     * This thread owns the worker's count until its reader runs: whatever it meets, even an
-     * Error, it either hands the worker to a running reader or counts it out ({@link #startFailed}).
-     */
-    private void launch(long number) {
-        WorkerLink w;
-        try {
-            w = launcher.launch(number, this::launched);
-        } catch (WorkerLauncher.StartFailure e) {
-            startFailed(number, e.link, e.getMessage(), e.getCause(), e.fatal, e.killed);
-            return;
-        }
-        try {
-            ThreadFactories.daemon(name + "-reader-" + number, new WorkerReader(this, launcher, decoder, w)).start();
-        } catch (Throwable e) {
-            startFailed(number, w, "could not start a worker's reader thread: " + e, e, false, false);
-            return;
-        }
-        try {
-            workerReady(w);
-        } catch (Throwable e) {
-            readyFailed(w, e);
-            throw e;
-        }
-    }
-
-    /**
-     * A starting worker's process exists: it counts among the pool's workers (to kill, to list).
-     * If the pool was shut down with nothing left to run, it is not needed: it gets the grace of
-     * a worker told to exit, and is killed if still starting after it.
-     */
-    private void launched(WorkerLink w) {
-        boolean unneeded;
-        lock.lock();
-        try {
-            links.add(w);
-            unneeded = unneededLocked(w);
-        } finally {
-            lock.unlock();
-        }
-        if (unneeded) {
-            endUnneeded(w);
-        }
-        hook.at(LifecycleHook.Step.LAUNCHED, w);
-    }
-
-    /** Gives {@code w}, still starting and no longer needed ({@link #unneededLocked}), its grace. */
-    private void endUnneeded(WorkerLink w) {
-        w.endWithin(graceFor(w), "it was still starting when the pool, shut down, no longer needed it");
-    }
-
-    /**
-     * True, once, if {@code w} is still starting while the pool is shut down with nothing left to
-     * run: the caller then gives it its grace ({@link #endUnneeded}).
-     */
-    private boolean unneededLocked(WorkerLink w) {
-        if (w.unneeded || !shutdown || !noLivePendingLocked()) {
-            return false;
-        }
-        WorkerLink.State s = w.state();
-        if (s != WorkerLink.State.STARTING && s != WorkerLink.State.CONNECTING
-                && s != WorkerLink.State.INITIALISING) {
-            return false;
-        }
-        w.unneeded = true;
-        return true;
-    }
-
-    /**
-     * A worker failed to start: it is replaced, or the pool breaks, failing every task not yet
-     * done ({@link StartFailures} says which), and {@link #prestart()}'s caller is told before the
-     * pool can terminate. Whatever fails on the way (an Error while killing it, say), it is
-     * counted out: a start left counted would hold {@code close()} for ever.
-     */
-    private void startFailed(long number, WorkerLink w, String message, Throwable cause, boolean fatal,
-            boolean killed) {
-        Throwable failure = null;
-        try {
-            hook.at(LifecycleHook.Step.START_FAILED, w);
-            if (w != null) {
-                w.kill("it failed to start", 0);
-                launcher.exited(w, w.awaitExit());
-                w.closeChannel();
-            }
-            launcher.forget(number);
-        } catch (Throwable e) {
-            failure = e;
-            if (w != null) {
-                ProcessTree.destroy(w.process);
-            }
-        }
-        if (w != null) {
-            w.cancelDeadline();
-        }
-        List<ProcessTask<?>> toFail;
-        BrokenPoolException e;
-        List<Runnable> replace = List.of();
-        lock.lock();
-        try {
-            workerCount--;
-            starting--;
-            if (w != null) {
-                w.become(WorkerLink.State.DEAD);
-                links.remove(w);
-            }
-            String breakWith = startFailures.failed(killed, fatal, message);
-            if (shutdown && broken == null && noLivePendingLocked()) {
-                e = null; // started for nothing while the pool closed
-                toFail = List.of();
-            } else if (breakWith == null && broken == null) {
-                e = null; // replaced by the next dispatch
-                toFail = List.of();
-                replace = dispatchLocked();
-            } else {
-                if (broken == null) {
-                    broken = new BrokenPoolException(breakWith, cause);
-                }
-                e = broken;
-                shutdown = true;
-                toFail = new ArrayList<>(pending);
-                pending.clear();
-            }
-        } finally {
-            lock.unlock();
-        }
-        List<Runnable> after = new ArrayList<>(replace);
-        for (ProcessTask<?> t : toFail) {
-            after.add(() -> t.fail(e));
-        }
-        after.add(() -> prestartEnded(number, message, cause));
-        after.add(this::retireIdle);
-        after.add(this::maybeTerminate);
-        runEach(after, failure);
-    }
-
-    private void workerReady(WorkerLink w) {
-        hook.at(LifecycleHook.Step.WORKER_READY, w);
-        JfrEvents.workerStarted(name, w.pid, System.nanoTime() - w.launchedNanos);
-        List<Runnable> sends;
-        boolean retire = false;
-        boolean needed;
-        lock.lock();
-        try {
-            w.readied = true;
-            starting--;
-            startFailures.started();
-            // its reader may have handled its death already: then it stays DEAD, out of the idle ones
-            if (w.state() != WorkerLink.State.DEAD) {
-                w.become(WorkerLink.State.IDLE);
-                idle.addFirst(w);
-            }
-            sends = dispatchLocked();
-            if (shutdown && noLivePendingLocked() && idle.remove(w)) {
-                retire = true;
-                retiringLocked(w);
-            }
-            // given its grace as unneeded, it is needed after all (a task came back for a retry)
-            needed = w.unneeded && !retire;
-        } finally {
-            lock.unlock();
-        }
-        if (needed) {
-            w.cancelDeadline();
-        }
-        prestartEnded(w.number, null, null); // before it may retire, and its end end the pool
-        sends.forEach(Runnable::run);
-        if (retire) {
-            retire(w);
-        }
-    }
-
-    /**
-     * Putting a connected worker to work failed (an Error on the way): its start is counted as
-     * ended and it is killed; its reader, already running, handles its end as any death, so the
-     * tasks it may hold go back to the queue and a replacement starts if one is needed.
-     */
-    private void readyFailed(WorkerLink w, Throwable e) {
-        lock.lock();
-        try {
-            if (!w.readied) {
-                w.readied = true;
-                starting--;
-            }
-        } finally {
-            lock.unlock();
-        }
-        prestartEnded(w.number, "the pool could not put it to work: " + e, e); // before its death can end the pool
-        w.fault("the pool could not put it to work: " + e);
-    }
-
-    /**
-     * Runs every step, even when one throws, so that no step that counts a worker out or ends a
-     * task is skipped; then throws {@code failure}, or the first step's throwable, if any.
-     */
-    private static void runEach(List<Runnable> steps, Throwable failure) {
-        Throwable first = failure;
-        for (Runnable step : steps) {
-            try {
-                step.run();
-            } catch (Throwable e) {
-                if (first == null) {
-                    first = e;
-                } else if (first != e) {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first instanceof Error) {
-            throw (Error) first;
-        }
-        if (first instanceof RuntimeException) {
-            throw (RuntimeException) first;
-        }
-        if (first != null) {
-            throw new IllegalStateException(first);
-        }
     }
 
     /**
@@ -756,35 +278,35 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         List<Runnable> sends;
         ProcessTask<?> t;
         boolean retire = false;
-        lock.lock();
+        state.lock.lock();
         try {
             t = w.held.peekFirst();
             if (t == null || t.id != id) {
                 throw new CorruptFrame("a reply for task #" + id + ", which it does not run");
             }
             w.held.pollFirst();
-            w.heldBytes -= frameBytes(t);
+            w.heldBytes -= MapWindows.frameBytes(t);
             t.link = null;
             w.tasksRun++;
             w.heldAfterReply = w.held.size();
             ProcessTask<?> next = w.held.peekFirst();
             if (next != null) {
-                w.paced(System.nanoTime(), PACE_CHUNKS, FAST_CHUNK_NANOS);
-                startClockLocked(next, w); // it wrote this reply, then began the next
+                w.paced(System.nanoTime(), MapWindows.PACE_CHUNKS, MapWindows.FAST_CHUNK_NANOS);
+                clock.startLocked(next, w); // it wrote this reply, then began the next
                 sends = dispatchLocked(); // top up its window
-                flushIfLowLocked(w, sends); // frames held back for it go out once it runs low
+                MapWindows.flushIfLowLocked(w, sends); // frames held back for it go out once it runs low
             } else if ((config.maxTasksPerWorker() > 0 && w.tasksRun >= config.maxTasksPerWorker())
-                    || (shutdown && noLivePendingLocked())) {
+                    || (state.shutdown && state.noLivePendingLocked())) {
                 retire = true;
-                retiringLocked(w);
+                retirement.retiringLocked(w);
                 sends = dispatchLocked(); // a replacement starts if work is waiting
             } else {
                 w.become(WorkerLink.State.IDLE);
-                idle.addFirst(w);
+                state.idle.addFirst(w);
                 sends = dispatchLocked();
             }
         } finally {
-            lock.unlock();
+            state.lock.unlock();
         }
         // the sends first (a replacement's launch may be among them), then the retirement, each
         // run whatever the other throws: an Error while telling the worker to exit must neither
@@ -792,155 +314,31 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         // still delivers; the worker is killed instead, and its reader handles its end
         List<Runnable> after = new ArrayList<>(sends);
         if (retire) {
-            after.add(() -> retire(w));
+            after.add(() -> retirement.retire(w));
         }
         try {
-            runEach(after, null);
+            Steps.runEach(after, null);
         } catch (Throwable e) {
             w.fault("the pool could not tell it to exit: " + e);
         }
         return t;
     }
 
-    /**
-     * The worker's channel ended: find out why, then fail or retry the tasks it held and replace
-     * it. Tasks that waited in its window never started there (every result it wrote was read
-     * before its channel ended, and it runs its tasks in order): they go back to the queue, in
-     * their order, at no cost of an attempt.
-     */
+    /** The worker's channel ended ({@link WorkerDeaths}). Called by the worker's {@link WorkerReader}. */
     void workerDied(WorkerLink w) {
-        List<ProcessTask<?>> held;
-        boolean wasRetiring;
-        lock.lock();
-        try {
-            idle.remove(w);
-            wasRetiring = w.state() == WorkerLink.State.RETIRING;
-            w.become(WorkerLink.State.DEAD);
-            held = new ArrayList<>(w.held);
-            w.held.clear();
-            w.heldBytes = 0;
-        } finally {
-            lock.unlock();
-        }
-        int exitCode = -1;
-        long startedLast = 0;
-        List<String> stderrTail = List.of();
-        Throwable failure = null;
-        try {
-            exitCode = w.awaitExit();
-            hook.at(LifecycleHook.Step.WORKER_EXITED, w);
-            JfrEvents.workerDied(name, w.pid, exitCode, w.killReason);
-            launcher.exited(w, exitCode); // before the pool can count the worker gone
-            w.closeChannel();
-            w.awaitSendEnd(); // a frame being written to it fails now; then sentWhole is final
-            w.outbox.clear(); // frames not written yet go nowhere: their tasks are re-queued below
-            startedLast = StartedMarks.takeLast(launcher.directory(), w.number); // final: it has exited
-            stderrTail = w.stderr.lastLines(2000);
-            w.stdout.awaitEnd(2000); // its last output is forwarded before its task's failure is reported
-        } catch (Throwable e) {
-            // whatever failed here (an Error in the archive's bookkeeping, say), the worker is
-            // gone and is counted out below: left counted, it would hold close() for ever
-            failure = e;
-            ProcessTree.destroy(w.process);
-            w.outbox.clear();
-            try {
-                w.closeChannel();
-            } catch (Throwable again) {
-                failure.addSuppressed(again);
-            }
-        }
-        w.cancelDeadline();
-        int code = exitCode;
-        List<String> tail = stderrTail;
-        List<Runnable> sends = List.of();
-        List<ProcessTask<?>> toFail = new ArrayList<>();
-        List<ProcessTask<?>> stranded = new ArrayList<>(); // would retry, but the pool broke
-        BrokenPoolException brokenBy = null;
-        try {
-            lock.lock();
-            try {
-                links.remove(w);
-                if (!wasRetiring) {
-                    workerCount--;
-                }
-                long sentWhole = w.sentWhole;
-                // the one it ran when it died: the first it held, or a later one if its mark says so
-                int running = StartedMarks.running(held, startedLast);
-                for (int i = held.size() - 1; i >= 0; i--) { // re-queued at the front, first held first
-                    ProcessTask<?> t = held.get(i);
-                    // it never started: it waited behind an unfinished task; or it ran to its end and
-                    // its reply died held in the worker; or killed for another task (a late cancel of
-                    // the task it ran before); or its frame never reached the worker whole: it did not
-                    // end its worker, so that attempt does not count
-                    boolean neverStarted = i > running && w.readToEnd;
-                    boolean innocent = neverStarted || i < running
-                            || (w.killedForTask > 0 && w.killedForTask != t.id)
-                            || (t.sendNumber > sentWhole && ++t.unsent <= MAX_UNSENT);
-                    if (innocent) {
-                        t.attempts--;
-                    }
-                    if (t.isDone()) {
-                        continue;
-                    }
-                    if (innocent || (w.killReason == null && t.attempts <= config.retries())) {
-                        if (broken == null) {
-                            t.link = null;
-                            pending.addFirst(t);
-                            if (neverStarted) {
-                                unstartedRequeued++; // not a re-run: it had not run
-                            } else {
-                                tasksRetried++;
-                                itemsRetried += t.task instanceof MapChunk ? ((MapChunk<?, ?>) t.task).size() : 1;
-                            }
-                            continue;
-                        }
-                        brokenBy = broken; // nothing will run it any more
-                        stranded.add(0, t);
-                        continue;
-                    }
-                    toFail.add(0, t);
-                }
-                sends = dispatchLocked();
-            } finally {
-                lock.unlock();
-            }
-            hook.at(LifecycleHook.Step.WORKER_COUNTED_OUT, w);
-        } catch (Throwable e) {
-            failure = failure == null ? e : failure;
-        } finally {
-            // each step runs whatever the others do: a task left RUNNING, or a replacement
-            // counted but never launched, would hold its caller and close() for ever
-            List<Runnable> after = new ArrayList<>(sends);
-            BrokenPoolException b = brokenBy;
-            for (ProcessTask<?> t : stranded) {
-                after.add(() -> t.fail(new BrokenPoolException(b.getMessage(), b.getCause())));
-            }
-            for (ProcessTask<?> t : toFail) {
-                after.add(() -> t.fail(new WorkerDiedException("task #" + t.id + " failed: its "
-                        + DeathReport.describe(w.pid, code, w.deathReason(), tail)
-                        + (t.attempts > 1 ? " (after " + t.attempts + " attempts)" : ""))));
-            }
-            after.add(this::maybeTerminate);
-            runEach(after, failure);
-        }
-    }
-
-    /** Drops tasks cancelled while queued; true if no task waits to run. */
-    private boolean noLivePendingLocked() {
-        pending.removeIf(ProcessTask::isDone);
-        return pending.isEmpty();
+        deaths.handle(w);
     }
 
     /** Called by each task as it ends, before it is seen done. */
     void counted(PoolFuture.Status status) {
-        counters.ended(status);
+        state.counters.ended(status);
     }
 
     /** Called by each task once it ended. */
     void ended(ProcessTask<?> t, PoolFuture.Status status, boolean wasRunning) {
-        if (shutdown && !wasRunning) {
-            retireIdle(); // the last queued task was cancelled: idle workers may go
-            maybeTerminate();
+        if (state.shutdown && !wasRunning) {
+            retirement.retireIdle(); // the last queued task was cancelled: idle workers may go
+            retirement.maybeTerminate();
         }
     }
 
@@ -949,22 +347,22 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     @Override
     public void shutdown(boolean wait, boolean cancelPending) {
         List<ProcessTask<?>> toCancel = List.of();
-        lock.lock();
+        state.lock.lock();
         try {
-            shutdown = true;
+            state.shutdown = true;
             if (cancelPending) {
-                toCancel = new ArrayList<>(pending);
-                pending.clear();
+                toCancel = new ArrayList<>(state.pending);
+                state.pending.clear();
             }
         } finally {
-            lock.unlock();
+            state.lock.unlock();
         }
         try {
             for (ProcessTask<?> t : toCancel) {
                 t.cancel(false);
             }
-            retireIdle();
-            maybeTerminate();
+            retirement.retireIdle();
+            retirement.maybeTerminate();
         } finally {
             if (wait) {
                 rejectWaitOnOwnThread();
@@ -989,107 +387,18 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         }
     }
 
-    /** The worker will exit: it no longer counts against maxWorkers, but the pool waits for its end. */
-    private void retiringLocked(WorkerLink w) {
-        w.become(WorkerLink.State.RETIRING);
-        workerCount--;
-    }
-
-    /** Tells {@code w}, RETIRING, to exit, and kills it if it has not within its grace. */
-    private void retire(WorkerLink w) {
-        retireAll(List.of(w));
-    }
-
-    /**
-     * Tells each of {@code workers}, RETIRING, to exit. Each gets its deadline first
-     * ({@link WorkerLink#endWithin}): a worker that cannot exit on its own (stopped, its EXIT
-     * lost), or one left untold because telling another threw, is killed after its grace.
-     */
-    private void retireAll(List<WorkerLink> workers) {
-        for (WorkerLink w : workers) {
-            w.endWithin(graceFor(w), "it was told to exit");
-        }
-        List<Runnable> tell = new ArrayList<>(workers.size());
-        for (WorkerLink w : workers) {
-            tell.add(() -> {
-                hook.at(LifecycleHook.Step.RETIRING, w);
-                w.retire();
-            });
-        }
-        runEach(tell, null);
-    }
-
-    /**
-     * How long {@code w} may take to end once told to: the pool's grace, and 20 s more for a
-     * worker that writes a class-data archive or an AOT configuration as it exits (a dump of a
-     * second or two on a quiet machine; see {@link WorkerLink#awaitExit}).
-     */
-    private long graceFor(WorkerLink w) {
-        return exitGraceMillis + (w.cds.making() != null ? 20_000 : 0);
-    }
-
-    /** Tells idle workers to exit when nothing is left to do. */
-    private void retireIdle() {
-        List<WorkerLink> toRetire = new ArrayList<>();
-        lock.lock();
-        try {
-            if (shutdown && noLivePendingLocked()) {
-                toRetire.addAll(idle);
-                idle.clear();
-                toRetire.forEach(this::retiringLocked);
-            }
-        } finally {
-            lock.unlock();
-        }
-        retireAll(toRetire);
-    }
-
-    /**
-     * Terminates the pool once it is shut down with no task and no worker left. Until then, each
-     * worker still starting while nothing is left to run gets the grace of a worker told to exit
-     * (it is killed if still starting after it): a start that never ends (a worker stopped before
-     * it connected, an initializer that never returns) must not hold close() for ever.
-     */
-    private void maybeTerminate() {
-        List<WorkerLink> unneeded = new ArrayList<>();
-        boolean terminateNow = false;
-        lock.lock();
-        try {
-            if (shutdown && !terminating) {
-                if (workerCount == 0 && links.isEmpty() && noLivePendingLocked()) {
-                    terminating = terminateNow = true;
-                } else {
-                    for (WorkerLink w : links) {
-                        if (unneededLocked(w)) {
-                            unneeded.add(w);
-                        }
-                    }
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-        for (WorkerLink w : unneeded) {
-            endUnneeded(w);
-        }
-        if (terminateNow) {
-            launcher.close();
-            terminate();
-        }
-    }
-
     @Override
     public List<Runnable> shutdownNow() {
         List<ProcessTask<?>> queued;
         List<WorkerLink> all;
-        lock.lock();
+        state.lock.lock();
         try {
-            shutdown = true;
-            queued = new ArrayList<>(pending);
-            pending.clear();
-            all = new ArrayList<>(links);
+            state.shutdown = true;
+            queued = new ArrayList<>(state.pending);
+            state.pending.clear();
+            all = new ArrayList<>(state.links);
         } finally {
-            lock.unlock();
+            state.lock.unlock();
         }
         List<Runnable> neverStarted = new ArrayList<>();
         for (ProcessTask<?> t : queued) {
@@ -1101,60 +410,60 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         }
         for (WorkerLink w : all) {
             List<ProcessTask<?>> given;
-            lock.lock();
+            state.lock.lock();
             try {
                 given = new ArrayList<>(w.held);
             } finally {
-                lock.unlock();
+                state.lock.unlock();
             }
             for (ProcessTask<?> running : given) { // those waiting in its window are RUNNING too
                 running.stopReason = "the pool was shut down now (shutdownNow)";
                 running.cancel(true);
             }
         }
-        retireIdle();
-        maybeTerminate();
+        retirement.retireIdle();
+        retirement.maybeTerminate();
         return neverStarted;
     }
 
     @Override
     public boolean isShutdown() {
-        return shutdown;
+        return state.shutdown;
     }
 
     // ---------------------------------------------------------------- introspection
 
     @Override
     public List<Long> workerPids() {
-        lock.lock();
+        state.lock.lock();
         try {
-            List<Long> pids = new ArrayList<>(links.size());
-            for (WorkerLink w : links) {
+            List<Long> pids = new ArrayList<>(state.links.size());
+            for (WorkerLink w : state.links) {
                 if (w.process.isAlive()) {
                     pids.add(w.pid);
                 }
             }
             return pids;
         } finally {
-            lock.unlock();
+            state.lock.unlock();
         }
     }
 
     @Override
     public PoolStats stats() {
-        lock.lock();
+        state.lock.lock();
         try {
             int busy = 0;
-            for (WorkerLink w : links) {
+            for (WorkerLink w : state.links) {
                 if (w.state() == WorkerLink.State.BUSY) {
                     busy++;
                 }
             }
-            long queued = pending.stream().filter(t -> !t.isDone()).count();
-            return new PoolStats(workerCount, busy, queued, counters.submittedCount(), counters.completedCount(),
-                    counters.failedCount(), counters.cancelledCount());
+            long queued = state.pending.stream().filter(t -> !t.isDone()).count();
+            return new PoolStats(state.workerCount, busy, queued, state.counters.submittedCount(),
+                    state.counters.completedCount(), state.counters.failedCount(), state.counters.cancelledCount());
         } finally {
-            lock.unlock();
+            state.lock.unlock();
         }
     }
 
@@ -1171,64 +480,10 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
         sizer.useProbe(probe);
     }
 
-    /** What an adaptive pool's {@link ProcessSizer} sees of it and does to it. */
-    private final class SizedPool implements ProcessSizer.Pool {
-        @Override
-        public ProcessSizer.View sizerView() {
-            lock.lock();
-            try {
-                List<ProcessSizer.WorkerState> serving = new ArrayList<>(links.size());
-                for (WorkerLink w : links) {
-                    if (w.state() == WorkerLink.State.IDLE || w.state() == WorkerLink.State.BUSY) {
-                        serving.add(new ProcessSizer.WorkerState(w, !w.held.isEmpty(), w.tasksRun));
-                    }
-                }
-                return new ProcessSizer.View(serving, workerCount, pending.size(),
-                        counters.completedCount() + counters.failedCount(), workerCount == 0 && noLivePendingLocked());
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public void retireIfIdle(List<WorkerLink> workers, int keep) {
-            List<WorkerLink> toRetire = new ArrayList<>(workers.size());
-            lock.lock();
-            try {
-                for (WorkerLink w : workers) {
-                    if (workerCount > keep && idle.remove(w)) {
-                        retiringLocked(w);
-                        toRetire.add(w);
-                    }
-                }
-            } finally {
-                lock.unlock();
-            }
-            retireAll(toRetire);
-        }
-
-        @Override
-        public boolean isTerminated() {
-            return ProcessPoolImpl.this.isTerminated();
-        }
-
-        @Override
-        public void dispatch() {
-            List<Runnable> sends;
-            lock.lock();
-            try {
-                sends = dispatchLocked();
-            } finally {
-                lock.unlock();
-            }
-            sends.forEach(Runnable::run);
-        }
-    }
-
     @Override
     protected int defaultMapBufferSize() {
         // each worker's full (deep) window and a couple more queued: its window is topped up from the queue
-        return Math.max(16, (DEEP_WINDOW + 2) * config.maxWorkers());
+        return Math.max(16, (MapWindows.DEEP_WINDOW + 2) * config.maxWorkers());
     }
 
     // ---------------------------------------------------------------- diagnostics
@@ -1236,70 +491,49 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
 
     /** Sets where tests step into its workers' lives (see {@link LifecycleHook}). */
     void lifecycleHook(LifecycleHook h) {
-        hook = h;
+        state.hook = h;
         launcher.hook = h;
     }
 
     /** Sets how long a worker told to exit has before it is killed (tests shorten it). */
     void exitGrace(Duration grace) {
-        exitGraceMillis = grace.toMillis();
+        retirement.exitGrace(grace);
     }
 
     /** How many times a task was re-queued to run again after its worker died. */
     long tasksRetried() {
-        return underLock(() -> tasksRetried);
+        return state.underLock(() -> state.tasksRetried);
     }
 
     /** How many map items (a plain task counts as one) were re-queued to run again. */
     long itemsRetried() {
-        return underLock(() -> itemsRetried);
+        return state.underLock(() -> state.itemsRetried);
     }
 
     /** How many tasks waiting in a dead worker's window, never started, went back to the queue (not counted as retried). */
     long unstartedRequeued() {
-        return underLock(() -> unstartedRequeued);
+        return state.underLock(() -> state.unstartedRequeued);
     }
 
     /** How many tasks the workers hold (running, or waiting in their windows). */
     int tasksHeld() {
-        return (int) underLock(() -> links.stream().mapToLong(w -> w.held.size()).sum());
+        return (int) state.underLock(() -> state.links.stream().mapToLong(w -> w.held.size()).sum());
     }
 
     /** How many task frames given to workers wait in the pool, held back until their worker runs low. */
     int framesHeldBack() {
-        return (int) underLock(() -> links.stream().mapToLong(w -> w.given - w.flushAsked).sum());
+        return (int) state.underLock(() -> state.links.stream().mapToLong(w -> w.given - w.flushAsked).sum());
     }
 
     /** How many live workers' channels moved from pipes to the socket. */
     int workersOnSocket() {
-        return (int) underLock(() -> links.stream().filter(w -> w.channel != null && w.channel.hasMoved()).count());
+        return (int) state.underLock(() -> state.links.stream()
+                .filter(w -> w.channel != null && w.channel.hasMoved()).count());
     }
 
     /** Each worker's number, pid, state, tasks held and liveness, and the pool's counts (for a test's failure message). */
     String workerStates() {
-        lock.lock();
-        try {
-            StringBuilder b = new StringBuilder("workerCount=" + workerCount + " starting=" + starting + " pending="
-                    + pending.size() + " idle=" + idle.size() + " shutdown=" + shutdown + " terminating=" + terminating);
-            for (WorkerLink w : links) {
-                b.append("; ").append(w).append(' ').append(w.state()).append(" held=").append(w.held.size())
-                        .append(" alive=").append(w.process.isAlive()).append(" killReason=").append(w.killReason)
-                        .append(" faultReason=").append(w.faultReason);
-            }
-            return b.toString();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** {@code read} under the pool's lock: the diagnostics above, for tests. */
-    private long underLock(LongSupplier read) {
-        lock.lock();
-        try {
-            return read.getAsLong();
-        } finally {
-            lock.unlock();
-        }
+        return state.describe();
     }
 
     /** The pool's private directory (its workers' pipes, or socket), or null before the first worker started. */
@@ -1310,6 +544,6 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     @Override
     public String toString() {
         return "ProcessPool[" + name + ", maxWorkers=" + config.maxWorkers() + ", " + stats()
-                + (shutdown ? ", shut down" : "") + "]";
+                + (state.shutdown ? ", shut down" : "") + "]";
     }
 }

@@ -109,7 +109,7 @@ final class WorkerLink {
     private State state = State.STARTING;
     /** The tasks given to it, in the order it runs them: the first runs now; empty unless BUSY. */
     final ArrayDeque<ProcessTask<?>> held = new ArrayDeque<>();
-    /** The bytes of the frames of {@link #held} (see {@code ProcessPoolImpl.frameBytes}). */
+    /** The bytes of the frames of {@link #held} (see {@code MapWindows.frameBytes}). */
     long heldBytes;
     /** Its chunks came fast enough for the deep window ({@link #paced}). */
     boolean deep;
@@ -121,7 +121,7 @@ final class WorkerLink {
     /**
      * The {@link ProcessTask#sendNumber} of the latest task whose frame a flush of {@link #outbox}
      * was asked for (the flush writes it, and everything before it): tasks given after it wait in
-     * the outbox until the pool asks again (see {@code ProcessPoolImpl.flushIfLowLocked}).
+     * the outbox until the pool asks again (see {@code MapWindows.flushIfLowLocked}).
      */
     long flushAsked;
     int tasksRun;

@@ -24,7 +24,7 @@ import java.util.ArrayList;
  * <p>Nothing a worker sends kills this thread: an Error while decoding a result fails that task
  * only; a corrupt frame, or any Throwable while reading one (an OutOfMemoryError for a huge frame),
  * kills the worker as faulty. Whatever happens, the thread ends in
- * {@link ProcessPoolImpl#workerDied}, which it runs itself: that is why {@link WorkerLink#readToEnd}
+ * {@link ProcessPoolImpl#workerDied} ({@link WorkerDeaths}), which it runs itself: that is why {@link WorkerLink#readToEnd}
  * needs no lock.
  */
 final class WorkerReader implements Runnable {

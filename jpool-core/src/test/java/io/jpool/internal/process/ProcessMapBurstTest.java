@@ -3,7 +3,6 @@ package io.jpool.internal.process;
 import io.jpool.MapOptions;
 import io.jpool.MapResult;
 import io.jpool.ProcessPool;
-import io.jpool.TaskFailedException;
 import io.jpool.TaskFunction;
 import io.jpool.TaskTimeoutException;
 import io.jpool.WorkerDiedException;
@@ -11,7 +10,6 @@ import io.jpool.WorkerOutput;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -74,19 +72,6 @@ class ProcessMapBurstTest {
         };
     }
 
-    private int runs(int item) throws IOException {
-        Path p = dir.resolve("ran-" + item);
-        return Files.exists(p) ? Files.readString(p).length() : 0;
-    }
-
-    private void awaitRun(int item) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (runs(item) == 0) {
-            assertThat(System.nanoTime()).as("item %d never started", item).isLessThan(deadline);
-            Thread.sleep(5);
-        }
-    }
-
     private static List<Integer> items(int n) {
         List<Integer> input = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -102,14 +87,14 @@ class ProcessMapBurstTest {
             try (MapResult<Integer> r = p.map(gated(dir.toString(), 2, "sleep"), items(3),
                     MapOptions.defaults().chunksize(1).timeout(Duration.ofSeconds(20)))) {
                 Iterator<Integer> it = r.iterator();
-                awaitRun(0);
+                MapItemRuns.awaitRun(dir, 0);
                 Files.writeString(dir.resolve("release"), "go"); // 0 and 1 end; 2, in hand, runs 40 s
                 long start = System.nanoTime();
                 assertThat(it.next()).isEqualTo(0);
                 assertThat(it.next()).isEqualTo(10);
                 assertThat(Duration.ofNanos(System.nanoTime() - start))
                         .as("replies held behind the long item").isLessThan(Duration.ofSeconds(15));
-                awaitRun(2); // the long item runs meanwhile
+                MapItemRuns.awaitRun(dir, 2); // the long item runs meanwhile
             } // closing the map leaves item 2 to run out: the pool's close below kills its worker
         } finally {
             p.shutdownNow();
@@ -126,16 +111,10 @@ class ProcessMapBurstTest {
             try (MapResult<Integer> r = p.map(gated(dir.toString(), 1, "sleep"), items(3),
                     MapOptions.defaults().chunksize(1))) {
                 Iterator<Integer> it = r.iterator();
-                awaitRun(0);
+                MapItemRuns.awaitRun(dir, 0);
                 Files.writeString(dir.resolve("release"), "go"); // 0 ends; 1, in hand, sleeps 40 s
                 start = System.nanoTime();
-                while (it.hasNext()) {
-                    try {
-                        out.add(it.next());
-                    } catch (TaskFailedException e) {
-                        out.add(e.getCause().getClass().getSimpleName() + " " + e.index());
-                    }
-                }
+                out.addAll(MapItemRuns.outcomes(it));
             }
             assertThat(out).containsExactly(0, TaskTimeoutException.class.getSimpleName() + " 1", 20);
             assertThat(Duration.ofNanos(System.nanoTime() - start))
@@ -153,20 +132,14 @@ class ProcessMapBurstTest {
             try (MapResult<Integer> r = p.map(gated(dir.toString(), 2, "exit"), items(6),
                     MapOptions.defaults().chunksize(1))) {
                 Iterator<Integer> it = r.iterator();
-                awaitRun(0);
+                MapItemRuns.awaitRun(dir, 0);
                 Files.writeString(dir.resolve("release"), "go"); // 0 and 1 end, 2 exits before a flush
-                while (it.hasNext()) {
-                    try {
-                        out.add(it.next());
-                    } catch (TaskFailedException e) {
-                        out.add(e.getCause().getClass().getSimpleName() + " " + e.index());
-                    }
-                }
+                out.addAll(MapItemRuns.outcomes(it));
             }
             assertThat(out).containsExactly(0, 10, WorkerDiedException.class.getSimpleName() + " 2", 30, 40, 50);
-            assertThat(runs(0)).isEqualTo(1);
-            assertThat(runs(1)).isEqualTo(1);
-            assertThat(runs(2)).as("runs of the item that exits (retries 0)").isEqualTo(1);
+            assertThat(MapItemRuns.runs(dir, 0)).isEqualTo(1);
+            assertThat(MapItemRuns.runs(dir, 1)).isEqualTo(1);
+            assertThat(MapItemRuns.runs(dir, 2)).as("runs of the item that exits (retries 0)").isEqualTo(1);
         } finally {
             p.close();
         }
@@ -194,20 +167,14 @@ class ProcessMapBurstTest {
                 return x * 10;
             }, items(6), MapOptions.defaults().chunksize(1))) {
                 Iterator<Integer> it = r.iterator();
-                awaitRun(0);
+                MapItemRuns.awaitRun(dir, 0);
                 Files.writeString(dir.resolve("release"), "go"); // 0 and 1 end, 2 halts well within a hold
-                while (it.hasNext()) {
-                    try {
-                        out.add(it.next());
-                    } catch (TaskFailedException e) {
-                        out.add(e.getCause().getClass().getSimpleName() + " " + e.index());
-                    }
-                }
+                out.addAll(MapItemRuns.outcomes(it));
             }
             // the worker's mark names item 2 as the one it ran: 0 and 1 ran to their end, and run
             // again if their replies died with it, at no cost of an attempt (retries 0)
             assertThat(out).containsExactly(0, 10, WorkerDiedException.class.getSimpleName() + " 2", 30, 40, 50);
-            assertThat(runs(2)).as("runs of the item that crashes (retries 0)").isEqualTo(1);
+            assertThat(MapItemRuns.runs(dir, 2)).as("runs of the item that crashes (retries 0)").isEqualTo(1);
             assertThat(p.submit(() -> 5).get(60, TimeUnit.SECONDS)).isEqualTo(5);
         } finally {
             p.close();
@@ -219,11 +186,11 @@ class ProcessMapBurstTest {
         ProcessPoolImpl p = pool(null);
         try {
             assertThat(maxHeld(p, x -> x + 1, 5_000)).as("tasks held at most, fast items")
-                    .isGreaterThan(ProcessPoolImpl.WINDOW);
+                    .isGreaterThan(MapWindows.WINDOW);
             assertThat(maxHeld(p, x -> {
                 Thread.sleep(2);
                 return x + 1;
-            }, 300)).as("tasks held at most, 2 ms items").isLessThanOrEqualTo(ProcessPoolImpl.WINDOW);
+            }, 300)).as("tasks held at most, 2 ms items").isLessThanOrEqualTo(MapWindows.WINDOW);
         } finally {
             p.close();
         }

@@ -12,7 +12,6 @@ import io.jpool.internal.pool.MapChunk;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -57,26 +56,13 @@ class ProcessMapWindowTest {
         };
     }
 
-    private int runs(int item) throws IOException {
-        Path p = dir.resolve("ran-" + item);
-        return Files.exists(p) ? Files.readString(p).length() : 0;
-    }
-
-    private void awaitRun(int item) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (runs(item) == 0) {
-            assertThat(System.nanoTime()).as("item %d never started", item).isLessThan(deadline);
-            Thread.sleep(5);
-        }
-    }
-
     @Test
     void aChunkCancelledWhileItWaitsInAWorkersWindowNeverRuns() throws Exception {
         ProcessPoolImpl p = pool(0, null);
         try {
             TaskFunction<Integer, Integer> fn = blockingFirst(dir.toString());
             PoolFuture<Object[]> first = p.submitChunk(new MapChunk<>(fn, new Object[] {0}, 0));
-            awaitRun(0);
+            MapItemRuns.awaitRun(dir, 0);
             PoolFuture<Object[]> waiting = p.submitChunk(new MapChunk<>(fn, new Object[] {1}, 1));
             PoolFuture<Object[]> behind = p.submitChunk(new MapChunk<>(fn, new Object[] {2}, 2));
             // both were sent to the busy worker (RUNNING: given to it), not kept in the pool's queue
@@ -93,8 +79,8 @@ class ProcessMapWindowTest {
             assertThat(waiting.status()).isEqualTo(PoolFuture.Status.CANCELLED);
             assertThat(p.submitChunk(new MapChunk<>(fn, new Object[] {3}, 3)).get(60, TimeUnit.SECONDS))
                     .containsExactly(30); // the worker that ran after the cancel is done with the window
-            assertThat(runs(1)).as("runs of the cancelled chunk").isZero();
-            assertThat(runs(2)).isEqualTo(1);
+            assertThat(MapItemRuns.runs(dir, 1)).as("runs of the cancelled chunk").isZero();
+            assertThat(MapItemRuns.runs(dir, 2)).isEqualTo(1);
         } finally {
             p.close();
         }
@@ -138,7 +124,7 @@ class ProcessMapWindowTest {
                 return x * 10;
             }, input, MapOptions.defaults().chunksize(1))) {
                 java.util.Iterator<Integer> it = r.iterator();
-                awaitRun(0);
+                MapItemRuns.awaitRun(dir, 0);
                 long pid = p.workerPids().get(0);
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly); // SIGKILL
                 while (it.hasNext()) {
@@ -157,10 +143,10 @@ class ProcessMapWindowTest {
             }
             assertThat(out).containsExactlyElementsOf(expected);
             for (int i = 1; i < 40; i++) {
-                assertThat(runs(i)).as("runs of item %d", i).isEqualTo(1);
+                assertThat(MapItemRuns.runs(dir, i)).as("runs of item %d", i).isEqualTo(1);
             }
             // the chunks waiting behind item 0 (its window was full: map sends its chunks at once)
-            assertThat(p.unstartedRequeued()).isEqualTo(ProcessPoolImpl.WINDOW - 1);
+            assertThat(p.unstartedRequeued()).isEqualTo(MapWindows.WINDOW - 1);
             assertThat(p.itemsRetried()).as("items re-run").isZero();
         } finally {
             p.close();
@@ -179,16 +165,16 @@ class ProcessMapWindowTest {
             }
             List<Integer> out = new ArrayList<>();
             try (MapResult<Integer> r = p.map(fn, input, MapOptions.defaults().chunksize(1))) {
-                awaitRun(0);
+                MapItemRuns.awaitRun(dir, 0);
                 // it runs item 0 with WRITE_AHEAD frames behind it in its channel; the rest of its window waits here
-                assertThat(p.framesHeldBack()).isEqualTo(ProcessPoolImpl.WINDOW - 1 - ProcessPoolImpl.WRITE_AHEAD);
+                assertThat(p.framesHeldBack()).isEqualTo(MapWindows.WINDOW - 1 - MapWindows.WRITE_AHEAD);
                 Files.writeString(dir.resolve("release"), "go");
                 r.forEach(out::add);
             }
             List<Integer> expected = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
                 expected.add(i * 10);
-                assertThat(runs(i)).as("runs of item %d", i).isEqualTo(1);
+                assertThat(MapItemRuns.runs(dir, i)).as("runs of item %d", i).isEqualTo(1);
             }
             assertThat(out).containsExactlyElementsOf(expected);
             assertThat(p.framesHeldBack()).isZero();
@@ -216,9 +202,9 @@ class ProcessMapWindowTest {
                 TaskFunction<Integer, Integer> f = blockingFirst(d);
                 return f.apply(x);
             }, input, MapOptions.defaults().chunksize(1))) {
-                awaitRun(0);
-                assertThat(ProcessPoolImpl.WINDOW_BYTES / 7_000).isEqualTo(7); // 7 of 7.0 KB would fit: the frames are larger
-                assertThat(ProcessPoolImpl.WINDOW_BYTES / 8_192).isEqualTo(6);
+                MapItemRuns.awaitRun(dir, 0);
+                assertThat(MapWindows.WINDOW_BYTES / 7_000).isEqualTo(7); // 7 of 7.0 KB would fit: the frames are larger
+                assertThat(MapWindows.WINDOW_BYTES / 8_192).isEqualTo(6);
                 assertThat(p.tasksHeld()).as("chunks in the worker's window, bounded by its bytes").isEqualTo(6);
                 Files.writeString(dir.resolve("release"), "go");
                 r.forEach(out::add);
@@ -262,12 +248,12 @@ class ProcessMapWindowTest {
         try {
             TaskFunction<Integer, Integer> fn = blockingFirst(dir.toString());
             PoolFuture<Object[]> first = p.submitChunk(new MapChunk<>(fn, new Object[] {0}, 0));
-            awaitRun(0);
+            MapItemRuns.awaitRun(dir, 0);
             List<PoolFuture<Object[]>> window = new ArrayList<>();
-            for (int i = 1; i < ProcessPoolImpl.WINDOW; i++) {
+            for (int i = 1; i < MapWindows.WINDOW; i++) {
                 window.add(p.submitChunk(new MapChunk<>(fn, new Object[] {i}, i)));
             }
-            int last = ProcessPoolImpl.WINDOW;
+            int last = MapWindows.WINDOW;
             PoolFuture<Object[]> queued = p.submitChunk(new MapChunk<>(fn, new Object[] {last}, last));
             assertThat(queued.status()).isEqualTo(PoolFuture.Status.PENDING);
             pids = p.workerPids();
@@ -286,8 +272,8 @@ class ProcessMapWindowTest {
         for (long pid : pids) {
             assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("worker alive").isFalse();
         }
-        for (int i = 1; i <= ProcessPoolImpl.WINDOW; i++) {
-            assertThat(runs(i)).as("runs of item %d", i).isZero();
+        for (int i = 1; i <= MapWindows.WINDOW; i++) {
+            assertThat(MapItemRuns.runs(dir, i)).as("runs of item %d", i).isZero();
         }
     }
 }
