@@ -372,10 +372,12 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
     }
 
     /**
-     * A done-callback runs on the thread that ended its future: a worker's reader, or the shared
-     * timer for a task that timed out. Waiting there for the pool to terminate would wait for that
-     * very thread (the reader counts its worker out; the timer kills workers past their grace),
-     * so it fails at once; the pool is shut down all the same and terminates on its own.
+     * A done-callback runs on the thread that ended its future, most often a worker's reader.
+     * Waiting there for the pool to terminate would wait for that very thread (the reader counts
+     * its worker out), so it fails at once; the pool is shut down all the same and terminates on
+     * its own. The shared timer (which kills workers past their grace) runs no callback any more
+     * (a timed-out task's go to a thread of their own: see SharedTimer), but its own actions must
+     * not wait either.
      */
     private void rejectWaitOnOwnThread() {
         Thread t = Thread.currentThread();
