@@ -209,6 +209,7 @@ public final class ProcessPoolImpl extends AbstractPool implements ProcessPool {
             if (!t.tryStart() && !t.isRunning()) {
                 if (w.held.isEmpty()) {
                     state.idle.addFirst(w); // cancelled while queued
+                    busyRoom++; // it runs nothing: the next task may have it (else an adaptive pool could stall here)
                 }
                 continue;
             }
