@@ -338,6 +338,9 @@ public final class AdaptiveController {
         int sign = drasticChange(tickRatio, s);
         shiftTicks = sign == 0 ? 0 : sign == shiftSign ? shiftTicks + 1 : 1;
         shiftSign = sign;
+        if (crowdedTick(prev, s)) {
+            return true;
+        }
         if (sign != 0 && shiftTicks >= (sign > 0 ? RISE_TICKS : FALL_TICKS)) {
             shiftTicks = 0;
             if (shift(sign, tickRatio, s)) {
@@ -393,6 +396,62 @@ public final class AdaptiveController {
         // as wait, so the cut may go on; and no probe up follows the window after it, whose ratio
         // still has the old work's last tasks in it
         return change(to, sign < 0 ? Phase.CPU_CUT : Phase.ESTIMATED, s, why);
+    }
+
+    /**
+     * The tasks that ended in the last tick waited for a CPU 80% of their time or more (no work
+     * that also waits gains from such a run queue), or most of them did, each (the few long tasks
+     * of the work of before, waiting on a server the crowded CPUs starve, outweigh them in the
+     * sums), with more workers than CPUs: the target drops at once to the busy workers times the
+     * share not spent waiting for a CPU (of those tasks; at least #CPU), if that is a quarter
+     * fewer, wherever the window stands and whatever the ratio says. Ticks come late then (the
+     * JVM's pauses under hundreds of runnable threads stop the ticker too), and those pauses count
+     * as wait, so the ratio may not fall tenfold: a window's end, or two ticks of evidence, cost
+     * seconds. The ticks that follow cut again while the share stays. The sums count only where
+     * the sampled tasks cover the CPUs for the tick (a few tasks say little).
+     */
+    private boolean crowdedTick(AdaptiveSample prev, AdaptiveSample s) {
+        if (s.sampledRunQueueNanos() < 0 || prev.sampledRunQueueNanos() < 0 || target <= settings.cpus()
+                || s.completed() - prev.completed() < MIN_TICK_TASKS) {
+            return false;
+        }
+        long runQueue = s.sampledRunQueueNanos() - prev.sampledRunQueueNanos();
+        long wall = s.sampledWallNanos() - prev.sampledWallNanos();
+        long known = s.sampledTasks() - prev.sampledTasks();
+        long crowded = s.crowdedTasks() - prev.crowdedTasks();
+        long crowdedWall = s.crowdedWallNanos() - prev.crowdedWallNanos();
+        double share;
+        String why;
+        if (runQueue > 0 && wall >= settings.cpus() * (s.nanoTime() - prev.nanoTime())
+                && runQueue >= CPU_STARVED_HARD_SHARE * wall) {
+            share = (double) runQueue / wall;
+            why = "tasks waited for a CPU " + Math.round(100 * share) + "% of their time in the last tick";
+        } else if (known >= MIN_TICK_TASKS && 2 * crowded > known && crowdedWall > 0) {
+            share = (double) (s.crowdedRunQueueNanos() - prev.crowdedRunQueueNanos()) / crowdedWall;
+            why = crowded + " of the last tick's " + known + " sampled tasks waited for a CPU 80% of their time or more ("
+                    + Math.round(100 * share) + "%)";
+        } else {
+            return false;
+        }
+        int to = Math.max(settings.cpus(), (int) Math.ceil(Math.min(target, s.busy()) * (1 - share)));
+        if (4 * to > 3 * target) {
+            return false;
+        }
+        double tickRatio = ratioBetween(prev, s);
+        if (!Double.isNaN(tickRatio)) {
+            ratio = tickRatio; // the work of now: a jump to I/O-bound work is measured from it, not from the old work's
+        }
+        cutForCpus();
+        return change(to, Phase.CPU_CUT, s, "CPUs oversubscribed: " + why);
+    }
+
+    /** The target falls for the CPUs: the ratio of now is where a jump to new, I/O-bound work is measured from. */
+    private void cutForCpus() {
+        forgetTaskTimes();
+        oversubscribedTried = false;
+        cpuLimited = true;
+        ratioOfEstimate = ratio;
+        ratioAtEstimate = ratio;
     }
 
     /**

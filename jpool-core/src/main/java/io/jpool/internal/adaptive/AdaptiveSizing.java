@@ -5,6 +5,8 @@ import io.jpool.internal.util.ThreadFactories;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
@@ -21,10 +23,19 @@ import java.util.concurrent.locks.LockSupport;
  * ticker exits once {@link Pool#isQuiet} holds (no worker, nothing queued) or the pool terminated,
  * and checks once more after letting go of its flag, so a worker started meanwhile is never left
  * without a ticker.
+ *
+ * <p>Late ticks: with hundreds of runnable workers on a few CPUs (I/O-bound work that just turned
+ * CPU-bound), the scheduler gives the ticker a turn only after many of them, a second or more
+ * after its tick was due, exactly when the pool must shrink. The workers run meanwhile, so a
+ * worker that ends a sampled task ({@link #onSampledTask()}) runs a tick that is
+ * {@link #LATE_NANOS} overdue itself. One tick runs at a time ({@link #ticking}); the listener is
+ * still called on the ticker thread: a worker's tick queues its changes for it.
  */
 public final class AdaptiveSizing {
     /** How often the controller looks at the pool. */
     public static final long TICK_NANOS = 100_000_000L;
+    /** A tick this late is run by the next worker that ends a sampled task. */
+    static final long LATE_NANOS = TICK_NANOS / 4;
     private static final OperatingSystemMXBean OS = ManagementFactory.getOperatingSystemMXBean();
 
     /** What the ticker needs from its pool. */
@@ -46,6 +57,12 @@ public final class AdaptiveSizing {
     private final AdaptiveController controller;
     private final TaskSampler sampler = new TaskSampler();
     private final AtomicBoolean running = new AtomicBoolean();
+    /** Held while a tick runs, by the ticker or a worker standing in for a late one. */
+    private final AtomicBoolean ticking = new AtomicBoolean();
+    /** When the next tick is due ({@link System#nanoTime()}). */
+    private volatile long nextTickNanos = System.nanoTime() + TICK_NANOS;
+    /** Changes made by workers' ticks, for the ticker thread to give the listener. */
+    private final Queue<AdaptiveStats> unreported = new ConcurrentLinkedQueue<>();
     private final String threadName;
     private final int cpus = Runtime.getRuntime().availableProcessors();
     private Pool pool;
@@ -77,6 +94,7 @@ public final class AdaptiveSizing {
     /** Starts the ticker thread unless it runs. */
     public void ensureRunning() {
         if (!running.get() && running.compareAndSet(false, true)) {
+            nextTickNanos = System.nanoTime() + TICK_NANOS;
             Thread t = ThreadFactories.daemon(threadName, this::tickLoop);
             try {
                 t.start();
@@ -84,6 +102,17 @@ public final class AdaptiveSizing {
                 running.set(false); // the next worker start tries again
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Called by a worker that just ended a sampled task: runs the tick if the ticker is
+     * {@link #LATE_NANOS} late with it. Costs a clock read and a volatile read otherwise.
+     */
+    public void onSampledTask() {
+        long now = System.nanoTime();
+        if (now - nextTickNanos >= LATE_NANOS && running.get()) {
+            tickIfDue(now, false);
         }
     }
 
@@ -101,19 +130,59 @@ public final class AdaptiveSizing {
 
     private void tickUntilQuiet() {
         for (;;) {
-            LockSupport.parkNanos(this, TICK_NANOS);
+            long wait = nextTickNanos - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(this, wait);
+            }
+            reportChanges();
             if (pool.isTerminated() || pool.isQuiet()) {
                 running.set(false);
                 // a worker may have started between the look and the flag: then take the flag back
                 if (pool.isTerminated() || pool.isQuiet() || !running.compareAndSet(false, true)) {
+                    reportChanges();
                     return;
                 }
             }
-            tick();
+            tickIfDue(System.nanoTime(), true);
         }
     }
 
-    private void tick() {
+    /** Runs the tick unless another thread runs it or ran it since it was due. */
+    private void tickIfDue(long now, boolean onTicker) {
+        if (now - nextTickNanos < 0 || !ticking.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            if (now - nextTickNanos < 0) {
+                return; // another thread ran it between the look and the flag
+            }
+            nextTickNanos = now + TICK_NANOS;
+            if (tick(now) && config.listener() != null) {
+                unreported.add(controller.stats());
+            }
+        } finally {
+            ticking.set(false);
+        }
+        if (onTicker) {
+            reportChanges();
+        }
+    }
+
+    /** Tells the listener of the changes since it was last told, in order (ticker thread only). */
+    private void reportChanges() {
+        for (AdaptiveStats s; (s = unreported.poll()) != null; ) {
+            if (config.listener() != null) {
+                try {
+                    config.listener().accept(s);
+                } catch (RuntimeException e) {
+                    // a listener's failure must not stop the sizing of the pool; it is the listener's to report
+                }
+            }
+        }
+    }
+
+    /** One tick (under {@link #ticking}); true if the target changed. */
+    private boolean tick(long now) {
         double contention = 1.0;
         if (!sampler.runQueueKnown()) {
             double load = OS.getSystemLoadAverage(); // negative where unavailable
@@ -121,15 +190,9 @@ public final class AdaptiveSizing {
         }
         boolean changed;
         synchronized (controller) {
-            changed = controller.onTick(pool.sample(System.nanoTime(), contention));
+            changed = controller.onTick(pool.sample(now, contention));
         }
         pool.applyTarget(controller.target());
-        if (changed && config.listener() != null) {
-            try {
-                config.listener().accept(controller.stats());
-            } catch (RuntimeException e) {
-                // a listener's failure must not stop the sizing of the pool; it is the listener's to report
-            }
-        }
+        return changed;
     }
 }

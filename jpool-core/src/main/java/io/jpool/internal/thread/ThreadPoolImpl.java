@@ -615,6 +615,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                     probe.begin();
                     runOne(task, clearAlmostFree);
                     sampleEvery = TaskSampler.interval(probe.end());
+                    sizing.onSampledTask(); // runs a tick the crowded CPUs keep the sizing thread from
                 } else {
                     runOne(task, clearAlmostFree);
                 }
@@ -1019,9 +1020,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         @Override
         public AdaptiveSample sample(long nanoTime, double cpuContention) {
             PoolStats s = stats();
-            TaskSampler sampler = sizing.sampler();
-            return new AdaptiveSample(nanoTime, s.completed() + s.failed() + s.cancelled(), sampler.cpuNanos(),
-                    sampler.wallNanos(), sampler.runQueueKnown() ? sampler.runQueueNanos() : -1, s.queued(), s.busy(),
+            return sizing.sampler().sample(nanoTime, s.completed() + s.failed() + s.cancelled(), s.queued(), s.busy(),
                     cpuContention);
         }
 
