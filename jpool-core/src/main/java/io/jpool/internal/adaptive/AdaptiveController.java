@@ -86,10 +86,11 @@ import io.jpool.AdaptiveStats;
  *       worker then carries its share of the rate, and the queueing rule, not a probe, finds a
  *       downstream's limit.</li>
  * </ol>
- * Every change records a reason in words. Not thread-safe: one ticker thread drives it, and
- * readers take {@link #stats()} under the pool's own lock (or accept a slightly stale one).
+ * Every change records a reason in words. Not thread-safe: a tick works on a {@link #copy()},
+ * which replaces the controller once it is done (see {@link AdaptiveSizing}); {@link #stats()}
+ * may be read from any thread.
  */
-public final class AdaptiveController {
+public final class AdaptiveController implements Cloneable {
     /** Wait/compute below this: the work is CPU-bound. */
     static final double CPU_BOUND_RATIO = 1.0;
     /** A new estimate is taken when the ratio grows past this factor of the one last used. */
@@ -269,6 +270,19 @@ public final class AdaptiveController {
         this.reason = "initial: " + settings.cpus() + " CPUs, clamped to [" + settings.min() + ", "
                 + settings.max() + "]; nothing measured yet";
         publish();
+    }
+
+    /**
+     * An independent copy of this controller's state (every field is a value or immutable), for a
+     * tick to work on and publish only if no other tick was published meanwhile (see
+     * {@link AdaptiveSizing}).
+     */
+    public AdaptiveController copy() {
+        try {
+            return (AdaptiveController) super.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e); // Cloneable
+        }
     }
 
     /** The number of workers to aim at now. */

@@ -8,6 +8,8 @@ import java.lang.management.OperatingSystemMXBean;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -28,8 +30,12 @@ import java.util.concurrent.locks.LockSupport;
  * CPU-bound), the scheduler gives the ticker a turn only after many of them, a second or more
  * after its tick was due, exactly when the pool must shrink. The workers run meanwhile, so a
  * worker that ends a sampled task ({@link #onSampledTask()}) runs a tick that is
- * {@link #LATE_NANOS} overdue itself. One tick runs at a time ({@link #ticking}); the listener is
- * still called on the ticker thread: a worker's tick queues its changes for it.
+ * {@link #LATE_NANOS} overdue itself. A tick claims its turn by moving {@link #nextTickNanos}
+ * on, works on a {@link AdaptiveController#copy()} and publishes it only if the controller is
+ * still the one it copied: no lock, because a thread holding one can be preempted for as long as
+ * the ticker waited (hundreds of milliseconds) and stop every other tick. A thread that stalls
+ * mid-tick leaves its tick overdue again, another claims it, and the stalled one's copy is
+ * dropped. The listener is still called on the ticker thread: a worker's tick queues its change.
  */
 public final class AdaptiveSizing {
     /** How often the controller looks at the pool. */
@@ -54,13 +60,12 @@ public final class AdaptiveSizing {
     }
 
     private final AdaptiveConfig config;
-    private final AdaptiveController controller;
+    /** The controller of the last tick published; each tick replaces it with its own copy. */
+    private final AtomicReference<AdaptiveController> controller;
     private final TaskSampler sampler = new TaskSampler();
     private final AtomicBoolean running = new AtomicBoolean();
-    /** Held while a tick runs, by the ticker or a worker standing in for a late one. */
-    private final AtomicBoolean ticking = new AtomicBoolean();
-    /** When the next tick is due ({@link System#nanoTime()}). */
-    private volatile long nextTickNanos = System.nanoTime() + TICK_NANOS;
+    /** When the next tick is due ({@link System#nanoTime()}); a tick claims its turn by moving it on. */
+    private final AtomicLong nextTickNanos = new AtomicLong(System.nanoTime() + TICK_NANOS);
     /** Changes made by workers' ticks, for the ticker thread to give the listener. */
     private final Queue<AdaptiveStats> unreported = new ConcurrentLinkedQueue<>();
     private final String threadName;
@@ -69,7 +74,8 @@ public final class AdaptiveSizing {
 
     public AdaptiveSizing(AdaptiveConfig config, String threadName) {
         this.config = config;
-        this.controller = new AdaptiveController(AdaptiveController.Settings.of(config.min(), config.max(), cpus));
+        this.controller = new AtomicReference<>(
+                new AdaptiveController(AdaptiveController.Settings.of(config.min(), config.max(), cpus)));
         this.threadName = threadName;
     }
 
@@ -84,17 +90,17 @@ public final class AdaptiveSizing {
 
     /** The target workers now. */
     public int target() {
-        return controller.target();
+        return controller.get().target();
     }
 
     public AdaptiveStats stats() {
-        return controller.stats();
+        return controller.get().stats();
     }
 
     /** Starts the ticker thread unless it runs. */
     public void ensureRunning() {
         if (!running.get() && running.compareAndSet(false, true)) {
-            nextTickNanos = System.nanoTime() + TICK_NANOS;
+            nextTickNanos.set(System.nanoTime() + TICK_NANOS);
             Thread t = ThreadFactories.daemon(threadName, this::tickLoop);
             try {
                 t.start();
@@ -111,7 +117,7 @@ public final class AdaptiveSizing {
      */
     public void onSampledTask() {
         long now = System.nanoTime();
-        if (now - nextTickNanos >= LATE_NANOS && running.get()) {
+        if (now - nextTickNanos.get() >= LATE_NANOS && running.get()) {
             tickIfDue(now, false);
         }
     }
@@ -130,7 +136,7 @@ public final class AdaptiveSizing {
 
     private void tickUntilQuiet() {
         for (;;) {
-            long wait = nextTickNanos - System.nanoTime();
+            long wait = nextTickNanos.get() - System.nanoTime();
             if (wait > 0) {
                 LockSupport.parkNanos(this, wait);
             }
@@ -147,21 +153,24 @@ public final class AdaptiveSizing {
         }
     }
 
-    /** Runs the tick unless another thread runs it or ran it since it was due. */
+    /**
+     * Runs the tick if it is due and no other thread claimed it first; publishes it unless another
+     * tick was published since this one copied the controller (this thread stalled mid-way).
+     */
     private void tickIfDue(long now, boolean onTicker) {
-        if (now - nextTickNanos < 0 || !ticking.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            if (now - nextTickNanos < 0) {
-                return; // another thread ran it between the look and the flag
+        // read before the claim: a tick published after it fails the publish below; one published
+        // before it moved the due time past its own sample's, so this sample comes later (clock order)
+        AdaptiveController before = controller.get();
+        long due = nextTickNanos.get();
+        if (now - due >= 0 && nextTickNanos.compareAndSet(due, now + TICK_NANOS)) {
+            AdaptiveController next = before.copy();
+            boolean changed = next.onTick(pool.sample(now, contention()));
+            if (controller.compareAndSet(before, next)) {
+                pool.applyTarget(controller.get().target()); // the latest, should another tick publish meanwhile
+                if (changed && config.listener() != null) {
+                    unreported.add(next.stats());
+                }
             }
-            nextTickNanos = now + TICK_NANOS;
-            if (tick(now) && config.listener() != null) {
-                unreported.add(controller.stats());
-            }
-        } finally {
-            ticking.set(false);
         }
         if (onTicker) {
             reportChanges();
@@ -181,18 +190,12 @@ public final class AdaptiveSizing {
         }
     }
 
-    /** One tick (under {@link #ticking}); true if the target changed. */
-    private boolean tick(long now) {
-        double contention = 1.0;
-        if (!sampler.runQueueKnown()) {
-            double load = OS.getSystemLoadAverage(); // negative where unavailable
-            contention = load > 0 ? Math.max(1.0, load / cpus) : 1.0;
+    /** How much slower than alone a CPU-bound thread runs now, where the run-queue wait is unknown. */
+    private double contention() {
+        if (sampler.runQueueKnown()) {
+            return 1.0;
         }
-        boolean changed;
-        synchronized (controller) {
-            changed = controller.onTick(pool.sample(now, contention));
-        }
-        pool.applyTarget(controller.target());
-        return changed;
+        double load = OS.getSystemLoadAverage(); // negative where unavailable
+        return load > 0 ? Math.max(1.0, load / cpus) : 1.0;
     }
 }

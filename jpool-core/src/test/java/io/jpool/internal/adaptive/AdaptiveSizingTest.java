@@ -94,6 +94,65 @@ class AdaptiveSizingTest {
     }
 
     @Test
+    void aTickThatStallsMidWayStopsNoOtherTickAndIsDropped() throws Exception {
+        // a thread preempted in the middle of a tick (as behind hundreds of runnable workers) must
+        // not hold the others' ticks back: here the sizing thread's second sample blocks until
+        // released; meanwhile a worker's ticks see the starvation and raise the target; once
+        // released, the stalled tick's older view is not published over theirs
+        CountDownLatch stalled = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger tickerSamples = new AtomicInteger();
+        AtomicBoolean quiet = new AtomicBoolean();
+        List<Integer> applied = new CopyOnWriteArrayList<>();
+        int max = 64 * CPUS;
+        AdaptiveSizing sizing = new AdaptiveSizing(new AdaptiveConfig(1, max, null), "sizing-stalled");
+        sizing.bind(new AdaptiveSizing.Pool() {
+            @Override
+            public AdaptiveSample sample(long nanoTime, double cpuContention) {
+                if (Thread.currentThread().getName().equals("sizing-stalled") && tickerSamples.incrementAndGet() == 2) {
+                    stalled.countDown();
+                    try {
+                        release.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return new AdaptiveSample(nanoTime, 0, 0, 0, 0, 1_000, max, cpuContention);
+            }
+
+            @Override
+            public void applyTarget(int target) {
+                applied.add(target);
+            }
+
+            @Override
+            public boolean isQuiet() {
+                return quiet.get();
+            }
+
+            @Override
+            public boolean isTerminated() {
+                return false;
+            }
+        });
+        int before = sizing.target();
+        sizing.ensureRunning();
+        assertThat(stalled.await(30, TimeUnit.SECONDS)).as("the sizing thread stalled in its second tick").isTrue();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (sizing.target() == before && System.nanoTime() < deadline) {
+            sizing.onSampledTask();
+            Thread.sleep(5); // a worker ending sampled tasks now and then
+        }
+        int raised = sizing.target();
+        assertThat(raised).as("the worker's ticks went on: %s", sizing.stats()).isGreaterThan(before);
+        quiet.set(true);
+        release.countDown();
+        PoolTestSupport.assertNoThreadsLeft("sizing-stalled");
+        assertThat(sizing.target()).as("the stalled tick was dropped: %s", sizing.stats()).isEqualTo(raised);
+        assertThat(applied.get(applied.size() - 1)).isEqualTo(raised);
+    }
+
+    @Test
     void aWorkerDoesNotTickWhileTheSizingThreadIsOnTime() throws Exception {
         List<Thread> samplers = new CopyOnWriteArrayList<>();
         AdaptiveSizing sizing = new AdaptiveSizing(new AdaptiveConfig(1, 8, null), "sizing-on-time");
