@@ -205,8 +205,14 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
      * workers' starts.
      */
     private final LongAdder leftQueue = new LongAdder();
-    /** Makes stats() and an exiting worker's hand-over of its counts exclusive (both are rare). */
-    private final java.util.concurrent.locks.ReentrantLock statsLock = new java.util.concurrent.locks.ReentrantLock();
+    /**
+     * Makes stats() (write side) and an exiting worker's hand-over of its counts (read side)
+     * exclusive, but not the exits among themselves: an adaptive pool that shrinks from hundreds
+     * of workers on crowded CPUs has them all exit at once, and a lock handed from one preempted
+     * exiting thread to the next made them (and the sizing ticks' stats()) queue for seconds.
+     */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock statsLock =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
     /** Run state BROKEN: set once, by CAS, by the worker whose initializer threw ({@link #breakPool}). */
     private final AtomicReference<BrokenPoolException> broken = new AtomicReference<>();
     /** Not RUNNING: set (never cleared) by shutdown, shutdownNow or breakPool, from any thread. */
@@ -873,7 +879,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     }
 
     private void workerExited(Worker w) {
-        statsLock.lock();
+        statsLock.readLock().lock();
         try {
             leftQueue.add(w.counts.get(STARTED));
             counters.ended(PoolFuture.Status.SUCCESS, w.counts.get(SUCCEEDED));
@@ -881,7 +887,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             counters.ended(PoolFuture.Status.CANCELLED, w.counts.get(CANCELLED));
             workers.remove(w);
         } finally {
-            statsLock.unlock();
+            statsLock.readLock().unlock();
         }
         idle.remove(w);
         awake.decrementAndGet();
@@ -984,7 +990,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
 
     @Override
     public PoolStats stats() {
-        statsLock.lock();
+        statsLock.writeLock().lock();
         try {
             int busy = 0;
             long started = leftQueue.sum();
@@ -1006,7 +1012,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             return new PoolStats(workerCount.get(), busy, Math.max(0L, submitted - started),
                     submitted, completed, failed, cancelled);
         } finally {
-            statsLock.unlock();
+            statsLock.writeLock().unlock();
         }
     }
 
