@@ -118,7 +118,12 @@ public final class AdaptiveSizing {
     public void onSampledTask() {
         long now = System.nanoTime();
         if (now - nextTickNanos.get() >= LATE_NANOS && running.get()) {
-            tickIfDue(now, false);
+            try {
+                tickIfDue(now, false);
+            } catch (RuntimeException e) {
+                // not the worker's to die of: its copy is dropped, and the sizing thread's own tick,
+                // which meets the same failure, ends that thread through its uncaught-exception handler
+            }
         }
     }
 
