@@ -23,7 +23,10 @@ import java.util.function.Supplier;
  *
  * <pre>
  * java -cp ... io.jpool.bench.AdaptiveSuite [--quick | --full] [--out DIR] [--only io,downstream,cpu,mixed,phases,starvation]
+ *     [--io-best N]
  * </pre>
+ * {@code --io-best N} gives the phases' I/O reference size instead of taking it from the {@code io}
+ * sweep, so {@code --only phases --io-best 512} runs the phases alone (about 50 s, for A/B runs).
  * {@code --quick} (the default, about 3 minutes): fixed sizes and peers 2 s each, the adaptive
  * pool 5 s, phases of 10 s; {@code --full}: 5 s each. Every run counts from its first task, so the
  * adaptive pool pays for finding its size. The workloads:
@@ -67,23 +70,26 @@ public final class AdaptiveSuite {
         boolean full = false;
         Path out = Path.of("jpool-bench/target/adaptive");
         Set<String> only = new HashSet<>(List.of("io", "downstream", "cpu", "mixed", "phases", "starvation"));
+        int ioBest = -1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> full = false;
                 case "--full" -> full = true;
                 case "--out" -> out = Path.of(value(args, ++i, "--out needs a directory"));
                 case "--only" -> only = new HashSet<>(Arrays.asList(value(args, ++i, "--only needs a list").split(",")));
+                case "--io-best" -> ioBest = ioBest(value(args, ++i, "--io-best needs a pool size, e.g. --io-best 512"));
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                        + "': use --quick, --full, --out DIR, --only io,downstream,cpu,mixed,phases,starvation");
+                        + "': use --quick, --full, --out DIR, --only io,downstream,cpu,mixed,phases,starvation, --io-best N");
             }
         }
         LocalHttpServer.configureSockets();
         double loadBefore = load();
         AdaptiveSuite suite = new AdaptiveSuite(full, out, "");
+        suite.ioBestSize = ioBest;
         long t0 = System.nanoTime();
         try (LocalHttpServer ample = new LocalHttpServer(0); LocalHttpServer limited = new LocalHttpServer(DOWNSTREAM_LIMIT)) {
             warmUp(ample);
-            if (only.contains("io") || only.contains("phases")) {
+            if (only.contains("io") || (only.contains("phases") && ioBest < 0)) {
                 suite.io(ample);
             }
             if (only.contains("downstream")) {
@@ -459,6 +465,19 @@ public final class AdaptiveSuite {
 
     private static double load() {
         return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    private static int ioBest(String s) {
+        try {
+            int n = Integer.parseInt(s);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--io-best needs a pool size of at least 1 (the io sweep's best, e.g. 512), got '"
+                + s + "'");
     }
 
     private static String value(String[] args, int i, String message) {

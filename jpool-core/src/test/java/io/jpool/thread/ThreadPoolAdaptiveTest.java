@@ -9,9 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -115,6 +117,60 @@ class ThreadPoolAdaptiveTest {
                     CPUS + 1, c.peak.get(), pool.adaptiveStats()).isLessThan(tasks / 5);
         }
         PoolTestSupport.assertNoThreadsLeft("adaptive-cpu");
+    }
+
+    @Test
+    void hundredsOfIoBoundWorkersWhoseWorkTurnsCpuBoundShedToTheCpus() throws Exception {
+        // a closed loop of 600 tasks: 20 ms sleeps until the pool has well over 100 workers, then
+        // 1 ms of spinning. The crowd of runnable workers delays the sizing thread itself; the
+        // workers' own ticks and the cut at the tick that shows the crowd shed it
+        int inFlight = 600;
+        AtomicBoolean cpuPhase = new AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch ended = new CountDownLatch(inFlight);
+        List<AdaptiveStats> changes = new CopyOnWriteArrayList<>();
+        long shedMillis;
+        try (ThreadPool pool = ThreadPool.builder().adaptive(1, 256).adaptiveListener(changes::add)
+                .threadNamePrefix("adaptive-shed").build()) {
+            Runnable[] task = new Runnable[1];
+            task[0] = () -> {
+                try {
+                    if (cpuPhase.get()) {
+                        spin(1_000_000L);
+                    } else {
+                        Thread.sleep(20);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (stop.get()) {
+                    ended.countDown();
+                } else {
+                    pool.execute(task[0]);
+                }
+            };
+            for (int i = 0; i < inFlight; i++) {
+                pool.execute(task[0]);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (pool.stats().workers() < 128 && System.nanoTime() < deadline) {
+                Thread.sleep(10); // observing the pool's growth, not synchronising with it
+            }
+            assertThat(pool.stats().workers()).as("grew for the sleeps: %s", changes).isGreaterThanOrEqualTo(128);
+            cpuPhase.set(true);
+            long flipped = System.nanoTime();
+            deadline = flipped + TimeUnit.SECONDS.toNanos(60);
+            while (pool.stats().workers() > CPUS + 1 && System.nanoTime() < deadline) {
+                Thread.sleep(10); // observing the shedding
+            }
+            shedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - flipped);
+            assertThat(pool.stats().workers()).as("shed to the CPUs: %s", changes).isLessThanOrEqualTo(CPUS + 1);
+            stop.set(true);
+            assertThat(ended.await(60, TimeUnit.SECONDS)).isTrue();
+        }
+        // about 1-2 s on 2 CPUs; generous for a loaded machine
+        assertThat(shedMillis).as("shed after %d ms: %s", shedMillis, changes).isLessThan(15_000);
+        PoolTestSupport.assertNoThreadsLeft("adaptive-shed");
     }
 
     @Test

@@ -71,7 +71,7 @@ import io.jpool.AdaptiveStats;
  *       window.</li>
  *   <li><b>Hill climbing</b> on the completion rate: measure a window at the target, then probe
  *       a quarter more or fewer workers for a window (half more after a kept step up); after the
- *       window at an estimate, a probe up follows at once if tasks queue and the work waits (the
+ *       window at an estimate, a probe half above follows at once if tasks queue and the work waits (the
  *       estimate assumes tasks that come evenly: work that also computes does best above it;
  *       thread pools only, see {@link Settings#probeAboveEstimate()}). A probe
  *       up is kept only if the rate rose by more than {@code margin}; a probe down is kept unless the rate fell by more than margin
@@ -86,10 +86,11 @@ import io.jpool.AdaptiveStats;
  *       worker then carries its share of the rate, and the queueing rule, not a probe, finds a
  *       downstream's limit.</li>
  * </ol>
- * Every change records a reason in words. Not thread-safe: one ticker thread drives it, and
- * readers take {@link #stats()} under the pool's own lock (or accept a slightly stale one).
+ * Every change records a reason in words. Not thread-safe: a tick works on a {@link #copy()},
+ * which replaces the controller once it is done (see {@link AdaptiveSizing}); {@link #stats()}
+ * may be read from any thread.
  */
-public final class AdaptiveController {
+public final class AdaptiveController implements Cloneable {
     /** Wait/compute below this: the work is CPU-bound. */
     static final double CPU_BOUND_RATIO = 1.0;
     /** A new estimate is taken when the ratio grows past this factor of the one last used. */
@@ -271,6 +272,19 @@ public final class AdaptiveController {
         publish();
     }
 
+    /**
+     * An independent copy of this controller's state (every field is a value or immutable), for a
+     * tick to work on and publish only if no other tick was published meanwhile (see
+     * {@link AdaptiveSizing}).
+     */
+    public AdaptiveController copy() {
+        try {
+            return (AdaptiveController) super.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e); // Cloneable
+        }
+    }
+
     /** The number of workers to aim at now. */
     public int target() {
         return target;
@@ -338,6 +352,9 @@ public final class AdaptiveController {
         int sign = drasticChange(tickRatio, s);
         shiftTicks = sign == 0 ? 0 : sign == shiftSign ? shiftTicks + 1 : 1;
         shiftSign = sign;
+        if (crowdedTick(prev, s)) {
+            return true;
+        }
         if (sign != 0 && shiftTicks >= (sign > 0 ? RISE_TICKS : FALL_TICKS)) {
             shiftTicks = 0;
             if (shift(sign, tickRatio, s)) {
@@ -393,6 +410,62 @@ public final class AdaptiveController {
         // as wait, so the cut may go on; and no probe up follows the window after it, whose ratio
         // still has the old work's last tasks in it
         return change(to, sign < 0 ? Phase.CPU_CUT : Phase.ESTIMATED, s, why);
+    }
+
+    /**
+     * The tasks that ended in the last tick waited for a CPU 80% of their time or more (no work
+     * that also waits gains from such a run queue), or most of them did, each (the few long tasks
+     * of the work of before, waiting on a server the crowded CPUs starve, outweigh them in the
+     * sums), with more workers than CPUs: the target drops at once to the busy workers times the
+     * share not spent waiting for a CPU (of those tasks; at least #CPU), if that is a quarter
+     * fewer, wherever the window stands and whatever the ratio says. Ticks come late then (the
+     * JVM's pauses under hundreds of runnable threads stop the ticker too), and those pauses count
+     * as wait, so the ratio may not fall tenfold: a window's end, or two ticks of evidence, cost
+     * seconds. The ticks that follow cut again while the share stays. The sums count only where
+     * the sampled tasks cover the CPUs for the tick (a few tasks say little).
+     */
+    private boolean crowdedTick(AdaptiveSample prev, AdaptiveSample s) {
+        if (s.sampledRunQueueNanos() < 0 || prev.sampledRunQueueNanos() < 0 || target <= settings.cpus()
+                || s.completed() - prev.completed() < MIN_TICK_TASKS) {
+            return false;
+        }
+        long runQueue = s.sampledRunQueueNanos() - prev.sampledRunQueueNanos();
+        long wall = s.sampledWallNanos() - prev.sampledWallNanos();
+        long known = s.sampledTasks() - prev.sampledTasks();
+        long crowded = s.crowdedTasks() - prev.crowdedTasks();
+        long crowdedWall = s.crowdedWallNanos() - prev.crowdedWallNanos();
+        double share;
+        String why;
+        if (runQueue > 0 && wall >= settings.cpus() * (s.nanoTime() - prev.nanoTime())
+                && runQueue >= CPU_STARVED_HARD_SHARE * wall) {
+            share = (double) runQueue / wall;
+            why = "tasks waited for a CPU " + Math.round(100 * share) + "% of their time in the last tick";
+        } else if (known >= MIN_TICK_TASKS && 2 * crowded > known && crowdedWall > 0) {
+            share = (double) (s.crowdedRunQueueNanos() - prev.crowdedRunQueueNanos()) / crowdedWall;
+            why = crowded + " of the last tick's " + known + " sampled tasks waited for a CPU 80% of their time or more ("
+                    + Math.round(100 * share) + "%)";
+        } else {
+            return false;
+        }
+        int to = Math.max(settings.cpus(), (int) Math.ceil(Math.min(target, s.busy()) * (1 - share)));
+        if (4 * to > 3 * target) {
+            return false;
+        }
+        double tickRatio = ratioBetween(prev, s);
+        if (!Double.isNaN(tickRatio)) {
+            ratio = tickRatio; // the work of now: a jump to I/O-bound work is measured from it, not from the old work's
+        }
+        cutForCpus();
+        return change(to, Phase.CPU_CUT, s, "CPUs oversubscribed: " + why);
+    }
+
+    /** The target falls for the CPUs: the ratio of now is where a jump to new, I/O-bound work is measured from. */
+    private void cutForCpus() {
+        forgetTaskTimes();
+        oversubscribedTried = false;
+        cpuLimited = true;
+        ratioOfEstimate = ratio;
+        ratioAtEstimate = ratio;
     }
 
     /**
@@ -698,7 +771,7 @@ public final class AdaptiveController {
                     // the estimate is where the CPUs would be busy if tasks came evenly; work that
                     // also computes needs a queue of runnable threads between its waits, and its
                     // best is often above (1.5x for 1 ms CPU and 20 ms waits on 2 CPUs): look
-                    // there now rather than after a window of holding
+                    // there now, a half step up, rather than after a window of holding
                     return probe(true, floor, s, "probing up from the estimate " + target + " (throughput "
                             + fmt(rate) + "/s)");
                 }
@@ -736,7 +809,10 @@ public final class AdaptiveController {
         // (not going down: a half step below an ample server's best size costs a third of a window's
         // throughput; far above a downstream's limit, the queueing rule steps down at once); an eighth
         // near a good point, where a quarter either side costs a window of threads or of throughput
-        int step = Math.max(1, target / (up && keptUps > 0 ? 2 : nearGood ? NEAR_GOOD_STEP : 4));
+        // a half step up from an estimate too: work that also waits does best at ~1.5x it, which a
+        // quarter step reaches only if its gain clears the margin, and mostly it did not (mixed work
+        // settled at 1.1x, 93% of its best); a probe up that does not pay goes back after a window
+        int step = Math.max(1, target / (up && (keptUps > 0 || phase == Phase.ESTIMATED) ? 2 : nearGood ? NEAR_GOOD_STEP : 4));
         if (!up) {
             keptUps = 0;
         }

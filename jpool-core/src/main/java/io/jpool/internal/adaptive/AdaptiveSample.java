@@ -16,7 +16,21 @@ package io.jpool.internal.adaptive;
  *                         (system load / CPUs, at least 1), used when the run-queue time is unknown:
  *                         wall time a task spent waiting for a CPU is not "wait" in the Goetz sense,
  *                         so the controller takes it out
+ * @param sampledTasks     tasks sampled so far whose run-queue wait is known
+ * @param crowdedTasks     of those, the ones that waited for a CPU 80% of their wall time or more
+ *                         ({@link TaskSampler#crowded}): counted apart, as a few long tasks of the
+ *                         work of before (a wait on a starved server) outweigh many short crowded
+ *                         ones in the sums
+ * @param crowdedRunQueueNanos the run-queue wait of the crowded tasks so far
+ * @param crowdedWallNanos the wall time of the crowded tasks so far
  */
 public record AdaptiveSample(long nanoTime, long completed, long sampledCpuNanos, long sampledWallNanos,
-                             long sampledRunQueueNanos, long queued, int busy, double cpuContention) {
+                             long sampledRunQueueNanos, long queued, int busy, double cpuContention,
+                             long sampledTasks, long crowdedTasks, long crowdedRunQueueNanos, long crowdedWallNanos) {
+    /** A sample without the per-task counts (pools that do not keep them: none counted crowded). */
+    public AdaptiveSample(long nanoTime, long completed, long sampledCpuNanos, long sampledWallNanos,
+                          long sampledRunQueueNanos, long queued, int busy, double cpuContention) {
+        this(nanoTime, completed, sampledCpuNanos, sampledWallNanos, sampledRunQueueNanos, queued, busy, cpuContention,
+                0, 0, 0, 0);
+    }
 }

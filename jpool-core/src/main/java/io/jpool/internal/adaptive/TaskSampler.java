@@ -31,7 +31,16 @@ public final class TaskSampler {
     private final LongAdder cpuNanos = new LongAdder();
     private final LongAdder runQueueNanos = new LongAdder();
     private final LongAdder wallNanos = new LongAdder();
+    private final LongAdder knownTasks = new LongAdder();
+    private final LongAdder crowdedTasks = new LongAdder();
+    private final LongAdder crowdedRunQueueNanos = new LongAdder();
+    private final LongAdder crowdedWallNanos = new LongAdder();
     private volatile boolean runQueueKnown = true;
+
+    /** A task that waited for a CPU this much of its wall time (80% or more): the CPUs limit it. */
+    static boolean crowded(long runQueueNanos, long wallNanos) {
+        return 5 * runQueueNanos >= 4 * wallNanos;
+    }
 
     /** True if this JVM can measure the current thread's CPU time (adaptive sizing needs it). */
     public static boolean supported() {
@@ -64,6 +73,30 @@ public final class TaskSampler {
 
     public long wallNanos() {
         return wallNanos.sum();
+    }
+
+    /** A pool's sample: its own counts and state now, with the sampled tasks' sums. */
+    public AdaptiveSample sample(long nanoTime, long completed, long queued, int busy, double cpuContention) {
+        return new AdaptiveSample(nanoTime, completed, cpuNanos(), wallNanos(), runQueueKnown() ? runQueueNanos() : -1,
+                queued, busy, cpuContention, knownTasks(), crowdedTasks(), crowdedRunQueueNanos(), crowdedWallNanos());
+    }
+
+    /** Sampled tasks whose run-queue wait is known. */
+    public long knownTasks() {
+        return knownTasks.sum();
+    }
+
+    /** Of {@link #knownTasks()}, those {@link #crowded}. */
+    public long crowdedTasks() {
+        return crowdedTasks.sum();
+    }
+
+    public long crowdedRunQueueNanos() {
+        return crowdedRunQueueNanos.sum();
+    }
+
+    public long crowdedWallNanos() {
+        return crowdedWallNanos.sum();
     }
 
     /**
@@ -109,7 +142,14 @@ public final class TaskSampler {
                 return wall; // not measurable on this thread
             }
             if (runQueue0 >= 0 && runQueue1 >= runQueue0) {
-                runQueueNanos.add(runQueue1 - runQueue0);
+                long runQueue = runQueue1 - runQueue0;
+                runQueueNanos.add(runQueue);
+                if (crowded(runQueue, wall)) {
+                    crowdedRunQueueNanos.add(runQueue);
+                    crowdedWallNanos.add(wall);
+                    crowdedTasks.increment();
+                }
+                knownTasks.increment();
             } else {
                 runQueueKnown = false;
                 // cpu0 and cpu1 came from different clocks: drop this sample

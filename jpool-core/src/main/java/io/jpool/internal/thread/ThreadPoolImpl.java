@@ -205,8 +205,14 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
      * workers' starts.
      */
     private final LongAdder leftQueue = new LongAdder();
-    /** Makes stats() and an exiting worker's hand-over of its counts exclusive (both are rare). */
-    private final java.util.concurrent.locks.ReentrantLock statsLock = new java.util.concurrent.locks.ReentrantLock();
+    /**
+     * Makes stats() (write side) and an exiting worker's hand-over of its counts (read side)
+     * exclusive, but not the exits among themselves: an adaptive pool that shrinks from hundreds
+     * of workers on crowded CPUs has them all exit at once, and a lock handed from one preempted
+     * exiting thread to the next made them (and the sizing ticks' stats()) queue for seconds.
+     */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock statsLock =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
     /** Run state BROKEN: set once, by CAS, by the worker whose initializer threw ({@link #breakPool}). */
     private final AtomicReference<BrokenPoolException> broken = new AtomicReference<>();
     /** Not RUNNING: set (never cleared) by shutdown, shutdownNow or breakPool, from any thread. */
@@ -615,6 +621,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                     probe.begin();
                     runOne(task, clearAlmostFree);
                     sampleEvery = TaskSampler.interval(probe.end());
+                    sizing.onSampledTask(); // runs a tick the crowded CPUs keep the sizing thread from
                 } else {
                     runOne(task, clearAlmostFree);
                 }
@@ -872,7 +879,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
     }
 
     private void workerExited(Worker w) {
-        statsLock.lock();
+        statsLock.readLock().lock();
         try {
             leftQueue.add(w.counts.get(STARTED));
             counters.ended(PoolFuture.Status.SUCCESS, w.counts.get(SUCCEEDED));
@@ -880,7 +887,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             counters.ended(PoolFuture.Status.CANCELLED, w.counts.get(CANCELLED));
             workers.remove(w);
         } finally {
-            statsLock.unlock();
+            statsLock.readLock().unlock();
         }
         idle.remove(w);
         awake.decrementAndGet();
@@ -983,7 +990,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
 
     @Override
     public PoolStats stats() {
-        statsLock.lock();
+        statsLock.writeLock().lock();
         try {
             int busy = 0;
             long started = leftQueue.sum();
@@ -1005,7 +1012,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
             return new PoolStats(workerCount.get(), busy, Math.max(0L, submitted - started),
                     submitted, completed, failed, cancelled);
         } finally {
-            statsLock.unlock();
+            statsLock.writeLock().unlock();
         }
     }
 
@@ -1019,9 +1026,7 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
         @Override
         public AdaptiveSample sample(long nanoTime, double cpuContention) {
             PoolStats s = stats();
-            TaskSampler sampler = sizing.sampler();
-            return new AdaptiveSample(nanoTime, s.completed() + s.failed() + s.cancelled(), sampler.cpuNanos(),
-                    sampler.wallNanos(), sampler.runQueueKnown() ? sampler.runQueueNanos() : -1, s.queued(), s.busy(),
+            return sizing.sampler().sample(nanoTime, s.completed() + s.failed() + s.cancelled(), s.queued(), s.busy(),
                     cpuContention);
         }
 
