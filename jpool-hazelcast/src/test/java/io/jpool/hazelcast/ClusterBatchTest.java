@@ -75,6 +75,18 @@ class ClusterBatchTest {
         return i;
     }
 
+    /**
+     * Waits for {@link #holdB}, then records: a filler that cannot end before the test lets it. The
+     * member's executor does not start its tasks in the order they were submitted (they arrive
+     * through different operation threads), so a filler that did not wait could run, and free an
+     * operation, before the holders had the two threads: a task submitted next would then go
+     * alone, not in a batch.
+     */
+    static int heldRecord(int i) throws InterruptedException {
+        holdB.await();
+        return record(i);
+    }
+
     /** Marker task 0 holds its thread until released (or interrupted); the others record that they ran. */
     static int marker(int i) throws InterruptedException {
         if (i == 0) {
@@ -93,7 +105,10 @@ class ClusterBatchTest {
         return i;
     }
 
-    /** Fills the member's executor: two holders on its two threads, then lone tasks behind them. */
+    /**
+     * Fills the member's executor: two holders for its two threads and lone tasks that wait for
+     * {@link #holdB} too, so no operation ends before the test releases them.
+     */
     private List<PoolFuture<Integer>> fillOperations() {
         holdA = new CountDownLatch(1);
         holdB = new CountDownLatch(1);
@@ -102,7 +117,7 @@ class ClusterBatchTest {
         fs.add(pool.submit(() -> hold(1)));
         for (int i = 0; i < Outbox.MAX_OPS - 2; i++) {
             int n = -2 - i;
-            fs.add(pool.submit(() -> record(n)));
+            fs.add(pool.submit(() -> heldRecord(n)));
         }
         return fs;
     }
