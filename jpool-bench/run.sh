@@ -3,7 +3,7 @@
 # the raw Unix-socket floor) and the Python peers, then writes target/report.md and report.json.
 #
 #   jpool-bench/run.sh smoke   ~1-2 min: one short iteration each, to test the script
-#   jpool-bench/run.sh quick   ~9 min on 2 cores: 1 fork, 5 warm-up + 5 measured iterations of 1 s (2 s of warm-up
+#   jpool-bench/run.sh quick   ~12 min on 2 cores: 1 fork, 5 warm-up + 5 measured iterations of 1 s (2 s of warm-up
 #                              left JDK 25's thread throughput and the process maps still rising); process maps of
 #                              1M items (50k with chunksize 1, where each item is a round trip). The report
 #                              names every JMH result whose iterations still drift (not at a steady state).
