@@ -71,11 +71,7 @@ class AdaptiveSizingTest {
         int before = sizing.target();
         sizing.ensureRunning();
         assertThat(stuck.await(30, TimeUnit.SECONDS)).as("the sizing thread ticked once").isTrue();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (sizing.target() == before && System.nanoTime() < deadline) {
-            sizing.onSampledTask();
-            Thread.sleep(5); // a worker ending sampled tasks now and then
-        }
+        tickAsAWorkerUntilTheTargetLeaves(sizing, before);
         assertThat(sizing.target()).as("starvation seen by the worker's ticks: %s", sizing.stats()).isGreaterThan(before);
         assertThat(samplers).as("ticks run by the worker").contains(Thread.currentThread());
         assertThat(applied).contains(sizing.target());
@@ -138,11 +134,7 @@ class AdaptiveSizingTest {
         int before = sizing.target();
         sizing.ensureRunning();
         assertThat(stalled.await(30, TimeUnit.SECONDS)).as("the sizing thread stalled in its second tick").isTrue();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (sizing.target() == before && System.nanoTime() < deadline) {
-            sizing.onSampledTask();
-            Thread.sleep(5); // a worker ending sampled tasks now and then
-        }
+        tickAsAWorkerUntilTheTargetLeaves(sizing, before);
         int raised = sizing.target();
         assertThat(raised).as("the worker's ticks went on: %s", sizing.stats()).isGreaterThan(before);
         quiet.set(true);
@@ -185,5 +177,14 @@ class AdaptiveSizingTest {
         assertThat(samplers).doesNotContain(Thread.currentThread());
         quiet.set(true);
         PoolTestSupport.assertNoThreadsLeft("sizing-on-time");
+    }
+
+    /** Ends sampled tasks now and then, as a worker does, until the target moves from {@code before} (30 s at most). */
+    private static void tickAsAWorkerUntilTheTargetLeaves(AdaptiveSizing sizing, int before) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (sizing.target() == before && System.nanoTime() < deadline) {
+            sizing.onSampledTask();
+            Thread.sleep(5); // pacing, not synchronisation: the assertion after the call checks the outcome
+        }
     }
 }
