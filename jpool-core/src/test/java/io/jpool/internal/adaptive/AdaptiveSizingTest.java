@@ -10,6 +10,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,36 +41,16 @@ class AdaptiveSizingTest {
             heard.add(s);
             listenerThreads.add(Thread.currentThread());
         }), "sizing-under-test");
-        sizing.bind(new AdaptiveSizing.Pool() {
-            @Override
-            public AdaptiveSample sample(long nanoTime, double cpuContention) {
-                samplers.add(Thread.currentThread());
-                return new AdaptiveSample(nanoTime, 0, 0, 0, 0, 1_000, max, cpuContention);
+        sizing.bind(pool((nanoTime, cpuContention) -> {
+            samplers.add(Thread.currentThread());
+            return new AdaptiveSample(nanoTime, 0, 0, 0, 0, 1_000, max, cpuContention);
+        }, applied::add, () -> {
+            if (quietLooks.incrementAndGet() == 2) {
+                stuck.countDown();
+                holdUntil(release);
             }
-
-            @Override
-            public void applyTarget(int target) {
-                applied.add(target);
-            }
-
-            @Override
-            public boolean isQuiet() {
-                if (quietLooks.incrementAndGet() == 2) {
-                    stuck.countDown();
-                    try {
-                        release.await(60, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                return quiet.get();
-            }
-
-            @Override
-            public boolean isTerminated() {
-                return false;
-            }
-        });
+            return quiet.get();
+        }));
         int before = sizing.target();
         sizing.ensureRunning();
         assertThat(stuck.await(30, TimeUnit.SECONDS)).as("the sizing thread ticked once").isTrue();
@@ -102,35 +85,13 @@ class AdaptiveSizingTest {
         List<Integer> applied = new CopyOnWriteArrayList<>();
         int max = 64 * CPUS;
         AdaptiveSizing sizing = new AdaptiveSizing(new AdaptiveConfig(1, max, null), "sizing-stalled");
-        sizing.bind(new AdaptiveSizing.Pool() {
-            @Override
-            public AdaptiveSample sample(long nanoTime, double cpuContention) {
-                if (Thread.currentThread().getName().equals("sizing-stalled") && tickerSamples.incrementAndGet() == 2) {
-                    stalled.countDown();
-                    try {
-                        release.await(60, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                return new AdaptiveSample(nanoTime, 0, 0, 0, 0, 1_000, max, cpuContention);
+        sizing.bind(pool((nanoTime, cpuContention) -> {
+            if (Thread.currentThread().getName().equals("sizing-stalled") && tickerSamples.incrementAndGet() == 2) {
+                stalled.countDown();
+                holdUntil(release);
             }
-
-            @Override
-            public void applyTarget(int target) {
-                applied.add(target);
-            }
-
-            @Override
-            public boolean isQuiet() {
-                return quiet.get();
-            }
-
-            @Override
-            public boolean isTerminated() {
-                return false;
-            }
-        });
+            return new AdaptiveSample(nanoTime, 0, 0, 0, 0, 1_000, max, cpuContention);
+        }, applied::add, quiet::get));
         int before = sizing.target();
         sizing.ensureRunning();
         assertThat(stalled.await(30, TimeUnit.SECONDS)).as("the sizing thread stalled in its second tick").isTrue();
@@ -149,27 +110,10 @@ class AdaptiveSizingTest {
         List<Thread> samplers = new CopyOnWriteArrayList<>();
         AdaptiveSizing sizing = new AdaptiveSizing(new AdaptiveConfig(1, 8, null), "sizing-on-time");
         AtomicBoolean quiet = new AtomicBoolean();
-        sizing.bind(new AdaptiveSizing.Pool() {
-            @Override
-            public AdaptiveSample sample(long nanoTime, double cpuContention) {
-                samplers.add(Thread.currentThread());
-                return new AdaptiveSample(nanoTime, 0, 0, 0, 0, 0, 0, cpuContention);
-            }
-
-            @Override
-            public void applyTarget(int target) {
-            }
-
-            @Override
-            public boolean isQuiet() {
-                return quiet.get();
-            }
-
-            @Override
-            public boolean isTerminated() {
-                return false;
-            }
-        });
+        sizing.bind(pool((nanoTime, cpuContention) -> {
+            samplers.add(Thread.currentThread());
+            return new AdaptiveSample(nanoTime, 0, 0, 0, 0, 0, 0, cpuContention);
+        }, target -> { }, quiet::get));
         sizing.ensureRunning();
         for (int i = 0; i < 20; i++) {
             sizing.onSampledTask(); // right after the start: no tick is due, let alone late
@@ -185,6 +129,41 @@ class AdaptiveSizingTest {
         while (sizing.target() == before && System.nanoTime() < deadline) {
             sizing.onSampledTask();
             Thread.sleep(5); // pacing, not synchronisation: the assertion after the call checks the outcome
+        }
+    }
+
+    /** A pool of the test's making, never terminated: each of its hooks given as a lambda. */
+    private static AdaptiveSizing.Pool pool(BiFunction<Long, Double, AdaptiveSample> sample, IntConsumer applyTarget,
+                                            BooleanSupplier isQuiet) {
+        return new AdaptiveSizing.Pool() {
+            @Override
+            public AdaptiveSample sample(long nanoTime, double cpuContention) {
+                return sample.apply(nanoTime, cpuContention);
+            }
+
+            @Override
+            public void applyTarget(int target) {
+                applyTarget.accept(target);
+            }
+
+            @Override
+            public boolean isQuiet() {
+                return isQuiet.getAsBoolean();
+            }
+
+            @Override
+            public boolean isTerminated() {
+                return false;
+            }
+        };
+    }
+
+    /** Holds the calling thread (a tick in flight) until {@code release} opens, a minute at most. */
+    private static void holdUntil(CountDownLatch release) {
+        try {
+            release.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

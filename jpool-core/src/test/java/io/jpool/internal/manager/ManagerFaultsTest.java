@@ -7,12 +7,12 @@ import io.jpool.SharedMap;
 import io.jpool.SharedQueue;
 import io.jpool.Task;
 import io.jpool.manager.ChildJvm;
+import io.jpool.internal.HomeOnly;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
-import java.io.Serializable;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -32,19 +32,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * values whose readObject throws on either side, unauthenticated peers.
  */
 class ManagerFaultsTest {
-
-    /** Unreadable outside the JVM that made it: its readObject throws an Error anywhere else. */
-    static final class HomeOnly implements Serializable {
-        private static final long serialVersionUID = 1L;
-        final long home = ProcessHandle.current().pid();
-
-        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-            in.defaultReadObject();
-            if (ProcessHandle.current().pid() != home) {
-                throw new AssertionError("a HomeOnly cannot be read away from its home JVM");
-            }
-        }
-    }
 
     private static void signal(Process p, String signal) throws Exception {
         Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start();

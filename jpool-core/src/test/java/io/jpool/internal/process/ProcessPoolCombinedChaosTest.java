@@ -5,13 +5,12 @@ import io.jpool.PoolStats;
 import io.jpool.ProcessPool;
 import io.jpool.Task;
 import io.jpool.internal.process.LifecycleHook.Step;
+import io.jpool.internal.HomeOnly;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -151,19 +150,6 @@ class ProcessPoolCombinedChaosTest {
                 round(new Random(roundSeed), maxTasks);
             } catch (Throwable e) {
                 throw new AssertionError("round " + i + " (seed " + roundSeed + ") failed: " + e, e);
-            }
-        }
-    }
-
-    /** Unreadable outside the JVM that made it: its readObject throws an Error in the caller. */
-    static final class HomeOnly implements Serializable {
-        private static final long serialVersionUID = 1L;
-        final long home = ProcessHandle.current().pid();
-
-        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-            in.defaultReadObject();
-            if (ProcessHandle.current().pid() != home) {
-                throw new StackOverflowError("a HomeOnly cannot be read away from its home JVM");
             }
         }
     }
