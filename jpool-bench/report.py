@@ -129,45 +129,47 @@ def median_score(result):
     return statistics.median(raw) if raw else result["primaryMetric"]["score"]
 
 
+def jmh_figure(cls, method, p, v, unit):
+    """One JMH result -> (workload, column, value in the report's units), or None if unused."""
+    if cls == "ThreadLatencyBench":
+        return "tp.latency_us", p["executor"], to_us(v, unit)
+    if cls == "ThreadThroughputBench":
+        return "tp.throughput_%ssub" % p["submitters"], p["executor"], v
+    if cls == "ThreadMapBench":
+        return "tp.map", p["executor"], v
+    if cls == "UdsPingPongBench":
+        col = "floor_uds" if p.get("waiting", "blocking") == "blocking" else "floor_uds_polling"
+        if p["size"] == "8":
+            return "pp.roundtrip_us", col, to_us(v, unit)
+        return "pp.bytes_1mib_ms", col, to_us(v, unit) / 1000
+    if cls == "ProcessRoundTripBench" and method == "tinyTask":
+        return "pp.roundtrip_us", "jpool", to_us(v, unit)
+    if cls == "ProcessRoundTripBench" and method == "bytes1MiB":
+        return "pp.bytes_1mib_ms", "jpool", to_us(v, unit) / 1000
+    if cls == "ProcessMapBench":
+        n = p.get("itemsAtChunksize1", p["items"]) if str(p["chunksize"]) == "1" else p["items"]
+        return "pp.map_c%s" % p["chunksize"], "jpool", int(n) / (to_us(v, unit) / 1e6)
+    if cls == "ProcessStartupBench":
+        return "pp.startup_ms", "jpool", to_us(v, unit) / 1000
+    if cls == "ManagerRoundTripBench":
+        return "pp.manager_op_us", "jpool", to_us(v, unit)
+    return None
+
+
 def from_jmh(results):
-    """JMH results -> {workload: {column: value}} in the report's units."""
+    """JMH results -> {workload: {column: value}} in the report's units; fills UNSTEADY."""
     out = {k: {} for k in WORKLOADS}
     for r in results:
         cls, method = r["benchmark"].split(".")[-2:]
-        p = r.get("params", {})
-        v = median_score(r)
         unit = r["primaryMetric"]["scoreUnit"]
-        before = {k: dict(cols) for k, cols in out.items()}
-        if cls == "ThreadLatencyBench":
-            out["tp.latency_us"][p["executor"]] = to_us(v, unit)
-        elif cls == "ThreadThroughputBench":
-            out["tp.throughput_%ssub" % p["submitters"]][p["executor"]] = v
-        elif cls == "ThreadMapBench":
-            out["tp.map"][p["executor"]] = v
-        elif cls == "UdsPingPongBench":
-            col = "floor_uds" if p.get("waiting", "blocking") == "blocking" else "floor_uds_polling"
-            if p["size"] == "8":
-                out["pp.roundtrip_us"][col] = to_us(v, unit)
-            else:
-                out["pp.bytes_1mib_ms"][col] = to_us(v, unit) / 1000
-        elif cls == "ProcessRoundTripBench" and method == "tinyTask":
-            out["pp.roundtrip_us"]["jpool"] = to_us(v, unit)
-        elif cls == "ProcessRoundTripBench" and method == "bytes1MiB":
-            out["pp.bytes_1mib_ms"]["jpool"] = to_us(v, unit) / 1000
-        elif cls == "ProcessMapBench":
-            n = p.get("itemsAtChunksize1", p["items"]) if str(p["chunksize"]) == "1" else p["items"]
-            out["pp.map_c%s" % p["chunksize"]]["jpool"] = int(n) / (to_us(v, unit) / 1e6)
-        elif cls == "ProcessStartupBench":
-            out["pp.startup_ms"]["jpool"] = to_us(v, unit) / 1000
-        elif cls == "ManagerRoundTripBench":
-            out["pp.manager_op_us"]["jpool"] = to_us(v, unit)
+        figure = jmh_figure(cls, method, r.get("params", {}), median_score(r), unit)
+        if figure is None:
+            continue
+        key, col, value = figure
+        out[key][col] = value
         d = drift(r)
         if d is not None and abs(d) > STEADY_DRIFT:
-            iterations = [x for fork in r["primaryMetric"]["rawData"] for x in fork]
-            for key, cols in out.items():
-                for col, val in cols.items():
-                    if before[key].get(col) != val:
-                        UNSTEADY[(key, col)] = (d, iterations, unit)
+            UNSTEADY[(key, col)] = (d, [x for fork in r["primaryMetric"]["rawData"] for x in fork], unit)
     if "jpool" in out["pp.roundtrip_us"]:
         out["pp.manager_op_us"]["tiny_task"] = out["pp.roundtrip_us"]["jpool"]
     return out

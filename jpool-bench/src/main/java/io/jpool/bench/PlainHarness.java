@@ -8,9 +8,12 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The thread throughput workload as a plain program measures it, not as JMH or paired rounds do:
@@ -268,8 +271,8 @@ public final class PlainHarness {
      * {@code supplyAsync} then {@code thenApplyAsync} (at least one chain), each joined.
      */
     private static final class CompletableDoor extends Door {
-        private static final java.util.function.Supplier<Integer> ONE = () -> 1;
-        private static final java.util.function.Function<Integer, Integer> PLUS_ONE = x -> x + 1;
+        private static final Supplier<Integer> ONE = () -> 1;
+        private static final Function<Integer, Integer> PLUS_ONE = x -> x + 1;
 
         CompletableDoor(ExecutorService e) {
             super(e);
@@ -278,9 +281,9 @@ public final class PlainHarness {
         @Override
         Object submit(int n) {
             int chains = Math.max(1, n / 2);
-            List<java.util.concurrent.CompletableFuture<Integer>> fs = new ArrayList<>();
+            List<CompletableFuture<Integer>> fs = new ArrayList<>();
             for (int i = 0; i < chains; i++) {
-                fs.add(java.util.concurrent.CompletableFuture.supplyAsync(ONE, executor).thenApplyAsync(PLUS_ONE, executor));
+                fs.add(CompletableFuture.supplyAsync(ONE, executor).thenApplyAsync(PLUS_ONE, executor));
             }
             return fs;
         }
@@ -288,8 +291,8 @@ public final class PlainHarness {
         @Override
         @SuppressWarnings("unchecked")
         void await(Object submitted) {
-            for (java.util.concurrent.CompletableFuture<Integer> f
-                    : (List<java.util.concurrent.CompletableFuture<Integer>>) submitted) {
+            for (CompletableFuture<Integer> f
+                    : (List<CompletableFuture<Integer>>) submitted) {
                 f.join();
             }
         }

@@ -9,8 +9,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 /**
  * An idle worker's memory (issue 19): a {@link ProcessPool} of 2 (or {@code args[0]}) workers, with
@@ -62,15 +65,22 @@ public final class WorkerMemory {
             }
         }
         List<long[]> python = "1".equals(System.getenv("BENCH_SKIP_PYTHON")) ? List.of() : python();
+        Map<String, ToDoubleFunction<List<long[]>>> figures = new LinkedHashMap<>();
+        figures.put("pp.worker_rss_mib", w -> max(w, 0));
+        figures.put("pp.worker_anon_mib", w -> max(w, 1));
+        figures.put("pp.worker_pss_mib", w -> max(w, 2));
+        figures.put("pp.pool_rss_mib", w -> sum(w, 0));
+        figures.put("pp.pool_pss_mib", w -> sum(w, 2));
         StringBuilder json = new StringBuilder("{\"results\": {");
-        String[] keys = {"pp.worker_rss_mib", "pp.worker_anon_mib", "pp.worker_pss_mib", "pp.pool_rss_mib", "pp.pool_pss_mib"};
-        for (int k = 0; k < keys.length; k++) {
-            json.append(k == 0 ? "" : ", ").append('"').append(keys[k]).append("\": {")
-                    .append(String.format(Locale.ROOT, "\"jpool\": %.1f", figure(jpool, k)));
+        String sep = "";
+        for (Map.Entry<String, ToDoubleFunction<List<long[]>>> f : figures.entrySet()) {
+            json.append(sep).append('"').append(f.getKey()).append("\": {")
+                    .append(String.format(Locale.ROOT, "\"jpool\": %.1f", f.getValue().applyAsDouble(jpool)));
             if (!python.isEmpty()) {
-                json.append(String.format(Locale.ROOT, ", \"py_ppe_spawn\": %.1f", figure(python, k)));
+                json.append(String.format(Locale.ROOT, ", \"py_ppe_spawn\": %.1f", f.getValue().applyAsDouble(python)));
             }
             json.append('}');
+            sep = ", ";
         }
         System.out.println(json.append("}}"));
         System.err.println(line("jpool ProcessPool(" + workers + "), JDK " + Runtime.version().feature()
@@ -118,11 +128,6 @@ public final class WorkerMemory {
             Thread.currentThread().interrupt();
         }
         return out;
-    }
-
-    /** Figure {@code k} of the JSON: the largest worker's VmRSS, RssAnon, Pss, then the sums of VmRSS and Pss. */
-    private static double figure(List<long[]> workers, int k) {
-        return k < 3 ? max(workers, k) : sum(workers, k == 3 ? 0 : 2);
     }
 
     private static String line(String who, List<long[]> workers) {
