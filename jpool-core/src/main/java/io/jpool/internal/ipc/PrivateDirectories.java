@@ -47,7 +47,12 @@ public final class PrivateDirectories {
      *     java.io.tmpdir otherwise surfaces as a bare NoSuchFileException or AccessDeniedException
      */
     public static Path create(String prefix) throws IOException {
-        return create(Path.of(System.getProperty("java.io.tmpdir")), prefix);
+        return create(tempDirectory(), prefix);
+    }
+
+    /** java.io.tmpdir, read at each call: where the directories are made and swept. */
+    private static Path tempDirectory() {
+        return Path.of(System.getProperty("java.io.tmpdir"));
     }
 
     /** {@link #create(String)} under {@code parent} (tests give their own). */
@@ -81,7 +86,7 @@ public final class PrivateDirectories {
      */
     public static int sweepStale(String prefix, String socketName) {
         int swept = 0;
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Path tmp = tempDirectory();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tmp, prefix + "*")) {
             for (Path dir : dirs) {
                 if (isStale(dir, prefix, socketName)) {
