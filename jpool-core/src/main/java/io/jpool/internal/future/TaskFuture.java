@@ -474,7 +474,7 @@ public class TaskFuture<T> implements PoolFuture<T> {
             reversed = h;
             h = next;
         }
-        boolean onTimer = SharedTimer.isTimerThread();
+        Boolean onTimer = null; // looked up at the first callback: waiters alone never pay for it
         List<Consumer<? super PoolFuture<T>>> handedOff = null;
         for (Node n = reversed; n != null; n = n.next) {
             Object item = n.item;
@@ -483,6 +483,9 @@ public class TaskFuture<T> implements PoolFuture<T> {
             } else if (item != null && n.claim()) {
                 @SuppressWarnings("unchecked")
                 Consumer<? super PoolFuture<T>> cb = (Consumer<? super PoolFuture<T>>) item;
+                if (onTimer == null) {
+                    onTimer = SharedTimer.isTimerThread();
+                }
                 if (onTimer) {
                     handedOff = handedOff == null ? new ArrayList<>(2) : handedOff;
                     handedOff.add(cb); // user code off the timer: it may block (see SharedTimer)

@@ -22,6 +22,9 @@ import java.util.concurrent.TimeUnit;
 public final class SharedTimer {
     private static final ThreadLocal<Boolean> ON_TIMER = ThreadLocal.withInitial(() -> false);
     private static final ScheduledThreadPoolExecutor TIMER = create();
+    /** Runs the callbacks of futures that ended on the timer; a thread each, idle ones end after 5 s. */
+    private static final ThreadPoolExecutor CALLBACKS = new ThreadPoolExecutor(0, Integer.MAX_VALUE,
+            5, TimeUnit.SECONDS, new SynchronousQueue<>(), ThreadFactories.daemons("jpool-timeout-callbacks"));
 
     private SharedTimer() {
     }
@@ -48,9 +51,6 @@ public final class SharedTimer {
     public static void runCallbacks(Runnable callbacks) {
         CALLBACKS.execute(callbacks);
     }
-
-    private static final ThreadPoolExecutor CALLBACKS = new ThreadPoolExecutor(0, Integer.MAX_VALUE,
-            5, TimeUnit.SECONDS, new SynchronousQueue<>(), ThreadFactories.daemons("jpool-timeout-callbacks"));
 
     private static ScheduledThreadPoolExecutor create() {
         java.util.concurrent.ThreadFactory named = ThreadFactories.daemons("jpool-timer");
