@@ -69,8 +69,12 @@ final class IoDemo {
         System.out.println();
     }
 
-    /** What the adaptive part saw. */
-    record AdaptiveOutcome(int fetched, long millis, AdaptiveStats stats) {
+    /**
+     * What the adaptive part saw: {@code peak} is the pool's largest target while pages were
+     * waiting, {@code after} its state once the batch was done (by then the load has fallen, and
+     * the pool has begun to shrink back).
+     */
+    record AdaptiveOutcome(int fetched, long millis, AdaptiveStats peak, AdaptiveStats after) {
     }
 
     /**
@@ -81,16 +85,24 @@ final class IoDemo {
         long t0 = System.nanoTime();
         try (ThreadPool pool = ThreadPool.builder().adaptive().threadNamePrefix("adaptive").build()) {
             int fetched = 0;
+            AdaptiveStats peak = pool.adaptiveStats().orElseThrow();
             for (String page : pool.map(i -> fetch(server.url(i)), range(pages))) {
                 fetched += page.startsWith("page ") ? 1 : 0;
+                AdaptiveStats now = pool.adaptiveStats().orElseThrow();
+                if (now.target() > peak.target()) {
+                    peak = now;
+                }
             }
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            AdaptiveStats s = pool.adaptiveStats().orElseThrow();
+            AdaptiveStats after = pool.adaptiveStats().orElseThrow();
             out.printf("adaptive ThreadPool:  %5d ms for %d pages (one at a time: ~%d ms)%n", ms, fetched,
                     (long) pages * server.delayMillis());
             out.printf("  it sized itself to %d workers (measured wait/compute %.0f): %s%n",
-                    s.target(), s.waitComputeRatio(), s.reason());
-            return new AdaptiveOutcome(fetched, ms, s);
+                    peak.target(), peak.waitComputeRatio(), peak.reason());
+            if (after.target() != peak.target()) {
+                out.printf("  and as the last pages came in: %d workers (%s)%n", after.target(), after.reason());
+            }
+            return new AdaptiveOutcome(fetched, ms, peak, after);
         }
     }
 

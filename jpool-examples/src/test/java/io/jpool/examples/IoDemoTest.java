@@ -27,7 +27,9 @@ class IoDemoTest {
 
             assertThat(o.fetched()).isEqualTo(pages);
             int cpus = Runtime.getRuntime().availableProcessors();
-            assertThat(o.stats().target()).as("target after an I/O-bound batch; %s", bytes)
+            // the largest target while pages waited: by the batch's end the load has fallen and
+            // the pool may already have shrunk back to the few workers still busy
+            assertThat(o.peak().target()).as("largest target during an I/O-bound batch; %s", bytes)
                     .isGreaterThan(4 * cpus);
             // one at a time would take 40 s; generous for a loaded machine
             assertThat(o.millis()).as("batch time; %s", bytes).isLessThan(pages * 100L / 4);
