@@ -43,6 +43,8 @@ class ManagerInProcessPoolTest {
         try (Manager manager = Manager.start(); ProcessPool pool = ProcessSupport.pool(1).build()) {
             SharedLock lock = manager.lock("report");
             SharedEvent locked = manager.event("locked");
+            // a started worker with its manager connection open: the 2 s limit covers only the hold
+            assertThat(pool.submit(() -> locked.isSet()).get(60, TimeUnit.SECONDS)).isFalse();
             PoolFuture<Object> holder = pool.submit(() -> {
                 lock.lock();
                 locked.set();

@@ -32,6 +32,13 @@ class TimeoutCallbackTest {
         AtomicReference<String> callbackThread = new AtomicReference<>();
         try (ThreadPool first = ThreadPool.builder().maxWorkers(1).build();
              ThreadPool second = ThreadPool.builder().maxWorkers(1).build()) {
+            // the only worker is held until the callback is in place: a limit counts from the
+            // task's start, so a stalled test thread cannot find the task already timed out
+            CountDownLatch gate = new CountDownLatch(1);
+            first.submit(() -> {
+                gate.await();
+                return null;
+            });
             PoolFuture<Object> slow = first.submit(() -> {
                 Thread.sleep(60_000);
                 return null;
@@ -45,6 +52,7 @@ class TimeoutCallbackTest {
                     Thread.currentThread().interrupt();
                 }
             });
+            gate.countDown();
             assertThat(callbackBlocking.await(30, TimeUnit.SECONDS)).as("the timed-out task's callback ran").isTrue();
             try {
                 PoolFuture<Object> hung = second.submit(() -> {
@@ -68,6 +76,11 @@ class TimeoutCallbackTest {
         try (ThreadPool threads = ThreadPool.builder().maxWorkers(1).build();
              ProcessPool processes = ProcessPool.builder().maxWorkers(1).build()) {
             processes.submit(() -> 1).get(60, TimeUnit.SECONDS); // the worker is up: the limit below is the task's alone
+            CountDownLatch gate = new CountDownLatch(1); // as in the test above
+            threads.submit(() -> {
+                gate.await();
+                return null;
+            });
             threads.submit(() -> {
                 Thread.sleep(60_000);
                 return null;
@@ -79,6 +92,7 @@ class TimeoutCallbackTest {
                     Thread.currentThread().interrupt();
                 }
             });
+            gate.countDown();
             assertThat(callbackBlocking.await(30, TimeUnit.SECONDS)).isTrue();
             try {
                 PoolFuture<Object> hung = processes.submit(() -> {

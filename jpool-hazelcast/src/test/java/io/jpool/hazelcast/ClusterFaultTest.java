@@ -99,11 +99,19 @@ class ClusterFaultTest {
         for (int i = 0; i < 4; i++) {
             fs.add(pool.submit(() -> hangInChild(lock)));
         }
+        // where the pool sent each task, not how fast it answered: a cold cluster's first local
+        // tasks can take seconds on a loaded machine
         List<PoolFuture<String>> onChild = new ArrayList<>();
         for (PoolFuture<String> f : fs) {
-            try {
-                assertThat(f.get(2, TimeUnit.SECONDS)).isEqualTo("local");
-            } catch (java.util.concurrent.TimeoutException e) {
+            ClusterFuture<String> cf = (ClusterFuture<String>) f;
+            long sentDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (cf.member == null) {
+                assertThat(System.nanoTime()).as("a task never sent").isLessThan(sentDeadline);
+                Thread.sleep(5);
+            }
+            if (cf.member.localMember()) {
+                assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo("local");
+            } else {
                 onChild.add(f);
             }
         }
@@ -183,10 +191,15 @@ class ClusterFaultTest {
                 assertThat(localRuns.get(i)).as("task %d ran here", i).isEqualTo(1);
             }
         }
+        // the child may answer a held task in the moment between the scan and the kill (the loop
+        // above checked that such a task did not run here too); the rest re-ran here, once
         for (int i : heldByChild) {
-            assertThat(fs.get(i).get()).as("task %d, in a batch the child held when killed", i).isEqualTo("local");
-            rerun++;
+            if (fs.get(i).get().equals("local")) {
+                rerun++;
+            }
         }
+        assertThat(rerun).as("tasks of the batches the child held when killed that re-ran here; held %s", heldByChild)
+                .isPositive();
         System.out.printf("a SIGKILLed member held %d batched tasks; each re-ran here once%n", rerun);
         assertThat(pool.stats().completed()).isEqualTo(n);
     }
@@ -240,6 +253,11 @@ class ClusterFaultTest {
                 throw new AssertionError("item " + i + " is " + out.get(i));
             }
         }
-        assertThat(hz.getCluster().getMembers()).hasSize(1);
+        // Hazelcast drops the dead member from its view on its own schedule, maybe after the map
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (hz.getCluster().getMembers().size() != 1) {
+            assertThat(System.nanoTime()).as("the killed member is still listed").isLessThan(deadline);
+            Thread.sleep(20);
+        }
     }
 }

@@ -316,7 +316,7 @@ class ClusterPoolTest {
         HazelcastInstance third = com.hazelcast.core.Hazelcast.newHazelcastInstance(HazelcastConfigs.member(
                 cluster.name, "127.0.0.1", Integer.parseInt(address.substring(address.indexOf(':') + 1)), join));
         try (ClusterPool p = ClusterPool.builder().hazelcast(cluster.members.get(0)).build()) {
-            assertThat(p.stats().workers()).isEqualTo(3);
+            awaitWorkers(p, 3);
             third.shutdown();
             List<PoolFuture<Integer>> fs = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
@@ -325,9 +325,18 @@ class ClusterPoolTest {
             for (PoolFuture<Integer> f : fs) {
                 assertThat(f.get(30, TimeUnit.SECONDS)).isEqualTo(1);
             }
-            assertThat(p.stats().workers()).isEqualTo(2);
+            awaitWorkers(p, 2); // the pool hears of the departure on Hazelcast's event thread
         } finally {
             third.getLifecycleService().terminate();
+        }
+    }
+
+    /** Waits until the pool's view of the cluster has {@code n} members, or fails after 30 s. */
+    private static void awaitWorkers(ClusterPool p, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (p.stats().workers() != n) {
+            assertThat(System.nanoTime()).as("the pool never saw %d members: %s", n, p.stats()).isLessThan(deadline);
+            Thread.sleep(10);
         }
     }
 

@@ -88,17 +88,18 @@ class ProcessMapWindowTest {
 
     @Test
     void aTimeLimitCountsFromTheChunksRealStartNotFromWhenItWasSent() throws Exception {
-        ProcessPoolImpl p = pool(0, Duration.ofMillis(2000));
+        ProcessPoolImpl p = pool(0, Duration.ofMillis(3500));
         try {
             p.submit(() -> 1).get(60, TimeUnit.SECONDS); // the worker is up: both chunks go to it at once
             List<Integer> out = new ArrayList<>();
             try (MapResult<Integer> r = p.map((Integer x) -> {
-                Thread.sleep(1200);
+                Thread.sleep(2000);
                 return x;
             }, List.of(0, 1), MapOptions.defaults().chunksize(1))) {
                 r.forEach(out::add);
             }
-            // the second waited 1.2 s in the window, then ran 1.2 s: 2.4 s from its send, 1.2 s from its start
+            // the second waited 2 s in the window, then ran 2 s: 4 s from its send (past the 3.5 s
+            // limit), 2 s from its start (1.5 s to spare for a loaded machine)
             assertThat(out).containsExactly(0, 1);
         } finally {
             p.close();

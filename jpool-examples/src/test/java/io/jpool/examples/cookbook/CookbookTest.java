@@ -203,7 +203,9 @@ class CookbookTest {
         List<String> lines = lines();
         long started = lines.stream().filter(l -> l.startsWith("started a worker")).count();
         long retired = lines.stream().filter(l -> l.startsWith("retired an idle worker")).count();
-        assertThat(started).isBetween(1L, 4L).isEqualTo(retired);
+        // a worker may idle out mid-batch on a stalled machine and be started again: the count
+        // of starts is not bounded, only that each one retired and at most 4 ran at once
+        assertThat(started).isPositive().isEqualTo(retired);
         assertThat(lines).contains("retired an idle worker, now 0");
         assertThat(lines).anyMatch(l -> l.matches("12 tasks done, at most [1-4] workers at once"));
         assertThat(lines.get(lines.size() - 1)).isEqualTo("ThreadPool(maxWorkers=4, keepAlive) ran the same 12 tasks");
