@@ -7,29 +7,23 @@ import io.jpool.internal.process.ProcessPoolProbe;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Chaos: while a {@code map} runs under {@code retries(50)}, a helper thread SIGKILLs a random
- * worker every 200 ms (working ones; one kill in four may also hit a worker still starting). Every value must come back right, in order, none
- * missing and none twice; the pool must not break, and must serve a task afterwards. The short
+ * Chaos: while a {@code map} runs under {@code retries(50)}, a {@link WorkerKiller} SIGKILLs a
+ * random worker every 200 ms (working ones; one kill in four may hit a worker still starting).
+ * Every value must come back right, in order, none missing and none twice; the pool must not break, and must serve a task afterwards. The short
  * runs are in the normal suite; the long ones are tagged slow and print their figures (kills,
  * duration against the same map without kills, items re-run).
  */
 class ProcessPoolKillChaosTest {
     private static final long KILL_EVERY_MILLIS = 200;
-    /** A worker this old has started, even on a slow, loaded machine. */
-    private static final long START_ALLOWANCE_MILLIS = 2_000;
 
     @Test
     void aShortMapSurvivesAKillEvery200Ms() throws Exception {
@@ -53,23 +47,6 @@ class ProcessPoolKillChaosTest {
         run(10_000, 1, 1, true);
     }
 
-    /**
-     * Whom this tick may kill: one tick in four any worker, starting ones too (a kill while a
-     * worker starts is part of the chaos); the others only workers past their start, so that on
-     * a slow machine, where a start takes a second or more, some start still succeeds and the
-     * map moves (a start killed every tick would rightly break the pool after 60 s).
-     */
-    private static List<Long> victims(List<Long> pids, Random random) {
-        if (random.nextInt(4) == 0) {
-            return pids;
-        }
-        long startedBefore = System.currentTimeMillis() - START_ALLOWANCE_MILLIS;
-        return pids.stream()
-                .filter(pid -> ProcessHandle.of(pid).flatMap(h -> h.info().startInstant())
-                        .map(t -> t.toEpochMilli() < startedBefore).orElse(false))
-                .collect(Collectors.toList());
-    }
-
     /** Maps {@code items} (again, until at least {@code minKills} kills happened) under the killer. */
     private static void run(int items, int chunksize, int minKills, boolean compare) throws Exception {
         List<Integer> input = IntStream.range(0, items).boxed().collect(Collectors.toList());
@@ -82,31 +59,8 @@ class ProcessPoolKillChaosTest {
                 quietNanos = System.nanoTime() - t0;
             }
         }
-        List<Long> seen = new ArrayList<>();
         ProcessPool pool = ProcessSupport.pool(2).retries(50).build();
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicInteger kills = new AtomicInteger();
-        Thread killer = new Thread(() -> {
-            Random random = new Random();
-            while (!stop.get()) {
-                List<Long> pids = pool.workerPids();
-                synchronized (seen) {
-                    seen.addAll(pids);
-                }
-                List<Long> victims = victims(pids, random);
-                if (!victims.isEmpty()) {
-                    long pid = victims.get(random.nextInt(victims.size()));
-                    if (ProcessHandle.of(pid).map(ProcessHandle::destroyForcibly).orElse(false)) {
-                        kills.incrementAndGet(); // SIGKILL
-                    }
-                }
-                try {
-                    Thread.sleep(KILL_EVERY_MILLIS); // the chaos's pace, not a synchronisation
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "chaos-killer");
+        WorkerKiller killer = new WorkerKiller(pool, KILL_EVERY_MILLIS);
         long chaosNanos;
         int maps;
         try {
@@ -117,23 +71,19 @@ class ProcessPoolKillChaosTest {
             do {
                 check(pool, input, chunksize);
                 maps++;
-            } while (kills.get() < minKills);
+            } while (killer.kills() < minKills);
             chaosNanos = (System.nanoTime() - t0) / maps;
-            stop.set(true);
-            killer.join();
+            killer.close();
             assertThat(pool.submit(() -> 42).get(60, TimeUnit.SECONDS)).isEqualTo(42);
-            ProcessPool impl = pool;
             System.out.printf("kill chaos: %d maps of %d items, chunksize %d: %d kills, %d ms a map (without kills: %s), "
-                            + "%d chunks re-run, %d items re-run%n", maps, items, chunksize, kills.get(),
+                            + "%d chunks re-run, %d items re-run%n", maps, items, chunksize, killer.kills(),
                     chaosNanos / 1_000_000, compare ? quietNanos / 1_000_000 + " ms" : "not measured",
                     ProcessPoolProbe.tasksRetried(pool), ProcessPoolProbe.itemsRetried(pool));
         } finally {
-            stop.set(true);
-            killer.join();
+            killer.close();
             ProcessPoolReaderFaultsTest.closeWithin(pool, 60);
         }
-        seen.addAll(pool.workerPids());
-        ProcessSupport.assertAllDead(seen);
+        ProcessSupport.assertAllDead(killer.seen());
         // no reader, starter, pump or socket thread of the pool outlives it
         String name = pool.toString().replaceAll(".*\\[(jpool-process-\\d+),.*", "$1");
         io.jpool.thread.PoolTestSupport.assertNoThreadsLeft(name + "-");
