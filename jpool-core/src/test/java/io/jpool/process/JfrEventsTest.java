@@ -53,9 +53,7 @@ class JfrEventsTest {
                         .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(WorkerDiedException.class);
                 assertThat(pool.submit(() -> 1).get(60, TimeUnit.SECONDS)).isEqualTo(1);
                 pids.addAll(pool.workerPids());
-                poolName = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
-                        .filter(n -> n.startsWith("jpool-process-") && n.contains("-reader-")).findFirst()
-                        .map(n -> n.substring(0, n.indexOf("-reader-"))).orElseThrow();
+                poolName = pool.toString().replaceAll(".*\\[(jpool-process-\\d+),.*", "$1");
             }
             try (ThreadPool threads = ThreadPool.create(2);
                  MapResult<Integer> m = threads.map((Integer x) -> x, List.of(1, 2, 3, 4, 5),
