@@ -178,10 +178,15 @@ class CarelessUserTest {
     private static Object closeInCallback(boolean timedOut) throws Exception {
         ProcessPoolImpl p = ProcessPoolCloseHangTest.pool(ProcessPoolCloseHangTest.builder(1));
         CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+        // the task outlasts the moment between submit and addDoneCallback even on a stalled
+        // machine: a callback added to a done future would run here, on the caller
         Task<Integer> task = timedOut ? () -> {
             Thread.sleep(120_000);
             return 1;
-        } : () -> 1;
+        } : () -> {
+            Thread.sleep(500);
+            return 1;
+        };
         p.submit(task, timedOut ? Duration.ofMillis(300) : null).addDoneCallback(done -> {
             try {
                 p.close();
