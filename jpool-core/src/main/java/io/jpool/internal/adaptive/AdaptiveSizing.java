@@ -188,8 +188,10 @@ public final class AdaptiveSizing {
             if (config.listener() != null) {
                 try {
                     config.listener().accept(s);
-                } catch (RuntimeException e) {
-                    // a listener's failure must not stop the sizing of the pool; it is the listener's to report
+                } catch (Throwable t) {
+                    // a listener's failure, an Error too (an assert), must not stop the sizing of the
+                    // pool: this thread would die, and none restarts while the pool keeps its size.
+                    // It is the listener's to report
                 }
             }
         }
