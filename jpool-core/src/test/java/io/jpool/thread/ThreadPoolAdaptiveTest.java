@@ -261,6 +261,41 @@ class ThreadPoolAdaptiveTest {
     }
 
     @Test
+    void tasksThatNeedEightAtOnceEscapeStarvationAfterTheBlockThatSubmittedThemClosesThePool() throws Exception {
+        // try (pool) { submit; } closes the pool at once: the queued tasks still run, so the pool
+        // must still grow for them. It once started no worker after shutdown, and close() waited
+        // for tasks that waited for the queued ones
+        int n = 8;
+        CyclicBarrier barrier = new CyclicBarrier(n);
+        AtomicInteger timedOut = new AtomicInteger();
+        List<PoolFuture<Integer>> fs = new ArrayList<>();
+        ThreadPool pool = ThreadPool.builder().adaptive(1, 64).threadNamePrefix("adaptive-starve-closed").build();
+        long start = System.nanoTime();
+        try {
+            for (int i = 0; i < n; i++) {
+                fs.add(pool.submit(() -> {
+                    try {
+                        barrier.await(60, TimeUnit.SECONDS); // the fallback: never reached if the pool grows
+                    } catch (TimeoutException | BrokenBarrierException e) {
+                        timedOut.incrementAndGet();
+                    }
+                    return 1;
+                }));
+            }
+            pool.shutdown(false, false); // what close() does, without its unbounded wait
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS))
+                    .as("terminated: %s %s", pool.stats(), pool.adaptiveStats()).isTrue();
+        } finally {
+            pool.shutdownNow();
+        }
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(timedOut.get()).as("tasks that gave up waiting for the others").isZero();
+        assertThat(fs).allMatch(f -> f.status() == PoolFuture.Status.SUCCESS);
+        assertThat(ms).as("escaped after %d ms", ms).isLessThan(10_000);
+        PoolTestSupport.assertNoThreadsLeft("adaptive-starve-closed");
+    }
+
+    @Test
     void aListenerThatThrowsAnErrorStopsNoSizing() throws Exception {
         // a careless listener (an assert, a StackOverflowError) once killed the sizing thread at
         // the first change, and nothing started another while the pool kept its size: the

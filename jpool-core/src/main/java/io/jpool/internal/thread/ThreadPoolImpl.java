@@ -1041,7 +1041,10 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 }
                 LockSupport.unpark(w.thread);
             }
-            if (!queue.isEmpty() && workerCount.get() < target && broken.get() == null && !shutdown) {
+            // after shutdown too: the queued tasks still run (shutdown(false, false), close()), and
+            // tasks that wait for queued ones (the starvation rule) need the workers the target adds
+            if (!queue.isEmpty() && workerCount.get() < target && broken.get() == null
+                    && !ThreadPoolImpl.this.isTerminated()) {
                 try {
                     wakeOrStartWorker(); // each worker that takes a task wakes or starts the next
                 } catch (RuntimeException | Error e) {
