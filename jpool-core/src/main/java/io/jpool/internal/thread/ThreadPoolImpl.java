@@ -851,6 +851,9 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 task.runBy(this, started, markAlmostFree);
             } finally {
                 CURRENT.setRelease(this, null); // clearing needs no fence: a stale task is done anyway
+                // a task may return with its thread interrupted (it restored the flag): that is its
+                // own, and must not fail the next task's first wait (ThreadPoolExecutor clears it too)
+                Thread.interrupted();
                 if (event != null) {
                     endEvent(event, task, startNanos);
                 }
