@@ -142,7 +142,8 @@ public final class AdaptiveSizing {
             clean = true;
         } finally {
             if (!clean) {
-                running.set(false); // died of an Error: the next worker start, or a worker's late tick, brings a new ticker
+                // died of an Error: the next worker start, or a worker's late tick, brings a new ticker
+                running.set(false);
             }
         }
     }
