@@ -123,8 +123,8 @@ public interface ThreadPool extends Pool {
 
         /**
          * Called on the pool's sizing thread at every change of an {@link #adaptive()} pool's
-         * target, with the new state and the reason; keep it short. Exceptions it throws are
-         * ignored.
+         * target, with the new state and the reason; keep it short. Whatever it throws (an
+         * {@link Error} too) is ignored.
          */
         public Builder adaptiveListener(Consumer<AdaptiveStats> listener) {
             this.adaptiveListener = Checks.notNull(listener, "adaptiveListener");

@@ -261,6 +261,96 @@ class ThreadPoolAdaptiveTest {
     }
 
     @Test
+    void tasksThatNeedEightAtOnceEscapeStarvationAfterTheBlockThatSubmittedThemClosesThePool() throws Exception {
+        // try (pool) { submit; } closes the pool at once: the queued tasks still run, so the pool
+        // must still grow for them. It once started no worker after shutdown, and close() waited
+        // for tasks that waited for the queued ones
+        int n = 8;
+        CyclicBarrier barrier = new CyclicBarrier(n);
+        AtomicInteger timedOut = new AtomicInteger();
+        List<PoolFuture<Integer>> fs = new ArrayList<>();
+        ThreadPool pool = ThreadPool.builder().adaptive(1, 64).threadNamePrefix("adaptive-starve-closed").build();
+        long start = System.nanoTime();
+        try {
+            for (int i = 0; i < n; i++) {
+                fs.add(pool.submit(() -> {
+                    try {
+                        barrier.await(60, TimeUnit.SECONDS); // the fallback: never reached if the pool grows
+                    } catch (TimeoutException | BrokenBarrierException e) {
+                        timedOut.incrementAndGet();
+                    }
+                    return 1;
+                }));
+            }
+            pool.shutdown(false, false); // what close() does, without its unbounded wait
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS))
+                    .as("terminated: %s %s", pool.stats(), pool.adaptiveStats()).isTrue();
+        } finally {
+            pool.shutdownNow();
+        }
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(timedOut.get()).as("tasks that gave up waiting for the others").isZero();
+        assertThat(fs).allMatch(f -> f.status() == PoolFuture.Status.SUCCESS);
+        assertThat(ms).as("escaped after %d ms", ms).isLessThan(10_000);
+        PoolTestSupport.assertNoThreadsLeft("adaptive-starve-closed");
+    }
+
+    @Test
+    void aListenerThatThrowsAnErrorStopsNoSizing() throws Exception {
+        // a careless listener (an assert, a StackOverflowError) once killed the sizing thread at
+        // the first change, and nothing started another while the pool kept its size: the
+        // workers of an I/O burst then stayed for CPU-bound work
+        AtomicInteger heard = new AtomicInteger();
+        AtomicBoolean cpuPhase = new AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
+        int inFlight = 200;
+        CountDownLatch ended = new CountDownLatch(inFlight);
+        try (ThreadPool pool = ThreadPool.builder().adaptive(1, 64).threadNamePrefix("adaptive-listener-error")
+                .adaptiveListener(s -> {
+                    heard.incrementAndGet();
+                    throw new AssertionError("a careless listener");
+                }).build()) {
+            Runnable[] task = new Runnable[1];
+            task[0] = () -> {
+                try {
+                    if (cpuPhase.get()) {
+                        spin(1_000_000L);
+                    } else {
+                        Thread.sleep(20);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (stop.get()) {
+                    ended.countDown();
+                } else {
+                    pool.execute(task[0]);
+                }
+            };
+            for (int i = 0; i < inFlight; i++) {
+                pool.execute(task[0]);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            int workers;
+            while ((workers = pool.stats().workers()) < 32 && System.nanoTime() < deadline) {
+                Thread.sleep(10); // observing the pool's growth, not synchronising with it
+            }
+            assertThat(workers).as("grew for the sleeps: %s", pool.adaptiveStats()).isGreaterThanOrEqualTo(32);
+            cpuPhase.set(true);
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while ((workers = pool.stats().workers()) > CPUS + 1 && System.nanoTime() < deadline) {
+                Thread.sleep(10); // observing the shedding
+            }
+            assertThat(workers).as("shed to the CPUs though the listener threw: %s", pool.adaptiveStats())
+                    .isLessThanOrEqualTo(CPUS + 1);
+            assertThat(heard.get()).as("the listener heard of the changes").isGreaterThanOrEqualTo(2);
+            stop.set(true);
+            assertThat(ended.await(60, TimeUnit.SECONDS)).isTrue();
+        }
+        PoolTestSupport.assertNoThreadsLeft("adaptive-listener-error");
+    }
+
+    @Test
     void anAdaptivePoolStartsNoThreadUntilTheFirstTask() throws Exception {
         try (ThreadPool pool = ThreadPool.builder().adaptive().threadNamePrefix("adaptive-lazy").build()) {
             assertThat(PoolTestSupport.threadsNamed("adaptive-lazy")).isEmpty();

@@ -44,6 +44,30 @@ class ThreadPoolExecutorHabitsTest {
     }
 
     @Test
+    void aTaskThatLeavesItsThreadInterruptedDoesNotInterruptTheNextTask() throws Exception {
+        // a task that catches InterruptedException and restores the flag (the usual idiom) returns
+        // with its thread interrupted; ThreadPoolExecutor clears the flag before the next task, and
+        // so must a pool, fixed or adaptive, or an unrelated task fails in its first sleep
+        for (ThreadPool pool : List.of(ThreadPool.builder().maxWorkers(1).threadNamePrefix("habit-flag").build(),
+                ThreadPool.builder().adaptive(1, 1).threadNamePrefix("habit-flag").build())) {
+            try {
+                for (int i = 0; i < 20; i++) {
+                    pool.submit(() -> {
+                        Thread.currentThread().interrupt();
+                        return null;
+                    }).get(30, TimeUnit.SECONDS);
+                    assertThat(pool.submit(() -> Thread.currentThread().isInterrupted()).get(30, TimeUnit.SECONDS))
+                            .as("the next task starts interrupted (%s)", pool).isFalse();
+                }
+            } finally {
+                pool.shutdownNow();
+                pool.awaitTermination(30, TimeUnit.SECONDS);
+            }
+        }
+        assertNoThreadsLeft("habit-flag-");
+    }
+
+    @Test
     void aFailingExecutedTaskWithATimeLimitIsReportedToo() throws Exception {
         ThreadPool pool = ThreadPool.builder().maxWorkers(1).taskTimeout(java.time.Duration.ofMinutes(5))
                 .threadNamePrefix("habit-timed").build();

@@ -113,16 +113,24 @@ public final class AdaptiveSizing {
 
     /**
      * Called by a worker that just ended a sampled task: runs the tick if the ticker is
-     * {@link #LATE_NANOS} late with it. Costs a clock read and a volatile read otherwise.
+     * {@link #LATE_NANOS} late with it, or starts a new ticker if the last one died. Costs a clock
+     * read and a volatile read otherwise.
      */
     public void onSampledTask() {
         long now = System.nanoTime();
-        if (now - nextTickNanos.get() >= LATE_NANOS && running.get()) {
+        if (now - nextTickNanos.get() >= LATE_NANOS) {
             try {
-                tickIfDue(now, false);
-            } catch (RuntimeException e) {
+                if (running.get()) {
+                    tickIfDue(now, false);
+                } else {
+                    // the sizing thread died of an Error: a worker start would bring another, but a
+                    // pool at its target starts none, and would keep its size for good
+                    ensureRunning();
+                }
+            } catch (RuntimeException | Error e) {
                 // not the worker's to die of: its copy is dropped, and the sizing thread's own tick,
-                // which meets the same failure, ends that thread through its uncaught-exception handler
+                // which meets the same failure, ends that thread through its uncaught-exception
+                // handler; a thread that cannot start now is tried again at a later task
             }
         }
     }
@@ -134,7 +142,8 @@ public final class AdaptiveSizing {
             clean = true;
         } finally {
             if (!clean) {
-                running.set(false); // died of an Error: the next worker start brings a new ticker
+                // died of an Error: the next worker start, or a worker's late tick, brings a new ticker
+                running.set(false);
             }
         }
     }
@@ -188,8 +197,10 @@ public final class AdaptiveSizing {
             if (config.listener() != null) {
                 try {
                     config.listener().accept(s);
-                } catch (RuntimeException e) {
-                    // a listener's failure must not stop the sizing of the pool; it is the listener's to report
+                } catch (Throwable t) {
+                    // a listener's failure, an Error too (an assert), must not stop the sizing of the
+                    // pool: this thread would die, and none restarts while the pool keeps its size.
+                    // It is the listener's to report
                 }
             }
         }

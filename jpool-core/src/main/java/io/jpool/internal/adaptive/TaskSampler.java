@@ -167,6 +167,10 @@ public final class TaskSampler {
             if (schedstatFailed) {
                 return false;
             }
+            // a task may end with its thread interrupted (it restored the flag): a FileChannel read
+            // would then close the channel and look like a system without schedstat. The flag is
+            // the task's, so it is set aside for the read and put back
+            boolean interrupted = Thread.interrupted();
             try {
                 if (schedstat == null) {
                     schedstat = FileChannel.open(SCHEDSTAT, StandardOpenOption.READ);
@@ -178,6 +182,10 @@ public final class TaskSampler {
                 }
             } catch (IOException | UnsupportedOperationException | SecurityException e) {
                 // not Linux, or /proc not mounted: the ThreadMXBean and the load average instead
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
             schedstatFailed = true;
             runQueueKnown = false;

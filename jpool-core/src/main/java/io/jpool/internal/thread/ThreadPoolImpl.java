@@ -851,6 +851,9 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 task.runBy(this, started, markAlmostFree);
             } finally {
                 CURRENT.setRelease(this, null); // clearing needs no fence: a stale task is done anyway
+                // a task may return with its thread interrupted (it restored the flag): that is its
+                // own, and must not fail the next task's first wait (ThreadPoolExecutor clears it too)
+                Thread.interrupted();
                 if (event != null) {
                     endEvent(event, task, startNanos);
                 }
@@ -1041,7 +1044,10 @@ public final class ThreadPoolImpl extends AbstractPool implements ThreadPool {
                 }
                 LockSupport.unpark(w.thread);
             }
-            if (!queue.isEmpty() && workerCount.get() < target && broken.get() == null && !shutdown) {
+            // after shutdown too: the queued tasks still run (shutdown(false, false), close()), and
+            // tasks that wait for queued ones (the starvation rule) need the workers the target adds
+            if (!queue.isEmpty() && workerCount.get() < target && broken.get() == null
+                    && !ThreadPoolImpl.this.isTerminated()) {
                 try {
                     wakeOrStartWorker(); // each worker that takes a task wakes or starts the next
                 } catch (RuntimeException | Error e) {

@@ -107,6 +107,42 @@ class AdaptiveSizingTest {
     }
 
     @Test
+    void aWorkerBringsBackASizingThreadThatDiedOfAnError() throws Exception {
+        // the sizing thread dies of an Error in a tick (an OutOfMemoryError, say); only a worker
+        // start brought another, and a pool at its target starts none: it kept its size for good.
+        // A worker that ends a sampled task while the ticks are overdue brings the thread back
+        AtomicInteger tickerSamples = new AtomicInteger();
+        AtomicBoolean died = new AtomicBoolean();
+        AtomicBoolean quiet = new AtomicBoolean();
+        AdaptiveSizing sizing = new AdaptiveSizing(new AdaptiveConfig(1, 8, null), "sizing-revived");
+        sizing.bind(pool((nanoTime, cpuContention) -> {
+            if (Thread.currentThread().getName().equals("sizing-revived")) {
+                if (died.compareAndSet(false, true)) {
+                    throw new OutOfMemoryError("a test's: the sizing thread dies in its first tick");
+                }
+                tickerSamples.incrementAndGet();
+            }
+            return new AdaptiveSample(nanoTime, 0, 0, 0, 0, 0, 0, cpuContention);
+        }, target -> { }, quiet::get));
+        Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> { }); // the test's Error, expected
+        try {
+            sizing.ensureRunning();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (tickerSamples.get() < 3 && System.nanoTime() < deadline) {
+                sizing.onSampledTask(); // as a worker ending sampled tasks
+                Thread.sleep(20); // pacing, not synchronisation: the loop's condition is the outcome
+            }
+        } finally {
+            quiet.set(true);
+            PoolTestSupport.assertNoThreadsLeft("sizing-revived");
+            Thread.setDefaultUncaughtExceptionHandler(before);
+        }
+        assertThat(died.get()).as("the first sizing thread died").isTrue();
+        assertThat(tickerSamples.get()).as("a new sizing thread ticks").isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
     void aWorkerDoesNotTickWhileTheSizingThreadIsOnTime() throws Exception {
         List<Thread> samplers = new CopyOnWriteArrayList<>();
         AdaptiveSizing sizing = new AdaptiveSizing(new AdaptiveConfig(1, 8, null), "sizing-on-time");
