@@ -172,7 +172,9 @@ public interface ProcessPool extends Pool {
          * workers do. {@link ProcessPool#adaptiveStats()} tells the target and why (the controller
          * or the memory cap).
          *
-         * @param min workers kept alive once started, 0 or more (0: an idle pool holds no JVM)
+         * @param min workers that never retire for idleness once started, 0 or more (0: an idle
+         *            pool holds no JVM); a worker that dies or recycles is replaced when work
+         *            comes, as in a pool of fixed size
          * @param max most workers at once, at least 1 and at least min
          */
         public Builder adaptive(int min, int max) {
@@ -190,7 +192,9 @@ public interface ProcessPool extends Pool {
 
         /**
          * How long an {@link #adaptive() adaptive} pool's worker may stay idle before it exits (down
-         * to the pool's min); positive. Default 60 s. A pool of fixed size keeps its workers.
+         * to the pool's min); positive. Default 60 s. The pool looks at its workers every 200 ms,
+         * so a worker exits up to about 0.4 s after its idle timeout. A pool of fixed size keeps its
+         * workers.
          */
         public Builder idleTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "idleTimeout is null");

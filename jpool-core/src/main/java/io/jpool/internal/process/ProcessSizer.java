@@ -185,7 +185,13 @@ final class ProcessSizer {
                 }
                 continue;
             }
-            tick(v);
+            try {
+                tick(v);
+            } catch (RuntimeException | Error e) {
+                // a tick that failed (an OutOfMemoryError while it read the machine, say) is dropped
+                // and the next one tries again: a ticker that died would leave idle workers
+                // unretired and the target unchanged until some worker start brought another
+            }
         }
     }
 

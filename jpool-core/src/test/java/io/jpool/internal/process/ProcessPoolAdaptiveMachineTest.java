@@ -6,12 +6,14 @@ import io.jpool.ProcessPool;
 import io.jpool.WorkerOutput;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -113,6 +115,50 @@ class ProcessPoolAdaptiveMachineTest {
                     .containsPattern("300 MiB available, less than 2 x (200 MiB \\(a worker's RSS\\)"
                             + "|256 MiB \\(a worker's RSS, estimated until one is measured\\))")
                     .contains("now: wait/compute").contains("worker RSS 200 MiB, available 300 MiB");
+        }
+        assertDead(pids);
+    }
+
+    @Test
+    void aSizingTickThatFailsWithAnErrorStopsNoRetirement() throws Exception {
+        AtomicBoolean failed = new AtomicBoolean();
+        FakeMachine machine = new FakeMachine(64L << 30, 100 * MIB, 1.0);
+        MachineProbe failingOnce = new MachineProbe() {
+            @Override
+            public long availableBytes() {
+                return machine.availableBytes();
+            }
+
+            @Override
+            public long rssBytes(long pid) {
+                if (failed.compareAndSet(false, true)) {
+                    throw new OutOfMemoryError("a test's probe, failing once");
+                }
+                return machine.rssBytes(pid);
+            }
+
+            @Override
+            public double cpuContention() {
+                return machine.cpuContention();
+            }
+        };
+        Set<Long> pids = new HashSet<>();
+        try (ProcessPool pool = adaptive(0, 2).idleTimeout(Duration.ofMillis(300)).build()) {
+            ((ProcessPoolImpl) pool).useMachineProbe(failingOnce);
+            List<PoolFuture<Long>> fs = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                fs.add(pool.submit(ProcessPoolAdaptiveMachineTest::sleepThenPid)); // ticks read the probe meanwhile
+            }
+            for (PoolFuture<Long> f : fs) {
+                pids.add(f.get(60, TimeUnit.SECONDS));
+            }
+            assertThat(failed).as("the probe failed in a tick").isTrue();
+            // with no start to come, only the ticker retires the idle workers
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (pool.stats().workers() > 0) {
+                assertThat(System.nanoTime()).as("idle workers never retired: %s", pool.adaptiveStats()).isLessThan(deadline);
+                Thread.sleep(20); // polling other processes' exits: nothing to wait on
+            }
         }
         assertDead(pids);
     }
