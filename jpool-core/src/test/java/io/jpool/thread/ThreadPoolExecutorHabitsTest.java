@@ -68,6 +68,32 @@ class ThreadPoolExecutorHabitsTest {
     }
 
     @Test
+    void invokeAnyThatRejectsANullTaskCancelsTheTasksItAlreadySubmitted() throws Exception {
+        // AbstractExecutorService cancels what invokeAny submitted when it cannot go on; nobody
+        // else holds those futures, so a task left running here would run (or hang) unowned
+        ThreadPool pool = ThreadPool.builder().maxWorkers(2).threadNamePrefix("habit-any").build();
+        try {
+            CountDownLatch started = new CountDownLatch(1);
+            List<java.util.concurrent.Callable<String>> tasks = new ArrayList<>();
+            tasks.add(() -> {
+                started.countDown();
+                Thread.sleep(TimeUnit.MINUTES.toMillis(5));
+                return "slow";
+            });
+            tasks.add(null);
+            assertThatThrownBy(() -> pool.invokeAny(tasks)).isInstanceOf(NullPointerException.class);
+            pool.shutdown(false, false);
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS))
+                    .as("the first task was cancelled, so the pool ends (%s)", pool.stats()).isTrue();
+            assertThat(pool.stats().cancelled()).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+            pool.awaitTermination(30, TimeUnit.SECONDS);
+        }
+        assertNoThreadsLeft("habit-any-");
+    }
+
+    @Test
     void aFailingExecutedTaskWithATimeLimitIsReportedToo() throws Exception {
         ThreadPool pool = ThreadPool.builder().maxWorkers(1).taskTimeout(java.time.Duration.ofMinutes(5))
                 .threadNamePrefix("habit-timed").build();

@@ -253,11 +253,13 @@ public abstract class AbstractPool implements Pool {
             throw new IllegalArgumentException("invokeAny needs at least one task");
         }
         List<PoolFuture<T>> futures = new ArrayList<>(tasks.size());
-        for (Callable<T> c : tasks) {
-            futures.add(submit(c));
-        }
         ExecutionException last = null;
         try {
+            // inside the try: if a later task is rejected (null, pool shut down), the finally
+            // cancels the ones already submitted, which nobody else holds
+            for (Callable<T> c : tasks) {
+                futures.add(submit(c));
+            }
             for (PoolFuture<T> f : CompletionWaiter.asCompleted(futures, timeout)) {
                 try {
                     return f.get();
