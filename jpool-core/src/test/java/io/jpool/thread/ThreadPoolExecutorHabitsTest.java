@@ -94,6 +94,27 @@ class ThreadPoolExecutorHabitsTest {
     }
 
     @Test
+    void nullTaskCollectionsAndTimeUnitsAreRejectedWithWhatToPass() throws Exception {
+        try (ThreadPool pool = ThreadPool.builder().maxWorkers(1).threadNamePrefix("habit-null").build()) {
+            assertThatThrownBy(() -> pool.invokeAll(null)).isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("pass a collection of Callables");
+            assertThatThrownBy(() -> pool.invokeAll(null, 1, TimeUnit.SECONDS)).isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("pass a collection of Callables");
+            assertThatThrownBy(() -> pool.invokeAny(null)).isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("pass a collection of Callables");
+            List<java.util.concurrent.Callable<Integer>> one = List.of(() -> 1);
+            assertThatThrownBy(() -> pool.invokeAll(one, 1, null)).isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("TimeUnit.SECONDS");
+            assertThatThrownBy(() -> pool.invokeAny(one, 1, null)).isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("TimeUnit.SECONDS");
+            assertThatThrownBy(() -> pool.awaitTermination(1, null)).isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("TimeUnit.SECONDS");
+            assertThat(pool.stats().submitted()).as("nothing was submitted").isZero();
+        }
+        assertNoThreadsLeft("habit-null-");
+    }
+
+    @Test
     void aFailingExecutedTaskWithATimeLimitIsReportedToo() throws Exception {
         ThreadPool pool = ThreadPool.builder().maxWorkers(1).taskTimeout(java.time.Duration.ofMinutes(5))
                 .threadNamePrefix("habit-timed").build();

@@ -114,6 +114,7 @@ public abstract class AbstractPool implements Pool {
 
     @Override
     public final boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        requireUnit(unit);
         return terminated.await(timeout, unit);
     }
 
@@ -187,6 +188,7 @@ public abstract class AbstractPool implements Pool {
 
     @Override
     public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
+        requireTasks(tasks);
         List<Future<T>> futures = submitAll(tasks);
         try {
             for (Future<T> f : futures) {
@@ -206,6 +208,8 @@ public abstract class AbstractPool implements Pool {
     @Override
     public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
             throws InterruptedException {
+        requireTasks(tasks);
+        requireUnit(unit);
         long deadline = Durations.deadlineAfterNanos(unit.toNanos(timeout));
         List<Future<T>> futures = submitAll(tasks);
         try {
@@ -244,11 +248,13 @@ public abstract class AbstractPool implements Pool {
     @Override
     public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
             throws InterruptedException, ExecutionException, TimeoutException {
+        requireUnit(unit);
         return doInvokeAny(tasks, Duration.ofNanos(unit.toNanos(timeout)));
     }
 
     private <T> T doInvokeAny(Collection<? extends Callable<T>> tasks, Duration timeout)
             throws InterruptedException, ExecutionException, TimeoutException {
+        requireTasks(tasks);
         if (tasks.isEmpty()) {
             throw new IllegalArgumentException("invokeAny needs at least one task");
         }
@@ -277,6 +283,14 @@ public abstract class AbstractPool implements Pool {
                 f.cancel(true);
             }
         }
+    }
+
+    private static void requireTasks(Collection<?> tasks) {
+        Objects.requireNonNull(tasks, "tasks is null: pass a collection of Callables (it may be empty for invokeAll)");
+    }
+
+    private static void requireUnit(TimeUnit unit) {
+        Objects.requireNonNull(unit, "time unit is null: pass one such as TimeUnit.SECONDS");
     }
 
     private <T> List<Future<T>> submitAll(Collection<? extends Callable<T>> tasks) {
