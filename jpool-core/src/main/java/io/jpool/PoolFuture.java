@@ -57,7 +57,11 @@ public interface PoolFuture<T> extends Future<T> {
     @Override
     T get() throws InterruptedException, ExecutionException;
 
-    /** As {@link #get()}, with a limit; {@link TimeoutException} past it (the task goes on). */
+    /**
+     * As {@link #get()}, with a limit; {@link TimeoutException} past it (the task goes on). In a
+     * task of the same thread pool, a wait on a task that has not started runs it in the waiting
+     * thread (see {@link ThreadPool}), and then returns when it is done, past the limit or not.
+     */
     @Override
     T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException;
 

@@ -24,7 +24,10 @@ import java.util.function.Consumer;
  *   <li>An {@link Builder#initializer initializer} runs once in each worker thread before its
  *       first task; if it throws, the pool is broken ({@link BrokenPoolException}).</li>
  *   <li>A task that waits on a pending future of its own pool runs it inline (work helping), so
- *       nested waits never deadlock the pool, even with one worker.</li>
+ *       nested waits never deadlock the pool, even with one worker. A timed wait
+ *       ({@code get(timeout)}, {@code invokeAll(.., timeout)}, {@code asCompleted} or
+ *       {@code waitFor} with a timeout) that runs a task so lasts as long as that task, as in a
+ *       {@code ForkJoinPool}: give the inner task a time limit of its own where that matters.</li>
  *   <li>A per-task time limit interrupts the task's thread at the deadline and fails its future
  *       with {@link TaskTimeoutException}. Java cannot stop a thread that ignores interrupts: such
  *       a task goes on running (and holds its worker) after its future has failed. Use a
