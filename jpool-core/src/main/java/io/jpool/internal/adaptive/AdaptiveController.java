@@ -75,7 +75,7 @@ import io.jpool.AdaptiveStats;
  *       estimate assumes tasks that come evenly: work that also computes does best above it;
  *       thread pools only, see {@link Settings#probeAboveEstimate()}). A probe
  *       up is kept only if the rate rose by more than {@code margin}; a probe down is kept unless the rate fell by more than margin
- *       from the rate before the first step down: so the pool settles at the fewest workers that
+ *       (two margins for the queueing rule's measured step) from the rate before the first step down: so the pool settles at the fewest workers that
  *       give (nearly) the best rate. Going up is tried only with tasks queued and work that is not
  *       CPU-bound; going below the CPU count only with work that is not CPU-bound. After a rejected
  *       probe either way the target holds for a few windows, and later probes take an eighth (the
@@ -101,6 +101,14 @@ public final class AdaptiveController implements Cloneable {
     private static final double QUEUEING = 4.0;
     /** Workers kept above what Little's law says the rate needs, after queueing was seen. */
     private static final double QUEUEING_HEADROOM = 1.2;
+    /**
+     * How many margins of throughput the queueing rule's step may cost before it is undone. The
+     * step comes from a measurement (Little's law), not a blind probe, and its first window
+     * carries the change's own noise: one margin undid it at a 6% dip on a real downstream, and
+     * the pool went back to 492 workers for 16 handlers. A queue that was the machine's CPUs
+     * costs far more (a third and up), and is still undone.
+     */
+    private static final double QUEUEING_MARGINS = 2.0;
     /** Sampled tasks waiting for a CPU this share of their time: the pool oversubscribes the CPUs. */
     private static final double CPU_STARVED_SHARE = 1.0 / 3;
     /**
@@ -179,6 +187,8 @@ public final class AdaptiveController implements Cloneable {
     private boolean cpuLimited;
     /** The queueing rule's step was taken since the work last changed: it is taken once. */
     private boolean queueingTried;
+    /** The window being judged is the queueing rule's step down ({@link #QUEUEING_MARGINS}). */
+    private boolean judgingQueueingStep;
     /** The rate the last probe is judged against (NaN: measure one at the target first). */
     private double baseRate = Double.NaN;
     private boolean nextProbeUp = true;
@@ -679,8 +689,10 @@ public final class AdaptiveController implements Cloneable {
                 queueingSeen = true;
                 baseRate = rate;
                 keptUps = 0;
-                return change(need, Phase.PROBE_DOWN, s, "queueing: tasks take " + fmt(taskNanos / 1e6) + " ms, "
-                        + fmt(minTaskNanos / 1e6) + " ms with fewer workers; " + fmt(rate) + "/s needs about " + need);
+                boolean changed = change(need, Phase.PROBE_DOWN, s, "queueing: tasks take " + fmt(taskNanos / 1e6)
+                        + " ms, " + fmt(minTaskNanos / 1e6) + " ms with fewer workers; " + fmt(rate) + "/s needs about " + need);
+                judgingQueueingStep = true;
+                return changed;
             }
         }
         return climb(rate, queued, peak, downFloor(estimate, s), s);
@@ -744,7 +756,9 @@ public final class AdaptiveController implements Cloneable {
                     baseRate = rate;
                     return false;
                 }
-                if (rate >= baseRate * (1 - settings.margin())) {
+                double margin = judgingQueueingStep ? QUEUEING_MARGINS * settings.margin() : settings.margin();
+                judgingQueueingStep = false;
+                if (rate >= baseRate * (1 - margin)) {
                     rejectedInARow = 0;
                     queueingSeen = true; // fewer workers did as well: the estimate is too high for this work
                     if (target > settings.min()) {
@@ -842,6 +856,7 @@ public final class AdaptiveController implements Cloneable {
     private int lastKept;
 
     private boolean change(int to, Phase next, AdaptiveSample s, String why) {
+        judgingQueueingStep = false; // set again by the queueing rule after its own change
         to = clamp(to);
         boolean probing = next.probing();
         lastKept = probing ? target : to; // a rejected probe step returns to where it started
