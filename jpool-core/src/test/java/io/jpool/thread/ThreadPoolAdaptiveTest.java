@@ -132,26 +132,7 @@ class ThreadPoolAdaptiveTest {
         long shedMillis;
         try (ThreadPool pool = ThreadPool.builder().adaptive(1, 256).adaptiveListener(changes::add)
                 .threadNamePrefix("adaptive-shed").build()) {
-            Runnable[] task = new Runnable[1];
-            task[0] = () -> {
-                try {
-                    if (cpuPhase.get()) {
-                        spin(1_000_000L);
-                    } else {
-                        Thread.sleep(20);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                if (stop.get()) {
-                    ended.countDown();
-                } else {
-                    pool.execute(task[0]);
-                }
-            };
-            for (int i = 0; i < inFlight; i++) {
-                pool.execute(task[0]);
-            }
+            startClosedLoop(pool, inFlight, cpuPhase, stop, ended);
             // the counts the loops saw, not a second read: a cut can come between the two
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             int workers;
@@ -310,26 +291,7 @@ class ThreadPoolAdaptiveTest {
                     heard.incrementAndGet();
                     throw new AssertionError("a careless listener");
                 }).build()) {
-            Runnable[] task = new Runnable[1];
-            task[0] = () -> {
-                try {
-                    if (cpuPhase.get()) {
-                        spin(1_000_000L);
-                    } else {
-                        Thread.sleep(20);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                if (stop.get()) {
-                    ended.countDown();
-                } else {
-                    pool.execute(task[0]);
-                }
-            };
-            for (int i = 0; i < inFlight; i++) {
-                pool.execute(task[0]);
-            }
+            startClosedLoop(pool, inFlight, cpuPhase, stop, ended);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             int workers;
             while ((workers = pool.stats().workers()) < 32 && System.nanoTime() < deadline) {
@@ -384,5 +346,34 @@ class ThreadPoolAdaptiveTest {
             }));
         }
         return fs;
+    }
+
+    /**
+     * Keeps {@code inFlight} tasks in {@code pool}: each sleeps 20 ms (or, once {@code cpuPhase}
+     * is set, spins 1 ms) and submits its successor, until {@code stop}; then counts down
+     * {@code ended}.
+     */
+    private static void startClosedLoop(ThreadPool pool, int inFlight, AtomicBoolean cpuPhase, AtomicBoolean stop,
+                                        CountDownLatch ended) {
+        Runnable[] task = new Runnable[1];
+        task[0] = () -> {
+            try {
+                if (cpuPhase.get()) {
+                    spin(1_000_000L);
+                } else {
+                    Thread.sleep(20);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (stop.get()) {
+                ended.countDown();
+            } else {
+                pool.execute(task[0]);
+            }
+        };
+        for (int i = 0; i < inFlight; i++) {
+            pool.execute(task[0]);
+        }
     }
 }
