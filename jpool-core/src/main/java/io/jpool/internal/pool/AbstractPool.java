@@ -189,7 +189,7 @@ public abstract class AbstractPool implements Pool {
     @Override
     public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
         requireTasks(tasks);
-        List<Future<T>> futures = submitAll(tasks);
+        List<Future<T>> futures = new ArrayList<>(submitAll(tasks));
         try {
             for (Future<T> f : futures) {
                 try {
@@ -211,7 +211,7 @@ public abstract class AbstractPool implements Pool {
         requireTasks(tasks);
         requireUnit(unit);
         long deadline = Durations.deadlineAfterNanos(unit.toNanos(timeout));
-        List<Future<T>> futures = submitAll(tasks);
+        List<Future<T>> futures = new ArrayList<>(submitAll(tasks));
         try {
             for (Future<T> f : futures) {
                 long left = deadline - System.nanoTime();
@@ -258,14 +258,11 @@ public abstract class AbstractPool implements Pool {
         if (tasks.isEmpty()) {
             throw new IllegalArgumentException("invokeAny needs at least one task");
         }
-        List<PoolFuture<T>> futures = new ArrayList<>(tasks.size());
+        // if a later task is rejected (null, pool shut down), the ones already submitted, which
+        // nobody else holds, are cancelled
+        List<PoolFuture<T>> futures = submitAll(tasks);
         ExecutionException last = null;
         try {
-            // inside the try: if a later task is rejected (null, pool shut down), the finally
-            // cancels the ones already submitted, which nobody else holds
-            for (Callable<T> c : tasks) {
-                futures.add(submit(c));
-            }
             for (PoolFuture<T> f : CompletionWaiter.asCompleted(futures, timeout)) {
                 try {
                     return f.get();
@@ -293,8 +290,9 @@ public abstract class AbstractPool implements Pool {
         Objects.requireNonNull(unit, "time unit is null: pass one such as TimeUnit.SECONDS");
     }
 
-    private <T> List<Future<T>> submitAll(Collection<? extends Callable<T>> tasks) {
-        List<Future<T>> futures = new ArrayList<>(tasks.size());
+    /** Submits every task; if one is rejected, cancels those already submitted and rethrows. */
+    private <T> List<PoolFuture<T>> submitAll(Collection<? extends Callable<T>> tasks) {
+        List<PoolFuture<T>> futures = new ArrayList<>(tasks.size());
         try {
             for (Callable<T> c : tasks) {
                 futures.add(submit(c));
