@@ -165,14 +165,7 @@ class ThreadPoolAdaptiveTest {
         try (ThreadPool pool = ThreadPool.builder().adaptive(1, 64).threadNamePrefix("adaptive-starve").build()) {
             List<PoolFuture<Integer>> fs = new ArrayList<>();
             for (int i = 0; i < 2 * n; i++) {
-                fs.add(pool.submit(() -> {
-                    try {
-                        barrier.await(60, TimeUnit.SECONDS); // the fallback: never reached if the pool grows
-                    } catch (TimeoutException | BrokenBarrierException e) {
-                        timedOut.incrementAndGet();
-                    }
-                    return 1;
-                }));
+                fs.add(pool.submit(() -> awaitTheOthers(barrier, timedOut)));
             }
             for (PoolFuture<Integer> f : fs) {
                 f.get(120, TimeUnit.SECONDS);
@@ -254,14 +247,7 @@ class ThreadPoolAdaptiveTest {
         long start = System.nanoTime();
         try {
             for (int i = 0; i < n; i++) {
-                fs.add(pool.submit(() -> {
-                    try {
-                        barrier.await(60, TimeUnit.SECONDS); // the fallback: never reached if the pool grows
-                    } catch (TimeoutException | BrokenBarrierException e) {
-                        timedOut.incrementAndGet();
-                    }
-                    return 1;
-                }));
+                fs.add(pool.submit(() -> awaitTheOthers(barrier, timedOut)));
             }
             pool.shutdown(false, false); // what close() does, without its unbounded wait
             assertThat(pool.awaitTermination(30, TimeUnit.SECONDS))
@@ -346,6 +332,16 @@ class ThreadPoolAdaptiveTest {
             }));
         }
         return fs;
+    }
+
+    /** A task that can end only when the barrier's other parties run too; counts a timeout. */
+    private static int awaitTheOthers(CyclicBarrier barrier, AtomicInteger timedOut) throws InterruptedException {
+        try {
+            barrier.await(60, TimeUnit.SECONDS); // the fallback: never reached if the pool grows
+        } catch (TimeoutException | BrokenBarrierException e) {
+            timedOut.incrementAndGet();
+        }
+        return 1;
     }
 
     /**

@@ -32,27 +32,7 @@ class TimeoutCallbackTest {
         AtomicReference<String> callbackThread = new AtomicReference<>();
         try (ThreadPool first = ThreadPool.builder().maxWorkers(1).build();
              ThreadPool second = ThreadPool.builder().maxWorkers(1).build()) {
-            // the only worker is held until the callback is in place: a limit counts from the
-            // task's start, so a stalled test thread cannot find the task already timed out
-            CountDownLatch gate = new CountDownLatch(1);
-            first.submit(() -> {
-                gate.await();
-                return null;
-            });
-            PoolFuture<Object> slow = first.submit(() -> {
-                Thread.sleep(60_000);
-                return null;
-            }, Duration.ofMillis(100));
-            slow.addDoneCallback(f -> {
-                callbackThread.set(Thread.currentThread().getName());
-                callbackBlocking.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            gate.countDown();
+            timeOutWithABlockingCallback(first, callbackThread, callbackBlocking, release);
             assertThat(callbackBlocking.await(30, TimeUnit.SECONDS)).as("the timed-out task's callback ran").isTrue();
             try {
                 PoolFuture<Object> hung = second.submit(() -> {
@@ -76,23 +56,7 @@ class TimeoutCallbackTest {
         try (ThreadPool threads = ThreadPool.builder().maxWorkers(1).build();
              ProcessPool processes = ProcessPool.builder().maxWorkers(1).build()) {
             processes.submit(() -> 1).get(60, TimeUnit.SECONDS); // the worker is up: the limit below is the task's alone
-            CountDownLatch gate = new CountDownLatch(1); // as in the test above
-            threads.submit(() -> {
-                gate.await();
-                return null;
-            });
-            threads.submit(() -> {
-                Thread.sleep(60_000);
-                return null;
-            }, Duration.ofMillis(100)).addDoneCallback(f -> {
-                callbackBlocking.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            gate.countDown();
+            timeOutWithABlockingCallback(threads, new AtomicReference<>(), callbackBlocking, release);
             assertThat(callbackBlocking.await(30, TimeUnit.SECONDS)).isTrue();
             try {
                 PoolFuture<Object> hung = processes.submit(() -> {
@@ -111,5 +75,33 @@ class TimeoutCallbackTest {
                 release.countDown();
             }
         }
+    }
+
+    /**
+     * Submits to {@code pool} (of one worker) a task that times out after 100 ms, with a
+     * done-callback that records its thread's name, counts down {@code callbackBlocking} and
+     * blocks until {@code release}. The worker is held until the callback is in place: a limit
+     * counts from the task's start, so a stalled test thread cannot find the task already timed out.
+     */
+    private static void timeOutWithABlockingCallback(ThreadPool pool, AtomicReference<String> callbackThread,
+                                                     CountDownLatch callbackBlocking, CountDownLatch release) {
+        CountDownLatch gate = new CountDownLatch(1);
+        pool.submit(() -> {
+            gate.await();
+            return null;
+        });
+        pool.submit(() -> {
+            Thread.sleep(60_000);
+            return null;
+        }, Duration.ofMillis(100)).addDoneCallback(f -> {
+            callbackThread.set(Thread.currentThread().getName());
+            callbackBlocking.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        gate.countDown();
     }
 }
